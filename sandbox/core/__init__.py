@@ -1,0 +1,1 @@
+"""What the emulators share: HTTP plumbing, routing, accounts, faults, persistence, control plane."""

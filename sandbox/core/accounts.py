@@ -1,0 +1,84 @@
+"""Accounts: one per credential, each with its own backend, settings, faults and counters.
+
+Like moto's BackendDict: a test that creates its own account never meets another test's objects,
+so the whole suite can share one sandbox without resets.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Faults:
+    """Injected failures, off by default. ``methods``/``operations`` narrow where they apply."""
+
+    latency_ms: int = 0
+    error_rate: float = 0.0  # fraction of matching requests answered with ``error_status``
+    error_status: int = 500
+    drop_rate: float = 0.0  # fraction of matching requests whose connection is closed unanswered
+    methods: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    seed: int | None = None
+
+    def applies(self, method: str, operation: str) -> bool:
+        if self.methods and method not in self.methods:
+            return False
+        if self.operations and operation not in self.operations:
+            return False
+        return True
+
+
+@dataclass
+class RateWindow:
+    """A fixed window that opens with the first counted request (as Uptime Robot's does)."""
+
+    limit: int
+    seconds: float
+    opened_at: float | None = None
+    used: int = 0
+
+    def hit(self, now: float) -> tuple[bool, int, float]:
+        """Count one request: (allowed, remaining, seconds until the window resets)."""
+        if self.opened_at is None or now - self.opened_at >= self.seconds:
+            self.opened_at, self.used = now, 0
+        reset_in = max(0.0, self.seconds - (now - self.opened_at))
+        if self.used >= self.limit:
+            return False, 0, reset_in
+        self.used += 1
+        return True, self.limit - self.used, reset_in
+
+
+@dataclass
+class Account:
+    service: str
+    key: str  # the credential that selects this account (API key or token)
+    plan: str = "free"
+    options: dict[str, Any] = field(default_factory=dict)  # service-specific: org slug, limits…
+    faults: Faults = field(default_factory=Faults)
+    quirks: dict[str, Any] = field(default_factory=dict)  # service-specific switches, off by default
+    backend: Any = None
+    rate: RateWindow | None = None
+    requests: Counter[str] = field(default_factory=Counter)  # operation → calls
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("lock")
+        state.pop("rng")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+        self.rng = random.Random(self.faults.seed)
+
+
+def new_key(prefix: str, nbytes: int = 16) -> str:
+    return prefix + secrets.token_hex(nbytes)

@@ -1,0 +1,260 @@
+"""The dispatcher: prefix → service, route → operation, auth, faults, rate limit, errors, state.
+
+``/_sandbox/…`` is the control plane (status, accounts, reset, faults, quirks, request counters,
+clock); it cannot clash with any emulated API because none of them has a path starting with ``_``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from sandbox.core.accounts import Account, Faults
+from sandbox.core.clock import Clock
+from sandbox.core.errors import DroppedConnection, SandboxError
+from sandbox.core.http import Request, Response
+from sandbox.core.routing import match
+from sandbox.core.service import Call, Service
+from sandbox.core.store import Store
+
+log = logging.getLogger("vigil.sandbox")
+
+CONTROL_PREFIX = "/_sandbox"
+
+
+class ControlError(SandboxError):
+    status = 400
+
+
+class Sandbox:
+    def __init__(self, services: list[Service], state_path: Path | None = None,
+                 clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.services = {service.name: service for service in services}
+        for service in services:
+            service.clock = self.clock
+        self.store = Store(state_path)
+        self._lock = threading.RLock()
+        self.accounts: dict[tuple[str, str], Account] = {}
+        self.defaults: dict[str, str] = {}  # service → key of its default account
+        loaded = self.store.load()
+        if loaded:
+            self.accounts = loaded["accounts"]
+            self.defaults = loaded["defaults"]
+        for service in services:
+            if service.name not in self.defaults:
+                account = self._add_account(service, None, {})
+                self.defaults[service.name] = account.key
+        self.save()
+
+    # --- accounts -----------------------------------------------------------------------------
+    def _add_account(self, service: Service, plan: str | None, options: dict[str, Any]) -> Account:
+        account = service.new_account(plan, **options)
+        with self._lock:
+            self.accounts[(service.name, account.key)] = account
+        return account
+
+    def account(self, service: str, key: str | None) -> Account | None:
+        if key is None:
+            return None
+        return self.accounts.get((service, key))
+
+    def backend(self, account: Account) -> Any:
+        if account.backend is None:
+            account.backend = self.services[account.service].new_backend(account)
+        return account.backend
+
+    def save(self) -> None:
+        with self._lock:
+            self.store.save(self.accounts, self.defaults)
+
+    # --- dispatch -----------------------------------------------------------------------------
+    def handle(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
+               origin: str) -> Response:
+        if path.startswith(CONTROL_PREFIX + "/") or path == CONTROL_PREFIX:
+            return self._control(method, path[len(CONTROL_PREFIX):], query, headers, body, origin)
+        for service in self.services.values():
+            if path == service.prefix or path.startswith(service.prefix + "/"):
+                request = Request.build(method, path[len(service.prefix):] or "/", query, headers, body,
+                                        origin + service.prefix)
+                return self._dispatch(service, request)
+        return Response(404, {"message": f"Cannot {method} {path}", "statusCode": 404})
+
+    def _dispatch(self, service: Service, request: Request) -> Response:
+        found = match(service.routes, request.method, request.path)
+        try:
+            account = self.account(service.name, service.account_key(request))
+            if account is None:
+                raise service.unauthorized(request)
+            if found is None:
+                raise service.not_found(request)
+            route, params = found
+            call = Call(request, account, None, service, route.operation)
+            self._inject_faults(service, call)
+            with account.lock:
+                extra_headers = service.admit(call)
+                account.requests[route.operation] += 1
+                call.backend = self.backend(account)
+                handler = getattr(service.responses(), route.operation, None)
+                if handler is None:
+                    raise NotImplementedError(f"{service.name}: no handler for {route.operation}")
+                response = handler(call, **params)
+                response.headers = {**extra_headers, **response.headers}
+            if request.method != "GET":
+                self.save()
+            return response
+        except SandboxError as error:
+            return render(service, error)
+        except DroppedConnection:
+            raise
+        except NotImplementedError:
+            raise
+        except Exception:  # an emulator bug: answer like a real 500, keep the traceback in the log
+            log.exception("sandbox %s: unhandled error on %s %s", service.name, request.method, request.path)
+            return service.server_error(500)
+
+    def _inject_faults(self, service: Service, call: Call) -> None:
+        faults = call.account.faults
+        if not faults.applies(call.request.method, call.operation):
+            return
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
+        rng = call.account.rng
+        if faults.drop_rate and rng.random() < faults.drop_rate:
+            raise DroppedConnection()
+        if faults.error_rate and rng.random() < faults.error_rate:
+            call.account.requests["fault:" + call.operation] += 1
+            raise _InjectedServerError(service, faults.error_status)
+
+    # --- control plane ------------------------------------------------------------------------
+    def _control(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
+                 origin: str) -> Response:
+        request = Request.build(method, path or "/", query, headers, body, origin + CONTROL_PREFIX)
+        try:
+            payload = request.json() or {}
+        except ValueError:
+            return Response(400, {"error": "control plane requests take a JSON body"})
+        try:
+            if method == "GET" and request.path == "/status":
+                return Response(200, self.status(origin))
+            if method == "POST" and request.path == "/accounts":
+                return self._create_account(payload, origin)
+            if method == "POST" and request.path == "/reset":
+                return self._reset(payload)
+            if method == "POST" and request.path == "/faults":
+                return self._set_faults(payload)
+            if method == "POST" and request.path == "/quirks":
+                account = self._control_account(payload)
+                account.quirks = dict(payload.get("quirks") or {})
+                self.save()
+                return Response(200, {"quirks": account.quirks})
+            if request.path == "/requests":
+                return self._requests(method, payload or {k: v[-1] for k, v in request.query.items()})
+            if method == "POST" and request.path == "/clock":
+                if "speed" in payload:
+                    self.clock.set_speed(float(payload["speed"]))
+                if "advance_seconds" in payload:
+                    self.clock.advance(float(payload["advance_seconds"]))
+                return Response(200, {"speed": self.clock.speed, "now": self.clock.now()})
+            for service in self.services.values():
+                prefix = "/" + service.name
+                if request.path.startswith(prefix + "/"):
+                    found = match(service.control_routes(), method, request.path[len(prefix):])
+                    if found:
+                        route, params = found
+                        account = self._control_account({"service": service.name, **payload,
+                                                         **{k: v[-1] for k, v in request.query.items()}})
+                        with account.lock:
+                            call = Call(request, account, self.backend(account), service, route.operation)
+                            response: Response = getattr(service.responses(), route.operation)(call, **params)
+                        self.save()
+                        return response
+        except ControlError as error:
+            return Response(error.status, {"error": error.message})
+        return Response(404, {"error": f"no control route {method} {path}"})
+
+    def status(self, origin: str) -> dict[str, Any]:
+        document: dict[str, Any] = {}
+        for name, service in self.services.items():
+            account = self.accounts[(name, self.defaults[name])]
+            document[name] = service.credentials(account, origin + service.prefix)
+        return document
+
+    def _service(self, payload: dict[str, Any]) -> Service:
+        name = payload.get("service")
+        if name not in self.services:
+            raise ControlError(f"'service' must be one of {sorted(self.services)}")
+        return self.services[name]
+
+    def _control_account(self, payload: dict[str, Any]) -> Account:
+        service = self._service(payload)
+        key = payload.get("account") or self.defaults[service.name]
+        account = self.account(service.name, key)
+        if account is None:
+            raise ControlError(f"no {service.name} account with that key", status=404)
+        return account
+
+    def _create_account(self, payload: dict[str, Any], origin: str) -> Response:
+        service = self._service(payload)
+        options = {k: v for k, v in payload.items() if k not in {"service", "plan"}}
+        try:
+            account = self._add_account(service, payload.get("plan"), options)
+        except (TypeError, ValueError) as error:
+            raise ControlError(str(error)) from error
+        self.save()
+        return Response(201, service.credentials(account, origin + service.prefix))
+
+    def _reset(self, payload: dict[str, Any]) -> Response:
+        with self._lock:
+            if payload.get("account"):
+                targets = [self._control_account(payload)]
+            elif payload.get("service"):
+                targets = [a for a in self.accounts.values() if a.service == self._service(payload).name]
+            else:
+                targets = list(self.accounts.values())
+            for account in targets:
+                with account.lock:
+                    account.backend = None
+                    account.requests.clear()
+                    account.rate = None
+                    account.faults = Faults()
+                    account.quirks = {}
+        self.save()
+        return Response(200, {"reset": len(targets)})
+
+    def _set_faults(self, payload: dict[str, Any]) -> Response:
+        account = self._control_account(payload)
+        known = {f.name for f in fields(Faults)}
+        unknown = set(payload) - known - {"service", "account"}
+        if unknown:
+            raise ControlError(f"unknown fault settings {sorted(unknown)}; known: {sorted(known)}")
+        account.faults = Faults(**{k: v for k, v in payload.items() if k in known})
+        account.rng.seed(account.faults.seed)
+        self.save()
+        return Response(200, {"faults": json.loads(json.dumps(account.faults.__dict__))})
+
+    def _requests(self, method: str, payload: dict[str, Any]) -> Response:
+        account = self._control_account(payload)
+        counts = dict(account.requests)
+        if method in {"DELETE", "POST"}:
+            account.requests.clear()
+        return Response(200, {"requests": counts, "total": sum(v for k, v in counts.items()
+                                                              if not k.startswith("fault:"))})
+
+
+class _InjectedServerError(SandboxError):
+    def __init__(self, service: Service, status: int) -> None:
+        super().__init__("injected fault", status=status)
+        self.service = service
+
+
+def render(service: Service, error: SandboxError) -> Response:
+    if isinstance(error, _InjectedServerError):
+        return service.server_error(error.status)
+    return service.render_error(error)
+

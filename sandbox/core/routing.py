@@ -1,0 +1,35 @@
+"""URL tables: method + path template → the name of a responses method."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str  # e.g. "/monitors/{id}" — parameters arrive by name
+    operation: str  # responses method name, snake_case of the official operationId
+    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        regex = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.template.rstrip("/"))
+        object.__setattr__(self, "pattern", re.compile(f"^{regex}/?$"))
+
+
+def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """First route whose method and template match; path parameters by name."""
+    for route in routes:
+        if route.method != method:
+            continue
+        found = route.pattern.match(path)
+        if found:
+            return route, found.groupdict()
+    return None
+
+
+def path_exists(routes: list[Route], path: str) -> bool:
+    return any(route.pattern.match(path) for route in routes)

@@ -1,0 +1,105 @@
+"""A threaded HTTP server for the sandbox, bound to 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from sandbox.core.app import Sandbox
+from sandbox.core.errors import DroppedConnection
+
+LOOPBACK = "127.0.0.1"
+
+
+class PortInUseError(OSError):
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} on {LOOPBACK} is already in use")
+        self.port = port
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real APIs
+    server: _Server
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        host, port = self.server.server_address[:2]
+        origin = f"http://{host}:{port}"
+        try:
+            response = self.server.sandbox.handle(self.command, parts.path, parts.query,
+                                                  dict(self.headers.items()), body, origin)
+        except DroppedConnection:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        payload, content_type = response.encode()
+        self.send_response(response.status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for name, value in response.headers.items():
+            if name.lower() != "content-type":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        return  # requests are counted by the control plane; nothing (no tokens) goes to logs
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        super().__init__(address, _Handler)
+
+
+class SandboxServer:
+    """Start/stop a sandbox in a background thread (tests) or in the foreground (the daemon)."""
+
+    def __init__(self, sandbox: Sandbox, port: int = 0) -> None:
+        self.sandbox = sandbox
+        try:
+            self._server = _Server((LOOPBACK, port), sandbox)
+        except OSError as error:
+            if error.errno in {98, 48}:  # EADDRINUSE on Linux, macOS
+                raise PortInUseError(port) from error
+            raise
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        host, port = self.address
+        return f"http://{host}:{port}"
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="vigil-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.sandbox.save()
