@@ -46,7 +46,7 @@ class ProjectLanguageServer(LanguageServer):
         sys.path.insert(0, os.path.dirname(self._main))
         runpy.run_path(self._main, run_name="__main__")
 
-    def Run(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method name
+    def Run(self, request: Any, context: Any) -> Any:
         root = request.pwd or os.getcwd()
         program = request.program or "."
         path = program if os.path.isabs(program) else os.path.join(root, program)
@@ -54,15 +54,17 @@ class ProjectLanguageServer(LanguageServer):
         os.chdir(root)
         return super().Run(request, context)
 
-    def GetPluginInfo(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetPluginInfo(self, request: Any, context: Any) -> Any:
         return plugin_pb2.PluginInfo(version=SDK_VERSION)
 
 
 def main() -> None:
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=4),
-        options=[("grpc.max_receive_message_length", _MAX_MESSAGE),
-                 ("grpc.max_send_message_length", _MAX_MESSAGE)],
+        options=[
+            ("grpc.max_receive_message_length", _MAX_MESSAGE),
+            ("grpc.max_send_message_length", _MAX_MESSAGE),
+        ],
     )
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(ProjectLanguageServer(), server)
     port = server.add_insecure_port("127.0.0.1:0")

@@ -29,9 +29,7 @@ class Faults:
     def applies(self, method: str, operation: str) -> bool:
         if self.methods and method not in self.methods:
             return False
-        if self.operations and operation not in self.operations:
-            return False
-        return True
+        return not (self.operations and operation not in self.operations)
 
 
 @dataclass

@@ -32,8 +32,9 @@ class ControlError(SandboxError):
 
 
 class Sandbox:
-    def __init__(self, services: list[Service], state_path: Path | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, services: list[Service], state_path: Path | None = None, clock: Clock | None = None
+    ) -> None:
         self.clock = clock or Clock()
         self.services = {service.name: service for service in services}
         for service in services:
@@ -74,14 +75,16 @@ class Sandbox:
             self.store.save(self.accounts, self.defaults)
 
     # --- dispatch -----------------------------------------------------------------------------
-    def handle(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
-               origin: str) -> Response:
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, origin: str
+    ) -> Response:
         if path.startswith(CONTROL_PREFIX + "/") or path == CONTROL_PREFIX:
-            return self._control(method, path[len(CONTROL_PREFIX):], query, headers, body, origin)
+            return self._control(method, path[len(CONTROL_PREFIX) :], query, headers, body, origin)
         for service in self.services.values():
             if path == service.prefix or path.startswith(service.prefix + "/"):
-                request = Request.build(method, path[len(service.prefix):] or "/", query, headers, body,
-                                        origin + service.prefix)
+                request = Request.build(
+                    method, path[len(service.prefix) :] or "/", query, headers, body, origin + service.prefix
+                )
                 return self._dispatch(service, request)
         return Response(404, {"message": f"Cannot {method} {path}", "statusCode": 404})
 
@@ -132,8 +135,9 @@ class Sandbox:
             raise _InjectedServerError(service, faults.error_status)
 
     # --- control plane ------------------------------------------------------------------------
-    def _control(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
-                 origin: str) -> Response:
+    def _control(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes, origin: str
+    ) -> Response:
         request = Request.build(method, path or "/", query, headers, body, origin + CONTROL_PREFIX)
         try:
             payload = request.json() or {}
@@ -164,11 +168,16 @@ class Sandbox:
             for service in self.services.values():
                 prefix = "/" + service.name
                 if request.path.startswith(prefix + "/"):
-                    found = match(service.control_routes(), method, request.path[len(prefix):])
+                    found = match(service.control_routes(), method, request.path[len(prefix) :])
                     if found:
                         route, params = found
-                        account = self._control_account({"service": service.name, **payload,
-                                                         **{k: v[-1] for k, v in request.query.items()}})
+                        account = self._control_account(
+                            {
+                                "service": service.name,
+                                **payload,
+                                **{k: v[-1] for k, v in request.query.items()},
+                            }
+                        )
                         with account.lock:
                             call = Call(request, account, self.backend(account), service, route.operation)
                             response: Response = getattr(service.responses(), route.operation)(call, **params)
@@ -243,8 +252,10 @@ class Sandbox:
         counts = dict(account.requests)
         if method in {"DELETE", "POST"}:
             account.requests.clear()
-        return Response(200, {"requests": counts, "total": sum(v for k, v in counts.items()
-                                                              if not k.startswith("fault:"))})
+        return Response(
+            200,
+            {"requests": counts, "total": sum(v for k, v in counts.items() if not k.startswith("fault:"))},
+        )
 
 
 class _InjectedServerError(SandboxError):
@@ -257,4 +268,3 @@ def render(service: Service, error: SandboxError) -> Response:
     if isinstance(error, _InjectedServerError):
         return service.server_error(error.status)
     return service.render_error(error)
-

@@ -16,9 +16,15 @@ class SandboxError(Exception):
     code: str | None = None
     message: str = "Internal Server Error"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        status: int | None = None,
+    ) -> None:
         self.message = message if message is not None else type(self).message
         if code is not None:
             self.code = code

@@ -20,10 +20,17 @@ class Request:
     base_url: str  # the service base as a client sees it, e.g. http://127.0.0.1:8710/uptimerobot/v3
 
     @classmethod
-    def build(cls, method: str, path: str, raw_query: str, headers: dict[str, str], body: bytes,
-              base_url: str) -> Request:
-        return cls(method.upper(), path, parse_qs(raw_query, keep_blank_values=True),
-                   {k.lower(): v for k, v in headers.items()}, body, base_url)
+    def build(
+        cls, method: str, path: str, raw_query: str, headers: dict[str, str], body: bytes, base_url: str
+    ) -> Request:
+        return cls(
+            method.upper(),
+            path,
+            parse_qs(raw_query, keep_blank_values=True),
+            {k.lower(): v for k, v in headers.items()},
+            body,
+            base_url,
+        )
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

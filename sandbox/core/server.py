@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,14 +31,13 @@ class _Handler(BaseHTTPRequestHandler):
         host, port = self.server.server_address[:2]
         origin = f"http://{host}:{port}"
         try:
-            response = self.server.sandbox.handle(self.command, parts.path, parts.query,
-                                                  dict(self.headers.items()), body, origin)
+            response = self.server.sandbox.handle(
+                self.command, parts.path, parts.query, dict(self.headers.items()), body, origin
+            )
         except DroppedConnection:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         payload, content_type = response.encode()
         self.send_response(response.status)
@@ -53,7 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         return  # requests are counted by the control plane; nothing (no tokens) goes to logs
 
 

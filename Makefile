@@ -1,0 +1,47 @@
+# vigil — the two commands a new user needs: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+VIGIL := $(VENV)/bin/vigil
+PYTHON ?= python3
+
+.PHONY: setup pulumi demo test test-fast lint typecheck bench clean
+
+## setup: .venv with pinned dependencies + the Pulumi CLI (cached build; idempotent)
+setup: $(VENV)/.installed pulumi
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+pulumi:
+	@bash scripts/ensure-pulumi.sh >/dev/null
+
+## demo: the Conductor stack on the local sandbox, then what was created
+demo: setup
+	$(VIGIL) sandbox start
+	$(VIGIL) up --env sandbox --yes
+	$(VIGIL) outputs --env sandbox
+
+## test: the whole suite (real Pulumi engine, real HTTP to the emulators)
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not engine"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy core monitors alerts components spec program engine commands render sandbox cli.py
+
+## bench: printed tables (API calls, wall time, ratio against the engine floor)
+bench: setup
+	$(PY) -m bench
+
+clean:
+	-$(VIGIL) sandbox stop
+	rm -rf .vigil

@@ -1,0 +1,121 @@
+"""vigil: monitoring as code for Sentry, Uptime Robot, Slack and status pages, on Pulumi.
+
+This module only assembles the command modules of ``commands/`` and owns the single error wrapper:
+every expected failure is a ``VigilError`` (or an invalid stack) mapped to one stderr line and an
+exit code (0 ok, 1 error, 2 changes/drift, 3 confirmation needed). Unexpected errors print one line;
+``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commands import outputs as outputs_commands
+from commands import runbook as runbook_commands
+from commands import sandbox as sandbox_commands
+from commands import stack as stack_commands
+from commands.context import AppContext
+from engine.errors import ExitCode, VigilError
+from spec.findings import InvalidStack
+from spec.loader import UnknownEnvironment
+
+app = typer.Typer(
+    name="vigil",
+    help="Monitoring as code: preview and apply Sentry, Uptime Robot and Slack per environment.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,  # never print locals: they can hold tokens
+    add_completion=False,
+)
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project", "-C", envvar="VIGIL_PROJECT", help="project directory (Pulumi.yaml + stacks/)"
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
+) -> None:
+    ctx.obj = AppContext(project_dir=project, debug=debug)
+
+
+app.command()(stack_commands.validate)
+app.command()(stack_commands.preview)
+app.command()(stack_commands.up)
+app.command()(stack_commands.destroy)
+app.command()(stack_commands.refresh)
+app.command()(outputs_commands.outputs)
+app.command()(runbook_commands.runbook)
+app.add_typer(sandbox_commands.app, name="sandbox")
+
+
+def _json_requested(argv: list[str]) -> bool:
+    return "--json" in argv
+
+
+def _fail(argv: list[str], message: str, code: int, hint: str | None = None, details: object = None) -> int:
+    from core.redact import redact
+
+    message, hint = redact(message), redact(hint) if hint else None
+    if _json_requested(argv):
+        document: dict[str, object] = {"error": {"message": message, "exit_code": code}}
+        if hint:
+            document["error"]["hint"] = hint  # type: ignore[index]
+        if details is not None:
+            document["error"]["details"] = details  # type: ignore[index]
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stderr.write(f"error: {message}\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of exiting (tests call this)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=argv, prog_name="vigil", standalone_mode=True)
+    except VigilError as error:
+        return _fail(argv, error.message, int(error.exit_code), error.hint)
+    except InvalidStack as error:
+        return _fail(
+            argv,
+            str(error),
+            int(ExitCode.ERROR),
+            f"run `vigil validate --env {error.env}` for every finding",
+            [f.as_dict() for f in error.findings],
+        )
+    except UnknownEnvironment as error:
+        return _fail(argv, str(error), int(ExitCode.ERROR), f"known environments: {', '.join(error.known)}")
+    except SystemExit as done:  # click's own exits: --help (0), usage errors (2 there, 1 here)
+        code = done.code if isinstance(done.code, int) else int(ExitCode.ERROR)
+        return int(ExitCode.ERROR) if code == 2 else code
+    except KeyboardInterrupt:
+        return _fail(argv, "interrupted", 130)
+    except Exception as error:
+        if "--debug" in argv:
+            raise
+        return _fail(
+            argv,
+            f"unexpected {type(error).__name__}: {error}",
+            int(ExitCode.ERROR),
+            "rerun with --debug for the traceback",
+        )
+    return int(ExitCode.OK)
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

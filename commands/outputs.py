@@ -1,0 +1,79 @@
+"""vigil outputs: the settings the application needs (DSNs, environment, sampling), masked by default."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import shlex
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from commands.context import EnvOption, app_context
+from spec import outputs as names
+from spec.stack import Stack
+
+MASK = "[secret]"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    dotenv = "dotenv"
+
+
+def application_settings(
+    stack: Stack, stack_outputs: dict[str, tuple[Any, bool]]
+) -> list[tuple[str, Any, bool]]:
+    """(name, value, is_secret) rows: what the application is configured with."""
+    rows: list[tuple[str, Any, bool]] = []
+    if stack.sentry_environment:
+        rows.append(("SENTRY_ENVIRONMENT", stack.sentry_environment, False))
+    for project in stack.sentry_projects:
+        suffix = project.slug.upper().replace("-", "_")
+        for key in project.keys:
+            value, _ = stack_outputs.get(names.sentry_dsn(project.slug, key), (None, True))
+            label = f"SENTRY_DSN_{suffix}" if key == "default" else f"SENTRY_DSN_{suffix}_{key.upper()}"
+            rows.append((label, value, True))
+        rows.append((f"SENTRY_TRACES_SAMPLE_RATE_{suffix}", project.traces_sample_rate, False))
+        if project.profiles_sample_rate is not None:
+            rows.append((f"SENTRY_PROFILES_SAMPLE_RATE_{suffix}", project.profiles_sample_rate, False))
+    for name, url in sorted((stack_outputs.get(names.HEARTBEAT_URLS, ({}, True))[0] or {}).items()):
+        rows.append((f"HEARTBEAT_URL_{name.upper().replace(' ', '_')}", url, True))
+    for name, url in sorted((stack_outputs.get(names.STATUS_PAGE_URLS, ({}, False))[0] or {}).items()):
+        rows.append((f"STATUS_PAGE_URL_{name.upper().replace(' ', '_')}", url, False))
+    return rows
+
+
+def outputs(
+    ctx: typer.Context,
+    env: EnvOption,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, json or dotenv")] = Format.table,
+    show_secrets: Annotated[bool, typer.Option("--show-secrets", help="print secret values")] = False,
+) -> None:
+    """Print what the application needs: SENTRY_DSN_*, SENTRY_ENVIRONMENT, sample rates, URLs."""
+    from engine.operations import stack_outputs
+    from engine.workspace import select_stack
+
+    context = app_context(ctx)
+    loaded = context.stack(env)
+    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    rows = application_settings(loaded.stack, stack_outputs(stack))
+    shown = [
+        (name, value if (show_secrets or not secret or value is None) else MASK)
+        for name, value, secret in rows
+    ]
+    out = context.output(format is Format.json)
+    if format is Format.json:
+        out.document({"env": env, "outputs": dict(shown)}) if not show_secrets else typer.echo(
+            jsonlib.dumps({"env": env, "outputs": dict(shown)}, indent=2)
+        )
+    elif format is Format.dotenv:
+        for name, value in shown:
+            typer.echo(f"{name}={shlex.quote('' if value is None else str(value))}")
+    else:
+        table = Table("setting", "value", box=None)
+        for name, value in shown:
+            table.add_row(name, "(not created yet)" if value is None else str(value))
+        out.rich(table)

@@ -1,0 +1,160 @@
+"""validate, preview, up, destroy, refresh: one environment's stack through the Pulumi engine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from commands.context import AllowDeleteOption, EnvOption, JsonOption, YesOption, app_context
+from engine.errors import ChangesFound, ConfirmationNeeded
+from render.console import Output
+from spec.loader import LoadedStack, read_stack
+
+if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
+    from engine.operations import OperationResult
+
+
+def validate(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    strict: Annotated[bool, typer.Option("--strict", help="treat SLA warnings as errors")] = False,
+) -> None:
+    """Check a stack offline: schema, references, plan limits, literal secrets, SLA rules."""
+    context = app_context(ctx)
+    out = context.output(json)
+    loaded = read_stack(env, context.project().stacks_dir)
+    findings = loaded.findings
+    if strict:
+        findings = [f.__class__(f.rule, "error", f.where, f.message, f.fix) for f in findings]
+    valid = not any(f.level == "error" for f in findings)
+    if json:
+        out.document({"env": env, "valid": valid, "findings": [f.as_dict() for f in findings]})
+    else:
+        from render.changes import render_findings
+
+        render_findings(out, env, findings)
+    if not valid:
+        raise typer.Exit(1)
+
+
+def _prepare(ctx: typer.Context, env: str, out: Output) -> tuple[LoadedStack, Any]:
+    from engine.workspace import select_stack
+
+    context = app_context(ctx)
+    loaded = context.stack(env)
+    for finding in loaded.warnings:
+        out.warning(str(finding))
+    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    return loaded, stack
+
+
+def _emit(out: Output, result: OperationResult, *, done: bool, json: bool) -> None:
+    from render.changes import render_operation
+
+    if json:
+        out.document({**result.as_dict(), "has_changes": result.has_changes})
+    else:
+        render_operation(out, result, done=done)
+
+
+def preview(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="read live state first")] = False,
+    expect_no_changes: Annotated[
+        bool, typer.Option("--expect-no-changes", help="exit 2 when there are changes")
+    ] = False,
+) -> None:
+    """Show what `up` would change, field by field."""
+    from engine import operations
+
+    out = app_context(ctx).output(json)
+    _, stack = _prepare(ctx, env, out)
+    result = operations.preview(stack, env, refresh=refresh, progress=out.progress)
+    _emit(out, result, done=False, json=json)
+    if expect_no_changes and result.has_changes:
+        raise ChangesFound(f"'{env}' has pending changes ({sum(result.summary.values())} resource(s))")
+
+
+def _guard(
+    out: Output, loaded: LoadedStack, planned: OperationResult, *, yes: bool, allow_delete: bool, verb: str
+) -> None:
+    """The delete guard, then the ordinary confirmation."""
+    destructive = planned.destructive
+    if loaded.stack.protected and destructive and not allow_delete:
+        names = ", ".join(f"{c.op} {c.type} {c.name}" for c in destructive)
+        if not out.confirm(f"'{planned.env}' is protected and this {verb} would {names}. Continue?"):
+            raise ConfirmationNeeded(
+                f"refusing to {verb} '{planned.env}': it would {names}",
+                hint="review the preview, then pass --allow-delete",
+            )
+        return
+    if not yes and not out.confirm(f"Apply these changes to '{planned.env}'?"):
+        raise ConfirmationNeeded(
+            f"{verb} of '{planned.env}' needs confirmation", hint="pass --yes to apply without asking"
+        )
+
+
+def up(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    yes: YesOption = False,
+    allow_delete: AllowDeleteOption = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="read live state first")] = False,
+) -> None:
+    """Create, update or delete what the stack declares."""
+    from engine import operations
+    from render.changes import render_operation
+
+    out = app_context(ctx).output(json)
+    loaded, stack = _prepare(ctx, env, out)
+    if not yes or loaded.stack.protected:
+        planned = operations.preview(stack, env, refresh=refresh, progress=out.progress)
+        if not planned.has_changes:
+            _emit(out, planned, done=True, json=json)
+            return
+        if not json:
+            render_operation(out, planned, done=False)
+        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
+    result = operations.up(stack, env, refresh=refresh, progress=out.progress)
+    _emit(out, result, done=True, json=json)
+
+
+def destroy(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    yes: YesOption = False,
+    allow_delete: AllowDeleteOption = False,
+) -> None:
+    """Delete everything the stack created."""
+    from engine import operations
+    from render.changes import render_operation
+
+    out = app_context(ctx).output(json)
+    loaded, stack = _prepare(ctx, env, out)
+    planned = operations.destroy(stack, env, preview_only=True, progress=out.progress)
+    if not planned.has_changes:
+        _emit(out, planned, done=True, json=json)
+        return
+    if not json and not yes:
+        render_operation(out, planned, done=False)
+    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy")
+    result = operations.destroy(stack, env, progress=out.progress)
+    _emit(out, result, done=True, json=json)
+
+
+def refresh(ctx: typer.Context, env: EnvOption, json: JsonOption = False, yes: YesOption = False) -> None:
+    """Read live state into the stack's state (adopts out-of-band changes; `preview` then shows them)."""
+    from engine import operations
+
+    out = app_context(ctx).output(json)
+    _, stack = _prepare(ctx, env, out)
+    if not yes and not out.confirm(f"Refresh the state of '{env}' from the live APIs?"):
+        raise ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes")
+    result = operations.refresh(stack, env, progress=out.progress)
+    _emit(out, result, done=True, json=json)

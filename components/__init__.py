@@ -1,0 +1,1 @@
+"""Pulumi components: one ComponentResource per monitoring concept, built from the spec model."""

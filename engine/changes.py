@@ -1,0 +1,122 @@
+"""Field-level changes, computed from the engine's events.
+
+Python dynamic providers send the engine no detailed diff, so ``ResourcePreEvent.metadata`` carries
+only the changed keys (``diffs``) and the replace keys (``keys``); the values come from
+``old.outputs`` (what the provider last read or wrote) and ``new.inputs`` (what the stack wants).
+Secrets arrive from the engine already masked (``[secret]``); vigil masks its own known secret
+fields too, so nothing sensitive reaches a terminal, a JSON report or a log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SECRET_MASK = "[secret]"
+HIDDEN_KEYS = frozenset({"__provider"})
+_SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker for a secret value in events
+SECRET_FIELDS = frozenset(
+    {
+        "webhook_url",
+        "password",
+        "dsn",
+        "dsn_public",
+        "dsn_secret",
+        "token",
+        "api_key",
+        "url_secret",
+        "http_password",
+        "secret",
+    }
+)
+
+# Ops the engine reports for resources; "same"/"read"/"refresh" are not changes.
+CHANGE_OPS = ("create", "update", "replace", "delete", "create-replacement", "delete-replaced")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str
+    old: Any
+    new: Any
+    replaces: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.path, "old": self.old, "new": self.new, "replaces": self.replaces}
+
+
+@dataclass
+class ResourceChange:
+    urn: str
+    type: str
+    name: str
+    op: str
+    fields: list[FieldChange] = field(default_factory=list)
+    key_fields: dict[str, Any] = field(default_factory=dict)  # for creates/deletes: what it is
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "op": self.op,
+            "fields": [f.as_dict() for f in self.fields],
+            "resource": self.key_fields,
+        }
+
+
+def display_type(type_token: str) -> str:
+    """``pulumi-python:dynamic/uptimerobot:Monitor`` → ``uptimerobot:Monitor``."""
+    if type_token.startswith("pulumi-python:dynamic/"):
+        return type_token[len("pulumi-python:dynamic/") :]
+    return type_token
+
+
+def mask(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG) is not None:
+            return SECRET_MASK
+        return {k: mask(k, v) for k, v in value.items() if k not in HIDDEN_KEYS}
+    if isinstance(value, list):
+        return [mask(key, v) for v in value]
+    if key in SECRET_FIELDS and value not in (None, ""):
+        return SECRET_MASK
+    return value
+
+
+def from_step(metadata: Any) -> ResourceChange | None:
+    """The change one ``ResourcePreEvent`` announces, or None for a no-op / internal resource."""
+    op = str(getattr(metadata.op, "value", metadata.op))
+    type_token = metadata.type
+    if (
+        op not in CHANGE_OPS
+        or type_token.startswith("pulumi:providers:")
+        or type_token == "pulumi:pulumi:Stack"
+    ):
+        return None
+    name = metadata.urn.rsplit("::", 1)[-1]
+    change = ResourceChange(metadata.urn, display_type(type_token), name, op)
+    old_state = metadata.old
+    new_state = metadata.new
+    old_values: dict[str, Any] = dict((old_state.outputs or old_state.inputs or {}) if old_state else {})
+    new_values: dict[str, Any] = dict(new_state.inputs or {}) if new_state else {}
+    replace_keys = set(metadata.keys or [])
+    if op in ("update", "replace", "create-replacement"):
+        keys = list(metadata.diffs or []) or sorted(
+            k
+            for k in set(old_values) | set(new_values)
+            if k not in HIDDEN_KEYS and old_values.get(k) != new_values.get(k)
+        )
+        for key in keys:
+            if key in HIDDEN_KEYS:
+                continue
+            change.fields.append(
+                FieldChange(
+                    key, mask(key, old_values.get(key)), mask(key, new_values.get(key)), key in replace_keys
+                )
+            )
+    source = new_values if op == "create" else old_values
+    change.key_fields = {
+        k: mask(k, v) for k, v in source.items() if k not in HIDDEN_KEYS and v not in (None, "", [], {})
+    }
+    return change

@@ -1,0 +1,85 @@
+"""All CLI output goes through one ``Output``: data to stdout, progress and messages to stderr.
+
+With ``--json`` stdout carries exactly one JSON document and nothing else. On a terminal output is
+coloured rich text; piped, in CI or with ``NO_COLOR`` it is plain.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.redact import redact
+from rich.console import Console
+from rich.markup import escape
+
+
+def _plain() -> bool:
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+
+
+@dataclass
+class Output:
+    json_mode: bool = False
+    debug: bool = False
+    interactive: bool = field(
+        default_factory=lambda: sys.stdin.isatty() and sys.stderr.isatty() and not os.environ.get("CI")
+    )
+
+    def __post_init__(self) -> None:
+        color = None if not _plain() else False
+        self.out = Console(
+            file=sys.stdout,
+            highlight=False,
+            emoji=False,
+            soft_wrap=True,
+            no_color=color is False,
+            force_terminal=None,
+        )
+        self.err = Console(
+            file=sys.stderr,
+            stderr=True,
+            highlight=False,
+            emoji=False,
+            soft_wrap=True,
+            no_color=color is False,
+        )
+
+    # stdout ------------------------------------------------------------------------------------
+    def document(self, data: Any) -> None:
+        """The one JSON document of a --json run."""
+        sys.stdout.write(redact(json.dumps(data, indent=2, sort_keys=False, default=str)) + "\n")
+        sys.stdout.flush()
+
+    def print(self, text: str = "", *, markup: bool = True) -> None:
+        self.out.print(redact(text), markup=markup)
+
+    def rich(self, renderable: Any) -> None:
+        self.out.print(renderable)
+
+    # stderr ------------------------------------------------------------------------------------
+    def progress(self, text: str) -> None:
+        if not self.json_mode and self.err.is_terminal:
+            self.err.print(f"[dim]{escape(redact(text))}[/dim]")
+
+    def info(self, text: str) -> None:
+        if not self.json_mode:
+            self.err.print(redact(text))
+
+    def warning(self, text: str) -> None:
+        self.err.print(f"[yellow]warning:[/yellow] {escape(redact(text))}")
+
+    def error(self, text: str, hint: str | None = None) -> None:
+        self.err.print(f"[red]error:[/red] {escape(redact(text))}")
+        if hint:
+            self.err.print(f"  [dim]hint:[/dim] {escape(redact(hint))}")
+
+    def confirm(self, question: str) -> bool:
+        if not self.interactive:
+            return False
+        self.err.print(f"{escape(question)} [y/N] ", end="")
+        answer = sys.stdin.readline().strip().lower()
+        return answer in {"y", "yes"}

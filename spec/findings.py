@@ -1,0 +1,43 @@
+"""What validation reports: each finding says where, what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from spec.where import Location
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # stable id, e.g. "keyword-required", "sla-mttd"
+    level: Literal["error", "warning"]
+    where: Location
+    message: str
+    fix: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "file": self.where.file,
+            "line": self.where.line,
+            "path": self.where.path,
+            "location": str(self.where),
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: {self.message} — {self.fix}"
+
+
+class InvalidStack(Exception):
+    """A stack with errors: nothing is sent to any API."""
+
+    def __init__(self, env: str, findings: list[Finding]) -> None:
+        self.env = env
+        self.findings = findings
+        errors = [f for f in findings if f.level == "error"]
+        lines = "\n".join(f"  {f}" for f in errors)
+        super().__init__(f"stack '{env}' is invalid ({len(errors)} error(s)):\n{lines}")

@@ -1,0 +1,133 @@
+"""A stack: everything one application's monitoring has in one environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from spec.blocks import (
+    Block,
+    Dashboard,
+    EmailContact,
+    ErrorAlert,
+    HeartbeatMonitor,
+    HttpMonitor,
+    Incident,
+    KeywordMonitor,
+    LatencyMonitor,
+    MaintenanceWindow,
+    OnCall,
+    PingMonitor,
+    PortMonitor,
+    ReleaseNotification,
+    SentryProject,
+    SentryTeam,
+    Severity,
+    SlackChannel,
+    SlackWebhook,
+    SlaTargets,
+    StatusPage,
+)
+from spec.where import Location, call_site
+
+B = TypeVar("B", bound=Block)
+
+MONITOR_TYPES = (HttpMonitor, KeywordMonitor, PingMonitor, PortMonitor, HeartbeatMonitor)
+
+
+@dataclass(frozen=True)
+class Stack:
+    app: str
+    env: str
+    blocks: tuple[Block, ...] = ()
+    protected: bool = False  # deletes and replaces need confirmation (production)
+    uptime_plan: Literal["free", "solo", "team", "enterprise"] = "free"
+    sentry_environment: str | None = None  # SENTRY_ENVIRONMENT the app reports
+    links: tuple[tuple[str, str], ...] = ()  # (title, url) for the runbook: dashboards, consoles
+    where: Location = field(default_factory=call_site, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocks", tuple(_flatten(self.blocks)))
+
+    def of(self, *kinds: type[B]) -> tuple[B, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, kinds))  # type: ignore[misc]
+
+    @property
+    def monitors(self) -> tuple[Any, ...]:
+        return self.of(*MONITOR_TYPES)
+
+    @property
+    def email_contacts(self) -> tuple[EmailContact, ...]:
+        return self.of(EmailContact)
+
+    @property
+    def slack_webhooks(self) -> tuple[SlackWebhook, ...]:
+        return self.of(SlackWebhook)
+
+    @property
+    def status_pages(self) -> tuple[StatusPage, ...]:
+        return self.of(StatusPage)
+
+    @property
+    def maintenance_windows(self) -> tuple[MaintenanceWindow, ...]:
+        return self.of(MaintenanceWindow)
+
+    @property
+    def sentry_teams(self) -> tuple[SentryTeam, ...]:
+        return self.of(SentryTeam)
+
+    @property
+    def sentry_projects(self) -> tuple[SentryProject, ...]:
+        return self.of(SentryProject)
+
+    @property
+    def error_alerts(self) -> tuple[ErrorAlert, ...]:
+        return self.of(ErrorAlert)
+
+    @property
+    def latency_monitors(self) -> tuple[LatencyMonitor, ...]:
+        return self.of(LatencyMonitor)
+
+    @property
+    def release_notifications(self) -> tuple[ReleaseNotification, ...]:
+        return self.of(ReleaseNotification)
+
+    @property
+    def dashboards(self) -> tuple[Dashboard, ...]:
+        return self.of(Dashboard)
+
+    @property
+    def slack_channel(self) -> SlackChannel | None:
+        channels = self.of(SlackChannel)
+        return channels[0] if channels else None
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        return self.of(Severity)
+
+    @property
+    def sla(self) -> SlaTargets | None:
+        targets = self.of(SlaTargets)
+        return targets[0] if targets else None
+
+    @property
+    def incidents(self) -> tuple[Incident, ...]:
+        return self.of(Incident)
+
+    @property
+    def on_call(self) -> tuple[OnCall, ...]:
+        return self.of(OnCall)
+
+    def contact_names(self) -> set[str]:
+        return {c.name for c in self.email_contacts} | {w.name for w in self.slack_webhooks}
+
+
+def _flatten(items: Iterable[Any]) -> Iterable[Block]:
+    for item in items:
+        if item is None or item is False:
+            continue  # lets a stack write `x if env.get(...) else None`
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        else:
+            yield item

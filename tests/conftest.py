@@ -1,0 +1,187 @@
+"""Shared fixtures: one sandbox per test run, an emulator account per test, a project per test.
+
+Every test gets its own Uptime Robot / Sentry / Slack accounts on the shared sandbox, so tests never
+meet each other's objects and the suite needs no resets.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sandbox.core.app import Sandbox  # noqa: E402
+from sandbox.core.clock import Clock  # noqa: E402
+from sandbox.core.server import SandboxServer  # noqa: E402
+from sandbox.registry import build_services  # noqa: E402
+
+FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    clock = Clock()
+    state = tmp_path_factory.mktemp("sandbox") / "state.pickle"
+    server = SandboxServer(Sandbox(build_services(clock), state_path=state, clock=clock), port=0).start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class SandboxApi:
+    """Talks to the sandbox's control plane and, as a client would, to its emulated APIs."""
+
+    url: str
+
+    def account(self, service: str, **options: Any) -> dict[str, Any]:
+        response = requests.post(
+            f"{self.url}/_sandbox/accounts", json={"service": service, **options}, timeout=10
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+    def control(self, path: str, **payload: Any) -> Any:
+        response = requests.post(f"{self.url}/_sandbox/{path}", json=payload, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def requests_made(self, service: str, account: str) -> dict[str, int]:
+        response = requests.get(
+            f"{self.url}/_sandbox/requests", params={"service": service, "account": account}, timeout=10
+        )
+        response.raise_for_status()
+        return dict(response.json()["requests"])
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_server: SandboxServer) -> SandboxApi:
+    return SandboxApi(sandbox_server.url)
+
+
+@dataclass
+class UptimeRobotAccount:
+    url: str
+    api_key: str
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        return requests.get(
+            f"{self.url}{path}",
+            params=params,
+            timeout=10,
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+
+    def monitors(self) -> list[dict[str, Any]]:
+        """Every monitor the account holds, read over the API (all pages)."""
+        found: list[dict[str, Any]] = []
+        cursor = None
+        for _ in range(100):
+            params: dict[str, Any] = {"limit": 200}
+            if cursor:
+                params["cursor"] = cursor
+            page = self.get("/monitors", **params).json()
+            found.extend(page["data"])
+            if not page.get("nextLink") or not page["data"]:
+                break
+            cursor = page["data"][-1]["id"]
+        return found
+
+    def patch(self, path: str, body: dict[str, Any]) -> requests.Response:
+        return requests.patch(
+            f"{self.url}{path}", json=body, timeout=10, headers={"Authorization": f"Bearer {self.api_key}"}
+        )
+
+    def post(self, path: str, body: dict[str, Any]) -> requests.Response:
+        return requests.post(
+            f"{self.url}{path}", json=body, timeout=10, headers={"Authorization": f"Bearer {self.api_key}"}
+        )
+
+
+@pytest.fixture
+def uptimerobot(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> UptimeRobotAccount:
+    """A fresh Uptime Robot account, exported as the credentials vigil reads."""
+    created = sandbox.account("uptimerobot", plan="team")
+    monkeypatch.setenv("UPTIMEROBOT_API_URL", created["url"])
+    monkeypatch.setenv("UPTIMEROBOT_API_KEY", created["api_key"])
+    return UptimeRobotAccount(created["url"], created["api_key"])
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:
+        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+@dataclass
+class ProjectDir:
+    """A vigil project in a temporary directory: Pulumi.yaml, __main__.py and stacks/."""
+
+    root: Path
+
+    def write_env(self, env: str, text: str) -> Path:
+        path = self.root / "stacks" / f"{env}.yaml"
+        path.write_text(text)
+        return path
+
+    def vigil(self, *args: str) -> Result:
+        """Run the CLI in-process, as a user would type it (exit code, stdout, stderr)."""
+        from cli import run
+
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = run(["--project", str(self.root), *args])
+        return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture(scope="session")
+def pulumi_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pulumi-home")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_home: Path) -> ProjectDir:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE_PROJECT, root)
+    (root / "Pulumi.yaml").write_text("name: vigil-test\nruntime: python\n")
+    shutil.copy(ROOT / "__main__.py", root / "__main__.py")
+    state = tmp_path / "state"
+    state.mkdir()
+    monkeypatch.setenv("PULUMI_BACKEND_URL", state.as_uri())
+    monkeypatch.setenv("PULUMI_HOME", str(pulumi_home))
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "test-passphrase")
+    monkeypatch.delenv("CI", raising=False)
+    for name in (
+        "SENTRY_AUTH_TOKEN",
+        "SENTRY_URL",
+        "SENTRY_ORG",
+        "SLACK_BOT_TOKEN",
+        "SLACK_API_URL",
+        "SLACK_WEBHOOK_URL",
+        "VIGIL_ENV",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VIGIL_SANDBOX_PORT", "0")  # a test never auto-starts the shared daemon port
+    os.environ.pop("VIGIL_PROJECT", None)
+    return ProjectDir(root)
