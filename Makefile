@@ -5,10 +5,10 @@ PY    := $(VENV)/bin/python
 VIGIL := $(VENV)/bin/vigil
 PYTHON ?= python3
 
-.PHONY: setup pulumi demo test test-fast lint typecheck bench clean
+.PHONY: setup pulumi tools demo test test-fast lint typecheck bench clean
 
 ## setup: .venv with pinned dependencies + the Pulumi CLI (cached build; idempotent)
-setup: $(VENV)/.installed pulumi
+setup: $(VENV)/.installed pulumi tools
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 pulumi:
 	@bash scripts/ensure-pulumi.sh >/dev/null
+
+tools:
+	@bash scripts/ensure-actionlint.sh >/dev/null
 
 ## demo: the Conductor stack on the local sandbox, then what was created
 demo: setup
