@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from commands import drift as drift_commands
 from commands import outputs as outputs_commands
 from commands import runbook as runbook_commands
 from commands import sandbox as sandbox_commands
@@ -53,6 +54,7 @@ app.command()(stack_commands.preview)
 app.command()(stack_commands.up)
 app.command()(stack_commands.destroy)
 app.command()(stack_commands.refresh)
+app.command()(drift_commands.drift)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.add_typer(sandbox_commands.app, name="sandbox")
@@ -62,17 +64,25 @@ def _json_requested(argv: list[str]) -> bool:
     return "--json" in argv
 
 
-def _fail(argv: list[str], message: str, code: int, hint: str | None = None, details: object = None) -> int:
+def _fail(
+    argv: list[str],
+    message: str,
+    code: int,
+    hint: str | None = None,
+    details: object = None,
+    *,
+    document: bool = True,
+) -> int:
     from core.redact import redact
 
     message, hint = redact(message), redact(hint) if hint else None
-    if _json_requested(argv):
-        document: dict[str, object] = {"error": {"message": message, "exit_code": code}}
+    if document and _json_requested(argv):
+        error: dict[str, object] = {"message": message, "exit_code": code}
         if hint:
-            document["error"]["hint"] = hint  # type: ignore[index]
+            error["hint"] = hint
         if details is not None:
-            document["error"]["details"] = details  # type: ignore[index]
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+            error["details"] = details
+        sys.stdout.write(json.dumps({"error": error}, indent=2) + "\n")
     sys.stderr.write(f"error: {message}\n")
     if hint:
         sys.stderr.write(f"  hint: {hint}\n")
@@ -85,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="vigil", standalone_mode=True)
     except VigilError as error:
-        return _fail(argv, error.message, int(error.exit_code), error.hint)
+        return _fail(argv, error.message, int(error.exit_code), error.hint, document=not error.reported)
     except InvalidStack as error:
         return _fail(
             argv,

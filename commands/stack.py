@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -67,6 +68,9 @@ def preview(
     expect_no_changes: Annotated[
         bool, typer.Option("--expect-no-changes", help="exit 2 when there are changes")
     ] = False,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="also write the preview as Markdown (CI job summary)")
+    ] = None,
 ) -> None:
     """Show what `up` would change, field by field."""
     from engine import operations
@@ -75,8 +79,14 @@ def preview(
     _, stack = _prepare(ctx, env, out)
     result = operations.preview(stack, env, refresh=refresh, progress=out.progress)
     _emit(out, result, done=False, json=json)
+    if markdown is not None:
+        from render.markdown import render_preview
+
+        markdown.write_text(render_preview(result))
     if expect_no_changes and result.has_changes:
-        raise ChangesFound(f"'{env}' has pending changes ({sum(result.summary.values())} resource(s))")
+        raise ChangesFound(
+            f"'{env}' has pending changes ({sum(result.summary.values())} resource(s))", reported=True
+        )
 
 
 def _guard(
@@ -98,6 +108,31 @@ def _guard(
         )
 
 
+def guard_and_apply(
+    out: Output,
+    loaded: LoadedStack,
+    stack: Any,
+    env: str,
+    *,
+    yes: bool = True,
+    allow_delete: bool = False,
+    refresh: bool = False,
+    json: bool = False,
+) -> OperationResult:
+    """Preview when a confirmation or the delete guard may be needed, then apply."""
+    from engine import operations
+    from render.changes import render_operation
+
+    if not yes or loaded.stack.protected:
+        planned = operations.preview(stack, env, refresh=refresh, progress=out.progress)
+        if not planned.has_changes:
+            return planned
+        if not json:
+            render_operation(out, planned, done=False)
+        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
+    return operations.up(stack, env, refresh=refresh, progress=out.progress)
+
+
 def up(
     ctx: typer.Context,
     env: EnvOption,
@@ -107,20 +142,11 @@ def up(
     refresh: Annotated[bool, typer.Option("--refresh", help="read live state first")] = False,
 ) -> None:
     """Create, update or delete what the stack declares."""
-    from engine import operations
-    from render.changes import render_operation
-
     out = app_context(ctx).output(json)
     loaded, stack = _prepare(ctx, env, out)
-    if not yes or loaded.stack.protected:
-        planned = operations.preview(stack, env, refresh=refresh, progress=out.progress)
-        if not planned.has_changes:
-            _emit(out, planned, done=True, json=json)
-            return
-        if not json:
-            render_operation(out, planned, done=False)
-        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
-    result = operations.up(stack, env, refresh=refresh, progress=out.progress)
+    result = guard_and_apply(
+        out, loaded, stack, env, yes=yes, allow_delete=allow_delete, refresh=refresh, json=json
+    )
     _emit(out, result, done=True, json=json)
 
 

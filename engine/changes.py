@@ -98,18 +98,21 @@ def from_step(metadata: Any) -> ResourceChange | None:
     change = ResourceChange(metadata.urn, display_type(type_token), name, op)
     old_state = metadata.old
     new_state = metadata.new
-    old_values: dict[str, Any] = dict((old_state.outputs or old_state.inputs or {}) if old_state else {})
+    old_inputs: dict[str, Any] = dict(old_state.inputs or {}) if old_state else {}
+    old_values: dict[str, Any] = {**old_inputs, **dict(old_state.outputs or {})} if old_state else {}
     new_values: dict[str, Any] = dict(new_state.inputs or {}) if new_state else {}
     replace_keys = set(metadata.keys or [])
     if op in ("update", "replace", "create-replacement"):
-        keys = list(metadata.diffs or []) or sorted(
+        # Python dynamic providers send no detailed diff: compare what the provider last saw (state
+        # outputs, refreshed when asked) with what the stack wants, over the keys the stack manages.
+        keys = sorted(
             k
-            for k in set(old_values) | set(new_values)
-            if k not in HIDDEN_KEYS and old_values.get(k) != new_values.get(k)
+            for k in set(new_values) | set(old_inputs)
+            if k not in HIDDEN_KEYS and _differs(old_values.get(k), new_values.get(k))
         )
+        if not keys:
+            keys = [k for k in (metadata.diffs or []) if k not in HIDDEN_KEYS]
         for key in keys:
-            if key in HIDDEN_KEYS:
-                continue
             change.fields.append(
                 FieldChange(
                     key, mask(key, old_values.get(key)), mask(key, new_values.get(key)), key in replace_keys
@@ -120,3 +123,10 @@ def from_step(metadata: Any) -> ResourceChange | None:
         k: mask(k, v) for k, v in source.items() if k not in HIDDEN_KEYS and v not in (None, "", [], {})
     }
     return change
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """Unset and empty are the same to a stack that does not manage the field."""
+    if old in (None, "", [], {}) and new in (None, "", [], {}):
+        return False
+    return bool(old != new)

@@ -24,10 +24,11 @@ class ExitCode(IntEnum):
 class VigilError(Exception):
     exit_code: ExitCode = ExitCode.ERROR
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, reported: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.reported = reported  # the command already printed its --json document
 
 
 class EngineMissing(VigilError):

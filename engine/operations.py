@@ -123,7 +123,7 @@ def _run(
     return result, raw
 
 
-_QUIET = {"color": "never", "suppress_progress": True, "suppress_outputs": True}
+_QUIET: dict[str, Any] = {"color": "never", "suppress_progress": True, "suppress_outputs": True}
 
 
 def preview(

@@ -155,7 +155,8 @@ def sentry_rows(stack: Stack) -> list[dict[str, str]]:
 def render_runbook(stack: Stack) -> str:
     severities = sorted(stack.severities, key=lambda s: s.level)
     detectors = {m.name: "monitor" for m in stack.monitors}
-    detectors.update({a.name: "Sentry alert" for a in (*stack.error_alerts, *stack.latency_monitors)})
+    alerts: list[Any] = [*stack.error_alerts, *stack.latency_monitors]
+    detectors.update({a.name: "Sentry alert" for a in alerts})
     return (
         templates()
         .get_template("runbook.md.j2")

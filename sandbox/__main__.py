@@ -16,6 +16,7 @@ from sandbox.core.app import Sandbox
 from sandbox.core.clock import Clock
 from sandbox.core.server import PortInUseError, SandboxServer
 from sandbox.registry import build_services
+from sandbox.target import TargetServer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--state", type=Path, required=True, help="state file (survives restarts)")
     parser.add_argument("--ready-file", type=Path, help="written with {pid, url} once listening")
+    parser.add_argument(
+        "--target-port",
+        type=int,
+        default=None,
+        help="port of the stand-in application the sandbox stack monitors (default: port+1)",
+    )
     args = parser.parse_args(argv)
     clock = Clock()
     sandbox = Sandbox(build_services(clock), state_path=args.state, clock=clock)
@@ -31,10 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     except PortInUseError as error:
         print(f"sandbox: {error}", file=sys.stderr)
         return 98
+    target_port = args.target_port if args.target_port is not None else (args.port + 1 if args.port else 0)
+    try:
+        target = TargetServer(target_port).start()
+    except OSError:
+        print(
+            f"sandbox: port {target_port} on 127.0.0.1 (the stand-in application) is already in use",
+            file=sys.stderr,
+        )
+        return 98
     if args.ready_file:
         args.ready_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.ready_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "url": server.url}))
+        tmp.write_text(json.dumps({"pid": os.getpid(), "url": server.url, "target_url": target.url}))
         tmp.replace(args.ready_file)
 
     def _stop(signum: int, frame: object) -> None:
@@ -46,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        target.stop()
         sandbox.save()
     return 0
 

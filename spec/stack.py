@@ -119,6 +119,14 @@ class Stack:
     def on_call(self) -> tuple[OnCall, ...]:
         return self.of(OnCall)
 
+    @property
+    def contacts(self) -> tuple[EmailContact | SlackWebhook, ...]:
+        return self.of(EmailContact, SlackWebhook)
+
+    @property
+    def sentry_alerts(self) -> tuple[ErrorAlert | LatencyMonitor, ...]:
+        return self.of(ErrorAlert, LatencyMonitor)
+
     def contact_names(self) -> set[str]:
         return {c.name for c in self.email_contacts} | {w.name for w in self.slack_webhooks}
 

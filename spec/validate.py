@@ -76,14 +76,14 @@ def _duration(block: Block, field_name: str) -> tuple[float | None, Finding | No
 
 # --- rules -------------------------------------------------------------------------------------
 def duplicate_names(stack: Stack) -> Iterator[Finding]:
-    groups: dict[str, list[tuple[str, Block]]] = {
+    groups: dict[str, list[tuple[str, Any]]] = {
         "monitor": [(m.name, m) for m in stack.monitors],
-        "contact": [(c.name, c) for c in (*stack.email_contacts, *stack.slack_webhooks)],
+        "contact": [(c.name, c) for c in stack.contacts],
         "status page": [(p.name, p) for p in stack.status_pages],
         "maintenance window": [(w.name, w) for w in stack.maintenance_windows],
         "Sentry team": [(t.slug, t) for t in stack.sentry_teams],
         "Sentry project": [(p.slug, p) for p in stack.sentry_projects],
-        "Sentry alert": [(a.name, a) for a in (*stack.error_alerts, *stack.latency_monitors)],
+        "Sentry alert": [(a.name, a) for a in stack.sentry_alerts],
     }
     for what, named in groups.items():
         counts = Counter(name for name, _ in named)
@@ -187,6 +187,7 @@ def references(stack: Stack) -> Iterator[Finding]:
                 f"monitor '{monitor.name}' has severity '{monitor.severity}', not declared",
                 _known("severity", severities),
             )
+    block: Any
     for block in (*stack.status_pages, *stack.maintenance_windows):
         if block.monitors != "all":
             for name in block.monitors:
@@ -207,6 +208,7 @@ def references(stack: Stack) -> Iterator[Finding]:
                 f"Sentry project '{project.slug}' belongs to unknown team '{project.team}'",
                 _known("team", teams),
             )
+    alert: Any
     for alert in (*stack.error_alerts, *stack.latency_monitors, *stack.release_notifications):
         if alert.project not in projects:
             name = getattr(alert, "name", alert.project)
@@ -217,7 +219,7 @@ def references(stack: Stack) -> Iterator[Finding]:
                 f"{alert.kind} '{name}' targets unknown Sentry project '{alert.project}'",
                 _known("project", projects),
             )
-    detectors = monitors | {a.name for a in (*stack.error_alerts, *stack.latency_monitors)}
+    detectors = monitors | {a.name for a in stack.sentry_alerts}
     for incident in stack.incidents:
         for name in incident.detected_by:
             if name not in detectors:

@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
         host, port = self.server.server_address[:2]
-        origin = f"http://{host}:{port}"
+        origin = f"http://{host!s}:{port}"
         try:
             response = self.server.sandbox.handle(
                 self.command, parts.path, parts.query, dict(self.headers.items()), body, origin

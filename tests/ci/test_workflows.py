@@ -10,15 +10,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-ACTIONLINT = Path(os.environ.get("VIGIL_CACHE") or Path.home() / ".cache" / "vigil") / "tools" / \
-    "actionlint-1.7.12" / "actionlint"
+ACTIONLINT = (
+    Path(os.environ.get("VIGIL_CACHE") or Path.home() / ".cache" / "vigil")
+    / "tools"
+    / "actionlint-1.7.12"
+    / "actionlint"
+)
 
 pytestmark = pytest.mark.skipif(not ACTIONLINT.exists(), reason="actionlint not built (make setup builds it)")
 
 
 def lint(*paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ACTIONLINT), "-no-color", *map(str, paths)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [str(ACTIONLINT), "-no-color", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_three_workflows_exist() -> None:
@@ -34,8 +43,11 @@ def test_workflow_passes_actionlint(workflow: Path) -> None:
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / ".github" / "workflows" / "broken.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text((ROOT / ".github" / "workflows" / "vigil-drift.yml").read_text()
-                      .replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon"))
+    broken.write_text(
+        (ROOT / ".github" / "workflows" / "vigil-drift.yml")
+        .read_text()
+        .replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon")
+    )
     done = lint(broken)
     assert done.returncode == 1 and "timeout-minutes" in done.stdout
 

@@ -1,0 +1,125 @@
+"""vigil drift: live accounts versus the stack, per field; unmanaged objects; Slack once per new drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from commands.context import AllowDeleteOption, EnvOption, JsonOption, app_context
+from engine.errors import ChangesFound, VigilError
+from render.console import Output
+
+
+def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
+    """(report, loaded stack, pulumi stack)."""
+    from engine.inventory import unmanaged
+
+    from engine import operations
+    from engine.drift import classify, state_resources
+    from engine.workspace import select_stack
+
+    context = app_context(ctx)
+    loaded = context.stack(env)
+    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    before = state_resources(stack.export_stack().deployment or {})
+    preview = operations.preview(stack, env, refresh=True, progress=out.progress)
+    report = classify(preview, before)
+    report.items.extend(unmanaged(loaded.stack, before))
+    return report, loaded, stack
+
+
+def _render(out: Output, report: Any) -> None:
+    from render.markdown import show
+
+    if not report.drifted:
+        out.print(f"[bold]{report.env}[/bold]: [green]no drift[/green] ({report.duration_seconds:.1f}s)")
+    for item in report.changed:
+        out.print(f"[yellow]~ changed[/yellow] {escape(item.type)} [bold]{escape(item.name)}[/bold]")
+        for f in item.fields:
+            out.print(
+                f"    {escape(f.path)}: live {escape(show(f.live))}, stack wants {escape(show(f.desired))}"
+            )
+    for item in report.missing:
+        out.print(
+            f"[red]- missing[/red] {escape(item.type)} [bold]{escape(item.name)}[/bold] (id {item.remote_id})"
+        )
+    for item in report.unmanaged:
+        out.print(
+            f"[magenta]? unmanaged[/magenta] {escape(item.type)} [bold]{escape(item.name)}[/bold] "
+            f"(id {item.remote_id})"
+        )
+    for change in report.pending:
+        out.print(
+            f"[dim]pending: {change.op} {escape(change.type)} {escape(change.name)} (stack changed)[/dim]"
+        )
+    if report.drifted:
+        out.print(
+            f"[bold]{report.env}[/bold]: {len(report.changed)} changed, {len(report.missing)} missing, "
+            f"{len(report.unmanaged)} unmanaged"
+        )
+
+
+def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | None:
+    import os
+
+    from core.slack import post_webhook
+
+    from engine.notify_state import NotificationMemory, decide
+    from engine.workspace import Project
+    from render.markdown import slack_message
+
+    project: Project = app_context(ctx).project()
+    memory = NotificationMemory.for_env(project.root, loaded.stack.app, report.env, project.state_url)
+    event = decide(memory.last(), report.fingerprint())
+    if event is None:
+        out.info("Slack: nothing new to tell (same drift as last notified, or still clean)")
+        return None
+    webhook = os.environ.get("SLACK_WEBHOOK_URL")
+    if not webhook:
+        raise VigilError(
+            "--notify slack needs SLACK_WEBHOOK_URL (the incoming webhook to post to)",
+            hint="export SLACK_WEBHOOK_URL from your secrets",
+        )
+    post_webhook(webhook, slack_message(report, event))
+    memory.remember(report.fingerprint())
+    out.info(f"Slack: posted the {event} notification")
+    return event
+
+
+def drift(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    report_file: Annotated[Path | None, typer.Option("--report", help="write a Markdown report")] = None,
+    notify: Annotated[str | None, typer.Option("--notify", help="'slack': post new drift once")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="re-apply the stack to remove drift")] = False,
+    allow_delete: AllowDeleteOption = False,
+) -> None:
+    """Compare the live accounts with the stack (exit 0 clean, 2 drift, 1 error)."""
+    out = app_context(ctx).output(json)
+    if notify not in (None, "slack"):
+        raise VigilError(f"--notify {notify!r} is not supported", hint="use --notify slack")
+    report, loaded, stack = detect(ctx, env, out)
+    if fix and (report.changed or report.missing):
+        from commands.stack import guard_and_apply
+
+        guard_and_apply(out, loaded, stack, env, allow_delete=allow_delete, refresh=True)
+        report, loaded, stack = detect(ctx, env, out)
+    event = _notify(ctx, report, loaded, out) if notify else None
+    if report_file is not None:
+        from render.markdown import render_drift
+
+        report_file.write_text(render_drift(report))
+    if json:
+        out.document({**report.as_dict(), "notified": event})
+    else:
+        _render(out, report)
+    if report.drifted:
+        raise ChangesFound(
+            f"drift found in '{env}'",
+            hint=f"see `vigil drift --env {env} --report drift.md`; `--fix` re-applies the stack",
+            reported=True,
+        )
