@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from monitors.alert_contact import AlertContact, AlertContactArgs
-from monitors.integration import Integration, IntegrationArgs
-from monitors.maintenance_window import MaintenanceWindow, MaintenanceWindowArgs
-from monitors.monitor import Monitor, MonitorArgs
-from monitors.status_page import StatusPage, StatusPageArgs
 
+from monitors.monitor import Monitor, MonitorArgs
 from program.secrets import resolve
 from spec import blocks
 from spec.outputs import resource_name
@@ -35,6 +31,10 @@ class AlertRouting(pulumi.ComponentResource):
         super().__init__("vigil:uptimerobot:AlertRouting", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.contact_ids = {}
+        if stack.email_contacts:
+            from monitors.alert_contact import AlertContact, AlertContactArgs
+        if stack.slack_webhooks:
+            from monitors.integration import Integration, IntegrationArgs
         for contact in stack.email_contacts:
             resource = AlertContact(
                 resource_name("contact", contact.name),
@@ -150,6 +150,8 @@ class PublicStatusPage(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("vigil:uptimerobot:StatusPage", name, None, opts)
+        from monitors.status_page import StatusPage, StatusPageArgs
+
         password = resolve(page.password, f"status page '{page.name}' password") if page.password else None
         self.page = StatusPage(
             f"{name}-page",
@@ -180,6 +182,8 @@ class Maintenance(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("vigil:uptimerobot:MaintenanceWindow", name, None, opts)
+        from monitors.maintenance_window import MaintenanceWindow, MaintenanceWindowArgs
+
         date, _, time_of_day = window.start.rpartition(" ")
         selection = (
             [monitors.monitor_ids[m.name] for m in stack.monitors]

@@ -1,0 +1,1 @@
+"""Uptime Robot API v3 emulator."""

@@ -1,0 +1,43 @@
+"""Uptime Robot v3's documented errors (reference/uptimerobot-api.md §4.1): HTTP status + code."""
+
+from __future__ import annotations
+
+from sandbox.core.errors import SandboxError
+
+
+class Unauthorized(SandboxError):
+    status, code, message = 401, "003-005", "Unauthorized: invalid or missing API key"
+
+
+class NotFound(SandboxError):
+    status, code, message = 404, "000-004", "Not found"
+
+
+class PlanLimit(SandboxError):
+    status, code, message = 403, "000-003", "This feature is not available on your plan"
+
+
+class OtherAccount(SandboxError):
+    status, code, message = 403, "000-006", "The resource belongs to another account"
+
+
+class IntegrationPlanLimit(SandboxError):
+    status, code, message = 403, "021-003", "This integration type is not available on your plan"
+
+
+class IntegrationExists(SandboxError):
+    status, message = 409, "Integration already exists"
+
+
+class ValidationFailed(SandboxError):
+    """400 with a LIST of messages and no code, as the v3 validator answers."""
+
+    status = 400
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(messages[0] if messages else "Bad Request")
+        self.messages = list(messages)
+
+
+class TooManyRequests(SandboxError):
+    status, message = 429, "ThrottlerException: Too Many Requests"
