@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.redact import redact
 from pulumi import automation as auto
 
+from core.redact import redact
 from engine.changes import ResourceChange, from_step
 from engine.errors import OperationFailed
 

@@ -1,0 +1,51 @@
+"""No credential reaches the state file, the --json output or the engine's logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ProjectDir, UptimeRobotAccount
+
+pytestmark = pytest.mark.engine
+
+STACK = """
+app: basic
+contacts:
+  - {name: ops, email: ops@example.com}
+monitors:
+  - {name: API, url: "http://127.0.0.1:9/health", every: 5m}
+"""
+
+
+def _files_containing(root: Path, needle: str) -> list[Path]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            try:
+                if needle in path.read_text(errors="ignore"):
+                    found.append(path)
+            except OSError:
+                continue
+    return found
+
+
+def test_the_api_key_is_nowhere_in_state_output_or_logs(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, pulumi_home: Path
+) -> None:
+    project.write_env("t", STACK.replace("contacts:\n  - {name: ops, email: ops@example.com}\n", ""))
+    outputs = [
+        project.vigil("up", "--env", "t", "--yes", "--json"),
+        project.vigil("preview", "--env", "t", "--refresh", "--json"),
+        project.vigil("drift", "--env", "t", "--json"),
+    ]
+    assert outputs[0].exit_code == 0, outputs[0]
+    key = uptimerobot.api_key
+    for result in outputs:
+        assert key not in result.stdout and key not in result.stderr
+    state_dir = Path(project.root).parent / "state"
+    assert list(state_dir.rglob("*.json")), "the state file exists"
+    assert _files_containing(state_dir, key) == []
+    assert _files_containing(project.root, key) == []
+    assert _files_containing(pulumi_home, key) == []
