@@ -189,6 +189,97 @@ class UptimeRobotClient(ApiClient):
             self.request("DELETE", f"monitors/{int(monitor_id)}")
         self._snapshot.monitors.pop(int(monitor_id), None)
 
+    # --- contacts, integrations, status pages, maintenance windows ------------------------------
+    def iter_collection(self, path: str) -> Iterator[dict[str, Any]]:
+        params: dict[str, Any] = {}
+        seen: set[int] = set()
+        for _ in range(10_000):
+            page = self.request("GET", path, params=params).data or {}
+            items = page.get("data") or page.get(path.replace("-", "_")) or []
+            yield from items
+            if not (page.get("nextLink") or page.get("nextCursorId")) or not items:
+                return
+            cursor = int(items[-1]["id"])
+            if cursor in seen:
+                return
+            seen.add(cursor)
+            params = {"cursor": cursor}
+
+    def iter_alert_contacts(self) -> Iterator[dict[str, Any]]:
+        return self.iter_collection("alert-contacts")
+
+    def iter_integrations(self) -> Iterator[dict[str, Any]]:
+        return self.iter_collection("integrations")
+
+    def iter_status_pages(self) -> Iterator[dict[str, Any]]:
+        return self.iter_collection("psps")
+
+    def iter_maintenance_windows(self) -> Iterator[dict[str, Any]]:
+        return self.iter_collection("maintenance-windows")
+
+    def get_object(self, path: str, object_id: int | str) -> dict[str, Any] | None:
+        try:
+            return dict(self.request("GET", f"{path}/{int(object_id)}").data)
+        except NotFound:
+            return None
+
+    def create_object(
+        self,
+        path: str,
+        body: dict[str, Any],
+        same: Callable[[dict[str, Any]], bool],
+        settled: Callable[[dict[str, Any]], bool],
+        update_body: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Create, or adopt the object with the same natural key (before, and after an ambiguous failure)."""
+        existing = next((o for o in self.iter_collection(path) if same(o)), None)
+        if existing is not None:
+            return self.update_object(path, int(existing["id"]), update_body or body, settled)
+        last_error: Exception | None = None
+        for _ in range(CREATE_ATTEMPTS):
+            try:
+                created = dict(self.request("POST", path, json=body).data)
+                return self.settle_object(path, int(created["id"]), settled)
+            except (ServerError, TransportError) as error:
+                last_error = error
+                adopted = next((o for o in self.iter_collection(path) if same(o)), None)
+                if adopted is not None:
+                    return self.update_object(path, int(adopted["id"]), update_body or body, settled)
+        assert last_error is not None
+        raise last_error
+
+    def update_object(
+        self, path: str, object_id: int, body: dict[str, Any], settled: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any]:
+        current = self.get_object(path, object_id)
+        if current is not None and settled(current):
+            return current
+        self.request("PATCH", f"{path}/{object_id}", json=body, idempotent=True)
+        return self.settle_object(path, object_id, settled)
+
+    def settle_object(
+        self, path: str, object_id: int, settled: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any]:
+        latest: dict[str, Any] | None = None
+        for attempt in range(SETTLE_ATTEMPTS):
+            latest = self.get_object(path, object_id)
+            if latest is not None and settled(latest):
+                return latest
+            time.sleep(SETTLE_DELAY_S * (attempt + 1))
+        if latest is None:
+            raise NotFound(
+                self.api,
+                "GET",
+                self.url(f"{path}/{object_id}"),
+                404,
+                "the object vanished right after it was written",
+            )
+        return latest
+
+    def delete_object(self, path: str, object_id: int | str) -> None:
+        with contextlib.suppress(NotFound):
+            self.request("DELETE", f"{path}/{int(object_id)}")
+
     # --- account ------------------------------------------------------------------------------
     def me(self) -> dict[str, Any]:
         return dict(self.request("GET", "user/me").data)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.uptimerobot.errors import NotFound, PlanLimit, ValidationFailed
+from sandbox.uptimerobot.pages import AccountPages
 
 MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP")
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
@@ -61,7 +62,7 @@ class Monitor:
     api_key: str = field(default_factory=lambda: "m" + secrets.token_hex(12))
 
 
-class UptimeRobotBackend:
+class UptimeRobotBackend(AccountPages):
     def __init__(self, plan: str, options: dict[str, Any]) -> None:
         limits = dict(PLANS.get(plan, PLANS["free"]))
         limits.update({k: int(v) for k, v in options.items() if k in limits})
@@ -72,6 +73,7 @@ class UptimeRobotBackend:
         self._ids = itertools.count(800_000_001)
         self.previous: dict[int, Monitor | None] = {}  # the version a lagging read still returns
         self.stale_reads: dict[int, int] = {}
+        self._init_pages()
 
     # --- validation ---------------------------------------------------------------------------
     def _validate(self, data: dict[str, Any], monitor_type: str, creating: bool) -> None:
@@ -116,12 +118,19 @@ class UptimeRobotBackend:
                     if isinstance(port, int) and port > 0
                     else "port must not be less than 1"
                 )
+        for window_id in data.get("maintenanceWindowsIds") or []:
+            if int(window_id) not in self.windows:
+                problems.append(f"maintenanceWindowsIds: maintenance window {window_id} not found")
         method = data.get("httpMethodType")
         if method is not None and str(method).upper() not in HTTP_METHODS:
             problems.append("httpMethodType must be one of the following values: " + ", ".join(HTTP_METHODS))
         for contact in data.get("assignedAlertContacts") or []:
             if not isinstance(contact, dict) or "alertContactId" not in contact:
                 problems.append("assignedAlertContacts.alertContactId should not be empty")
+            elif not str(contact["alertContactId"]).isdigit() or not self.contact_exists(
+                int(contact["alertContactId"])
+            ):
+                problems.append(f"assignedAlertContacts: alert contact {contact['alertContactId']} not found")
             elif self.plan == "free" and (contact.get("threshold") or contact.get("recurrence")):
                 problems.append("threshold and recurrence must be 0 on the free plan")
         if problems:

@@ -9,6 +9,7 @@ from sandbox.core.http import Response
 from sandbox.core.service import Call
 from sandbox.uptimerobot.errors import NotFound, ValidationFailed
 from sandbox.uptimerobot.models import Monitor, UptimeRobotBackend
+from sandbox.uptimerobot.page_responses import PageResponses
 
 DEFAULT_PAGE, MAX_PAGE = 50, 200
 
@@ -87,7 +88,7 @@ def _lag(call: Call) -> int:
     return int(call.quirk("read_lag", 0) or 0)
 
 
-class UptimeRobotResponses:
+class UptimeRobotResponses(PageResponses):
     # --- monitors -----------------------------------------------------------------------------
     def list_monitors(self, call: Call) -> Response:
         backend: UptimeRobotBackend = call.backend
