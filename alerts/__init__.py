@@ -1,1 +1,1 @@
-"""alerts"""
+"""Sentry and Slack resources as Pulumi dynamic providers (Sentry's current org-scoped API)."""

@@ -7,6 +7,7 @@ from sandbox.core.service import Service
 
 
 def build_services(clock: Clock) -> list[Service]:
+    from sandbox.slack.service import SlackService
     from sandbox.uptimerobot.service import UptimeRobotService
 
-    return [UptimeRobotService(clock)]
+    return [UptimeRobotService(clock), SlackService(clock)]

@@ -48,6 +48,7 @@ class Sandbox:
             self.accounts = loaded["accounts"]
             self.defaults = loaded["defaults"]
         for service in services:
+            service.accounts = self.accounts
             if service.name not in self.defaults:
                 account = self._add_account(service, None, {})
                 self.defaults[service.name] = account.key

@@ -38,6 +38,9 @@ class Service:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
+        # The sandbox's account map (service, key) → Account, shared by reference: a service whose
+        # requests authenticate by something other than a key (Slack webhook URLs) looks owners up here.
+        self.accounts: dict[tuple[str, str], Account] = {}
 
     # --- accounts -----------------------------------------------------------------------------
     def new_account(self, plan: str | None = None, **options: Any) -> Account:
