@@ -7,7 +7,8 @@ from sandbox.core.service import Service
 
 
 def build_services(clock: Clock) -> list[Service]:
+    from sandbox.sentry.service import SentryService
     from sandbox.slack.service import SlackService
     from sandbox.uptimerobot.service import UptimeRobotService
 
-    return [UptimeRobotService(clock), SlackService(clock)]
+    return [UptimeRobotService(clock), SentryService(clock), SlackService(clock)]

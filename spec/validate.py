@@ -21,7 +21,7 @@ from spec.blocks import (
     PortMonitor,
 )
 from spec.findings import Finding
-from spec.platforms import PLATFORMS
+from core.platforms import PLATFORMS
 from spec.secrets import SecretRef, looks_like_secret
 from spec.stack import Stack
 from spec.units import UnitError, human_duration, seconds

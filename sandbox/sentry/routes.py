@@ -1,0 +1,66 @@
+"""Sentry routes (org-scoped API under /api/0, envelope ingest under /api/<project_id>/envelope/)."""
+
+from sandbox.core.routing import Route
+
+ORG = "/api/0/organizations/{org}"
+PROJECT = "/api/0/projects/{org}/{project}"
+
+ROUTES = [
+    Route("GET", f"{ORG}/teams", "list_teams"),
+    Route("POST", f"{ORG}/teams", "create_team"),
+    Route("GET", f"{ORG}/integrations", "list_integrations"),
+    Route("GET", f"{ORG}/projects", "list_projects"),
+    Route("GET", f"{ORG}/workflows", "list_workflows"),
+    Route("POST", f"{ORG}/workflows", "create_workflow"),
+    Route("GET", f"{ORG}/workflows/{{workflow}}", "get_workflow"),
+    Route("PUT", f"{ORG}/workflows/{{workflow}}", "update_workflow"),
+    Route("DELETE", f"{ORG}/workflows/{{workflow}}", "delete_workflow"),
+    Route("GET", f"{ORG}/detectors", "list_detectors"),
+    Route("POST", f"{ORG}/detectors", "create_detector"),
+    Route("POST", f"{ORG}/projects/{{project}}/detectors", "create_project_detector"),
+    Route("GET", f"{ORG}/detectors/{{detector}}", "get_detector"),
+    Route("PUT", f"{ORG}/detectors/{{detector}}", "update_detector"),
+    Route("DELETE", f"{ORG}/detectors/{{detector}}", "delete_detector"),
+    Route("GET", f"{ORG}/dashboards", "list_dashboards"),
+    Route("POST", f"{ORG}/dashboards", "create_dashboard"),
+    Route("GET", f"{ORG}/dashboards/{{dashboard}}", "get_dashboard"),
+    Route("PUT", f"{ORG}/dashboards/{{dashboard}}", "update_dashboard"),
+    Route("DELETE", f"{ORG}/dashboards/{{dashboard}}", "delete_dashboard"),
+    Route("GET", "/api/0/teams/{org}/{team}", "get_team"),
+    Route("PUT", "/api/0/teams/{org}/{team}", "update_team"),
+    Route("DELETE", "/api/0/teams/{org}/{team}", "delete_team"),
+    Route("POST", "/api/0/teams/{org}/{team}/projects", "create_team_project"),
+    Route("GET", PROJECT, "get_project"),
+    Route("PUT", PROJECT, "update_project"),
+    Route("DELETE", PROJECT, "delete_project"),
+    Route("POST", f"{PROJECT}/teams/{{team}}", "add_project_team"),
+    Route("DELETE", f"{PROJECT}/teams/{{team}}", "remove_project_team"),
+    Route("GET", f"{PROJECT}/keys", "list_keys"),
+    Route("POST", f"{PROJECT}/keys", "create_key"),
+    Route("GET", f"{PROJECT}/keys/{{key}}", "get_key"),
+    Route("PUT", f"{PROJECT}/keys/{{key}}", "update_key"),
+    Route("DELETE", f"{PROJECT}/keys/{{key}}", "delete_key"),
+    Route("GET", f"{PROJECT}/events", "list_project_events"),
+    Route("POST", "/api/{project_id}/envelope", "ingest_envelope"),
+]
+
+# Retired in 2026 (reference/sentry-api.md §4a, §5a): every method answers 410 with deprecation headers.
+RETIRED = [
+    Route(method, template, operation)
+    for template, operation in (
+        (f"{PROJECT}/rules", "retired_rules"),
+        (f"{PROJECT}/rules/{{rule}}", "retired_rules"),
+        (f"{ORG}/alert-rules", "retired_alert_rules"),
+        (f"{ORG}/alert-rules/{{rule}}", "retired_alert_rules"),
+        (f"{PROJECT}/alert-rules", "retired_alert_rules"),
+        (f"{PROJECT}/alert-rules/{{rule}}", "retired_alert_rules"),
+    )
+    for method in ("GET", "POST", "PUT", "DELETE")
+]
+
+CONTROL_ROUTES = [
+    Route("GET", "/retired-calls", "control_retired_calls"),
+    Route("GET", "/events", "control_events"),
+    Route("POST", "/keys/revoke", "control_revoke_key"),
+    Route("GET", "/workflow-churn", "control_workflow_churn"),
+]
