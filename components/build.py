@@ -11,6 +11,8 @@ from spec.stack import Stack
 
 
 def build_stack(stack: Stack) -> None:
+    _build_sentry(stack)
+    _build_slack(stack)
     routing = AlertRouting("alert-routing", stack)
     monitors = UptimeMonitors("uptime", stack, routing)
     pages = {
@@ -24,3 +26,35 @@ def build_stack(stack: Stack) -> None:
         pulumi.export(outputs.HEARTBEAT_URLS, monitors.heartbeat_urls)
     if pages:
         pulumi.export(outputs.STATUS_PAGE_URLS, {name: page.url for name, page in pages.items()})
+
+
+def _build_sentry(stack: Stack) -> None:
+    if not (stack.sentry_teams or stack.sentry_projects):
+        return
+    from components.sentry import SentryOrganization, SentryProject
+
+    organization = SentryOrganization("sentry", stack)
+    projects = {
+        project.slug: SentryProject(resource_name("sentry", project.slug), project, stack, organization)
+        for project in stack.sentry_projects
+    }
+    organization.dashboards(stack, projects)
+    pulumi.export(outputs.SENTRY_PROJECT_IDS, {slug: p.project_id for slug, p in projects.items()})
+    for slug, component in projects.items():
+        for key, dsn in component.dsns.items():
+            pulumi.export(outputs.sentry_dsn(slug, key), pulumi.Output.secret(dsn))
+    if stack.sentry_environment:
+        pulumi.export(outputs.SENTRY_ENVIRONMENT, stack.sentry_environment)
+
+
+def _build_slack(stack: Stack) -> None:
+    channel = stack.slack_channel
+    if channel is None:
+        return
+    from alerts.slack_channel import SlackChannel, SlackChannelArgs
+
+    resource = SlackChannel(
+        resource_name("slack-channel", channel.name),
+        SlackChannelArgs(name=channel.name, purpose=channel.purpose or None),
+    )
+    pulumi.export(outputs.SLACK_CHANNEL_ID, resource.channel_id)

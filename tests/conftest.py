@@ -185,3 +185,58 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_home: Path) 
     monkeypatch.setenv("VIGIL_SANDBOX_PORT", "0")  # a test never auto-starts the shared daemon port
     os.environ.pop("VIGIL_PROJECT", None)
     return ProjectDir(root)
+
+
+@dataclass
+class SentryAccount:
+    url: str
+    token: str
+    org: str
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        return requests.get(f"{self.url}/api/0/{path.lstrip('/')}", params=params, timeout=10,
+                            headers={"Authorization": f"Bearer {self.token}"})
+
+    def put(self, path: str, body: dict[str, Any]) -> requests.Response:
+        return requests.put(f"{self.url}/api/0/{path.lstrip('/')}", json=body, timeout=10,
+                            headers={"Authorization": f"Bearer {self.token}"})
+
+    def post(self, path: str, body: dict[str, Any]) -> requests.Response:
+        return requests.post(f"{self.url}/api/0/{path.lstrip('/')}", json=body, timeout=10,
+                             headers={"Authorization": f"Bearer {self.token}"})
+
+
+@pytest.fixture
+def sentry(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> SentryAccount:
+    created = sandbox.account("sentry")
+    monkeypatch.setenv("SENTRY_URL", created["url"])
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", created["token"])
+    monkeypatch.setenv("SENTRY_ORG", created["org"])
+    return SentryAccount(created["url"], created["token"], created["org"])
+
+
+@dataclass
+class SlackAccount:
+    url: str
+    token: str
+    webhook_url: str
+    sandbox_url: str
+
+    def messages(self) -> list[dict[str, Any]]:
+        response = requests.get(f"{self.sandbox_url}/_sandbox/slack/messages", params={"account": self.token},
+                                timeout=10)
+        response.raise_for_status()
+        return list(response.json()["messages"])
+
+    def call(self, method: str, **args: Any) -> dict[str, Any]:
+        return dict(requests.post(f"{self.url}/{method}", json=args, timeout=10,
+                                  headers={"Authorization": f"Bearer {self.token}"}).json())
+
+
+@pytest.fixture
+def slack(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> SlackAccount:
+    created = sandbox.account("slack")
+    monkeypatch.setenv("SLACK_API_URL", created["url"])
+    monkeypatch.setenv("SLACK_BOT_TOKEN", created["token"])
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", created["webhook_url"])
+    return SlackAccount(created["url"], created["token"], created["webhook_url"], sandbox.url)
