@@ -20,6 +20,7 @@ from commands import outputs as outputs_commands
 from commands import runbook as runbook_commands
 from commands import sandbox as sandbox_commands
 from commands import stack as stack_commands
+from commands import verify as verify_commands
 from commands.context import AppContext
 from engine.errors import ExitCode, VigilError
 from spec.findings import InvalidStack
@@ -57,6 +58,7 @@ app.command()(stack_commands.refresh)
 app.command()(drift_commands.drift)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
+app.command()(verify_commands.verify)
 app.add_typer(sandbox_commands.app, name="sandbox")
 
 
