@@ -10,7 +10,7 @@ from tests.conftest import ProjectDir, SentryAccount, SlackAccount
 
 pytestmark = pytest.mark.engine
 
-STACK_MODULE = '''
+STACK_MODULE = """
 from spec import *
 from spec.values import Values
 
@@ -27,7 +27,7 @@ def build(env: str, values: Values) -> Stack:
         Dashboard(title="Health", widgets=(Widget(title="Errors", display="big_number"),)),
         SlackChannel(name=values.get("channel", "incidents")),
     ])
-'''
+"""
 
 
 @pytest.fixture
@@ -40,8 +40,9 @@ def workflows(account: SentryAccount) -> dict[str, dict[str, Any]]:
     return {w["name"]: w for w in account.get(f"organizations/{account.org}/workflows/").json()}
 
 
-def test_up_creates_the_sentry_organization_as_declared(sentry_project: ProjectDir, sentry: SentryAccount,
-                                                        slack: SlackAccount) -> None:
+def test_up_creates_the_sentry_organization_as_declared(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount
+) -> None:
     sentry_project.write_env("t", "app: s\n")
     result = sentry_project.vigil("up", "--env", "t", "--yes", "--json")
     assert result.exit_code == 0, result
@@ -55,14 +56,20 @@ def test_up_creates_the_sentry_organization_as_declared(sentry_project: ProjectD
     errors = alerts["backend errors"]
     assert errors["environment"] == "test"
     frequency = errors["actionFilters"][0]["conditions"][0]
-    assert frequency["type"] == "event_frequency_count" and frequency["comparison"] == {"value": 10, "interval": "1m"}
+    assert frequency["type"] == "event_frequency_count" and frequency["comparison"] == {
+        "value": 10,
+        "interval": "1m",
+    }
     actions = {a["type"]: a for a in errors["actionFilters"][0]["actions"]}
     assert actions["email"]["config"] == {"targetType": "team", "targetIdentifier": team["id"]}
     assert actions["slack"]["config"]["targetDisplay"] == "#incidents"
     [monitor] = sentry.get(f"organizations/{sentry.org}/detectors/", query="type:metric_issue").json()
     snuba = monitor["dataSources"][0]["queryObj"]["snubaQuery"]
-    assert (snuba["aggregate"], snuba["timeWindow"], snuba["query"]) == ("p95(span.duration)", 300,
-                                                                          "is_transaction:true")
+    assert (snuba["aggregate"], snuba["timeWindow"], snuba["query"]) == (
+        "p95(span.duration)",
+        300,
+        "is_transaction:true",
+    )
     assert alerts["backend p95 alert"]["detectorIds"] == [monitor["id"]]
     [dashboard] = sentry.get(f"organizations/{sentry.org}/dashboards/").json()
     assert dashboard["title"] == "Health"
@@ -72,8 +79,9 @@ def test_up_creates_the_sentry_organization_as_declared(sentry_project: ProjectD
     assert clean.exit_code == 0, clean
 
 
-def test_the_dsn_is_secret_everywhere_but_outputs_show_secrets(sentry_project: ProjectDir, sentry: SentryAccount,
-                                                               slack: SlackAccount) -> None:
+def test_the_dsn_is_secret_everywhere_but_outputs_show_secrets(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount
+) -> None:
     sentry_project.write_env("t", "app: s\n")
     up = sentry_project.vigil("up", "--env", "t", "--yes", "--json")
     assert up.exit_code == 0, up
@@ -85,15 +93,18 @@ def test_the_dsn_is_secret_everywhere_but_outputs_show_secrets(sentry_project: P
     assert masked.json["outputs"]["SENTRY_DSN_BACKEND"] == "[secret]" and dsn not in masked.stdout
     shown = sentry_project.vigil("outputs", "--env", "t", "--format", "dotenv", "--show-secrets")
     assert f"SENTRY_DSN_BACKEND={dsn}" in shown.stdout
-    assert "SENTRY_ENVIRONMENT=test" in shown.stdout and "SENTRY_TRACES_SAMPLE_RATE_BACKEND=0.1" in shown.stdout
-    state = (sentry_project.root.parent / "state")
+    assert (
+        "SENTRY_ENVIRONMENT=test" in shown.stdout and "SENTRY_TRACES_SAMPLE_RATE_BACKEND=0.1" in shown.stdout
+    )
+    state = sentry_project.root.parent / "state"
     for path in state.rglob("*.json"):
         text = path.read_text()
         assert key["public"] not in text and slack.token not in text and sentry.token not in text
 
 
-def test_updates_in_place_keep_workflow_sub_object_ids(sentry_project: ProjectDir, sentry: SentryAccount,
-                                                       slack: SlackAccount, sandbox: Any) -> None:
+def test_updates_in_place_keep_workflow_sub_object_ids(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+) -> None:
     import requests
 
     sentry_project.write_env("t", "app: s\n")
@@ -109,8 +120,9 @@ def test_updates_in_place_keep_workflow_sub_object_ids(sentry_project: ProjectDi
     after = workflows(sentry)["backend errors"]
     assert after["id"] == before["id"]
     assert after["actionFilters"][0]["conditions"][0]["comparison"]["value"] == 25
-    churn = requests.get(f"{sandbox.url}/_sandbox/sentry/workflow-churn", params={"account": sentry.token},
-                         timeout=10).json()
+    churn = requests.get(
+        f"{sandbox.url}/_sandbox/sentry/workflow-churn", params={"account": sentry.token}, timeout=10
+    ).json()
     assert churn[after["id"]] == 0  # every sub-object kept its id
     [monitor] = sentry.get(f"organizations/{sentry.org}/detectors/", query="type:metric_issue").json()
     assert monitor["conditionGroup"]["conditions"][0]["comparison"] == 2000.0
@@ -118,8 +130,9 @@ def test_updates_in_place_keep_workflow_sub_object_ids(sentry_project: ProjectDi
     assert "incidents-v2" in channels and "incidents" not in channels  # renamed in place
 
 
-def test_invalid_platform_fails_before_any_request(sentry_project: ProjectDir, sentry: SentryAccount,
-                                                   slack: SlackAccount, sandbox: Any) -> None:
+def test_invalid_platform_fails_before_any_request(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+) -> None:
     sentry_project.write_env("t", "app: s\nplatform: python-fastapy\n")
     result = sentry_project.vigil("up", "--env", "t", "--yes", "--json")
     assert result.exit_code == 1
@@ -128,15 +141,17 @@ def test_invalid_platform_fails_before_any_request(sentry_project: ProjectDir, s
     assert sandbox.requests_made("sentry", sentry.token) == {}
 
 
-def test_no_retired_endpoint_is_ever_called(sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount,
-                                            sandbox: Any) -> None:
+def test_no_retired_endpoint_is_ever_called(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+) -> None:
     import requests
 
     sentry_project.write_env("t", "app: s\n")
     assert sentry_project.vigil("up", "--env", "t", "--yes").exit_code == 0
     assert sentry_project.vigil("drift", "--env", "t").exit_code == 0
     assert sentry_project.vigil("destroy", "--env", "t", "--yes").exit_code == 0
-    retired = requests.get(f"{sandbox.url}/_sandbox/sentry/retired-calls", params={"account": sentry.token},
-                           timeout=10).json()
+    retired = requests.get(
+        f"{sandbox.url}/_sandbox/sentry/retired-calls", params={"account": sentry.token}, timeout=10
+    ).json()
     assert retired == {"retired_calls": 0}
     assert sentry.get(f"organizations/{sentry.org}/projects/").json() == []
