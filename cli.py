@@ -17,6 +17,7 @@ import typer
 
 from commands import drift as drift_commands
 from commands import outputs as outputs_commands
+from commands import release as release_commands
 from commands import runbook as runbook_commands
 from commands import sandbox as sandbox_commands
 from commands import stack as stack_commands
@@ -59,6 +60,7 @@ app.command()(drift_commands.drift)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)
+app.command()(release_commands.release)
 app.add_typer(sandbox_commands.app, name="sandbox")
 
 

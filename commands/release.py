@@ -1,0 +1,51 @@
+"""vigil release: announce a deployed release in Slack, for each ReleaseNotification of the stack.
+
+Sentry's API has no setting that posts releases to Slack (reference/sentry-api.md §8: releases and
+deploys are CI-time calls, and deploy e-mails are per-user settings). So the stack declares the
+notification and the deploy pipeline runs ``vigil release --env production --version "$SHA"``,
+which posts to the Slack webhook of the declared channel.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from commands.context import EnvOption, JsonOption, app_context
+from engine.errors import VigilError
+
+
+def release(ctx: typer.Context, env: EnvOption,
+            version: Annotated[str, typer.Option("--version", help="the release that was deployed")],
+            json: JsonOption = False) -> None:
+    """Post 'release X of <project> deployed to <env>' to the Slack channel each ReleaseNotification names."""
+    from core.errors import ClientError
+    from core.slack import post_webhook
+
+    context = app_context(ctx)
+    out = context.output(json)
+    stack = context.stack(env).stack
+    if not stack.release_notifications:
+        raise VigilError(f"the '{env}' stack declares no ReleaseNotification", hint="add one to the stack")
+    posted = []
+    for notification in stack.release_notifications:
+        webhook = next((w for w in stack.slack_webhooks if w.channel == notification.channel), None)
+        if webhook is None or not webhook.url.env:
+            raise VigilError(f"no Slack webhook of the stack posts to {notification.channel}",
+                             hint="declare a SlackWebhook(channel=...) with an {env: NAME} reference")
+        url = os.environ.get(webhook.url.env)
+        if not url:
+            raise VigilError(f"{webhook.url.env} is not set (the webhook for {notification.channel})")
+        text = f"Release `{version}` of *{notification.project}* deployed to *{env}*."
+        try:
+            post_webhook(url, {"text": text})
+        except ClientError as error:
+            raise VigilError(str(error)) from None
+        posted.append({"project": notification.project, "channel": notification.channel, "version": version})
+    if json:
+        out.document({"env": env, "posted": posted})
+    else:
+        for item in posted:
+            out.print(f"posted release {item['version']} of {item['project']} to {item['channel']}")
