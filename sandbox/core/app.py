@@ -91,6 +91,7 @@ class Sandbox:
 
     def _dispatch(self, service: Service, request: Request) -> Response:
         found = match(service.routes, request.method, request.path)
+        extra_headers: dict[str, str] = {}  # rate-limit headers admitted calls carry, errors included
         try:
             account = self.account(service.name, service.account_key(request))
             if account is None:
@@ -113,13 +114,17 @@ class Sandbox:
                 self.save()
             return response
         except SandboxError as error:
-            return render(service, error)
+            rendered = render(service, error)
+            rendered.headers = {**extra_headers, **rendered.headers}
+            return rendered
         except DroppedConnection:
             raise
         except NotImplementedError:
             raise
         except Exception:  # an emulator bug: answer like a real 500, keep the traceback in the log
-            log.exception("sandbox %s: unhandled error on %s %s", service.name, request.method, request.path)
+            # The operation, never the path: some paths are secrets (Slack incoming-webhook URLs).
+            operation = found[0].operation if found else "?"
+            log.exception("sandbox %s: unhandled error on %s %s", service.name, request.method, operation)
             return service.server_error(500)
 
     def _inject_faults(self, service: Service, call: Call) -> None:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: Sentry and Slack backends reshaped (plain-int id counters, project settings)
 
 
 class Store:

@@ -1,12 +1,14 @@
 """Sentry organization state: teams, projects, client keys, detectors, workflows, dashboards, events.
 
-No HTTP or JSON here; ids are numeric (returned as strings on the wire by responses.py).
+No HTTP or JSON here: the backend's methods are the API operations, they validate and raise the typed
+errors of ``errors.py``. Ids are integers (responses.py writes them as strings, as Sentry does).
+Detector and workflow bodies are kept as the dicts the client sent, with server ids added to their
+sub-objects; ``validation.py`` checks them.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import re
 import secrets
 import time
@@ -14,24 +16,61 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from core.platforms import PLATFORMS
-from sandbox.sentry.errors import Conflict, Invalid, NotFound
+from sandbox.sentry import validation
+from sandbox.sentry.errors import EnvelopeRejected, Invalid, NotFound, ProjectSlugTaken, TeamSlugTaken
+from sandbox.sentry.platforms import PLATFORMS
 
-_SLUG = re.compile(r"^[a-z0-9_-]{1,50}$")
-FREQUENCIES = (0, 5, 10, 30, 60, 180, 720, 1440)
-INTERVALS = ("1m", "5m", "15m", "1h", "1d", "1w", "30d")
-DETECTOR_TYPES = (
-    "metric_issue",
-    "error",
-    "issue_stream",
-    "uptime_domain_failure",
-    "monitor_check_in_failure",
+_SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
+_SLUG_MESSAGE = (
+    "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. "
+    "It cannot be entirely numeric."
 )
-TIME_WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)
+# sentry.constants.RESERVED_PROJECT_SLUGS (abridged to the ones a stack could plausibly pick).
+RESERVED_PROJECT_SLUGS = frozenset(
+    {"api-keys", "audit-log", "auth", "members", "projects", "rate-limits", "repos", "settings", "teams",
+     "billing", "payments", "legal", "subscription", "support", "integrations", "developer-settings",
+     "usage"}
+)  # fmt: skip
+SYSTEM_DETECTORS = ("error", "issue_stream")  # made with every project, cannot be created or deleted
+BROWSER_SDK_VERSIONS = ("latest", "7.x", "8.x", "9.x", "10.x")
 
 
-def now() -> str:
+def timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")[:50]
+
+
+def project_settings() -> dict[str, Any]:
+    """The per-project settings a new project starts with (the detailed project's top-level fields)."""
+    return {
+        "color": "#3f70b3",
+        "isPublic": False,
+        "digestsMinDelay": 300,
+        "digestsMaxDelay": 1800,
+        "resolveAge": 0,
+        "subjectPrefix": "",
+        "subjectTemplate": "$shortID - $title",
+        "fingerprintingRules": "",
+        "groupingEnhancements": "",
+        "allowedDomains": ["*"],
+        "scrapeJavaScript": True,
+        "securityToken": secrets.token_hex(16),
+        "securityTokenHeader": None,
+        "verifySSL": False,
+        "highlightTags": [],
+        "highlightContext": {},
+        "sensitiveFields": [],
+        "safeFields": [],
+        "scrubIPAddresses": False,
+        "dataScrubber": False,
+        "dataScrubberDefaults": False,
+        "defaultEnvironment": None,
+        "enableAutoReleaseCreation": True,
+        "debugFilesRole": None,
+    }
 
 
 @dataclass
@@ -39,7 +78,7 @@ class Team:
     id: int
     slug: str
     name: str
-    created: str = field(default_factory=now)
+    created: str = field(default_factory=timestamp)
 
 
 @dataclass
@@ -49,9 +88,10 @@ class Project:
     name: str
     platform: str | None
     team_ids: list[int]
-    created: str = field(default_factory=now)
+    created: str = field(default_factory=timestamp)
     old_slugs: list[str] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=project_settings)
+    options: dict[str, Any] = field(default_factory=dict)  # the legacy "options" dict (filters:*, …)
 
 
 @dataclass
@@ -62,7 +102,11 @@ class ClientKey:
     secret: str = field(default_factory=lambda: secrets.token_hex(16))
     is_active: bool = True
     rate_limit: dict[str, int] | None = None
-    created: str = field(default_factory=now)
+    browser_sdk_version: str = "8.x"
+    loader_options: dict[str, bool] = field(
+        default_factory=lambda: {"hasReplay": True, "hasPerformance": False, "hasDebug": False}
+    )
+    created: str = field(default_factory=timestamp)
 
 
 @dataclass
@@ -71,17 +115,20 @@ class Detector:
     project_id: int
     type: str
     name: str
-    body: dict[str, Any]
-    created: str = field(default_factory=now)
+    body: dict[str, Any]  # as sent, conditions carrying ids
+    source_ids: list[int] = field(default_factory=list)
+    created: str = field(default_factory=timestamp)
+    updated: str = field(default_factory=timestamp)
 
 
 @dataclass
 class Workflow:
     id: int
     name: str
-    body: dict[str, Any]
-    recreated_subobjects: int = 0  # sub-objects deleted and created again by updates (churn)
-    created: str = field(default_factory=now)
+    body: dict[str, Any]  # as sent, every trigger/filter/condition/action carrying an id
+    recreated_subobjects: int = 0  # sub-objects updates had to create anew (churn)
+    created: str = field(default_factory=timestamp)
+    updated: str = field(default_factory=timestamp)
 
 
 @dataclass
@@ -89,12 +136,14 @@ class Dashboard:
     id: int
     title: str
     body: dict[str, Any]
+    created: str = field(default_factory=timestamp)
 
 
 @dataclass
 class Event:
     event_id: str
     project_id: int
+    kind: str  # the envelope item type: event, transaction, check_in…
     received: float
     payload: dict[str, Any]
 
@@ -104,62 +153,48 @@ class SentryBackend:
         self, org_slug: str, org_id: int, features: list[str], slack_channels: dict[str, str]
     ) -> None:
         self.org_slug, self.org_id = org_slug, org_id
+        self.org_name = org_slug.replace("-", " ").title()
         self.features = set(features)
-        self._ids = itertools.count(4_500_000_001)
+        self._last_id = 4_500_000_000  # a plain int, not itertools.count: the state file pickles it
         self.teams: dict[int, Team] = {}
         self.projects: dict[int, Project] = {}
-        self.keys: dict[str, ClientKey] = {}
+        self.keys: dict[str, ClientKey] = {}  # by public key
         self.detectors: dict[int, Detector] = {}
         self.workflows: dict[int, Workflow] = {}
         self.dashboards: dict[int, Dashboard] = {}
         self.events: list[Event] = []
-        self.retired_calls = 0
-        self.slack_integration = {
-            "id": str(next(self._ids)),
-            "name": "Sandbox Workspace",
-            "status": "active",
-            "externalId": "TSANDBOX",
-            "domainName": "sandbox.slack.com",
-            "provider": {"key": "slack", "name": "Slack"},
-            "channels": dict(slack_channels),
-        }
+        self.retired_calls: list[str] = []  # "METHOD path" of every call to a retired endpoint
+        self.slack_id = self.new_id()
+        self.slack_channels = {name.lstrip("#"): channel for name, channel in slack_channels.items()}
 
     def new_id(self) -> int:
-        return next(self._ids)
+        self._last_id += 1
+        return self._last_id
 
-    # --- lookups ------------------------------------------------------------------------------
+    def has_feature(self, name: str) -> bool:
+        return name in self.features
+
+    # --- teams --------------------------------------------------------------------------------
     def team(self, ref: str) -> Team:
         for team in self.teams.values():
             if str(team.id) == ref or team.slug == ref:
                 return team
         raise NotFound()
 
-    def project(self, ref: str) -> Project:
-        for project in self.projects.values():
-            if str(project.id) == ref or project.slug == ref:
-                return project
-        raise NotFound()
+    def list_teams(self, slug: str | None = None) -> list[Team]:
+        teams = sorted(self.teams.values(), key=lambda t: t.id)
+        return [t for t in teams if slug is None or t.slug == slug]
 
-    def moved_project(self, ref: str) -> Project | None:
-        return next((p for p in self.projects.values() if ref in p.old_slugs), None)
-
-    # --- teams --------------------------------------------------------------------------------
     def create_team(self, slug: str | None, name: str | None) -> Team:
-        slug = slug or re.sub(r"[^a-z0-9_-]+", "-", (name or "").lower()).strip("-")
-        if not slug or not _SLUG.match(slug):
-            raise Invalid(
-                {
-                    "slug": [
-                        "Enter a valid slug consisting of lowercase letters, numbers, underscores or "
-                        "hyphens. It cannot be entirely numeric."
-                    ]
-                }
-            )
+        slug = slug or slugify(name or "")
+        if not slug and not name:
+            raise Invalid({"slug": ["This field is required."]})
+        if not _SLUG.match(slug):
+            raise Invalid({"slug": [_SLUG_MESSAGE]})
+        if name is not None and len(name) > 64:
+            raise Invalid({"name": ["Ensure this field has no more than 64 characters."]})
         if any(t.slug == slug for t in self.teams.values()):
-            raise Conflict(
-                "A team with this slug already exists.",
-                extra={"non_field_errors": ["A team with this slug already exists."]},
-            )
+            raise TeamSlugTaken()
         team = Team(self.new_id(), slug, name or slug)
         self.teams[team.id] = team
         return team
@@ -167,67 +202,90 @@ class SentryBackend:
     def update_team(self, ref: str, data: dict[str, Any]) -> Team:
         team = self.team(ref)
         slug = data.get("slug")
-        if slug and slug != team.slug:
+        if slug is not None and slug != team.slug:
+            if not _SLUG.match(str(slug)):
+                raise Invalid({"slug": [_SLUG_MESSAGE]})
             if any(t.slug == slug for t in self.teams.values()):
                 raise Invalid({"slug": [f'The slug "{slug}" is already in use.']})
-            team.slug = slug
+            team.slug = str(slug)
         if data.get("name"):
-            team.name = data["name"]
+            team.name = str(data["name"])
         return team
 
     def delete_team(self, ref: str) -> None:
+        """Scheduled deletion in Sentry; the slug is free at once, so here the team just goes."""
         team = self.team(ref)
         del self.teams[team.id]
         for project in self.projects.values():
             project.team_ids = [t for t in project.team_ids if t != team.id]
 
     # --- projects -----------------------------------------------------------------------------
+    def project(self, ref: str) -> Project:
+        for project in self.projects.values():
+            if str(project.id) == ref or project.slug == ref:
+                return project
+        raise NotFound()
+
+    def moved_project(self, ref: str) -> Project | None:
+        """The project that answered to ``ref`` before a slug rename (Sentry answers 302)."""
+        return next((p for p in self.projects.values() if ref in p.old_slugs), None)
+
+    def list_projects(self) -> list[Project]:
+        return sorted(self.projects.values(), key=lambda p: p.id)
+
+    def _check_platform(self, platform: Any, errors: dict[str, Any]) -> None:
+        if platform not in (None, "", "other") and platform not in PLATFORMS:
+            errors["platform"] = ["Invalid platform"]
+
     def create_project(self, team_ref: str, data: dict[str, Any]) -> Project:
         team = self.team(team_ref)
-        name = data.get("name")
-        errors: dict[str, list[str]] = {}
+        name, slug, platform = data.get("name"), data.get("slug"), data.get("platform")
+        errors: dict[str, Any] = {}
         if not name:
             errors["name"] = ["This field is required."]
         elif len(str(name)) > 50:
             errors["name"] = ["Ensure this field has no more than 50 characters."]
-        platform = data.get("platform")
-        if platform not in (None, "") and platform not in PLATFORMS:
-            errors["platform"] = ["Invalid platform"]
-        slug = data.get("slug")
+        self._check_platform(platform, errors)
         if slug is not None and not _SLUG.match(str(slug)):
-            errors["slug"] = ["Enter a valid slug."]
+            errors["slug"] = [_SLUG_MESSAGE]
+        elif slug in RESERVED_PROJECT_SLUGS:
+            errors["slug"] = [f'The slug "{slug}" is reserved and not allowed.']
         if errors:
             raise Invalid(errors)
         if slug:
             if any(p.slug == slug for p in self.projects.values()):
-                raise Conflict("A project with this slug already exists.")
-        else:
-            base = re.sub(r"[^a-z0-9_-]+", "-", str(name).lower()).strip("-")[:50] or "project"
+                raise ProjectSlugTaken()
+        else:  # generated from the name and made unique, so it may differ from what was meant
+            base = slugify(str(name)) or "project"
             slug, counter = base, 1
-            while any(p.slug == slug for p in self.projects.values()):
+            while slug in RESERVED_PROJECT_SLUGS or any(p.slug == slug for p in self.projects.values()):
                 counter += 1
                 slug = f"{base[:46]}-{counter}"
         project = Project(self.new_id(), str(slug), str(name), platform or None, [team.id])
         self.projects[project.id] = project
         self.create_key(project, "Default")  # every new project gets a default key
-        for kind in ("error", "issue_stream"):  # and its system-created default monitors
-            detector = Detector(self.new_id(), project.id, kind, f"{kind} detector", {"enabled": True})
+        for kind in SYSTEM_DETECTORS:  # and its system-created monitors
+            detector = Detector(self.new_id(), project.id, kind, _system_name(kind), {"enabled": True})
             self.detectors[detector.id] = detector
-        if data.get("default_rules", True):
-            body = {
-                "name": f"Send a notification for high priority issues ({project.slug})",
+        if data.get("default_rules", True) not in (False, "false", "0", 0):
+            self._default_workflow(project)
+        return project
+
+    def _default_workflow(self, project: Project) -> Workflow:
+        """What ``default_rules`` makes now: "alert on high priority issues" as a workflow."""
+        stream = [str(d.id) for d in self.project_detectors(project) if d.type == "issue_stream"]
+        return self.create_workflow(
+            {
+                "name": f"Send a notification for high priority issues in {project.slug}",
                 "enabled": True,
                 "environment": None,
                 "config": {"frequency": 30},
-                "detectorIds": [
-                    str(d.id)
-                    for d in self.detectors.values()
-                    if d.project_id == project.id and d.type == "issue_stream"
-                ],
+                "detectorIds": stream,
                 "triggers": {
                     "logicType": "any-short",
                     "conditions": [
-                        {"type": "new_high_priority_issue", "comparison": True, "conditionResult": True}
+                        {"type": "new_high_priority_issue", "comparison": True, "conditionResult": True},
+                        {"type": "existing_high_priority_issue", "comparison": True, "conditionResult": True},
                     ],
                 },
                 "actionFilters": [
@@ -237,6 +295,7 @@ class SentryBackend:
                         "actions": [
                             {
                                 "type": "email",
+                                "integrationId": None,
                                 "config": {"targetType": "issue_owners", "targetIdentifier": None},
                                 "data": {"fallthroughType": "ActiveMembers"},
                             }
@@ -244,42 +303,57 @@ class SentryBackend:
                     }
                 ],
             }
-            self.create_workflow(body)
-        return project
+        )
 
     def update_project(self, ref: str, data: dict[str, Any]) -> Project:
         project = self.project(ref)
-        errors: dict[str, list[str]] = {}
-        if "platform" in data and data["platform"] not in (None, "") and data["platform"] not in PLATFORMS:
-            errors["platform"] = ["Invalid platform"]
+        errors: dict[str, Any] = {}
+        if "platform" in data:
+            self._check_platform(data["platform"], errors)
         slug = data.get("slug")
-        if slug and slug != project.slug:
+        if slug is not None and slug != project.slug:
             other = next((p for p in self.projects.values() if p.slug == slug), None)
-            if other is not None:
+            if not _SLUG.match(str(slug)):
+                errors["slug"] = [_SLUG_MESSAGE]
+            elif slug in RESERVED_PROJECT_SLUGS:
+                errors["slug"] = [f'The slug "{slug}" is reserved and not allowed.']
+            elif other is not None:
                 errors["slug"] = [f"Another project ({other.name}) is already using that slug"]
         if "name" in data and (not data["name"] or len(str(data["name"])) > 200):
             errors["name"] = ["Ensure this field has no more than 200 characters."]
+        for delay in ("digestsMinDelay", "digestsMaxDelay"):
+            value = data.get(delay)
+            if value is not None and not (isinstance(value, int) and 60 <= value <= 3600):
+                errors[delay] = ["Ensure this value is between 60 and 3600."]
+        if "resolveAge" in data and not (isinstance(data["resolveAge"], int) and data["resolveAge"] >= 0):
+            errors["resolveAge"] = ["A valid integer is required."]
         if errors:
             raise Invalid(errors)
-        if slug and slug != project.slug:
+        if slug is not None and slug != project.slug:
             project.old_slugs.append(project.slug)
-            project.slug = slug
+            project.slug = str(slug)
         if data.get("name"):
-            project.name = data["name"]
+            project.name = str(data["name"])
         if "platform" in data:
             project.platform = data["platform"] or None
+        if isinstance(data.get("options"), dict):
+            project.options.update(data["options"])
         for key, value in data.items():
-            if key not in ("slug", "name", "platform"):
-                project.options[key] = value
+            if key in project.settings:  # DRF ignores fields it does not know
+                project.settings[key] = value
         return project
 
     def delete_project(self, ref: str) -> None:
         project = self.project(ref)
         del self.projects[project.id]
-        for key in [k for k, v in self.keys.items() if v.project_id == project.id]:
-            del self.keys[key]
-        for detector_id in [d.id for d in self.detectors.values() if d.project_id == project.id]:
-            del self.detectors[detector_id]
+        for public in [k for k, v in self.keys.items() if v.project_id == project.id]:
+            del self.keys[public]
+        gone = {str(d.id) for d in self.project_detectors(project)}
+        for detector_id in gone:
+            del self.detectors[int(detector_id)]
+        for workflow in self.workflows.values():
+            ids = workflow.body.get("detectorIds") or []
+            workflow.body["detectorIds"] = [i for i in ids if str(i) not in gone]
 
     def add_team(self, project_ref: str, team_ref: str) -> Project:
         project, team = self.project(project_ref), self.team(team_ref)
@@ -293,16 +367,29 @@ class SentryBackend:
         return project
 
     # --- client keys --------------------------------------------------------------------------
-    def create_key(
-        self, project: Project, name: str | None, rate_limit: dict[str, int] | None = None
-    ) -> ClientKey:
+    def _rate_limit(self, value: Any) -> dict[str, int] | None:
+        """Key rate limits only stick with the projects:rate-limits feature; otherwise null."""
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(k), int) and value[k] >= 0 for k in ("window", "count")
+        ):
+            raise Invalid({"rateLimit": {"window": ["A valid integer is required."]}})
+        if not self.has_feature("projects:rate-limits"):
+            return None
+        return {"window": int(value["window"]), "count": int(value["count"])}
+
+    def create_key(self, project: Project, name: str | None, rate_limit: Any = None) -> ClientKey:
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")
-        key.rate_limit = rate_limit if "projects:rate-limits" in self.features else None
+        key.rate_limit = self._rate_limit(rate_limit)
         self.keys[key.public] = key
         return key
 
-    def project_keys(self, project: Project) -> list[ClientKey]:
-        return sorted((k for k in self.keys.values() if k.project_id == project.id), key=lambda k: k.created)
+    def project_keys(self, project: Project, status: str | None = None) -> list[ClientKey]:
+        keys = [k for k in self.keys.values() if k.project_id == project.id]
+        if status in ("active", "inactive"):
+            keys = [k for k in keys if k.is_active == (status == "active")]
+        return sorted(keys, key=lambda k: k.created)
 
     def key(self, project: Project, key_id: str) -> ClientKey:
         key = self.keys.get(key_id)
@@ -312,55 +399,35 @@ class SentryBackend:
 
     def update_key(self, project: Project, key_id: str, data: dict[str, Any]) -> ClientKey:
         key = self.key(project, key_id)
-        if "name" in data:
+        version = data.get("browserSdkVersion")
+        if version is not None and version not in BROWSER_SDK_VERSIONS:
+            raise Invalid({"browserSdkVersion": [f'"{version}" is not a valid choice.']})
+        if "rateLimit" in data:
+            key.rate_limit = self._rate_limit(data["rateLimit"])
+        if data.get("name"):
             key.name = str(data["name"])
         if "isActive" in data:
             key.is_active = bool(data["isActive"])
-        if "rateLimit" in data:
-            key.rate_limit = data["rateLimit"] if "projects:rate-limits" in self.features else None
+        if version is not None:
+            key.browser_sdk_version = str(version)
+        if isinstance(data.get("dynamicSdkLoaderOptions"), dict):
+            key.loader_options.update({k: bool(v) for k, v in data["dynamicSdkLoaderOptions"].items()})
         return key
 
     def delete_key(self, project: Project, key_id: str) -> None:
         del self.keys[self.key(project, key_id).public]
 
-    # --- detectors (monitors) -----------------------------------------------------------------
-    def _validate_detector(self, body: dict[str, Any]) -> None:
-        kind = body.get("type")
-        errors: dict[str, Any] = {}
-        if kind not in DETECTOR_TYPES:
-            errors["type"] = [f"Unknown detector type '{kind}'"]
-        if not body.get("name"):
-            errors["name"] = ["This field is required."]
-        if kind == "metric_issue":
-            sources = body.get("dataSources") or []
-            if len(sources) != 1:
-                errors["dataSources"] = ["Exactly one data source is required."]
-            else:
-                source = sources[0]
-                if source.get("timeWindow") not in TIME_WINDOWS:
-                    errors["dataSources"] = {
-                        "timeWindow": [f"Invalid time window {source.get('timeWindow')}"]
-                    }
-                if not source.get("aggregate"):
-                    errors["dataSources"] = {"aggregate": ["This field is required."]}
-            conditions = (body.get("conditionGroup") or {}).get("conditions") or []
-            if not any(c.get("conditionResult") == 0 for c in conditions):
-                errors["conditionGroup"] = ["Resolution condition required for metric issue detector."]
-            if not any(c.get("conditionResult") in (50, 75) for c in conditions):
-                errors.setdefault("conditionGroup", []).append("At least one priority condition is required.")
-        if errors:
-            raise Invalid(errors)
+    def revoke_key(self, public: str) -> ClientKey:
+        """A test hook: the key stays but is disabled, so ingest with it is rejected."""
+        key = self.keys.get(public)
+        if key is None:
+            raise NotFound()
+        key.is_active = False
+        return key
 
-    def create_detector(self, project: Project, body: dict[str, Any]) -> Detector:
-        self._validate_detector(body)
-        stored = copy.deepcopy(body)
-        for condition in (stored.get("conditionGroup") or {}).get("conditions") or []:
-            condition["id"] = str(self.new_id())
-        if stored.get("conditionGroup") is not None:
-            stored["conditionGroup"]["id"] = str(self.new_id())
-        detector = Detector(self.new_id(), project.id, str(body["type"]), str(body["name"]), stored)
-        self.detectors[detector.id] = detector
-        return detector
+    # --- detectors (monitors) -----------------------------------------------------------------
+    def project_detectors(self, project: Project) -> list[Detector]:
+        return [d for d in self.detectors.values() if d.project_id == project.id]
 
     def detector(self, ref: str) -> Detector:
         try:
@@ -368,167 +435,230 @@ class SentryBackend:
         except (KeyError, ValueError):
             raise NotFound() from None
 
+    def list_detectors(self, projects: list[str], ids: list[str], kind: str | None) -> list[Detector]:
+        found = sorted(self.detectors.values(), key=lambda d: d.id)
+        if projects:
+            found = [d for d in found if str(d.project_id) in projects]
+        if ids:
+            found = [d for d in found if str(d.id) in ids]
+        if kind:
+            found = [d for d in found if d.type == validation.DETECTOR_ALIASES.get(kind, kind)]
+        return found
+
+    def create_detector(self, project: Project, body: dict[str, Any]) -> Detector:
+        kind = body.get("type")
+        if kind in SYSTEM_DETECTORS:
+            raise Invalid({"type": [f"Monitors of type {kind} cannot be created manually."]})
+        validation.check_detector(body, self.has_feature("organizations:incidents"))
+        stored = copy.deepcopy(body)
+        self._condition_ids(stored, None)
+        detector = Detector(self.new_id(), project.id, str(kind), str(body["name"]), stored)
+        detector.source_ids = [self.new_id() for _ in stored.get("dataSources") or []]
+        self.detectors[detector.id] = detector
+        self._link_workflows(detector, stored.get("workflowIds"))
+        return detector
+
     def update_detector(self, ref: str, body: dict[str, Any]) -> Detector:
         detector = self.detector(ref)
-        merged = {**detector.body, **body, "type": body.get("type", detector.type)}
-        self._validate_detector(merged)
-        old_ids = [c.get("id") for c in (detector.body.get("conditionGroup") or {}).get("conditions") or []]
-        for condition in (merged.get("conditionGroup") or {}).get("conditions") or []:
-            if not condition.get("id") or condition["id"] not in old_ids:
-                condition["id"] = str(self.new_id())
-        detector.body, detector.name = merged, str(merged["name"])
+        if body.get("type", detector.type) != detector.type:
+            raise Invalid({"type": ["A monitor's type cannot be changed."]})
+        merged = {**detector.body, **copy.deepcopy(body), "type": detector.type}
+        if detector.type not in SYSTEM_DETECTORS:
+            validation.check_detector(merged, self.has_feature("organizations:incidents"))
+        self._condition_ids(merged, detector.body)
+        if len(merged.get("dataSources") or []) != len(detector.source_ids):
+            detector.source_ids = [self.new_id() for _ in merged.get("dataSources") or []]
+        detector.body, detector.name, detector.updated = merged, str(merged.get("name")), timestamp()
+        self._link_workflows(detector, body.get("workflowIds"))
         return detector
+
+    def _condition_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> None:
+        """Conditions keep the ids sent back and get new ones otherwise (Sentry's upsert)."""
+        group = body.get("conditionGroup")
+        if not isinstance(group, dict):
+            return
+        old_group = (previous or {}).get("conditionGroup") or {}
+        known = {str(c.get("id")) for c in old_group.get("conditions") or []}
+        group["id"] = old_group.get("id") or str(self.new_id())
+        for condition in group.get("conditions") or []:
+            if str(condition.get("id")) not in known:
+                condition["id"] = str(self.new_id())
+
+    def _link_workflows(self, detector: Detector, workflow_ids: Any) -> None:
+        if workflow_ids is None:
+            return
+        wanted = {str(i) for i in workflow_ids}
+        unknown = [i for i in wanted if not i.isdigit() or int(i) not in self.workflows]
+        if unknown:
+            raise Invalid({"workflowIds": [f"Alert {unknown[0]} does not exist"]})
+        for workflow in self.workflows.values():
+            ids = [str(i) for i in workflow.body.get("detectorIds") or []]
+            linked = str(detector.id) in ids
+            if str(workflow.id) in wanted and not linked:
+                workflow.body["detectorIds"] = [*ids, str(detector.id)]
+            elif str(workflow.id) not in wanted and linked:
+                workflow.body["detectorIds"] = [i for i in ids if i != str(detector.id)]
+        detector.body.pop("workflowIds", None)
+
+    def detector_workflows(self, detector: Detector) -> list[str]:
+        return [
+            str(w.id)
+            for w in sorted(self.workflows.values(), key=lambda w: w.id)
+            if str(detector.id) in [str(i) for i in w.body.get("detectorIds") or []]
+        ]
 
     def delete_detector(self, ref: str) -> None:
         detector = self.detector(ref)
-        if detector.type in ("error", "issue_stream"):
+        if detector.type in SYSTEM_DETECTORS:
             raise Invalid({"detail": ["System-created monitors cannot be deleted."]})
         del self.detectors[detector.id]
         for workflow in self.workflows.values():
-            workflow.body["detectorIds"] = [
-                i for i in workflow.body.get("detectorIds") or [] if i != str(detector.id)
-            ]
+            ids = workflow.body.get("detectorIds") or []
+            workflow.body["detectorIds"] = [i for i in ids if str(i) != str(detector.id)]
 
     # --- workflows (alerts) -------------------------------------------------------------------
-    def _validate_workflow(self, body: dict[str, Any]) -> None:
-        errors: dict[str, Any] = {}
-        if not body.get("name"):
-            errors["name"] = ["This field is required."]
-        frequency = (body.get("config") or {}).get("frequency", 30)
-        if frequency not in FREQUENCIES:
-            errors["config"] = {"frequency": [f"{frequency} is not a valid choice."]}
-        triggers = body.get("triggers") or {}
-        if triggers and triggers.get("logicType", "any-short") != "any-short":
-            errors["triggers"] = {"logicType": ["Invalid logic type"]}
-        for detector_id in body.get("detectorIds") or []:
-            if not str(detector_id).isdigit() or int(detector_id) not in self.detectors:
-                errors["detectorIds"] = [f"Detector {detector_id} does not exist"]
-        for action_filter in body.get("actionFilters") or []:
-            for condition in action_filter.get("conditions") or []:
-                comparison = condition.get("comparison")
-                if condition.get("type") in (
-                    "event_frequency_count",
-                    "event_unique_user_frequency_count",
-                ) and (not isinstance(comparison, dict) or comparison.get("interval") not in INTERVALS):
-                    errors["actionFilters"] = {
-                        "conditions": {"comparison": ["interval must be one of " + ", ".join(INTERVALS)]}
-                    }
-            for action in action_filter.get("actions") or []:
-                if action.get("type") == "slack":
-                    config = action.get("config") or {}
-                    if str(action.get("integrationId")) != self.slack_integration["id"]:
-                        errors["actionFilters"] = {"actions": ["Slack integration not found"]}
-                    elif not config.get("targetDisplay"):
-                        errors["actionFilters"] = {
-                            "actions": {"config": {"targetDisplay": ["This field is required."]}}
-                        }
-                    elif config["targetDisplay"].lstrip("#") not in self.slack_integration["channels"]:
-                        errors["actionFilters"] = {
-                            "actions": [f"Channel not found: {config['targetDisplay']}"]
-                        }
-        if errors:
-            raise Invalid(errors)
-
-    def _assign_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> int:
-        """Give sub-objects ids; keep the ids sent back, create ids for new ones. Returns the churn."""
-        known: set[str] = set()
-        if previous:
-            for group in [previous.get("triggers") or {}, *(previous.get("actionFilters") or [])]:
-                known.add(str(group.get("id")))
-                known.update(str(c.get("id")) for c in group.get("conditions") or [])
-                known.update(str(a.get("id")) for a in group.get("actions") or [])
-        kept = created = 0
-        for group in [body.get("triggers") or {}, *(body.get("actionFilters") or [])]:
-            for item in [group, *(group.get("conditions") or []), *(group.get("actions") or [])]:
-                if item.get("id") and str(item["id"]) in known:
-                    kept += 1
-                else:
-                    item["id"] = str(self.new_id())
-                    created += 1
-        for action_filter in body.get("actionFilters") or []:
-            for action in action_filter.get("actions") or []:
-                action.setdefault("status", "active")
-                if action.get("type") == "slack":
-                    config = action.setdefault("config", {})
-                    channel = config["targetDisplay"].lstrip("#")
-                    config["targetDisplay"] = "#" + channel  # Sentry rewrites both with the resolved values
-                    config["targetIdentifier"] = self.slack_integration["channels"][channel]
-        if body.get("triggers") is None:
-            body["triggers"] = {"id": str(self.new_id()), "logicType": "any-short", "conditions": []}
-        return created if previous else 0
-
-    def create_workflow(self, body: dict[str, Any]) -> Workflow:
-        self._validate_workflow(body)
-        stored = copy.deepcopy(body)
-        stored.setdefault("enabled", True)
-        stored.setdefault("environment", None)
-        stored.setdefault("config", {"frequency": 30})
-        stored.setdefault("detectorIds", [])
-        stored.setdefault("actionFilters", [])
-        self._assign_ids(stored, None)
-        workflow = Workflow(self.new_id(), str(body["name"]), stored)
-        self.workflows[workflow.id] = workflow
-        return workflow
-
     def workflow(self, ref: str) -> Workflow:
         try:
             return self.workflows[int(ref)]
         except (KeyError, ValueError):
             raise NotFound() from None
 
-    def update_workflow(self, ref: str, body: dict[str, Any]) -> Workflow:
-        workflow = self.workflow(ref)
-        self._validate_workflow(body)
+    def list_workflows(self, ids: list[str], projects: list[str], query: str) -> list[Workflow]:
+        found = sorted(self.workflows.values(), key=lambda w: w.id)
+        if ids:
+            found = [w for w in found if str(w.id) in ids]
+        if projects:
+            detectors = {str(d.id) for d in self.detectors.values() if str(d.project_id) in projects}
+            found = [w for w in found if detectors & {str(i) for i in w.body.get("detectorIds") or []}]
+        if query:
+            found = [w for w in found if query.lower() in w.name.lower()]
+        return found
+
+    def _workflow_body(self, body: dict[str, Any]) -> dict[str, Any]:
+        validation.check_workflow(body, set(self.detectors), str(self.slack_id), self.slack_channels)
         stored = copy.deepcopy(body)
+        stored.pop("id", None)
         stored.setdefault("enabled", True)
         stored.setdefault("environment", None)
         stored.setdefault("config", {"frequency": 30})
-        stored.setdefault("detectorIds", [])
+        stored["detectorIds"] = [str(i) for i in stored.get("detectorIds") or []]
         stored.setdefault("actionFilters", [])
+        if not stored.get("triggers"):
+            stored["triggers"] = {"logicType": "any-short", "conditions": []}
+        for action_filter in stored["actionFilters"]:
+            for action in action_filter.get("actions") or []:
+                action.setdefault("status", "active")
+                if action.get("type") == "slack":  # Sentry rewrites both with the resolved channel
+                    config = action["config"]
+                    channel = str(config["targetDisplay"]).lstrip("#")
+                    config["targetDisplay"] = "#" + channel
+                    config["targetIdentifier"] = self.slack_channels[channel]
+                    action["integrationId"] = str(action["integrationId"])
+        return stored
+
+    def _assign_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> int:
+        """Sub-objects sent with an id they had keep it; the rest are created. Returns how many
+        were created (on an update that is churn: Sentry deleted and re-made them)."""
+        known: set[str] = set()
+        for group in _groups(previous or {}):
+            known.add(str(group.get("id")))
+            known.update(str(item.get("id")) for item in _items(group))
+        created = 0
+        for group in _groups(body):
+            for item in [group, *_items(group)]:
+                if not (item.get("id") and str(item["id"]) in known):
+                    item["id"] = str(self.new_id())
+                    created += 1
+        return created
+
+    def create_workflow(self, body: dict[str, Any]) -> Workflow:
+        stored = self._workflow_body(body)
+        self._assign_ids(stored, None)
+        workflow = Workflow(self.new_id(), str(stored["name"]), stored)
+        self.workflows[workflow.id] = workflow
+        return workflow
+
+    def update_workflow(self, ref: str, body: dict[str, Any]) -> Workflow:
+        workflow = self.workflow(ref)
+        stored = self._workflow_body(body)
         workflow.recreated_subobjects += self._assign_ids(stored, workflow.body)
-        workflow.body, workflow.name = stored, str(stored["name"])
+        workflow.body, workflow.name, workflow.updated = stored, str(stored["name"]), timestamp()
         return workflow
 
     def delete_workflow(self, ref: str) -> None:
         del self.workflows[self.workflow(ref).id]
 
     # --- dashboards ---------------------------------------------------------------------------
-    def create_dashboard(self, body: dict[str, Any]) -> Dashboard:
-        if not body.get("title"):
-            raise Invalid({"title": ["This field is required."]})
-        if any(d.title == body["title"] for d in self.dashboards.values()):
-            raise Invalid({"title": ["Dashboard with that title already exists."]})
-        dashboard = Dashboard(self.new_id(), str(body["title"]), self._widgets(copy.deepcopy(body)))
-        self.dashboards[dashboard.id] = dashboard
-        return dashboard
-
-    def _widgets(self, body: dict[str, Any]) -> dict[str, Any]:
-        for widget in body.get("widgets") or []:
-            widget.setdefault("id", str(self.new_id()))
-            for query in widget.get("queries") or []:
-                query.setdefault("id", str(self.new_id()))
-        return body
-
     def dashboard(self, ref: str) -> Dashboard:
         try:
             return self.dashboards[int(ref)]
         except (KeyError, ValueError):
             raise NotFound() from None
 
-    def update_dashboard(self, ref: str, body: dict[str, Any]) -> Dashboard:
-        dashboard = self.dashboard(ref)
-        dashboard.body = self._widgets(copy.deepcopy({**dashboard.body, **body}))
-        dashboard.title = str(dashboard.body.get("title", dashboard.title))
+    def list_dashboards(self) -> list[Dashboard]:
+        return sorted(self.dashboards.values(), key=lambda d: d.id)
+
+    def create_dashboard(self, body: dict[str, Any]) -> Dashboard:
+        validation.check_dashboard(body)
+        if any(d.title == body["title"] for d in self.dashboards.values()):
+            raise Invalid({"title": ["Dashboard with that title already exists."]})
+        stored = copy.deepcopy(body)
+        self._widget_ids(stored, None)
+        dashboard = Dashboard(self.new_id(), str(body["title"]), stored)
+        self.dashboards[dashboard.id] = dashboard
         return dashboard
+
+    def update_dashboard(self, ref: str, body: dict[str, Any]) -> Dashboard:
+        """PUT replaces the widget list: widgets sent with their id are kept, others created."""
+        dashboard = self.dashboard(ref)
+        merged = {**dashboard.body, **copy.deepcopy(body)}
+        validation.check_dashboard(merged)
+        if any(d.title == merged["title"] and d.id != dashboard.id for d in self.dashboards.values()):
+            raise Invalid({"title": ["Dashboard with that title already exists."]})
+        self._widget_ids(merged, dashboard.body)
+        dashboard.body, dashboard.title = merged, str(merged["title"])
+        return dashboard
+
+    def _widget_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> None:
+        known: set[str] = set()
+        for widget in (previous or {}).get("widgets") or []:
+            known.add(str(widget.get("id")))
+            known.update(str(q.get("id")) for q in widget.get("queries") or [])
+        for widget in body.get("widgets") or []:
+            for item in [widget, *(widget.get("queries") or [])]:
+                if str(item.get("id")) not in known:
+                    item["id"] = str(self.new_id())
 
     def delete_dashboard(self, ref: str) -> None:
         del self.dashboards[self.dashboard(ref).id]
 
     # --- ingest -------------------------------------------------------------------------------
-    def ingest(self, project_id: int, public_key: str, payload: dict[str, Any]) -> Event:
+    def ingest(
+        self, project_id: str, public_key: str, items: list[tuple[str, dict[str, Any]]], event_id: str | None
+    ) -> str:
+        """Store the event-like items of one envelope; reject a disabled or foreign DSN key."""
         key = self.keys.get(public_key)
-        if key is None or key.project_id != project_id or not key.is_active:
-            raise NotFound("Unknown or disabled DSN key")
-        event = Event(str(payload.get("event_id") or secrets.token_hex(16)), project_id, time.time(), payload)
-        self.events.append(event)
-        return event
+        if key is None or not key.is_active or str(key.project_id) != project_id:
+            raise EnvelopeRejected()
+        event_id = event_id or secrets.token_hex(16)
+        for kind, payload in items:
+            self.events.append(
+                Event(str(payload.get("event_id") or event_id), key.project_id, kind, time.time(), payload)
+            )
+        return event_id
+
+    def project_events(self, project: Project) -> list[Event]:
+        return [e for e in self.events if e.project_id == project.id]
+
+
+def _system_name(kind: str) -> str:
+    return {"error": "Error Monitor", "issue_stream": "Issue Stream"}.get(kind, kind)
+
+
+def _groups(body: dict[str, Any]) -> list[dict[str, Any]]:
+    triggers = body.get("triggers")
+    return [*([triggers] if isinstance(triggers, dict) else []), *(body.get("actionFilters") or [])]
+
+
+def _items(group: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*(group.get("conditions") or []), *(group.get("actions") or [])]

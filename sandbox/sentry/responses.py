@@ -1,26 +1,48 @@
-"""Sentry wire format (the only file with Sentry's field names): JSON in, JSON + Link headers out."""
+"""Sentry's wire format, the only file with its field names: JSON in, JSON + Link headers out.
+
+One method per operation (routes.py names them); path parameters arrive by name. Handlers read the
+query and body, call the backend, and turn its objects into Sentry's documents.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sandbox.core.http import Response
+from sandbox.core.http import Request, Response
 from sandbox.core.service import Call
-from sandbox.sentry.errors import Invalid, Moved, NotFound, Retired
-from sandbox.sentry.models import ClientKey, Dashboard, Detector, Project, SentryBackend, Team, Workflow
+from sandbox.sentry import envelope
+from sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
+from sandbox.sentry.models import (
+    ClientKey,
+    Dashboard,
+    Detector,
+    Event,
+    Project,
+    SentryBackend,
+    Team,
+    Workflow,
+)
+
+MAX_PER_PAGE = 100
+RETIRED_REPLACEMENTS = {
+    "retired_rules": "/api/0/organizations/{organization_id_or_slug}/workflows/",
+    "retired_alert_rules": "/api/0/organizations/{organization_id_or_slug}/detectors/",
+}
 
 
-def dsn_key(request: Any) -> str | None:
-    """The public key a client sends with an envelope (X-Sentry-Auth header or ?sentry_key=)."""
+def dsn_key(request: Request) -> str | None:
+    """The public key an SDK sends with an envelope: X-Sentry-Auth ``sentry_key=…`` or ?sentry_key=."""
     auth = request.header("x-sentry-auth") or ""
-    for part in auth.replace("Sentry ", "").split(","):
+    if auth.lower().startswith("sentry "):
+        auth = auth[7:]
+    for part in auth.split(","):
         name, _, value = part.strip().partition("=")
-        if name == "sentry_key":
-            return str(value)
-    return request.arg("sentry_key")
+        if name == "sentry_key" and value:
+            return value
+    return request.arg("sentry_key") or None
 
 
 def _body(call: Call) -> dict[str, Any]:
@@ -31,7 +53,7 @@ def _body(call: Call) -> dict[str, Any]:
     if body is None:
         return {}
     if not isinstance(body, dict):
-        raise Invalid({"non_field_errors": ["Invalid data. Expected a dictionary."]})
+        raise Invalid({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]})
     return body
 
 
@@ -42,40 +64,61 @@ def _org(call: Call, org: str) -> SentryBackend:
     return backend
 
 
-def paginate(call: Call, items: Sequence[Any], default: int = 100) -> tuple[list[Any], dict[str, str]]:
-    """RFC 5988 Link pagination, as Sentry does it: cursor "0:<offset>:0", results="true|false"."""
+def _project(call: Call, org: str, ref: str) -> Project:
+    """A project by id or slug; a slug it had before a rename answers 302 resource-moved."""
+    backend = _org(call, org)
+    try:
+        return backend.project(ref)
+    except NotFound:
+        moved = backend.moved_project(ref)
+        if moved is None:
+            raise
+        rest = call.request.path.split(f"/{ref}/", 1)[1] if f"/{ref}/" in call.request.path else ""
+        raise Moved(f"{call.request.base_url}/api/0/projects/{org}/{moved.slug}/{rest}", moved.slug) from None
+
+
+def paginate(
+    call: Call, items: Sequence[Any], default: int = MAX_PER_PAGE
+) -> tuple[list[Any], dict[str, str]]:
+    """RFC 5988 Link pagination as Sentry sends it: rel="previous"/"next", results, cursor."""
     request = call.request
     try:
-        per_page = max(1, min(int(request.arg("per_page") or default), 100))
-        offset = int((request.arg("cursor") or "0:0:0").split(":")[1])
+        per_page = max(1, min(int(request.arg("per_page") or default), MAX_PER_PAGE))
+        offset = max(0, int((request.arg("cursor") or "0:0:0").split(":")[1]))
     except (ValueError, IndexError):
         raise Invalid({"detail": ["Invalid cursor parameter."]}) from None
-    page = list(items[offset : offset + per_page])
-    base = (
-        request.base_url + "/api" + request.path
-        if not request.path.startswith("/api")
-        else request.base_url + request.path
-    )
+    base = request.base_url + request.path
     keep = {k: v[-1] for k, v in request.query.items() if k != "cursor"}
 
-    def link(rel: str, cursor_offset: int, results: bool) -> str:
-        query = urlencode({**keep, "cursor": f"0:{max(cursor_offset, 0)}:0"})
-        return (
-            f'<{base}?{query}>; rel="{rel}"; results="{"true" if results else "false"}"; '
-            f'cursor="0:{max(cursor_offset, 0)}:0"'
-        )
+    def link(rel: str, cursor: str, results: bool) -> str:
+        url = f"{base}?{urlencode({**keep, 'cursor': cursor})}"
+        return f'<{url}>; rel="{rel}"; results="{str(results).lower()}"; cursor="{cursor}"'
 
-    header = ", ".join(
-        [
-            link("previous", offset - per_page, offset > 0),
-            link("next", offset + per_page, offset + per_page < len(items)),
-        ]
-    )
-    return page, {"Link": header}
+    previous = link("previous", f"0:{max(offset - per_page, 0)}:1", offset > 0)
+    following = link("next", f"0:{offset + per_page}:0", offset + per_page < len(items))
+    return list(items[offset : offset + per_page]), {"Link": f"{previous}, {following}"}
 
 
-def team_document(team: Team) -> dict[str, Any]:
+def _listing(call: Call, documents: list[Any]) -> Response:
+    page, headers = paginate(call, documents)
+    return Response(200, page, headers)
+
+
+# --- documents -------------------------------------------------------------------------------------
+def organization_document(backend: SentryBackend) -> dict[str, Any]:
     return {
+        "id": str(backend.org_id),
+        "slug": backend.org_slug,
+        "name": backend.org_name,
+        "features": sorted(backend.features),
+        "status": {"id": "active", "name": "active"},
+        "orgRoleList": [{"id": r, "name": r.title()} for r in ("member", "admin", "manager", "owner")],
+        "teamRoleList": [{"id": r, "name": r.title()} for r in ("contributor", "admin")],
+    }
+
+
+def team_document(team: Team, projects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    document = {
         "id": str(team.id),
         "slug": team.slug,
         "name": team.name,
@@ -85,8 +128,11 @@ def team_document(team: Team) -> dict[str, Any]:
         "hasAccess": True,
         "isPending": False,
         "memberCount": 1,
-        "avatar": {"avatarType": "letter_avatar"},
+        "avatar": {"avatarType": "letter_avatar", "avatarUuid": None},
     }
+    if projects is not None:
+        document["projects"] = projects
+    return document
 
 
 def project_document(backend: SentryBackend, project: Project) -> dict[str, Any]:
@@ -97,22 +143,25 @@ def project_document(backend: SentryBackend, project: Project) -> dict[str, Any]
         "name": project.name,
         "platform": project.platform,
         "dateCreated": project.created,
+        "organization": organization_document(backend),
         "isMember": True,
         "hasAccess": True,
+        "isBookmarked": False,
         "teams": teams,
         "team": teams[0] if teams else None,
-        "features": [],
+        "features": ["alert-filters", "servicehooks", "similarity-indexing"],
         "status": "active",
         "firstEvent": None,
         "options": dict(project.options),
-        **{k: v for k, v in project.options.items() if k[0].islower()},
+        **project.settings,
     }
 
 
 def key_document(call: Call, key: ClientKey) -> dict[str, Any]:
-    root = call.request.base_url  # the emulator's origin + /sentry, where envelopes are ingested
-    scheme, _, host_path = root.partition("://")
-    public_dsn = f"{scheme}://{key.public}@{host_path}/{key.project_id}"
+    root = call.request.base_url  # the emulator's origin + /sentry: where SDKs send envelopes
+    scheme, _, host = root.partition("://")
+    dsn = f"{scheme}://{key.public}@{host}/{key.project_id}"
+    api = f"{root}/api/{key.project_id}"
     return {
         "id": key.public,
         "name": key.name,
@@ -123,93 +172,231 @@ def key_document(call: Call, key: ClientKey) -> dict[str, Any]:
         "isActive": key.is_active,
         "rateLimit": key.rate_limit,
         "dateCreated": key.created,
-        "browserSdkVersion": "8.x",
-        "dynamicSdkLoaderOptions": {},
+        "browserSdkVersion": key.browser_sdk_version,
+        "browserSdk": {"choices": [[v, v] for v in ("latest", "7.x", "8.x", "9.x", "10.x")]},
+        "dynamicSdkLoaderOptions": dict(key.loader_options),
+        "useCase": "user",
         "dsn": {
-            "public": public_dsn,
-            "secret": f"{scheme}://{key.public}:{key.secret}@{host_path}/{key.project_id}",
-            "csp": f"{root}/api/{key.project_id}/csp-report/?sentry_key={key.public}",
-            "security": f"{root}/api/{key.project_id}/security/?sentry_key={key.public}",
-            "minidump": f"{root}/api/{key.project_id}/minidump/?sentry_key={key.public}",
+            "public": dsn,
+            "secret": f"{scheme}://{key.public}:{key.secret}@{host}/{key.project_id}",
+            "csp": f"{api}/csp-report/?sentry_key={key.public}",
+            "security": f"{api}/security/?sentry_key={key.public}",
+            "minidump": f"{api}/minidump/?sentry_key={key.public}",
+            "nel": f"{api}/nel/?sentry_key={key.public}",
+            "unreal": f"{api}/unreal/{key.public}/",
+            "crons": f"{api}/cron/___MONITOR_SLUG___/{key.public}/",
             "cdn": f"{root}/js-sdk-loader/{key.public}.min.js",
+            "playstation": f"{api}/playstation/?sentry_key={key.public}",
+            "integration": f"{root}/",
+            "otlp_traces": f"{api}/integration/otlp/v1/traces",
+            "otlp_logs": f"{api}/integration/otlp/v1/logs",
         },
     }
 
 
+def _data_source(
+    backend: SentryBackend, detector: Detector, index: int, source: dict[str, Any]
+) -> dict[str, Any]:
+    source_id = str(detector.source_ids[index]) if index < len(detector.source_ids) else str(detector.id)
+    wrapper: dict[str, Any] = {"id": source_id, "organizationId": str(backend.org_id), "sourceId": source_id}
+    if detector.type == "metric_issue":
+        query = {
+            "id": source_id,
+            "dataset": source.get("dataset", "events"),
+            "query": source.get("query", ""),
+            "aggregate": source.get("aggregate"),
+            "timeWindow": source.get("timeWindow"),
+            "environment": source.get("environment"),
+            "eventTypes": list(source.get("eventTypes") or ["error", "default"]),
+            "queryType": source.get("queryType", 0),
+            "extrapolationMode": source.get("extrapolationMode"),
+        }
+        return {
+            **wrapper,
+            "type": "snuba_query_subscription",
+            "queryObj": {"id": source_id, "status": 0, "subscription": source_id, "snubaQuery": query},
+        }
+    if detector.type == "uptime_domain_failure":
+        query = {
+            "url": source.get("url"),
+            "method": source.get("method", "GET"),
+            "body": source.get("body"),
+            "headers": source.get("headers") or [],
+            "intervalSeconds": source.get("intervalSeconds"),
+            "timeoutMs": source.get("timeoutMs", 5000),
+            "traceSampling": bool(source.get("traceSampling", False)),
+            "assertion": source.get("assertion"),
+        }
+        return {**wrapper, "type": "uptime_subscription", "queryObj": query}
+    return {**wrapper, "type": "cron_monitor", "queryObj": dict(source)}
+
+
+def _owner(backend: SentryBackend, owner: Any) -> dict[str, Any] | None:
+    if not isinstance(owner, str) or ":" not in owner:
+        return None
+    kind, _, owner_id = owner.partition(":")
+    team = backend.teams.get(int(owner_id)) if kind == "team" and owner_id.isdigit() else None
+    return {"type": kind, "id": owner_id, "name": team.slug if team else owner_id}
+
+
 def detector_document(backend: SentryBackend, detector: Detector) -> dict[str, Any]:
     body = detector.body
-    workflows = [
-        str(w.id) for w in backend.workflows.values() if str(detector.id) in (w.body.get("detectorIds") or [])
-    ]
-    sources = []
-    for source in body.get("dataSources") or []:
-        sources.append(
-            {
-                "id": str(detector.id + 1),
-                "type": "snuba_query_subscription",
-                "queryObj": {
-                    "snubaQuery": {
-                        "dataset": source.get("dataset"),
-                        "aggregate": source.get("aggregate"),
-                        "query": source.get("query", ""),
-                        "timeWindow": source.get("timeWindow"),
-                        "environment": source.get("environment"),
-                        "eventTypes": source.get("eventTypes", []),
-                    }
-                },
-            }
-        )
-    owner = body.get("owner")
-    owner_doc = None
-    if isinstance(owner, str) and ":" in owner:
-        kind, _, owner_id = owner.partition(":")
-        owner_doc = {"type": kind, "id": owner_id, "name": kind}
+    sources = body.get("dataSources") or []
     return {
         "id": str(detector.id),
         "projectId": str(detector.project_id),
         "name": detector.name,
         "type": detector.type,
-        "enabled": body.get("enabled", True),
+        "description": body.get("description"),
+        "enabled": bool(body.get("enabled", True)),
+        "owner": _owner(backend, body.get("owner")),
+        "createdBy": None,
         "dateCreated": detector.created,
-        "dataSources": sources or None,
+        "dateUpdated": detector.updated,
+        "dataSources": [_data_source(backend, detector, i, s) for i, s in enumerate(sources)],
         "conditionGroup": body.get("conditionGroup"),
-        "config": body.get("config", {}),
-        "owner": owner_doc,
-        "workflowIds": workflows,
+        "config": body.get("config") or {},
+        "workflowIds": backend.detector_workflows(detector),
+        "latestGroup": None,
+        "alertRuleId": None,
+        "ruleId": None,
     }
 
 
 def workflow_document(backend: SentryBackend, workflow: Workflow) -> dict[str, Any]:
+    body = workflow.body
     return {
         "id": str(workflow.id),
         "name": workflow.name,
         "organizationId": str(backend.org_id),
         "createdBy": None,
         "dateCreated": workflow.created,
-        "dateUpdated": workflow.created,
+        "dateUpdated": workflow.updated,
         "lastTriggered": None,
-        **{k: v for k, v in workflow.body.items() if k != "name"},
+        "enabled": bool(body.get("enabled", True)),
+        "environment": body.get("environment"),
+        "config": body.get("config"),
+        "detectorIds": list(body.get("detectorIds") or []),
+        "triggers": body.get("triggers"),
+        "actionFilters": body.get("actionFilters") or [],
+        "owner": body.get("owner"),
     }
 
 
-def dashboard_document(dashboard: Dashboard) -> dict[str, Any]:
+def integration_document(backend: SentryBackend) -> dict[str, Any]:
+    return {
+        "id": str(backend.slack_id),
+        "name": f"{backend.org_name} Slack",
+        "icon": None,
+        "domainName": "sandbox.slack.com",
+        "accountType": None,
+        "scopes": ["chat:write", "channels:read", "links:read", "links:write", "team:read", "users:read"],
+        "status": "active",
+        "provider": {
+            "key": "slack",
+            "slug": "slack",
+            "name": "Slack",
+            "canAdd": True,
+            "canDisable": False,
+            "features": ["alert-rule", "chat-unfurl"],
+            "aspects": {},
+        },
+        "configOrganization": [],
+        "configData": {"installationType": "born_as_bot"},
+        "externalId": "TSANDBOX",
+        "organizationId": backend.org_id,
+        "organizationIntegrationStatus": "active",
+        "gracePeriodEnd": None,
+    }
+
+
+def dashboard_document(dashboard: Dashboard, summary: bool = False) -> dict[str, Any]:
+    widgets = dashboard.body.get("widgets") or []
+    if summary:
+        return {
+            "id": str(dashboard.id),
+            "title": dashboard.title,
+            "dateCreated": dashboard.created,
+            "createdBy": None,
+            "widgetDisplay": [w.get("displayType") for w in widgets],
+            "widgetPreview": [
+                {"displayType": w.get("displayType"), "layout": w.get("layout")} for w in widgets
+            ],
+        }
     return {
         "id": str(dashboard.id),
         "title": dashboard.title,
-        **{k: v for k, v in dashboard.body.items() if k != "title"},
+        "dateCreated": dashboard.created,
+        "createdBy": None,
+        "widgets": widgets,
+        "projects": dashboard.body.get("projects") or [],
+        "environment": dashboard.body.get("environment") or [],
+        "period": dashboard.body.get("period"),
+        "filters": dashboard.body.get("filters") or {},
     }
 
 
+def event_document(event: Event) -> dict[str, Any]:
+    payload = event.payload
+    tags = payload.get("tags") or {}
+    pairs = (
+        tags.items()
+        if isinstance(tags, dict)
+        else [tuple(t)[:2] for t in tags if isinstance(t, list | tuple)]
+    )
+    exception = ((payload.get("exception") or {}).get("values") or [{}])[-1]
+    message = payload.get("message") or payload.get("logentry", {}).get("message") or ""
+    if isinstance(message, dict):
+        message = message.get("formatted") or message.get("message") or ""
+    title = payload.get("transaction") if event.kind == "transaction" else None
+    title = title or (f"{exception.get('type')}: {exception.get('value')}" if exception else message)
+    return {
+        "id": event.event_id,
+        "eventID": event.event_id,
+        "projectID": str(event.project_id),
+        "groupID": None,
+        "type": "transaction" if event.kind == "transaction" else "error" if exception else "default",
+        "title": title or "<unlabeled event>",
+        "message": message,
+        "platform": payload.get("platform"),
+        "environment": payload.get("environment"),
+        "release": payload.get("release"),
+        "level": payload.get("level", "error"),
+        "tags": [{"key": str(k), "value": str(v)} for k, v in pairs],
+        "dateCreated": _iso(payload.get("timestamp"), event.received),
+        "dateReceived": _iso(None, event.received),
+    }
+
+
+def _iso(value: Any, fallback: float) -> str:
+    if isinstance(value, str):
+        return value
+    seconds = float(value) if isinstance(value, int | float) else fallback
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class SentryResponses:
-    # --- teams --------------------------------------------------------------------------------
+    # --- organization, teams ------------------------------------------------------------------
+    def get_organization(self, call: Call, org: str) -> Response:
+        return Response(200, organization_document(_org(call, org)))
+
     def list_teams(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        page, headers = paginate(call, sorted(backend.teams.values(), key=lambda t: t.id))
-        return Response(200, [team_document(t) for t in page], headers)
+        query = call.request.arg("query") or ""
+        slug = query[5:] if query.startswith("slug:") else None
+        detailed = call.request.arg("detailed", "1") != "0"
+        documents = []
+        for team in backend.list_teams(slug):
+            projects = [
+                project_document(backend, p) for p in backend.list_projects() if team.id in p.team_ids
+            ]
+            documents.append(team_document(team, projects if detailed else None))
+        return _listing(call, documents)
 
     def create_team(self, call: Call, org: str) -> Response:
         body = _body(call)
-        return Response(201, team_document(_org(call, org).create_team(body.get("slug"), body.get("name"))))
+        team = _org(call, org).create_team(body.get("slug"), body.get("name"))
+        return Response(201, team_document(team))
 
     def get_team(self, call: Call, org: str, team: str) -> Response:
         return Response(200, team_document(_org(call, org).team(team)))
@@ -219,7 +406,7 @@ class SentryResponses:
 
     def delete_team(self, call: Call, org: str, team: str) -> Response:
         _org(call, org).delete_team(team)
-        return Response(204, None)
+        return Response(204)
 
     # --- projects -----------------------------------------------------------------------------
     def create_team_project(self, call: Call, org: str, team: str) -> Response:
@@ -228,98 +415,74 @@ class SentryResponses:
 
     def list_projects(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        page, headers = paginate(call, sorted(backend.projects.values(), key=lambda p: p.id))
-        return Response(200, [project_document(backend, p) for p in page], headers)
-
-    def _project(self, call: Call, org: str, project: str) -> Project:
-        backend = _org(call, org)
-        try:
-            return backend.project(project)
-        except NotFound:
-            moved = backend.moved_project(project)
-            if moved is None:
-                raise
-            url = f"{call.request.base_url}/api/0/projects/{org}/{moved.slug}/"
-            raise Moved(url, moved.slug) from None
+        return _listing(call, [project_document(backend, p) for p in backend.list_projects()])
 
     def get_project(self, call: Call, org: str, project: str) -> Response:
-        return Response(200, project_document(call.backend, self._project(call, org, project)))
+        return Response(200, project_document(call.backend, _project(call, org, project)))
 
     def update_project(self, call: Call, org: str, project: str) -> Response:
-        found = self._project(call, org, project)
-        return Response(
-            200, project_document(call.backend, call.backend.update_project(str(found.id), _body(call)))
-        )
+        found = _project(call, org, project)
+        updated = call.backend.update_project(str(found.id), _body(call))
+        return Response(200, project_document(call.backend, updated))
 
     def delete_project(self, call: Call, org: str, project: str) -> Response:
-        call.backend.delete_project(str(self._project(call, org, project).id))
-        return Response(204, None)
+        call.backend.delete_project(str(_project(call, org, project).id))
+        return Response(204)
 
     def add_project_team(self, call: Call, org: str, project: str, team: str) -> Response:
-        found = self._project(call, org, project)
+        found = _project(call, org, project)
         return Response(201, project_document(call.backend, call.backend.add_team(str(found.id), team)))
 
     def remove_project_team(self, call: Call, org: str, project: str, team: str) -> Response:
-        found = self._project(call, org, project)
+        found = _project(call, org, project)
         return Response(200, project_document(call.backend, call.backend.remove_team(str(found.id), team)))
 
     # --- client keys --------------------------------------------------------------------------
     def list_keys(self, call: Call, org: str, project: str) -> Response:
-        found = self._project(call, org, project)
-        keys = call.backend.project_keys(found)
-        status = call.request.arg("status")
-        if status in ("active", "inactive"):
-            keys = [k for k in keys if k.is_active == (status == "active")]
-        page, headers = paginate(call, keys, default=10)  # client keys default to 10 per page
+        keys = call.backend.project_keys(_project(call, org, project), call.request.arg("status"))
+        page, headers = paginate(call, keys, default=10)  # Sentry's client-key list: 10 per page
         return Response(200, [key_document(call, k) for k in page], headers)
 
     def create_key(self, call: Call, org: str, project: str) -> Response:
-        found = self._project(call, org, project)
+        found = _project(call, org, project)
         body = _body(call)
-        key = call.backend.create_key(found, body.get("name"), body.get("rateLimit"))
-        return Response(201, key_document(call, key))
+        return Response(
+            201, key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit")))
+        )
 
     def get_key(self, call: Call, org: str, project: str, key: str) -> Response:
-        return Response(200, key_document(call, call.backend.key(self._project(call, org, project), key)))
+        return Response(200, key_document(call, call.backend.key(_project(call, org, project), key)))
 
     def update_key(self, call: Call, org: str, project: str, key: str) -> Response:
-        found = self._project(call, org, project)
+        found = _project(call, org, project)
         return Response(200, key_document(call, call.backend.update_key(found, key, _body(call))))
 
     def delete_key(self, call: Call, org: str, project: str, key: str) -> Response:
-        call.backend.delete_key(self._project(call, org, project), key)
-        return Response(204, None)
+        call.backend.delete_key(_project(call, org, project), key)
+        return Response(204)
 
-    # --- detectors ----------------------------------------------------------------------------
+    # --- detectors (monitors) -----------------------------------------------------------------
     def list_detectors(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        detectors = sorted(backend.detectors.values(), key=lambda d: d.id)
-        projects = call.request.args("project")
-        if projects:
-            detectors = [d for d in detectors if str(d.project_id) in projects]
-        ids = call.request.args("id")
-        if ids:
-            detectors = [d for d in detectors if str(d.id) in ids]
         query = call.request.arg("query") or ""
-        if query.startswith("type:"):
-            wanted = {
-                "metric": "metric_issue",
-                "uptime": "uptime_domain_failure",
-                "cron": "monitor_check_in_failure",
-            }.get(query[5:], query[5:])
-            detectors = [d for d in detectors if d.type == wanted]
-        page, headers = paginate(call, detectors)
-        return Response(200, [detector_document(backend, d) for d in page], headers)
+        kind = next((t[5:] for t in query.split() if t.startswith("type:")), None)
+        found = backend.list_detectors(call.request.args("project"), call.request.args("id"), kind)
+        return _listing(call, [detector_document(backend, d) for d in found])
 
     def create_project_detector(self, call: Call, org: str, project: str) -> Response:
-        found = self._project(call, org, project)
+        found = _project(call, org, project)
         detector = call.backend.create_detector(found, _body(call))
         return Response(201, detector_document(call.backend, detector))
 
     def create_detector(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
         body = _body(call)
-        found = backend.project(str(body.get("projectId") or ""))
+        if not body.get("projectId"):
+            raise Invalid({"projectId": ["This field is required."]})
+        try:
+            found = backend.project(str(body["projectId"]))
+        except NotFound:
+            raise Invalid({"projectId": ["Project not found."]}) from None
         return Response(201, detector_document(backend, backend.create_detector(found, body)))
 
     def get_detector(self, call: Call, org: str, detector: str) -> Response:
@@ -332,28 +495,16 @@ class SentryResponses:
 
     def delete_detector(self, call: Call, org: str, detector: str) -> Response:
         _org(call, org).delete_detector(detector)
-        return Response(204, None)
+        return Response(204)
 
-    # --- workflows ----------------------------------------------------------------------------
+    # --- workflows (alerts) -------------------------------------------------------------------
     def list_workflows(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        workflows = sorted(backend.workflows.values(), key=lambda w: w.id)
-        ids = call.request.args("id")
-        if ids:
-            workflows = [w for w in workflows if str(w.id) in ids]
-        projects = call.request.args("project")
-        if projects:
-            detectors = {str(d.id) for d in backend.detectors.values() if str(d.project_id) in projects}
-            workflows = [
-                w
-                for w in workflows
-                if not w.body.get("detectorIds") or detectors & set(w.body.get("detectorIds") or [])
-            ]
-        query = (call.request.arg("query") or "").lower()
-        if query:
-            workflows = [w for w in workflows if query in w.name.lower()]
-        page, headers = paginate(call, workflows)
-        return Response(200, [workflow_document(backend, w) for w in page], headers)
+        request = call.request
+        found = backend.list_workflows(
+            request.args("id"), request.args("project"), request.arg("query") or ""
+        )
+        return _listing(call, [workflow_document(backend, w) for w in found])
 
     def create_workflow(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
@@ -369,20 +520,25 @@ class SentryResponses:
 
     def delete_workflow(self, call: Call, org: str, workflow: str) -> Response:
         _org(call, org).delete_workflow(workflow)
-        return Response(204, None)
+        return Response(204)
 
-    # --- integrations, dashboards -------------------------------------------------------------
+    # --- integrations -------------------------------------------------------------------------
     def list_integrations(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
         provider = call.request.arg("providerKey") or call.request.arg("provider_key")
-        integration = {k: v for k, v in backend.slack_integration.items() if k != "channels"}
-        items = [integration] if provider in (None, "slack") else []
-        return Response(200, items)
+        items = [integration_document(backend)] if provider in (None, "", "slack") else []
+        return _listing(call, items)
 
+    def get_integration(self, call: Call, org: str, integration: str) -> Response:
+        backend = _org(call, org)
+        if integration != str(backend.slack_id):
+            raise NotFound()
+        return Response(200, integration_document(backend))
+
+    # --- dashboards ---------------------------------------------------------------------------
     def list_dashboards(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        page, headers = paginate(call, sorted(backend.dashboards.values(), key=lambda d: d.id))
-        return Response(200, [{"id": str(d.id), "title": d.title} for d in page], headers)
+        return _listing(call, [dashboard_document(d, summary=True) for d in backend.list_dashboards()])
 
     def create_dashboard(self, call: Call, org: str) -> Response:
         return Response(201, dashboard_document(_org(call, org).create_dashboard(_body(call))))
@@ -395,73 +551,62 @@ class SentryResponses:
 
     def delete_dashboard(self, call: Call, org: str, dashboard: str) -> Response:
         _org(call, org).delete_dashboard(dashboard)
-        return Response(204, None)
+        return Response(204)
 
-    # --- events (ingest and read back) --------------------------------------------------------
+    # --- events: ingest (DSN-authenticated) and read back -------------------------------------
     def ingest_envelope(self, call: Call, project_id: str) -> Response:
-        backend: SentryBackend = call.backend
-        lines = call.request.body.decode("utf-8", "replace").splitlines()
-        header = json.loads(lines[0]) if lines else {}
-        payload: dict[str, Any] = {}
-        for index in range(1, len(lines) - 1, 2):
-            item_header = json.loads(lines[index])
-            if item_header.get("type") in ("event", "transaction"):
-                payload = json.loads(lines[index + 1])
-        payload.setdefault("event_id", header.get("event_id"))
-        event = backend.ingest(int(project_id), dsn_key(call.request) or "", payload)
-        return Response(200, {"id": event.event_id})
+        public = dsn_key(call.request)
+        if public is None:
+            raise EnvelopeUnauthorized()
+        body = envelope.decompress(call.request.body, call.request.header("content-encoding"))
+        parsed = envelope.parse(body)
+        header_id = parsed.header.get("event_id")
+        event_id = call.backend.ingest(
+            project_id, public, parsed.events(), str(header_id) if header_id else None
+        )
+        return Response(200, {"id": event_id})
 
     def list_project_events(self, call: Call, org: str, project: str) -> Response:
-        found = self._project(call, org, project)
-        events = [e for e in call.backend.events if e.project_id == found.id]
-        page, headers = paginate(call, events)
-        return Response(
-            200,
-            [
-                {
-                    "id": e.event_id,
-                    "eventID": e.event_id,
-                    "projectID": str(e.project_id),
-                    "message": e.payload.get("message") or "",
-                    "tags": e.payload.get("tags") or {},
-                    "dateReceived": e.received,
-                }
-                for e in page
-            ],
-            headers,
-        )
+        events = call.backend.project_events(_project(call, org, project))
+        newest_first = sorted(events, key=lambda e: e.received, reverse=True)
+        return _listing(call, [event_document(e) for e in newest_first])
 
-    # --- retired --------------------------------------------------------------------------------
+    # --- retired (410 whatever the method; counted) -------------------------------------------
     def retired_rules(self, call: Call, **_: str) -> Response:
-        call.backend.retired_calls += 1
-        raise Retired("/api/0/organizations/{organization_id_or_slug}/workflows/")
+        return self._retired(call)
 
     def retired_alert_rules(self, call: Call, **_: str) -> Response:
-        call.backend.retired_calls += 1
-        raise Retired("/api/0/organizations/{organization_id_or_slug}/detectors/")
+        return self._retired(call)
 
-    # --- control plane ------------------------------------------------------------------------
+    def _retired(self, call: Call) -> Response:
+        call.backend.retired_calls.append(f"{call.request.method} {call.request.path}")
+        raise Retired(RETIRED_REPLACEMENTS[call.operation])
+
+    # --- control plane (/_sandbox/sentry/…) ---------------------------------------------------
     def control_retired_calls(self, call: Call) -> Response:
-        return Response(200, {"retired_calls": call.backend.retired_calls})
+        calls = list(call.backend.retired_calls)
+        return Response(200, {"retired_calls": len(calls)})
 
     def control_events(self, call: Call) -> Response:
+        project = call.request.arg("project")
+        events = [e for e in call.backend.events if project in (None, str(e.project_id))]
         return Response(
             200,
             {
                 "events": [
-                    {"id": e.event_id, "project_id": e.project_id, "payload": e.payload}
-                    for e in call.backend.events
+                    {"id": e.event_id, "project_id": e.project_id, "type": e.kind, "payload": e.payload}
+                    for e in events
                 ]
             },
         )
 
     def control_revoke_key(self, call: Call) -> Response:
-        public = str((call.request.json() or {}).get("public_key", ""))
-        key = call.backend.keys.get(public)
-        if key is None:
-            return Response(404, {"error": "no such key"})
-        key.is_active = False
-        return Response(200, {"revoked": public})
+        payload = call.request.json() or {}
+        try:
+            key = call.backend.revoke_key(str(payload.get("public_key") or payload.get("key") or ""))
+        except NotFound:
+            return Response(404, {"error": "no client key with that public key"})
+        return Response(200, {"revoked": key.public, "isActive": key.is_active})
 
     def control_workflow_churn(self, call: Call) -> Response:
         return Response(200, {str(w.id): w.recreated_subobjects for w in call.backend.workflows.values()})

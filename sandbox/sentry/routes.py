@@ -1,14 +1,18 @@
-"""Sentry routes (org-scoped API under /api/0, envelope ingest under /api/<project_id>/envelope/)."""
+"""Sentry's routes, in the order of reference/sentry-api.yaml: the org-scoped API under /api/0, envelope
+ingest under /api/<project_id>/envelope/, then the retired alert endpoints (410 on every method)."""
 
 from sandbox.core.routing import Route
 
 ORG = "/api/0/organizations/{org}"
+TEAM = "/api/0/teams/{org}/{team}"
 PROJECT = "/api/0/projects/{org}/{project}"
 
 ROUTES = [
+    Route("GET", ORG, "get_organization"),
     Route("GET", f"{ORG}/teams", "list_teams"),
     Route("POST", f"{ORG}/teams", "create_team"),
     Route("GET", f"{ORG}/integrations", "list_integrations"),
+    Route("GET", f"{ORG}/integrations/{{integration}}", "get_integration"),
     Route("GET", f"{ORG}/projects", "list_projects"),
     Route("GET", f"{ORG}/workflows", "list_workflows"),
     Route("POST", f"{ORG}/workflows", "create_workflow"),
@@ -26,10 +30,10 @@ ROUTES = [
     Route("GET", f"{ORG}/dashboards/{{dashboard}}", "get_dashboard"),
     Route("PUT", f"{ORG}/dashboards/{{dashboard}}", "update_dashboard"),
     Route("DELETE", f"{ORG}/dashboards/{{dashboard}}", "delete_dashboard"),
-    Route("GET", "/api/0/teams/{org}/{team}", "get_team"),
-    Route("PUT", "/api/0/teams/{org}/{team}", "update_team"),
-    Route("DELETE", "/api/0/teams/{org}/{team}", "delete_team"),
-    Route("POST", "/api/0/teams/{org}/{team}/projects", "create_team_project"),
+    Route("GET", TEAM, "get_team"),
+    Route("PUT", TEAM, "update_team"),
+    Route("DELETE", TEAM, "delete_team"),
+    Route("POST", f"{TEAM}/projects", "create_team_project"),
     Route("GET", PROJECT, "get_project"),
     Route("PUT", PROJECT, "update_project"),
     Route("DELETE", PROJECT, "delete_project"),
@@ -50,12 +54,16 @@ RETIRED = [
     for template, operation in (
         (f"{PROJECT}/rules", "retired_rules"),
         (f"{PROJECT}/rules/{{rule}}", "retired_rules"),
+        (f"{PROJECT}/rules/{{rule}}/{{action}}", "retired_rules"),
+        (f"{PROJECT}/rule-task/{{task}}", "retired_rules"),
         (f"{ORG}/alert-rules", "retired_alert_rules"),
         (f"{ORG}/alert-rules/{{rule}}", "retired_alert_rules"),
+        (f"{ORG}/alert-rules/{{rule}}/{{action}}", "retired_alert_rules"),
         (f"{PROJECT}/alert-rules", "retired_alert_rules"),
         (f"{PROJECT}/alert-rules/{{rule}}", "retired_alert_rules"),
+        (f"{PROJECT}/alert-rule-task/{{task}}", "retired_alert_rules"),
     )
-    for method in ("GET", "POST", "PUT", "DELETE")
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
 ]
 
 CONTROL_ROUTES = [

@@ -1,42 +1,75 @@
-"""Slack workspace state: channels, incoming webhooks and the messages they received."""
+"""Slack workspace state: channels, incoming webhooks and the messages they received.
+
+No HTTP or JSON here; failures raise the typed errors of ``errors.py``.
+"""
 
 from __future__ import annotations
 
-import itertools
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.slack.errors import SlackApiError, WebhookError
+from sandbox.slack.errors import (
+    AlreadyArchived,
+    CantArchiveGeneral,
+    ChannelIsArchived,
+    ChannelNotFound,
+    InvalidName,
+    InvalidPayload,
+    IsArchived,
+    NameTaken,
+    NoService,
+    NotArchived,
+    NoText,
+    WebhookNoText,
+)
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+MAX_NAME = 80
+_NAME = re.compile(r"^[a-z0-9_-]+$")  # lowercase letters, digits, hyphens, underscores; no spaces
+_PUNCTUATION = re.compile(r"^[_-]+$")
+
+
+def check_name(name: str) -> None:
+    """Slack's channel-name rules, with the error code each broken rule gives."""
+    if not name:
+        raise InvalidName("invalid_name_required")
+    if len(name) > MAX_NAME:
+        raise InvalidName("invalid_name_maxlength")
+    if _PUNCTUATION.match(name):
+        raise InvalidName("invalid_name_punctuation")
+    if not _NAME.match(name):
+        raise InvalidName("invalid_name_specials")
 
 
 @dataclass
 class Channel:
     id: str
     name: str
+    is_general: bool = False
     purpose: str = ""
+    topic: str = ""
     is_archived: bool = False
+    previous_names: list[str] = field(default_factory=list)
     created: int = field(default_factory=lambda: int(time.time()))
 
 
 @dataclass
 class Webhook:
-    path: str  # T…/B…/secret
-    channel: str
+    path: str  # T…/B…/secret, below /services/
+    channel: str  # "#name" the webhook posts to
     revoked: bool = False
 
 
 @dataclass
 class Message:
     via: str  # "webhook" or "chat.postMessage"
-    channel: str
+    channel: str  # a channel id, or the webhook's "#name"
     text: str
     blocks: Any = None
-    ts: str = field(default_factory=lambda: f"{time.time():.6f}")
+    attachments: Any = None
+    ts: str = ""
 
 
 class SlackBackend:
@@ -45,77 +78,88 @@ class SlackBackend:
         self.channels: dict[str, Channel] = {}
         self.webhooks: dict[str, Webhook] = {}
         self.messages: list[Message] = []
-        self._ids = itertools.count(1)
-        self.create_channel("general")
+        self._counter = 0  # channel ids and message ts; a plain int so the state file can pickle it
+        general = self.create_channel("general")
+        general.is_general = True
 
-    def new_webhook(self, channel: str = "#incidents") -> Webhook:
-        path = f"{self.team_id}/B{secrets.token_hex(4).upper()}/{secrets.token_urlsafe(18)}"
-        webhook = Webhook(path, channel)
+    def new_webhook(self, channel: str = "#incidents", path: str | None = None) -> Webhook:
+        path = path or f"{self.team_id}/B{secrets.token_hex(5).upper()}/{secrets.token_urlsafe(18)}"
+        webhook = Webhook(path, "#" + channel.lstrip("#"))
         self.webhooks[path] = webhook
         return webhook
 
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    def _message_ts(self) -> str:
+        return f"{int(time.time())}.{self._next():06d}"
+
     # --- channels -----------------------------------------------------------------------------
-    def _channel(self, channel_id: str | None) -> Channel:
-        channel = self.channels.get(channel_id or "")
-        if channel is None:
-            raise SlackApiError("channel_not_found")
-        return channel
+    def channel(self, ref: str | None) -> Channel:
+        """By id (C…), or by name with or without "#" (as chat.postMessage accepts)."""
+        ref = ref or ""
+        found = self.channels.get(ref) or next(
+            (c for c in self.channels.values() if c.name == ref.lstrip("#")), None
+        )
+        if found is None:
+            raise ChannelNotFound()
+        return found
+
+    def list_channels(self, exclude_archived: bool) -> list[Channel]:
+        channels = sorted(self.channels.values(), key=lambda c: c.id)
+        return [c for c in channels if not (exclude_archived and c.is_archived)]
 
     def create_channel(self, name: str) -> Channel:
-        if not name:
-            raise SlackApiError("invalid_name_required")
-        if not _NAME.match(name):
-            raise SlackApiError("invalid_name_specials" if name.lower() == name else "invalid_name")
-        if any(c.name == name for c in self.channels.values()):
-            raise SlackApiError("name_taken")
-        channel = Channel(f"C{next(self._ids):08d}", name)
+        check_name(name)
+        if any(c.name == name for c in self.channels.values()):  # archived channels keep their names
+            raise NameTaken()
+        channel = Channel(f"C{self.team_id[1:5]}{self._next():06d}", name)
         self.channels[channel.id] = channel
         return channel
 
-    def info(self, channel_id: str | None) -> Channel:
-        return self._channel(channel_id)
-
     def rename(self, channel_id: str | None, name: str) -> Channel:
-        channel = self._channel(channel_id)
+        channel = self.channel(channel_id)
         if channel.is_archived:
-            raise SlackApiError("is_archived")
-        if not _NAME.match(name or ""):
-            raise SlackApiError("invalid_name")
+            raise IsArchived()
+        check_name(name)
         if any(c.name == name and c.id != channel.id for c in self.channels.values()):
-            raise SlackApiError("name_taken")
-        channel.name = name
+            raise NameTaken()
+        if name != channel.name:
+            channel.previous_names.append(channel.name)
+            channel.name = name
         return channel
 
     def set_purpose(self, channel_id: str | None, purpose: str) -> Channel:
-        channel = self._channel(channel_id)
+        channel = self.channel(channel_id)
+        if channel.is_archived:
+            raise IsArchived()
         channel.purpose = purpose
         return channel
 
     def archive(self, channel_id: str | None) -> Channel:
-        channel = self._channel(channel_id)
+        channel = self.channel(channel_id)
+        if channel.is_general:
+            raise CantArchiveGeneral()
         if channel.is_archived:
-            raise SlackApiError("already_archived")
+            raise AlreadyArchived()
         channel.is_archived = True
         return channel
 
     def unarchive(self, channel_id: str | None) -> Channel:
-        channel = self._channel(channel_id)
+        channel = self.channel(channel_id)
         if not channel.is_archived:
-            raise SlackApiError("not_archived")
+            raise NotArchived()
         channel.is_archived = False
         return channel
 
-    def post_message(self, channel_ref: str | None, text: str, blocks: Any) -> Message:
-        channel = self.channels.get(channel_ref or "") or next(
-            (c for c in self.channels.values() if "#" + c.name == channel_ref or c.name == channel_ref), None
-        )
-        if channel is None:
-            raise SlackApiError("channel_not_found")
+    def post_message(self, channel_ref: str | None, text: str, blocks: Any, attachments: Any) -> Message:
+        channel = self.channel(channel_ref)
         if channel.is_archived:
-            raise SlackApiError("is_archived")
-        if not text and not blocks:
-            raise SlackApiError("no_text")
-        message = Message("chat.postMessage", channel.id, text, blocks)
+            raise IsArchived()
+        if not text and not blocks and not attachments:
+            raise NoText()
+        message = Message("chat.postMessage", channel.id, text, blocks, attachments, self._message_ts())
         self.messages.append(message)
         return message
 
@@ -123,9 +167,28 @@ class SlackBackend:
     def receive(self, path: str, payload: Any) -> Message:
         webhook = self.webhooks.get(path)
         if webhook is None or webhook.revoked:
-            raise WebhookError("no_service", status=404)
-        if not isinstance(payload, dict) or not (payload.get("text") or payload.get("blocks")):
-            raise WebhookError("invalid_payload", status=400)
-        message = Message("webhook", webhook.channel, str(payload.get("text") or ""), payload.get("blocks"))
+            raise NoService()
+        if not isinstance(payload, dict):
+            raise InvalidPayload()
+        if not (payload.get("text") or payload.get("blocks") or payload.get("attachments")):
+            raise WebhookNoText()
+        target = next((c for c in self.channels.values() if "#" + c.name == webhook.channel), None)
+        if target is not None and target.is_archived:
+            raise ChannelIsArchived()
+        message = Message(
+            "webhook",
+            webhook.channel,
+            str(payload.get("text") or ""),
+            payload.get("blocks"),
+            payload.get("attachments"),
+            self._message_ts(),
+        )
         self.messages.append(message)
         return message
+
+    def revoke_webhook(self, path: str) -> Webhook:
+        webhook = self.webhooks.get(path)
+        if webhook is None:
+            raise NoService()
+        webhook.revoked = True
+        return webhook

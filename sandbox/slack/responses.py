@@ -1,47 +1,79 @@
-"""Slack wire format: form or JSON arguments in, {"ok": true, …} out; webhooks answer text."""
+"""Slack's wire format, the only file with its field names: arguments from the query, a form or a
+JSON body; {"ok": true, …} out; cursor pagination in ``response_metadata.next_cursor``. Incoming
+webhooks take JSON (or a form field ``payload``) and answer the text ``ok``."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
 from sandbox.core.http import Response
 from sandbox.core.service import Call
-from sandbox.slack.errors import SlackApiError
+from sandbox.slack.errors import InvalidArguments, InvalidCursor, InvalidJson, NoService
 from sandbox.slack.models import Channel, Message, SlackBackend
 
-PAGE = 100
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
 
 def _args(call: Call) -> dict[str, Any]:
     request = call.request
     args: dict[str, Any] = {k: v[-1] for k, v in request.query.items()}
-    content_type = request.header("content-type") or ""
     if request.body:
-        if "json" in content_type:
+        if "json" in (request.header("content-type") or ""):
             try:
-                args.update(request.json() or {})
+                body = request.json()
             except ValueError:
-                raise SlackApiError("invalid_json") from None
+                raise InvalidJson() from None
+            if not isinstance(body, dict):
+                raise InvalidJson()
+            args.update(body)
         else:
             args.update(request.form())
     return args
 
 
-def channel_document(channel: Channel) -> dict[str, Any]:
-    return {
-        "id": channel.id,
-        "name": channel.name,
-        "is_channel": True,
-        "is_archived": channel.is_archived,
-        "created": channel.created,
-        "purpose": {"value": channel.purpose},
-        "topic": {"value": ""},
-    }
+def _flag(value: Any) -> bool:
+    return str(value).lower() in ("true", "1")
+
+
+def _structured(value: Any) -> Any:
+    """Blocks and attachments arrive as JSON strings in form posts, as lists in JSON posts."""
+    if isinstance(value, str) and value:
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise InvalidArguments() from None
+    return value or None
 
 
 def _ok(**fields: Any) -> Response:
     return Response(200, {"ok": True, **fields})
+
+
+def channel_document(backend: SlackBackend, channel: Channel) -> dict[str, Any]:
+    return {
+        "id": channel.id,
+        "name": channel.name,
+        "name_normalized": channel.name,
+        "is_channel": True,
+        "is_group": False,
+        "is_im": False,
+        "is_mpim": False,
+        "is_private": False,
+        "is_archived": channel.is_archived,
+        "is_general": channel.is_general,
+        "is_shared": False,
+        "is_member": True,
+        "created": channel.created,
+        "creator": "U0SANDBOX",
+        "context_team_id": backend.team_id,
+        "previous_names": list(channel.previous_names),
+        "num_members": 1,
+        "topic": {"value": channel.topic, "creator": "", "last_set": 0},
+        "purpose": {"value": channel.purpose, "creator": "", "last_set": 0},
+    }
 
 
 def message_document(message: Message) -> dict[str, Any]:
@@ -50,43 +82,72 @@ def message_document(message: Message) -> dict[str, Any]:
         "channel": message.channel,
         "text": message.text,
         "blocks": message.blocks,
+        "attachments": message.attachments,
         "ts": message.ts,
     }
+
+
+def _cursor(channel_id: str) -> str:
+    return base64.b64encode(f"next:{channel_id}".encode()).decode()
+
+
+def _after(cursor: str) -> str:
+    try:
+        decoded = base64.b64decode(cursor.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor() from None
+    if not decoded.startswith("next:"):
+        raise InvalidCursor()
+    return decoded[5:]
 
 
 class SlackResponses:
     def auth_test(self, call: Call) -> Response:
         backend: SlackBackend = call.backend
-        return _ok(team_id=backend.team_id, team="Sandbox", user="vigil", bot_id="B0SANDBOX")
-
-    def conversations_list(self, call: Call) -> Response:
-        args = _args(call)
-        backend: SlackBackend = call.backend
-        limit = min(int(args.get("limit") or PAGE), 1000)
-        exclude_archived = str(args.get("exclude_archived", "false")).lower() == "true"
-        channels = sorted(
-            (c for c in backend.channels.values() if not (exclude_archived and c.is_archived)),
-            key=lambda c: c.id,
-        )
-        cursor = args.get("cursor") or ""
-        after = [c for c in channels if c.id > cursor] if cursor else channels
-        page = after[:limit]
-        next_cursor = page[-1].id if len(after) > limit else ""
         return _ok(
-            channels=[channel_document(c) for c in page], response_metadata={"next_cursor": next_cursor}
+            url="https://sandbox.slack.com/",
+            team="Sandbox",
+            user="vigil",
+            team_id=backend.team_id,
+            user_id="U0SANDBOX",
+            bot_id="B0SANDBOX",
+            is_enterprise_install=False,
+        )
+
+    # --- conversations ------------------------------------------------------------------------
+    def conversations_list(self, call: Call) -> Response:
+        backend: SlackBackend = call.backend
+        args = _args(call)
+        try:
+            limit = min(max(int(args.get("limit") or DEFAULT_LIMIT), 1), MAX_LIMIT)
+        except ValueError:
+            raise InvalidArguments() from None
+        channels = backend.list_channels(_flag(args.get("exclude_archived", False)))
+        cursor = str(args.get("cursor") or "")
+        if cursor:
+            after = _after(cursor)
+            channels = [c for c in channels if c.id > after]
+        page = channels[:limit]
+        following = _cursor(page[-1].id) if len(channels) > limit else ""
+        return _ok(
+            channels=[channel_document(backend, c) for c in page],
+            response_metadata={"next_cursor": following},
         )
 
     def conversations_info(self, call: Call) -> Response:
-        return _ok(channel=channel_document(call.backend.info(_args(call).get("channel"))))
+        backend: SlackBackend = call.backend
+        return _ok(channel=channel_document(backend, backend.channel(_args(call).get("channel"))))
 
     def conversations_create(self, call: Call) -> Response:
-        return _ok(channel=channel_document(call.backend.create_channel(str(_args(call).get("name") or ""))))
+        backend: SlackBackend = call.backend
+        channel = backend.create_channel(str(_args(call).get("name") or ""))
+        return _ok(channel=channel_document(backend, channel))
 
     def conversations_rename(self, call: Call) -> Response:
+        backend: SlackBackend = call.backend
         args = _args(call)
-        return _ok(
-            channel=channel_document(call.backend.rename(args.get("channel"), str(args.get("name") or "")))
-        )
+        channel = backend.rename(args.get("channel"), str(args.get("name") or ""))
+        return _ok(channel=channel_document(backend, channel))
 
     def conversations_set_purpose(self, call: Call) -> Response:
         args = _args(call)
@@ -101,38 +162,50 @@ class SlackResponses:
         call.backend.unarchive(_args(call).get("channel"))
         return _ok()
 
+    # --- messages -----------------------------------------------------------------------------
     def chat_post_message(self, call: Call) -> Response:
         args = _args(call)
-        blocks = args.get("blocks")
-        if isinstance(blocks, str):
-            blocks = json.loads(blocks)
-        message = call.backend.post_message(args.get("channel"), str(args.get("text") or ""), blocks)
-        return _ok(channel=message.channel, ts=message.ts)
+        message = call.backend.post_message(
+            args.get("channel"),
+            str(args.get("text") or ""),
+            _structured(args.get("blocks")),
+            _structured(args.get("attachments")),
+        )
+        return _ok(
+            channel=message.channel,
+            ts=message.ts,
+            message={"type": "message", "text": message.text, "ts": message.ts, "bot_id": "B0SANDBOX"},
+        )
 
     def incoming_webhook(self, call: Call, team: str, bot: str, secret: str) -> Response:
+        request = call.request
+        payload: Any = None
         try:
-            payload = call.request.json()
+            if "json" in (request.header("content-type") or "") or request.body.lstrip()[:1] == b"{":
+                payload = request.json()
+            else:
+                payload = json.loads(request.form().get("payload") or "null")
         except ValueError:
-            payload = None
+            payload = None  # the backend answers invalid_payload
         call.backend.receive(f"{team}/{bot}/{secret}", payload)
         return Response(200, "ok", {"Content-Type": "text/html"})
 
-    # --- control plane ------------------------------------------------------------------------
-    def list_messages(self, call: Call) -> Response:
-        return Response(200, {"messages": [message_document(m) for m in call.backend.messages]})
+    # --- control plane (/_sandbox/slack/…) ----------------------------------------------------
+    def control_messages(self, call: Call) -> Response:
+        channel = call.request.arg("channel")
+        messages = [m for m in call.backend.messages if channel in (None, m.channel)]
+        return Response(200, {"messages": [message_document(m) for m in messages]})
 
-    def revoke_webhook(self, call: Call) -> Response:
-        backend: SlackBackend = call.backend
-        path = str((call.request.json() or {}).get("webhook_url", "")).split("/services/")[-1]
-        webhook = backend.webhooks.get(path)
-        if webhook is None:
-            return Response(404, {"error": "no such webhook"})
-        webhook.revoked = True
+    def control_revoke_webhook(self, call: Call) -> Response:
+        url = str((call.request.json() or {}).get("webhook_url") or "")
+        try:
+            call.backend.revoke_webhook(url.split("/services/")[-1])
+        except NoService:
+            return Response(404, {"error": "no such webhook in this account"})
         return Response(200, {"revoked": True})
 
-    def create_webhook(self, call: Call) -> Response:
-        backend: SlackBackend = call.backend
+    def control_create_webhook(self, call: Call) -> Response:
         channel = str((call.request.json() or {}).get("channel") or "#incidents")
-        webhook = backend.new_webhook(channel)
-        base = call.request.base_url.split("/_sandbox")[0] + "/slack"
-        return Response(201, {"webhook_url": f"{base}/services/{webhook.path}", "channel": channel})
+        webhook = call.backend.new_webhook(channel)
+        base = call.request.base_url.rsplit("/_sandbox", 1)[0] + "/slack"
+        return Response(201, {"webhook_url": f"{base}/services/{webhook.path}", "channel": webhook.channel})

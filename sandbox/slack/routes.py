@@ -1,25 +1,27 @@
-"""Slack routes: Web API methods under /api/<method>, incoming webhooks under /services/…"""
+"""Slack routes: Web API methods under /api/<method> (reads also by GET), incoming webhooks under
+/services/<T…>/<B…>/<secret>."""
 
 from sandbox.core.routing import Route
 
+READS = [("auth.test", "auth_test"), ("conversations.list", "conversations_list"),
+         ("conversations.info", "conversations_info")]  # fmt: skip
+WRITES = [
+    ("conversations.create", "conversations_create"),
+    ("conversations.rename", "conversations_rename"),
+    ("conversations.setPurpose", "conversations_set_purpose"),
+    ("conversations.archive", "conversations_archive"),
+    ("conversations.unarchive", "conversations_unarchive"),
+    ("chat.postMessage", "chat_post_message"),
+]
+
 ROUTES = [
-    Route("POST", "/api/auth.test", "auth_test"),
-    Route("GET", "/api/auth.test", "auth_test"),
-    Route("GET", "/api/conversations.list", "conversations_list"),
-    Route("POST", "/api/conversations.list", "conversations_list"),
-    Route("GET", "/api/conversations.info", "conversations_info"),
-    Route("POST", "/api/conversations.info", "conversations_info"),
-    Route("POST", "/api/conversations.create", "conversations_create"),
-    Route("POST", "/api/conversations.rename", "conversations_rename"),
-    Route("POST", "/api/conversations.setPurpose", "conversations_set_purpose"),
-    Route("POST", "/api/conversations.archive", "conversations_archive"),
-    Route("POST", "/api/conversations.unarchive", "conversations_unarchive"),
-    Route("POST", "/api/chat.postMessage", "chat_post_message"),
+    *(Route(verb, f"/api/{method}", operation) for method, operation in READS for verb in ("GET", "POST")),
+    *(Route("POST", f"/api/{method}", operation) for method, operation in WRITES),
     Route("POST", "/services/{team}/{bot}/{secret}", "incoming_webhook"),
 ]
 
 CONTROL_ROUTES = [
-    Route("GET", "/messages", "list_messages"),
-    Route("POST", "/webhooks/revoke", "revoke_webhook"),
-    Route("POST", "/webhooks", "create_webhook"),
+    Route("GET", "/messages", "control_messages"),
+    Route("POST", "/webhooks/revoke", "control_revoke_webhook"),
+    Route("POST", "/webhooks", "control_create_webhook"),
 ]
