@@ -1,259 +1,477 @@
-"""A Sentry alert (a workflow of the new monitors-and-alerts API, ``/organizations/{org}/workflows/``).
+"""A Sentry alert: a workflow of the current monitors-and-alerts API (``/organizations/{org}/workflows/``).
 
-An issue alert listens to its project's ``issue_stream`` detector (looked up by project id):
-triggers on a new issue and/or a regression, or on more than N events in an interval (Sentry's
-``event_frequency_count`` means *more than* N). A metric alert listens to a metric monitor and acts
-on high-priority issues. Actions: e-mail to a team, and Slack to a channel through the
-organization's installed Slack integration (looked up at call time, never hard-coded). Updates send
-back the ids of the triggers, filters, conditions and actions read, so Sentry keeps them.
+Two kinds, by what the workflow listens to (its ``detectorIds``):
+
+- **issue alert** (``project_id``): the project's ``issue_stream`` detector, looked up at call time.
+  ``triggers`` (any of ``first_seen_event``, ``regression_event``, ``reappeared_event``) start it;
+  ``events_above`` N per ``interval`` is Sentry's ``event_frequency_count`` (it means MORE THAN N),
+  written as the action filter's condition. So triggers AND frequency read "a new issue that gets
+  more than N events in the interval"; with no triggers the filter is checked on every event of the
+  project ("more than N events in the interval": the spike alert). Sentry's migration of legacy
+  frequency rules writes the frequency as a trigger instead; reading accepts either place;
+- **metric alert** (``metric_monitor_id``): acts on the issues a ``MetricMonitor`` opens, at or
+  above ``min_priority`` (default medium, so a high-priority monitor notifies too), with Sentry's
+  migrated shape: no triggers, one action filter ``issue_priority_greater_or_equal`` OR
+  ``issue_priority_deescalating``.
+
+Actions (``actions``, a list of dicts): ``{"type": "email", "team_id": …}``, ``{"type": "email",
+"user_id": …}`` (numeric ids) and ``{"type": "slack", "channel": "#alerts"}`` through the
+organization's installed Slack integration, whose id is looked up at call time (never stored in a
+stack). Channel names are normalised ("alerts", "#Alerts" → "#alerts") since Sentry rewrites them.
+
+Updates send back the ids of the sub-objects read (trigger group, conditions, action filter,
+actions), so Sentry keeps them instead of deleting and re-creating them. ``diff`` ignores server
+ids and order. ``frequency`` is the minutes between two notifications for one issue.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
+from pulumi.dynamic import DiffResult, Resource
 
-from alerts.base import SentryProvider
+from alerts.base import (
+    SentryProvider,
+    as_dict,
+    as_id,
+    as_int,
+    is_id,
+    is_unknown,
+    known,
+    props_of,
+)
+from core.errors import NotFound
 from core.sentry import SentryClient
-from monitors.fields import is_unknown
-from monitors.resource import props_of
+from core.slack import normalise_channel_name
 
 FREQUENCIES = (0, 5, 10, 30, 60, 180, 720, 1440)
 INTERVALS = ("1m", "5m", "15m", "1h", "1d", "1w", "30d")
-TRIGGERS = ("first_seen_event", "regression_event", "reappeared_event")
+TRIGGERS = ("first_seen_event", "regression_event", "reappeared_event", "issue_resolved_trigger")
+PRIORITIES = {"high": 75, "medium": 50, "low": 25}
+FREQUENCY_CONDITION = "event_frequency_count"
+PRIORITY_CONDITIONS = ("issue_priority_greater_or_equal", "issue_priority_deescalating")
+SLACK_TAGS = "environment,level"
+NAME_MAX = 256
+# Absent from the stack, these still define an issue alert: None means "none", not "not managed".
+DEFINITION = ("triggers", "events_above", "interval")
 
 
 @dataclass(frozen=True)
 class AlertArgs:
     name: pulumi.Input[str]
-    actions: pulumi.Input[
-        list[dict[str, Any]]
-    ]  # {"type": "email", "team_id": …} / {"type": "slack", "channel": "#x"}
+    actions: pulumi.Input[list[dict[str, Any]]]
     project_id: pulumi.Input[str] | None = None  # issue alert: the project's issue stream
     metric_monitor_id: pulumi.Input[str] | None = None  # metric alert: the monitor it acts on
-    triggers: pulumi.Input[list[str]] | None = None  # first_seen_event, regression_event
-    events_above: pulumi.Input[int] | None = None
-    interval: pulumi.Input[str] | None = None  # 1m, 5m, …
+    triggers: pulumi.Input[list[str]] | None = None  # first_seen_event, regression_event, …
+    events_above: pulumi.Input[int] | None = None  # more than N events …
+    interval: pulumi.Input[str] | None = None  # … in 1m, 5m, 15m, 1h, 1d, 1w or 30d
     frequency: pulumi.Input[int] = 30  # minutes between notifications for one issue
-    environment: pulumi.Input[str] | None = None
+    environment: pulumi.Input[str] | None = None  # None: all environments (not managed after create)
     enabled: pulumi.Input[bool] = True
+    min_priority: pulumi.Input[str] | None = None  # metric alerts: high, medium (default), low
 
 
-def _action_key(action: dict[str, Any]) -> tuple[str, str]:
-    return (str(action.get("type")), str(action.get("team_id") or action.get("channel", "")).lstrip("#"))
+# --- actions ----------------------------------------------------------------------------------------
+def normalise_action(action: Any) -> Any:
+    """{"type": "email", "team_id": "12"} / {"type": "slack", "channel": "#alerts"}; unknowns kept."""
+    if not isinstance(action, dict):
+        return action
+    out: dict[str, Any] = {}
+    kind = action.get("type")
+    out["type"] = str(kind).strip().lower() if known(kind) else kind
+    for key in ("team_id", "user_id"):
+        if action.get(key) is not None:
+            out[key] = as_id(action[key])
+    channel = action.get("channel")
+    if channel is not None:
+        out["channel"] = "#" + normalise_channel_name(channel) if known(channel) else channel
+    return out
 
 
+def action_key(action: dict[str, Any]) -> tuple[str, str]:
+    """The identity of an action (what it notifies), for ordering and for matching server ids."""
+    target = action.get("team_id") or action.get("user_id") or action.get("channel") or ""
+    prefix = "team:" if action.get("team_id") else "user:" if action.get("user_id") else ""
+    return (str(action.get("type")), prefix + str(target))
+
+
+def actions_from_wire(actions: list[Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for action in actions:
+        if not isinstance(action, dict):
+            continue
+        config = action.get("config") or {}
+        kind = action.get("type")
+        if kind == "email" and config.get("targetType") in ("team", "user"):
+            found.append(
+                {"type": "email", f"{config['targetType']}_id": as_id(config.get("targetIdentifier"))}
+            )
+        elif kind == "slack":
+            found.append(
+                {"type": "slack", "channel": "#" + normalise_channel_name(config.get("targetDisplay") or "")}
+            )
+        else:  # anything else (issue owners, PagerDuty…) shows as drift, by type
+            found.append({"type": str(kind), "target": str(config.get("targetType") or "")})
+    return sorted(found, key=action_key)
+
+
+def action_to_wire(action: dict[str, Any], slack_id: Callable[[], str]) -> dict[str, Any]:
+    if action["type"] == "email":
+        target = "team" if action.get("team_id") is not None else "user"
+        return {
+            "type": "email",
+            "integrationId": None,
+            "config": {"targetType": target, "targetIdentifier": str(action[f"{target}_id"])},
+            "data": {},
+        }
+    return {
+        "type": "slack",
+        "integrationId": slack_id(),
+        "config": {"targetType": "specific", "targetDisplay": action["channel"]},
+        "data": {"tags": SLACK_TAGS},
+    }
+
+
+def _wire_action_key(action: dict[str, Any]) -> tuple[str, str]:
+    read = actions_from_wire([action])
+    return action_key(read[0]) if read else ("", "")
+
+
+# --- the workflow body --------------------------------------------------------------------------------
+def _condition(kind: str, comparison: Any, result: Any = True) -> dict[str, Any]:
+    return {"type": kind, "comparison": comparison, "conditionResult": result}
+
+
+def build_body(
+    fields: dict[str, Any],
+    detector_ids: list[str],
+    slack_id: Callable[[], str],
+    current: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The workflow request. With ``current`` (the workflow read), sub-objects keep their ids."""
+    triggers: list[dict[str, Any]] = []
+    conditions: list[dict[str, Any]] = []
+    logic = "all"
+    if fields.get("metric_monitor_id") is not None:
+        priority = PRIORITIES[fields.get("min_priority") or "medium"]
+        conditions = [_condition(kind, priority) for kind in PRIORITY_CONDITIONS]
+        logic = "any"
+    else:
+        triggers = [_condition(t, True) for t in fields.get("triggers") or []]
+        if fields.get("events_above") is not None:
+            frequency = _condition(
+                FREQUENCY_CONDITION, {"value": int(fields["events_above"]), "interval": fields["interval"]}
+            )
+            conditions.append(frequency)
+    actions = [action_to_wire(a, slack_id) for a in fields["actions"]]
+    environment = fields.get("environment")
+    if environment is None and current is not None:  # not managed: keep the live one
+        environment = current.get("environment")
+    body: dict[str, Any] = {
+        "name": fields["name"],
+        "enabled": bool(fields.get("enabled", True)),
+        "environment": environment,
+        "config": {"frequency": int(fields.get("frequency", 30))},
+        "detectorIds": detector_ids,
+        "triggers": {"logicType": "any-short", "conditions": triggers},
+        "actionFilters": [{"logicType": logic, "conditions": conditions, "actions": actions}],
+    }
+    if current is not None:
+        keep_ids(body, current)
+    return body
+
+
+def keep_ids(body: dict[str, Any], current: dict[str, Any]) -> None:
+    """Copy the server ids of the sub-objects read into ``body``: Sentry updates the sub-objects
+    sent with an id, creates those without one and DELETES the ones left out."""
+    old_triggers = as_dict(current.get("triggers"))
+    if old_triggers.get("id"):
+        body["triggers"]["id"] = old_triggers["id"]
+    _match_ids(body["triggers"]["conditions"], old_triggers.get("conditions") or [], _condition_key)
+    old_filters = [f for f in current.get("actionFilters") or [] if isinstance(f, dict)]
+    if old_filters:
+        new, old = body["actionFilters"][0], old_filters[0]
+        if old.get("id"):
+            new["id"] = old["id"]
+        _match_ids(new["conditions"], old.get("conditions") or [], _condition_key)
+        _match_ids(new["actions"], old.get("actions") or [], _wire_action_key)
+
+
+def _condition_key(condition: dict[str, Any]) -> Any:
+    return condition.get("type")
+
+
+def _match_ids(new: list[dict[str, Any]], old: list[Any], key: Callable[[dict[str, Any]], Any]) -> None:
+    available: dict[Any, list[Any]] = {}
+    for item in old:
+        if isinstance(item, dict) and item.get("id"):
+            available.setdefault(key(item), []).append(item["id"])
+    for item in new:
+        ids = available.get(key(item))
+        if ids:
+            item["id"] = ids.pop(0)
+
+
+# --- the provider --------------------------------------------------------------------------------------
 class AlertProvider(SentryProvider):
     kind: ClassVar[str] = "alert"
     id_output: ClassVar[str] = "alert_id"
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(AlertArgs))
+    field_paths: ClassVar[dict[str, str]] = {
+        "config": "frequency",
+        "detectorIds": "project_id/metric_monitor_id",
+        "triggers": "triggers",
+        "actionFilters": "actions/events_above/interval",
+    }
 
     def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
         out = dict(fields)
-        if out.get("triggers") is not None:
-            out["triggers"] = sorted(out["triggers"])
-        if out.get("actions") is not None and not is_unknown(out["actions"]):
-            out["actions"] = sorted(
-                (
-                    {
-                        k: (str(v).lstrip("#") if k == "channel" else str(v))
-                        for k, v in a.items()
-                        if v is not None
-                    }
-                    for a in out["actions"]
-                ),
-                key=lambda a: _action_key(a),
-            )
-        for key in ("frequency", "events_above"):
-            if out.get(key) is not None and not is_unknown(out[key]):
-                out[key] = int(out[key])
+        for key in ("project_id", "metric_monitor_id"):
+            if known(out.get(key)):
+                out[key] = as_id(out[key])
+        for key in ("events_above", "frequency"):
+            if known(out.get(key)):
+                out[key] = as_int(out[key])
+        for key in ("interval", "min_priority"):
+            if known(out.get(key)):
+                out[key] = str(out[key]).strip().lower()
+        if known(out.get("name")):
+            out["name"] = str(out["name"]).strip()
+        if known(out.get("environment")):
+            out["environment"] = str(out["environment"]).strip()
+        if known(out.get("enabled")):
+            out["enabled"] = bool(out["enabled"])
+        triggers = out.get("triggers")
+        if isinstance(triggers, (list, tuple)) and not is_unknown(triggers):
+            out["triggers"] = sorted({str(t).strip().lower() for t in triggers})
+        actions = out.get("actions")
+        if isinstance(actions, (list, tuple)):
+            normalised = [normalise_action(a) for a in actions]
+            out["actions"] = normalised if is_unknown(normalised) else sorted(normalised, key=action_key)
         return out
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
-        if fields.get("frequency", 30) not in FREQUENCIES:
-            problems.append(("frequency", f"minutes between notifications: one of {FREQUENCIES}"))
-        if fields.get("interval") is not None and fields["interval"] not in INTERVALS:
-            problems.append(("interval", f"use one of {', '.join(INTERVALS)} (Sentry rejects '1hr', '5min')"))
-        if fields.get("events_above") is not None and fields.get("interval") is None:
-            problems.append(("interval", "events_above needs the interval it counts over, e.g. '1m'"))
-        for trigger in fields.get("triggers") or []:
-            if trigger not in TRIGGERS:
-                problems.append(("triggers", f"'{trigger}' is not one of {', '.join(TRIGGERS)}"))
-        if (fields.get("project_id") is None) == (fields.get("metric_monitor_id") is None):
+        problems: list[tuple[str, str]] = []
+        name = fields.get("name")
+        if name is None or (
+            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
+        ):
+            problems.append(("name", f"write an alert name of 1-{NAME_MAX} characters"))
+        issue, metric = fields.get("project_id"), fields.get("metric_monitor_id")
+        if (issue is None) == (metric is None):
             problems.append(
-                ("project_id", "set exactly one of project_id (issue alert) or metric_monitor_id")
+                ("project_id", "set exactly one of project_id (an issue alert on the project's issues) "
+                 "or metric_monitor_id (an alert on a metric monitor)")
+            )  # fmt: skip
+        for key, value in (("project_id", issue), ("metric_monitor_id", metric)):
+            if known(value) and not is_id(value):
+                problems.append((key, f"{value!r} is not a numeric id: pass the resource's id output"))
+        frequency = fields.get("frequency", 30)
+        if known(frequency) and as_int(frequency) not in FREQUENCIES:
+            problems.append(
+                ("frequency", f"{frequency!r} minutes: use one of {', '.join(map(str, FREQUENCIES))}")
             )
-        actions = fields.get("actions")
-        if not is_unknown(actions):
-            if not actions:
-                problems.append(("actions", "an alert needs at least one action (e-mail or Slack)"))
-            for action in actions or []:
-                if action.get("type") not in ("email", "slack"):
-                    problems.append(("actions", f"action type {action.get('type')!r}: use email or slack"))
-                elif action["type"] == "slack" and not str(action.get("channel") or "").startswith("#"):
-                    problems.append(("actions", "a Slack action names its channel, e.g. '#incidents'"))
+        problems.extend(self._validate_conditions(fields, metric is not None))
+        problems.extend(_validate_actions(fields.get("actions")))
+        priority = fields.get("min_priority")
+        if known(priority) and str(priority).strip().lower() not in PRIORITIES:
+            problems.append(("min_priority", f"{priority!r}: use one of {', '.join(PRIORITIES)}"))
         return problems
 
-    def _body(
-        self, client: SentryClient, fields: dict[str, Any], current: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        if fields.get("metric_monitor_id"):
-            detector_ids = [str(fields["metric_monitor_id"])]
-            triggers: list[dict[str, Any]] = []
-            conditions = [
-                {"type": "issue_priority_greater_or_equal", "comparison": 75, "conditionResult": True}
-            ]
-        else:
-            stream = client.project_detector(str(fields["project_id"]), "issue_stream")
-            detector_ids = [str(stream["id"])] if stream else []
-            triggers = [
-                {"type": t, "comparison": True, "conditionResult": True} for t in fields.get("triggers") or []
-            ]
-            conditions = []
-            if fields.get("events_above") is not None:
-                frequency = {
-                    "type": "event_frequency_count",
-                    "conditionResult": True,
-                    "comparison": {"value": int(fields["events_above"]), "interval": fields["interval"]},
-                }
-                if triggers:
-                    triggers.append(frequency)  # "new issue OR more than N events": triggers are any-of
-                else:
-                    conditions.append(frequency)
-        actions = []
-        slack_id = None
-        for action in fields["actions"]:
-            if action["type"] == "email":
-                actions.append(
-                    {
-                        "type": "email",
-                        "config": {"targetType": "team", "targetIdentifier": str(action["team_id"])},
-                        "data": {"fallthroughType": "ActiveMembers"},
-                    }
-                )
+    def _validate_conditions(self, fields: dict[str, Any], metric: bool) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        triggers = fields.get("triggers")
+        if known(triggers):
+            if not isinstance(triggers, (list, tuple)):
+                problems.append(("triggers", f"a list of {', '.join(TRIGGERS)}"))
             else:
-                slack_id = slack_id or client.slack_integration_id()
-                actions.append(
-                    {
-                        "type": "slack",
-                        "integrationId": slack_id,
-                        "config": {"targetType": "specific", "targetDisplay": action["channel"]},
-                        "data": {"tags": "environment,level", "notes": ""},
-                    }
-                )
-        body: dict[str, Any] = {
-            "name": fields["name"],
-            "enabled": bool(fields.get("enabled", True)),
-            "environment": fields.get("environment"),
-            "config": {"frequency": int(fields.get("frequency", 30))},
-            "detectorIds": detector_ids,
-            "triggers": {"logicType": "any-short", "conditions": triggers},
-            "actionFilters": [{"logicType": "all", "conditions": conditions, "actions": actions}],
-        }
-        if current:
-            _keep_ids(body, current)
-        return body
-
-    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.org_path(f"workflows/{id_}/"))
-
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
-        found = client.list(client.org_path("workflows/"), query=fields["name"])
-        return next((w for w in found if w.get("name") == fields["name"]), None)
-
-    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
-        return dict(
-            client.request("POST", client.org_path("workflows/"), json=self._body(client, fields, None)).data
-        )
-
-    def update_remote(
-        self, client: SentryClient, id_: str, fields: dict[str, Any], current: dict[str, Any]
-    ) -> dict[str, Any]:
-        if current and self.normalise(self.from_wire(current, fields)) == self.normalise(
-            {**self.from_wire(current, fields), **fields}
+                for trigger in triggers:
+                    if known(trigger) and str(trigger).strip().lower() not in TRIGGERS:
+                        problems.append(("triggers", f"{trigger!r} is not one of {', '.join(TRIGGERS)}"))
+        above, interval = fields.get("events_above"), fields.get("interval")
+        if known(above) and (
+            isinstance(above, bool) or not isinstance(as_int(above), int) or as_int(above) < 0
         ):
-            return current
-        body = self._body(client, fields, current)
-        return dict(client.request("PUT", client.org_path(f"workflows/{id_}/"), json=body).data)
-
-    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
-        client.request("DELETE", client.org_path(f"workflows/{id_}/"))
+            problems.append(
+                ("events_above", f"{above!r}: a whole number ≥ 0 (the alert fires on MORE than it)")
+            )
+        if known(interval) and str(interval).strip().lower() not in INTERVALS:
+            problems.append(
+                (
+                    "interval",
+                    f"{interval!r}: use one of {', '.join(INTERVALS)} (Sentry rejects '1hr', '5min')",
+                )
+            )
+        if above is not None and interval is None:
+            problems.append(("interval", "events_above needs the interval it counts over, e.g. '1m'"))
+        if interval is not None and above is None:
+            problems.append(("events_above", "interval is only used with events_above: set both or neither"))
+        if metric and (triggers or above is not None):
+            problems.append(
+                ("triggers", "a metric alert acts on its monitor's issues: remove triggers and events_above")
+            )
+        if not metric and not triggers and above is None:
+            problems.append(
+                ("triggers", "nothing would start this alert: set triggers (e.g. ['first_seen_event']) "
+                 "and/or events_above with interval")
+            )  # fmt: skip
+        return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-        triggers = (doc.get("triggers") or {}).get("conditions") or []
-        filters = doc.get("actionFilters") or [{}]
-        conditions = [*triggers, *(filters[0].get("conditions") or [])]
-        frequency = next((c for c in conditions if c.get("type") == "event_frequency_count"), None)
-        actions = []
-        for action in filters[0].get("actions") or []:
-            if action.get("type") == "email":
-                actions.append(
-                    {"type": "email", "team_id": str((action.get("config") or {}).get("targetIdentifier"))}
-                )
-            elif action.get("type") == "slack":
-                actions.append(
-                    {"type": "slack", "channel": (action.get("config") or {}).get("targetDisplay")}
-                )
-        fields = {
+        group = as_dict(doc.get("triggers"))
+        trigger_conditions = [c for c in group.get("conditions") or [] if isinstance(c, dict)]
+        filters = [f for f in doc.get("actionFilters") or [] if isinstance(f, dict)]
+        filter_conditions = [c for f in filters for c in f.get("conditions") or [] if isinstance(c, dict)]
+        frequency = next(
+            (c for c in [*trigger_conditions, *filter_conditions] if c.get("type") == FREQUENCY_CONDITION),
+            None,
+        )
+        comparison = frequency.get("comparison") if frequency else None
+        comparison = comparison if isinstance(comparison, dict) else {}
+        detector_ids = [str(d) for d in doc.get("detectorIds") or []]
+        fields: dict[str, Any] = {
             "name": doc.get("name"),
             "enabled": doc.get("enabled"),
             "environment": doc.get("environment"),
             "frequency": (doc.get("config") or {}).get("frequency"),
-            "actions": actions,
-            "triggers": sorted(c["type"] for c in triggers if c.get("type") in TRIGGERS),
-            "events_above": frequency["comparison"]["value"] if frequency else None,
-            "interval": frequency["comparison"]["interval"] if frequency else None,
+            "triggers": [c.get("type") for c in trigger_conditions if c.get("type") != FREQUENCY_CONDITION],
+            "events_above": comparison.get("value"),
+            "interval": comparison.get("interval"),
+            "actions": actions_from_wire([a for f in filters for a in f.get("actions") or []]),
+            "project_id": None,
+            "metric_monitor_id": None,
+            "min_priority": None,
         }
+        stored = props.get("detector_ids")
+        linked = stored is None or (isinstance(stored, list) and set(map(str, stored)) <= set(detector_ids))
         if props.get("metric_monitor_id") is not None:
-            fields["metric_monitor_id"] = next(iter(doc.get("detectorIds") or []), None)
-        else:
+            wanted = as_id(props["metric_monitor_id"])
+            fields["metric_monitor_id"] = wanted if wanted in detector_ids else next(iter(detector_ids), None)
+            priority = next(
+                (c.get("comparison") for c in filter_conditions if c.get("type") == PRIORITY_CONDITIONS[0]),
+                None,
+            )
+            fields["min_priority"] = next((k for k, v in PRIORITIES.items() if v == as_int(priority)), None)
+        elif linked and detector_ids:
             fields["project_id"] = props.get("project_id")
         return self.normalise(fields)
 
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return {"detector_ids": [str(d) for d in doc.get("detectorIds") or []]}
 
-def _keep_ids(body: dict[str, Any], current: dict[str, Any]) -> None:
-    """Copy the server ids of what is unchanged into ``body`` (Sentry deletes sub-objects sent without)."""
-    old_triggers = current.get("triggers") or {}
-    if old_triggers.get("id"):
-        body["triggers"]["id"] = old_triggers["id"]
-    _match_ids(body["triggers"]["conditions"], old_triggers.get("conditions") or [], lambda c: c.get("type"))
-    old_filters = current.get("actionFilters") or []
-    for index, action_filter in enumerate(body["actionFilters"]):
-        if index >= len(old_filters):
-            break
-        old = old_filters[index]
-        if old.get("id"):
-            action_filter["id"] = old["id"]
-        _match_ids(action_filter["conditions"], old.get("conditions") or [], lambda c: c.get("type"))
-        _match_ids(
-            action_filter["actions"],
-            old.get("actions") or [],
-            lambda a: (
-                a.get("type"),
-                str(
-                    (a.get("config") or {}).get("targetDisplay")
-                    or (a.get("config") or {}).get("targetIdentifier")
-                ).lstrip("#"),
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if news.get("metric_monitor_id") is None:
+            gone = [k for k in DEFINITION if news.get(k) is None and olds.get(k) not in (None, [])]
+            if gone:
+                return DiffResult(changes=True, replaces=result.replaces, stables=[],
+                                  delete_before_replace=result.delete_before_replace)  # fmt: skip
+        return result
+
+    # --- remote -------------------------------------------------------------------------------------
+    def _detector_ids(self, client: SentryClient, fields: dict[str, Any]) -> list[str]:
+        if fields.get("metric_monitor_id") is not None:
+            return [str(fields["metric_monitor_id"])]
+        project = str(fields["project_id"])
+        stream = client.project_detector(project, "issue_stream")
+        if stream is None:
+            raise NotFound(
+                "Sentry",
+                "GET",
+                client.url(client.org_path("detectors/")),
+                404,
+                f"project {project} has no issue-stream monitor (Sentry makes one with every project)",
+                hint="check that project_id is a project of SENTRY_ORG and that it still exists",
+            )
+        return [str(stream["id"])]
+
+    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        return client.get_workflow(id_)
+
+    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+        detectors = set(self._detector_ids(client, fields))
+        project = fields.get("project_id")
+        found = client.list_workflows(project=project, query=fields["name"])
+        return next(
+            (
+                w
+                for w in found
+                if w.get("name") == fields["name"]
+                and detectors <= {str(d) for d in w.get("detectorIds") or []}
             ),
+            None,
         )
 
+    def _body(
+        self, client: SentryClient, fields: dict[str, Any], current: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        slack: list[str] = []
 
-def _match_ids(new: list[dict[str, Any]], old: list[dict[str, Any]], key: Any) -> None:
-    available = {key(item): item.get("id") for item in copy.deepcopy(old) if item.get("id")}
-    for item in new:
-        found = available.pop(key(item), None)
-        if found:
-            item["id"] = found
+        def slack_id() -> str:  # looked up once per body, only when a Slack action needs it
+            if not slack:
+                slack.append(client.slack_integration_id())
+            return slack[0]
+
+        return build_body(fields, self._detector_ids(client, fields), slack_id, current)
+
+    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
+        return client.create_workflow(self._body(client, fields, None))
+
+    def update_remote(
+        self,
+        client: SentryClient,
+        id_: str,
+        fields: dict[str, Any],
+        current: dict[str, Any],
+        olds: dict[str, Any],
+    ) -> dict[str, Any]:
+        return client.update_workflow(id_, self._body(client, fields, current))
+
+    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
+        client.delete_workflow(id_)
+
+
+def _validate_actions(actions: Any) -> list[tuple[str, str]]:
+    if not known(actions):
+        return [] if actions is not None else [("actions", "an alert needs at least one action")]
+    if not isinstance(actions, (list, tuple)) or not actions:
+        return [("actions", "an alert needs at least one action, e.g. {'type': 'email', 'team_id': …}")]
+    problems: list[tuple[str, str]] = []
+    for index, action in enumerate(actions):
+        where = f"action {index + 1}"
+        if not isinstance(action, dict):
+            problems.append(("actions", f"{where}: a dict such as {{'type': 'slack', 'channel': '#alerts'}}"))
+            continue
+        kind = action.get("type")
+        if not known(kind):
+            continue
+        if kind == "email":
+            targets = [k for k in ("team_id", "user_id") if action.get(k) is not None]
+            if len(targets) != 1:
+                problems.append(
+                    ("actions", f"{where}: an e-mail action names exactly one of team_id or user_id")
+                )
+            elif known(action[targets[0]]) and not is_id(action[targets[0]]):
+                problems.append(
+                    ("actions", f"{where}: {targets[0]} {action[targets[0]]!r} is not a numeric id")
+                )
+        elif kind == "slack":
+            channel = action.get("channel")
+            if channel is None or (known(channel) and not normalise_channel_name(str(channel))):
+                problems.append(("actions", f"{where}: a Slack action names its channel, e.g. '#alerts'"))
+        else:
+            problems.append(("actions", f"{where}: type {kind!r}: use 'email' or 'slack'"))
+    return problems
 
 
 class Alert(Resource, module="sentry", name="Alert"):
     alert_id: pulumi.Output[str]
+    detector_ids: pulumi.Output[list[str]]
 
     def __init__(
         self, resource_name: str, args: AlertArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(AlertProvider(), resource_name, props_of(args, "alert_id"), opts)
+        super().__init__(AlertProvider(), resource_name, props_of(args, ("alert_id", "detector_ids")), opts)

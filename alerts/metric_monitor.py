@@ -1,30 +1,43 @@
-"""A Sentry metric monitor (a detector of type ``metric_issue``), e.g. p95 latency over 5 minutes.
+"""A Sentry metric monitor: a detector of type ``metric_issue`` (reference/sentry-api.md §5b).
 
-Latency uses the spans dataset (``events_analytics_platform``, ``trace_item_span``) with
-``is_transaction:true``, as Sentry requires since transaction-based alerts were retired; error counts
-use ``events``. ``time_window`` is in seconds (the legacy API used minutes). A resolve condition is
-always sent (Sentry requires one). Updates send back the condition ids read, so nothing is recreated.
+It decides when a metric becomes an issue; who is told lives in an ``Alert`` (a workflow) that
+lists this monitor's id. Shapes:
+
+- latency: ``aggregate="p95(span.duration)"``, ``query="is_transaction:true"`` on the spans
+  dataset (``events_analytics_platform``, event type ``trace_item_span``, query type 1) — Sentry
+  refuses new transaction-based monitors;
+- error counts: ``aggregate="count()"`` on ``events`` (event types ``error``, ``default``).
+
+``dataset`` also takes the short names ``spans`` and ``errors``. ``time_window`` is in SECONDS
+(the retired alert-rules API used minutes). The condition group always holds a resolve condition
+(Sentry requires one): above the threshold → issue at ``priority``; at or below
+``resolve_threshold`` (default: the threshold) → resolved. Updates send back the ids of the
+condition group and its conditions, so Sentry keeps them. ``project_id`` replaces (a detector does
+not move between projects).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider
+from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known, props_of
 from core.sentry import SentryClient
-from monitors.fields import is_unknown
-from monitors.resource import props_of
 
-WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)
-DATASETS = {
-    "spans": ("events_analytics_platform", ["trace_item_span"], 1),
-    "errors": ("events", ["error", "default"], 0),
+WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)  # seconds
+# dataset → (event types, query type)
+DATASETS: dict[str, tuple[list[str], int]] = {
+    "events_analytics_platform": (["trace_item_span"], 1),
+    "events": (["error", "default"], 0),
 }
-PRIORITY = {"high": 75, "medium": 50}
+DATASET_ALIASES = {"spans": "events_analytics_platform", "errors": "events", "error": "events"}
+PRIORITIES = {"high": 75, "medium": 50, "low": 25}
+AGGREGATE = re.compile(r"^[a-z_0-9]+\([^()]*\)$")
+NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -32,139 +45,235 @@ class MetricMonitorArgs:
     name: pulumi.Input[str]
     project_id: pulumi.Input[str]
     aggregate: pulumi.Input[str]  # "p95(span.duration)", "count()"
-    threshold: pulumi.Input[float]  # above this (ms for durations)
+    threshold: pulumi.Input[float]  # milliseconds for durations, events for counts
     time_window: pulumi.Input[int] = 300  # seconds
-    dataset: pulumi.Input[str] = "spans"  # spans | errors
+    dataset: pulumi.Input[str] = "spans"  # spans (events_analytics_platform) | errors (events)
     query: pulumi.Input[str] | None = None  # "is_transaction:true"
     environment: pulumi.Input[str] | None = None
-    priority: pulumi.Input[str] = "high"
+    priority: pulumi.Input[str] = "high"  # the issue's priority: high, medium, low
+    above: pulumi.Input[bool] = True  # an issue when the value goes above (False: below) the threshold
+    resolve_threshold: pulumi.Input[float] | None = None  # None: the threshold
     owner_team_id: pulumi.Input[str] | None = None
+
+
+def _dataset(value: Any) -> Any:
+    text = str(value).strip().lower()
+    return DATASET_ALIASES.get(text, text)
+
+
+def _conditions(fields: dict[str, Any]) -> list[dict[str, Any]]:
+    threshold = float(fields["threshold"])
+    resolve = float(fields["resolve_threshold"]) if fields.get("resolve_threshold") is not None else threshold
+    above = fields.get("above", True) is not False
+    return [
+        {"type": "gt" if above else "lt", "comparison": threshold,
+         "conditionResult": PRIORITIES[fields.get("priority") or "high"]},
+        {"type": "lte" if above else "gte", "comparison": resolve, "conditionResult": 0},
+    ]  # fmt: skip
+
+
+def build_body(fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """The detector request; with ``current``, the ids Sentry gave the condition group and its
+    conditions are sent back (matched by role: the issue condition and the resolve condition)."""
+    dataset = fields.get("dataset") or "events_analytics_platform"
+    event_types, query_type = DATASETS[dataset]
+    conditions = _conditions(fields)
+    group: dict[str, Any] = {"logicType": "any", "conditions": conditions}
+    if current:
+        old = current.get("conditionGroup") or {}
+        if old.get("id"):
+            group["id"] = old["id"]
+        olds = [c for c in old.get("conditions") or [] if isinstance(c, dict) and c.get("id")]
+        for condition in conditions:
+            resolving = condition["conditionResult"] == 0
+            match = next((c for c in olds if (as_int(c.get("conditionResult")) == 0) == resolving), None)
+            if match is not None:
+                condition["id"] = match["id"]
+                olds.remove(match)
+    source: dict[str, Any] = {
+        "dataset": dataset,
+        "eventTypes": event_types,
+        "aggregate": fields["aggregate"],
+        "query": fields.get("query") or "",
+        "queryType": query_type,
+        "timeWindow": int(fields.get("time_window") or 300),
+        "environment": fields.get("environment"),
+    }
+    for key in ("environment", "query"):
+        if current is not None and fields.get(key) is None:  # not managed: keep the live value
+            source[key] = _source(current).get(key)
+    body: dict[str, Any] = {
+        "type": "metric_issue",
+        "name": fields["name"],
+        "enabled": True,
+        "dataSources": [source],
+        "conditionGroup": group,
+        "config": {"detectionType": "static"},
+    }
+    if fields.get("owner_team_id") is not None:
+        body["owner"] = f"team:{fields['owner_team_id']}"
+    elif current is not None and isinstance(current.get("owner"), dict):
+        owner = current["owner"]
+        body["owner"] = f"{owner.get('type')}:{owner.get('id')}"
+    return body
+
+
+def _source(doc: dict[str, Any]) -> dict[str, Any]:
+    sources = doc.get("dataSources") or [{}]
+    first = sources[0] if isinstance(sources[0], dict) else {}
+    return dict(((first.get("queryObj") or {}).get("snubaQuery")) or first)
 
 
 class MetricMonitorProvider(SentryProvider):
     kind: ClassVar[str] = "metric monitor"
     id_output: ClassVar[str] = "monitor_id"
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(MetricMonitorArgs))
     replace_on: ClassVar[tuple[str, ...]] = ("project_id",)
+    field_paths: ClassVar[dict[str, str]] = {
+        "dataSources": "aggregate/dataset/time_window/query",
+        "conditionGroup": "threshold",
+        "owner": "owner_team_id",
+    }
 
     def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
         out = dict(fields)
-        for key in ("threshold",):
-            if out.get(key) is not None and not is_unknown(out[key]):
-                out[key] = float(out[key])
-        if out.get("time_window") is not None and not is_unknown(out["time_window"]):
-            out["time_window"] = int(out["time_window"])
-        if out.get("query") == "":
-            out["query"] = None
+        for key in ("project_id", "owner_team_id"):
+            if known(out.get(key)):
+                out[key] = as_id(out[key])
+        for key in ("threshold", "resolve_threshold"):
+            if known(out.get(key)):
+                out[key] = as_number(out[key])
+        if known(out.get("time_window")):
+            out["time_window"] = as_int(out["time_window"])
+        if known(out.get("dataset")):
+            out["dataset"] = _dataset(out["dataset"])
+        for key in ("name", "aggregate", "query", "environment"):
+            if known(out.get(key)) and isinstance(out[key], str):
+                out[key] = out[key].strip()
+        if known(out.get("priority")):
+            out["priority"] = str(out["priority"]).strip().lower()
+        if known(out.get("above")):
+            out["above"] = bool(out["above"])
         return out
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
+        problems: list[tuple[str, str]] = []
+        name = fields.get("name")
+        if name is None or (
+            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
+        ):
+            problems.append(("name", f"write a monitor name of 1-{NAME_MAX} characters"))
+        project = fields.get("project_id")
+        if project is None or (known(project) and not is_id(project)):
+            problems.append(
+                ("project_id", f"{project!r}: pass the project's numeric id (Project.project_id)")
+            )
+        aggregate = fields.get("aggregate")
+        if aggregate is None or (known(aggregate) and not AGGREGATE.match(str(aggregate).strip())):
+            problems.append(
+                ("aggregate", f"{aggregate!r}: write a function, e.g. 'p95(span.duration)' or 'count()'")
+            )
+        dataset = fields.get("dataset", "spans")
+        if known(dataset) and _dataset(dataset) not in DATASETS:
+            reason = (
+                "Sentry no longer creates transaction-based monitors: use dataset 'spans' with the "
+                "query 'is_transaction:true'"
+                if _dataset(dataset) == "transactions"
+                else f"{dataset!r}: use 'spans' (events_analytics_platform) or 'errors' (events)"
+            )
+            problems.append(("dataset", reason))
+        elif (
+            known(dataset)
+            and known(aggregate)
+            and "span." in str(aggregate)
+            and _dataset(dataset) != ("events_analytics_platform")
+        ):
+            problems.append(("dataset", f"{aggregate} is a span measure: use dataset 'spans'"))
         window = fields.get("time_window", 300)
-        if not is_unknown(window) and int(window) not in WINDOWS:
-            problems.append(("time_window", f"{window} s is not one of Sentry's windows {WINDOWS}"))
-        if fields.get("dataset", "spans") not in DATASETS:
-            problems.append(("dataset", f"use one of {', '.join(DATASETS)}"))
-        if fields.get("priority", "high") not in PRIORITY:
-            problems.append(("priority", "use high or medium"))
-        threshold = fields.get("threshold")
-        if not is_unknown(threshold) and (not isinstance(threshold, (int, float)) or threshold < 0):
-            problems.append(("threshold", "a non-negative number (milliseconds for durations)"))
+        if known(window) and as_int(window) not in WINDOWS:
+            problems.append(("time_window", f"{window!r} seconds: use one of {', '.join(map(str, WINDOWS))}"))
+        for key in ("threshold", "resolve_threshold"):
+            value = fields.get(key)
+            if (key == "threshold" and value is None) or (
+                known(value) and (isinstance(value, bool) or not isinstance(as_number(value), float))
+            ):
+                problems.append((key, f"{value!r}: write a number (milliseconds for durations)"))
+        priority = fields.get("priority", "high")
+        if known(priority) and str(priority).strip().lower() not in PRIORITIES:
+            problems.append(("priority", f"{priority!r}: use one of {', '.join(PRIORITIES)}"))
+        owner = fields.get("owner_team_id")
+        if known(owner) and not is_id(owner):
+            problems.append(("owner_team_id", f"{owner!r}: pass the team's numeric id (Team.team_id)"))
         return problems
 
-    def _body(self, fields: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
-        dataset, event_types, query_type = DATASETS[fields.get("dataset", "spans")]
-        threshold = float(fields["threshold"])
-        conditions = [
-            {
-                "type": "gt",
-                "comparison": threshold,
-                "conditionResult": PRIORITY[fields.get("priority", "high")],
-            },
-            {"type": "lte", "comparison": threshold, "conditionResult": 0},
-        ]
-        group: dict[str, Any] = {"logicType": "any", "conditions": conditions}
-        if current:  # send back the ids Sentry gave the condition group and its conditions
-            old = current.get("conditionGroup") or {}
-            if old.get("id"):
-                group["id"] = old["id"]
-            by_type = {c.get("type"): c.get("id") for c in old.get("conditions") or []}
-            for condition in conditions:
-                if by_type.get(condition["type"]):
-                    condition["id"] = by_type[condition["type"]]
-        body: dict[str, Any] = {
-            "type": "metric_issue",
-            "name": fields["name"],
-            "enabled": True,
-            "dataSources": [
-                {
-                    "dataset": dataset,
-                    "eventTypes": event_types,
-                    "aggregate": fields["aggregate"],
-                    "query": fields.get("query") or "",
-                    "queryType": query_type,
-                    "timeWindow": int(fields.get("time_window", 300)),
-                    "environment": fields.get("environment"),
-                }
-            ],
-            "conditionGroup": group,
-            "config": {"detectionType": "static"},
-        }
-        if fields.get("owner_team_id"):
-            body["owner"] = f"team:{fields['owner_team_id']}"
-        return body
-
-    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.org_path(f"detectors/{id_}/"))
-
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
-        found = client.list(
-            client.org_path("detectors/"), project=fields["project_id"], query="type:metric_issue"
-        )
-        return next((d for d in found if d.get("name") == fields["name"]), None)
-
-    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
-        path = client.org_path(f"projects/{fields['project_id']}/detectors/")
-        return dict(client.request("POST", path, json=self._body(fields, None)).data)
-
-    def update_remote(
-        self, client: SentryClient, id_: str, fields: dict[str, Any], current: dict[str, Any]
-    ) -> dict[str, Any]:
-        if current and self.normalise(self.from_wire(current, fields)) == self.normalise(
-            {**self.from_wire(current, fields), **fields}
-        ):
-            return current
-        path = client.org_path(f"detectors/{id_}/")
-        return dict(client.request("PUT", path, json=self._body(fields, current)).data)
-
-    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
-        client.request("DELETE", client.org_path(f"detectors/{id_}/"))
-
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-        source = ((doc.get("dataSources") or [{}])[0].get("queryObj") or {}).get("snubaQuery") or {}
-        conditions = (doc.get("conditionGroup") or {}).get("conditions") or []
-        trigger = next((c for c in conditions if c.get("conditionResult") in (50, 75)), {})
-        dataset = next((k for k, v in DATASETS.items() if v[0] == source.get("dataset")), None)
-        owner = doc.get("owner") or {}
+        source = _source(doc)
+        conditions = [
+            c for c in (doc.get("conditionGroup") or {}).get("conditions") or [] if isinstance(c, dict)
+        ]
+        issue = next((c for c in conditions if as_int(c.get("conditionResult")) in PRIORITIES.values()), {})
+        resolve = next((c for c in conditions if as_int(c.get("conditionResult")) == 0), {})
+        priority = next((k for k, v in PRIORITIES.items() if v == as_int(issue.get("conditionResult"))), None)
+        threshold = as_number(issue.get("comparison"))
+        resolve_at = as_number(resolve.get("comparison"))
+        owner = as_dict(doc.get("owner"))
+        wanted_resolve = props.get("resolve_threshold")
         return self.normalise(
             {
                 "name": doc.get("name"),
-                "project_id": str(doc.get("projectId")),
+                "project_id": doc.get("projectId"),
                 "aggregate": source.get("aggregate"),
-                "threshold": trigger.get("comparison"),
+                "threshold": threshold,
                 "time_window": source.get("timeWindow"),
-                "dataset": dataset,
-                "query": source.get("query") or None,
+                "dataset": source.get("dataset"),
+                "query": source.get("query") or "",
                 "environment": source.get("environment"),
-                "priority": "high" if trigger.get("conditionResult") == 75 else "medium",
-                "owner_team_id": str(owner["id"]) if owner.get("type") == "team" else None,
+                "priority": priority,
+                "above": issue.get("type") in ("gt", "gte") if issue else None,
+                # the default (None) means "the threshold": keep it None while that holds
+                "resolve_threshold": None
+                if wanted_resolve is None and resolve_at == threshold
+                else resolve_at,
+                "owner_team_id": owner.get("id") if owner.get("type") == "team" else None,
             }
         )
+
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return {"workflow_ids": [str(w) for w in doc.get("workflowIds") or []]}
+
+    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        return client.get_detector(id_)
+
+    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+        found = client.list_detectors(fields["project_id"], "metric_issue")
+        return next(
+            (d for d in found if d.get("name") == fields["name"] and d.get("type") == "metric_issue"), None
+        )
+
+    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
+        return client.create_detector(fields["project_id"], build_body(fields, None))
+
+    def update_remote(
+        self,
+        client: SentryClient,
+        id_: str,
+        fields: dict[str, Any],
+        current: dict[str, Any],
+        olds: dict[str, Any],
+    ) -> dict[str, Any]:
+        return client.update_detector(id_, build_body(fields, current))
+
+    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
+        client.delete_detector(id_)
 
 
 class MetricMonitor(Resource, module="sentry", name="MetricMonitor"):
     monitor_id: pulumi.Output[str]
+    workflow_ids: pulumi.Output[list[str]]
 
     def __init__(
         self, resource_name: str, args: MetricMonitorArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(MetricMonitorProvider(), resource_name, props_of(args, "monitor_id"), opts)
+        super().__init__(
+            MetricMonitorProvider(), resource_name, props_of(args, ("monitor_id", "workflow_ids")), opts
+        )

@@ -1,108 +1,194 @@
-"""A Sentry project, created bound to its team (``/teams/{org}/{team}/projects/``).
+"""A Sentry project, created bound to its team (``POST /teams/{org}/{team}/projects/``).
 
-The platform is checked offline against Sentry's list. The slug the API returns is the one stored,
-and the numeric id is used in every later path (so a slug rename never answers 302). Moving a
-project to another team replaces it: vigil manages single-team projects. ``default_rules`` is off,
-so Sentry adds no alert of its own next to the stack's.
+- The platform is checked offline against Sentry's list (``core/platforms.py``), so a typo fails in
+  ``check``, before any API call.
+- ``default_rules`` is sent false: Sentry adds no "alert on every new issue" workflow of its own
+  next to the stack's alerts.
+- The slug and numeric id Sentry returns are stored; every later path uses the id, so a slug
+  rename (an in-place ``PUT``) never meets Sentry's 302 ``resource-moved``.
+- **Team change re-binds in place** (add the new team, then remove the old one: ``POST``/``DELETE
+  /projects/{org}/{id}/teams/{team}/``) instead of replacing: a replace would delete the project
+  with its events, and its DSNs would change under the running applications. Teams added outside
+  vigil are left alone.
+- Natural key: the slug. A project with that slug in the same team is adopted; one bound only to
+  other teams is a collision, reported before anything is written.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from difflib import get_close_matches
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider
+from alerts.base import SentryProvider, appear, known, props_of, reject
+from alerts.team import SLUG, SLUG_RULE
+from core.errors import Conflict, NotFound
 from core.platforms import PLATFORMS
 from core.sentry import SentryClient
-from monitors.fields import is_unknown
-from monitors.resource import props_of
 
-SLUG = re.compile(r"^[a-z0-9_-]{1,50}$")
+NAME_MAX = 50  # the create endpoint's limit (updates allow 200)
+TEAM_WAITS = 6  # reads of a team not there yet (0.1 s doubling: about 6 s in all)
+# sentry.constants.RESERVED_PROJECT_SLUGS (the ones a stack could plausibly pick)
+RESERVED = frozenset(
+    {"api-keys", "audit-log", "auth", "members", "projects", "rate-limits", "repos", "settings", "teams",
+     "billing", "payments", "legal", "subscription", "support", "integrations", "developer-settings",
+     "usage"}
+)  # fmt: skip
+VALID_PLATFORMS = PLATFORMS | {"other"}
 
 
 @dataclass(frozen=True)
 class ProjectArgs:
     slug: pulumi.Input[str]
-    platform: pulumi.Input[str]
-    team: pulumi.Input[str]  # team slug
-    name: pulumi.Input[str] | None = None
+    team: pulumi.Input[str]  # the team's slug
+    platform: pulumi.Input[str] | None = None  # e.g. "python-fastapi", "javascript-angular"
+    name: pulumi.Input[str] | None = None  # None: the slug on create, then not managed
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def platform_problem(platform: Any) -> str | None:
+    """Why ``platform`` is not one Sentry accepts (with the nearest valid ones), or None."""
+    if not known(platform):
+        return None
+    if isinstance(platform, str) and platform.strip() in VALID_PLATFORMS:
+        return None
+    near = get_close_matches(str(platform).strip().lower(), sorted(VALID_PLATFORMS), n=4, cutoff=0.6)
+    family = sorted(p for p in VALID_PLATFORMS if p.split("-")[0] == str(platform).split("-")[0])[:6]
+    suggestions = near or family
+    return f"{platform!r} is not a Sentry platform" + (
+        f"; did you mean {', '.join(suggestions)}?" if suggestions else "; use e.g. python, node, 'other'"
+    )
 
 
 class ProjectProvider(SentryProvider):
     kind: ClassVar[str] = "project"
     id_output: ClassVar[str] = "project_id"
-    replace_on: ClassVar[tuple[str, ...]] = ("team",)
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(ProjectArgs))
     label_field: ClassVar[str] = "slug"
 
+    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {k: _text(v) if known(v) else v for k, v in fields.items()}
+
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
-        if not SLUG.match(str(fields.get("slug", ""))):
-            problems.append(("slug", "use lower case letters, digits, '-' or '_' (at most 50)"))
-        platform = fields.get("platform")
-        if not is_unknown(platform) and platform not in PLATFORMS:
-            family = sorted(p for p in PLATFORMS if p.split("-")[0] == str(platform).split("-")[0])[:6]
-            problems.append(
-                (
-                    "platform",
-                    f"'{platform}' is not a Sentry platform"
-                    + (f"; did you mean one of {', '.join(family)}?" if family else ""),
-                )
-            )
-        if len(str(fields.get("name") or fields.get("slug", ""))) > 50:
-            problems.append(("name", "at most 50 characters"))
+        problems: list[tuple[str, str]] = []
+        slug = fields.get("slug")
+        if slug is None:
+            problems.append(("slug", f"a project needs a slug: {SLUG_RULE}"))
+        elif known(slug):
+            text = str(slug).strip()
+            if not SLUG.match(text):
+                problems.append(("slug", f"{slug!r} is not a valid project slug: {SLUG_RULE}"))
+            elif text in RESERVED:
+                problems.append(("slug", f"'{text}' is reserved by Sentry: pick another slug"))
+        team = fields.get("team")
+        if team is None:
+            problems.append(("team", "a project belongs to a team: set team to the team's slug"))
+        elif known(team) and not SLUG.match(str(team).strip()):
+            problems.append(("team", f"{team!r} is not a team slug: {SLUG_RULE}"))
+        problem = platform_problem(fields.get("platform"))
+        if problem:
+            problems.append(("platform", problem))
+        name = fields.get("name")
+        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
+            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
         return problems
 
-    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.project_path(id_))
-
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.project_path(fields["slug"]))
-
-    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
-        body = {
-            "name": fields.get("name") or fields["slug"],
-            "slug": fields["slug"],
-            "platform": fields["platform"],
-            "default_rules": False,
-        }
-        created = client.request("POST", client.team_path(fields["team"], "projects/"), json=body).data
-        return dict(client.request("GET", client.project_path(created["id"])).data)
-
-    def update_remote(
-        self, client: SentryClient, id_: str, fields: dict[str, Any], current: dict[str, Any]
-    ) -> dict[str, Any]:
-        body = {
-            "name": fields.get("name") or fields["slug"],
-            "slug": fields["slug"],
-            "platform": fields["platform"],
-        }
-        if all(current.get(k) == v for k, v in body.items()):
-            return current
-        return dict(client.request("PUT", client.project_path(id_), json=body).data)
-
-    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
-        client.request("DELETE", client.project_path(id_))
-
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-        teams = [t.get("slug") for t in doc.get("teams") or []]
-        team = props.get("team") if props.get("team") in teams else (teams[0] if teams else None)
+        teams = [str(t.get("slug")) for t in doc.get("teams") or [] if isinstance(t, dict)]
+        wanted = props.get("team")
+        team = wanted if wanted in teams else (teams[0] if teams else None)
         return {
             "slug": doc.get("slug"),
-            "name": doc.get("name"),
-            "platform": doc.get("platform"),
             "team": team,
+            "platform": doc.get("platform"),
+            "name": doc.get("name"),
         }
+
+    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        return client.get_project(id_)
+
+    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+        found = client.get_project(fields["slug"])
+        if found is None or found.get("slug") != fields["slug"]:  # an old slug redirects elsewhere
+            return None
+        teams = [str(t.get("slug")) for t in found.get("teams") or [] if isinstance(t, dict)]
+        if fields["team"] not in teams:
+            raise Conflict(
+                "Sentry",
+                "GET",
+                client.url(client.project_path(fields["slug"])),
+                409,
+                f"a project with slug '{fields['slug']}' already exists, in team(s) "
+                f"{', '.join(teams) or '(none)'}, not in team '{fields['team']}'",
+                hint="choose another slug, or set team to one of those teams to adopt the project",
+            )
+        return found
+
+    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": fields.get("name") or fields["slug"],
+            "slug": fields["slug"],
+            "default_rules": False,
+        }
+        if fields.get("platform") is not None:
+            body["platform"] = fields["platform"]
+        try:
+            return client.create_project(fields["team"], body)
+        except NotFound as error:
+            # The team may be being created right now by a resource without a declared dependency
+            # (or Sentry may not show it yet): wait for it, bounded, then try once more.
+            if appear(lambda: client.get_team(fields["team"]), attempts=TEAM_WAITS) is not None:
+                return client.create_project(fields["team"], body)
+            raise reject(
+                error,
+                f"team '{fields['team']}' does not exist in the organization",
+                "create the team first (a sentry.Team resource) or fix the project's team",
+            ) from None
+
+    def update_remote(
+        self,
+        client: SentryClient,
+        id_: str,
+        fields: dict[str, Any],
+        current: dict[str, Any],
+        olds: dict[str, Any],
+    ) -> dict[str, Any]:
+        body = {k: v for k, v in fields.items() if k in ("slug", "name", "platform") and current.get(k) != v}
+        doc = client.update_project(id_, body) if body else current
+        teams = [str(t.get("slug")) for t in doc.get("teams") or [] if isinstance(t, dict)]
+        wanted = fields.get("team")
+        if wanted and wanted not in teams:
+            try:
+                doc = client.add_project_team(id_, wanted)
+            except NotFound as error:
+                raise reject(
+                    error,
+                    f"team '{wanted}' does not exist in the organization",
+                    "create the team first (a sentry.Team resource) or fix the project's team",
+                ) from None
+            previous = olds.get("team")
+            if previous and previous != wanted and previous in teams:
+                doc = client.remove_project_team(id_, previous)
+        return doc
+
+    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
+        client.delete_project(id_)
 
 
 class Project(Resource, module="sentry", name="Project"):
     project_id: pulumi.Output[str]
     slug: pulumi.Output[str]
+    team: pulumi.Output[str]
+    platform: pulumi.Output[str]
+    name: pulumi.Output[str]
 
     def __init__(
         self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(ProjectProvider(), resource_name, props_of(args, "project_id"), opts)
+        super().__init__(ProjectProvider(), resource_name, props_of(args, ("project_id",)), opts)

@@ -1,67 +1,91 @@
-"""A Sentry team (``/organizations/{org}/teams/``); the slug is renamed in place."""
+"""A Sentry team (``/organizations/{org}/teams/``, ``/teams/{org}/{team}/``).
+
+Natural key: the slug. Creating a team whose slug exists adopts it. The slug and name are renamed
+in place (``PUT``); nothing forces a replace. Every path after create uses the numeric id.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider
+from alerts.base import SentryProvider, known, props_of
 from core.sentry import SentryClient
-from monitors.resource import props_of
 
-SLUG = re.compile(r"^[a-z0-9_-]{1,50}$")
+SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
+SLUG_RULE = "use 1-50 lower-case letters, digits, '-' or '_', not only digits (e.g. 'backend')"
+NAME_MAX = 64
 
 
 @dataclass(frozen=True)
 class TeamArgs:
     slug: pulumi.Input[str]
-    name: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = None  # None: Sentry's default (the slug), not managed
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 class TeamProvider(SentryProvider):
     kind: ClassVar[str] = "team"
     id_output: ClassVar[str] = "team_id"
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(TeamArgs))
     label_field: ClassVar[str] = "slug"
 
+    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {k: _text(v) if known(v) else v for k, v in fields.items()}
+
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        slug = str(fields.get("slug", ""))
-        if not SLUG.match(slug) or slug.isdigit():
-            return [("slug", "use lower case letters, digits, '-' or '_' (at most 50), not only digits")]
-        return []
-
-    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.team_path(id_))
-
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
-        return client.get_or_none(client.team_path(fields["slug"]))
-
-    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
-        body = {"slug": fields["slug"], "name": fields.get("name") or fields["slug"]}
-        return dict(client.request("POST", client.org_path("teams/"), json=body).data)
-
-    def update_remote(
-        self, client: SentryClient, id_: str, fields: dict[str, Any], current: dict[str, Any]
-    ) -> dict[str, Any]:
-        body = {"slug": fields["slug"], "name": fields.get("name") or fields["slug"]}
-        if current.get("slug") == body["slug"] and current.get("name") == body["name"]:
-            return current
-        return dict(client.request("PUT", client.team_path(id_), json=body).data)
-
-    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
-        client.request("DELETE", client.team_path(id_))
+        problems: list[tuple[str, str]] = []
+        slug = fields.get("slug")
+        if slug is None:
+            problems.append(("slug", f"a team needs a slug: {SLUG_RULE}"))
+        elif known(slug) and not (isinstance(slug, str) and SLUG.match(slug.strip())):
+            problems.append(("slug", f"{slug!r} is not a valid team slug: {SLUG_RULE}"))
+        name = fields.get("name")
+        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
+            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
+        return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return {"slug": doc.get("slug"), "name": doc.get("name")}
 
+    def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        return client.get_team(id_)
+
+    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+        found = client.get_team(fields["slug"])
+        return found if found is not None and found.get("slug") == fields["slug"] else None
+
+    def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
+        return client.create_team(fields["slug"], fields.get("name"))
+
+    def update_remote(
+        self,
+        client: SentryClient,
+        id_: str,
+        fields: dict[str, Any],
+        current: dict[str, Any],
+        olds: dict[str, Any],
+    ) -> dict[str, Any]:
+        body = {k: v for k, v in fields.items() if k in ("slug", "name") and current.get(k) != v}
+        return client.update_team(id_, body) if body else current
+
+    def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
+        client.delete_team(id_)
+
 
 class Team(Resource, module="sentry", name="Team"):
     team_id: pulumi.Output[str]
+    slug: pulumi.Output[str]
+    name: pulumi.Output[str]
 
     def __init__(
         self, resource_name: str, args: TeamArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(TeamProvider(), resource_name, props_of(args, "team_id"), opts)
+        super().__init__(TeamProvider(), resource_name, props_of(args, ("team_id",)), opts)

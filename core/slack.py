@@ -1,99 +1,279 @@
 """Slack: the Web API (bot token) for the incidents channel, and incoming webhooks for messages.
 
-The Web API answers HTTP 200 with ``{"ok": false, "error": …}``; those become the core errors.
-Webhook URLs are secrets: no error, log or message ever contains one (``core/redact``).
+The Web API answers HTTP 200 with ``{"ok": false, "error": "<code>"}``; ``SlackClient.call`` maps
+those codes to the core errors (auth codes → ``AuthError`` naming the missing scope when Slack
+says which, ``channel_not_found`` → ``NotFound``, ``name_taken`` → ``Conflict``, argument codes →
+``ValidationError``). A 429 carries ``Retry-After``: ``core/http`` waits that long and retries.
+Reads go as GET with query arguments (Slack ignores JSON bodies on several read methods); writes
+as POST with a JSON body.
+
+Incoming webhook URLs are secrets: ``post_webhook`` registers the URL with ``core/redact`` and no
+error, log or message ever contains it — errors say "the Slack webhook".
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
 
 from core import credentials
 from core.credentials import Credential
-from core.errors import ApiError, AuthError, Conflict, NotFound, TransportError, ValidationError
-from core.http import ApiClient, session_for
+from core.errors import (
+    ApiError,
+    AuthError,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationError,
+)
+from core.http import DEFAULT_TIMEOUT_S, ApiClient, session_for
+from core.ratelimit import seconds_until
+from core.redact import redact, register_secret
 
-_AUTH = {
-    "not_authed",
-    "invalid_auth",
-    "account_inactive",
-    "token_revoked",
-    "missing_scope",
-    "not_allowed_token_type",
-}
-_NOT_FOUND = {"channel_not_found"}
-_CONFLICT = {"name_taken", "already_archived", "not_archived"}
+READ_METHODS = frozenset({"auth.test", "conversations.list", "conversations.info"})
+_AUTH = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "not_allowed_token_type",
+        "no_permission",
+        "ekm_access_denied",
+        "restricted_action",
+    }
+)
+_NOT_FOUND = frozenset({"channel_not_found", "not_in_channel", "unknown_method"})
+_CONFLICT = frozenset({"name_taken", "already_archived", "not_archived", "is_archived"})
+_INVALID = frozenset(
+    {
+        "invalid_name",
+        "invalid_name_required",
+        "invalid_name_maxlength",
+        "invalid_name_specials",
+        "invalid_name_punctuation",
+        "invalid_arguments",
+        "invalid_array_arg",
+        "invalid_cursor",
+        "invalid_json",
+        "json_not_object",
+        "no_text",
+        "msg_too_long",
+        "too_long",
+        "cant_archive_general",
+    }
+)
+_FIELD_OF = {"invalid_name": "name", "no_text": "text", "msg_too_long": "text", "too_long": "purpose"}
+
+WEBHOOK_LABEL = "the Slack webhook"
+WEBHOOK_RETRIES = 3  # 429s obeyed before giving up
+WEBHOOK_MAX_WAIT_S = 30.0
 
 
 class SlackClient(ApiClient):
-    api = "Slack"
+    api: ClassVar[str] = "Slack"
 
     @classmethod
     def from_env(cls) -> SlackClient | None:
-        """None when no bot token is configured: the channel is then unmanaged."""
+        """None when SLACK_BOT_TOKEN is not set: the channel is then unmanaged."""
         credential = credentials.slack()
         return cls(credential) if credential else None
 
     def __init__(self, credential: Credential, **kwargs: Any) -> None:
         super().__init__(credential, **kwargs)
 
+    def error_message(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
+        try:
+            body = response.json()
+        except ValueError:
+            return (response.text.strip()[:200] or response.reason or "error", None, {})
+        if isinstance(body, dict) and body.get("error"):
+            return (str(body["error"]), str(body["error"]), {})
+        return (str(body)[:200], None, {})
+
+    def auth_hint(self, status: int) -> str:
+        return "check SLACK_BOT_TOKEN (a bot token, xoxb-…, of the workspace) and its scopes"
+
+    # --- one Web API method -----------------------------------------------------------------------
     def call(self, method: str, **args: Any) -> dict[str, Any]:
-        reading = method in ("conversations.list", "conversations.info", "auth.test")
-        response = self.request(
-            "POST", method, json={k: v for k, v in args.items() if v is not None}, idempotent=reading
-        )
+        """Call a Web API method; ``{"ok": false}`` answers raise the matching core error."""
+        given = {k: v for k, v in args.items() if v is not None}
+        if method in READ_METHODS:
+            query = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in given.items()}
+            response = self.request("GET", method, params=query, idempotent=True)
+        else:
+            response = self.request("POST", method, json=given, idempotent=False)
         data = response.data if isinstance(response.data, dict) else {}
         if data.get("ok"):
             return data
-        code = str(data.get("error") or "unknown_error")
-        shown = self.url(method)
-        if code in _AUTH:
-            hint = "check SLACK_BOT_TOKEN" + (
-                f" (needs scope {data.get('needed')})" if data.get("needed") else ""
-            )
-            raise AuthError(self.api, "POST", shown, 200, code, code=code, hint=hint)
-        if code in _NOT_FOUND:
-            raise NotFound(self.api, "POST", shown, 200, code, code=code)
-        if code in _CONFLICT:
-            raise Conflict(self.api, "POST", shown, 200, code, code=code)
-        raise ValidationError(self.api, "POST", shown, 200, code, code=code, fields={"slack": [code]})
+        raise _web_api_error(self.url(method), method, data)
 
-    def channels(self) -> list[dict[str, Any]]:
+    # --- conversations ---------------------------------------------------------------------------
+    def auth_test(self) -> dict[str, Any]:
+        return self.call("auth.test")
+
+    def channels(self, *, include_archived: bool = True, max_pages: int = 100) -> list[dict[str, Any]]:
+        """Every public channel (cursor pagination, bounded)."""
         found: list[dict[str, Any]] = []
-        cursor = ""
-        for _ in range(1000):
-            page = self.call("conversations.list", limit=200, cursor=cursor or None, exclude_archived=False)
-            found.extend(page.get("channels") or [])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+        cursor: str | None = None
+        for _ in range(max_pages):
+            page = self.call(
+                "conversations.list",
+                limit=200,
+                cursor=cursor,
+                exclude_archived=not include_archived,
+                types="public_channel",
+            )
+            found.extend(c for c in page.get("channels") or [] if isinstance(c, dict))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 break
         return found
 
     def find_channel(self, name: str) -> dict[str, Any] | None:
-        wanted = name.lstrip("#")
+        wanted = normalise_channel_name(name)
         return next((c for c in self.channels() if c.get("name") == wanted), None)
 
+    def channel_info(self, channel_id: str) -> dict[str, Any]:
+        return dict(self.call("conversations.info", channel=channel_id)["channel"])
 
-def post_webhook(url: str, payload: dict[str, Any], *, timeout: float = 15.0) -> None:
-    """Post to an incoming webhook; errors name "the Slack webhook", never its URL."""
-    try:
-        response = session_for(url).post(url, json=payload, timeout=timeout, allow_redirects=False)
-    except requests.RequestException as error:
-        raise TransportError("Slack webhook", "POST", "(the Slack webhook)", type(error).__name__) from None
-    if response.status_code == 200:
-        return
-    text = response.text.strip()[:80]
-    shown = "(the Slack webhook)"
-    if response.status_code in (403, 404, 410):
-        raise NotFound(
+    def create_channel(self, name: str) -> dict[str, Any]:
+        return dict(self.call("conversations.create", name=normalise_channel_name(name))["channel"])
+
+    def rename_channel(self, channel_id: str, name: str) -> dict[str, Any]:
+        renamed = self.call("conversations.rename", channel=channel_id, name=normalise_channel_name(name))
+        return dict(renamed["channel"])
+
+    def set_purpose(self, channel_id: str, purpose: str) -> None:
+        self.call("conversations.setPurpose", channel=channel_id, purpose=purpose)
+
+    def archive_channel(self, channel_id: str) -> None:
+        self.call("conversations.archive", channel=channel_id)
+
+    def unarchive_channel(self, channel_id: str) -> None:
+        self.call("conversations.unarchive", channel=channel_id)
+
+    def post_message(self, channel: str, text: str, **extra: Any) -> dict[str, Any]:
+        return self.call("chat.postMessage", channel=channel, text=text, **extra)
+
+
+def normalise_channel_name(name: str) -> str:
+    """'#Incidents ' → 'incidents' (Slack channel names are lower case, without '#')."""
+    return str(name).strip().lstrip("#").lower()
+
+
+def _web_api_error(url: str, method: str, data: dict[str, Any]) -> ApiError:
+    code = str(data.get("error") or "unknown_error")
+    args = ("Slack", "POST" if method not in READ_METHODS else "GET", url, 200, f"{method}: {code}")
+    if code in _AUTH:
+        needed = data.get("needed")
+        hint = (
+            f"give the bot token the scope {needed}" if needed else "check SLACK_BOT_TOKEN and its scopes"
+        ) + " (the token in SLACK_BOT_TOKEN)"
+        return AuthError(*args, code=code, hint=hint)
+    if code in _NOT_FOUND:
+        return NotFound(*args, code=code, hint="the channel does not exist or the bot cannot see it")
+    if code in _CONFLICT:
+        taken = "another channel already has that name: pick another name"
+        return Conflict(*args, code=code, hint=taken if code == "name_taken" else None)
+    if code in _INVALID or code.startswith("invalid_"):
+        field = _FIELD_OF.get(code, "name" if code.startswith("invalid_name") else "arguments")
+        return ValidationError(*args, code=code, fields={field: [code]})
+    if code in ("ratelimited", "rate_limited"):
+        return RateLimited(*args, code=code)
+    return ApiError(*args, code=code)
+
+
+def post_webhook(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    """Post one message to an incoming webhook. Errors say "the Slack webhook", never its URL.
+
+    A 429 is waited out (``Retry-After``, bounded) and retried; nothing else is retried, since a
+    webhook post is not idempotent (a 5xx may still have posted).
+    """
+    register_secret(url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(
             "Slack webhook",
             "POST",
-            shown,
-            response.status_code,
-            text or "no_service",
-            hint="the webhook was revoked or its channel archived: create a new one in Slack and "
-            "update SLACK_WEBHOOK_URL",
+            f"({WEBHOOK_LABEL})",
+            0,
+            f"{WEBHOOK_LABEL} URL is not an http(s) URL",
+            fields={"webhook_url": ["not an http(s) URL"]},
+            hint="set SLACK_WEBHOOK_URL to the incoming-webhook URL Slack gave you",
         )
-    raise ApiError("Slack webhook", "POST", shown, response.status_code, text or "error")
+    session = session_for(f"{parts.scheme}://{parts.netloc}/")
+    shown = f"({WEBHOOK_LABEL})"
+    for attempt in range(WEBHOOK_RETRIES + 1):
+        try:
+            response = session.post(url, json=payload, timeout=timeout, allow_redirects=False)
+        except requests.Timeout:
+            raise TransportError("Slack webhook", "POST", shown, "timed out") from None
+        except requests.RequestException as error:
+            raise TransportError("Slack webhook", "POST", shown, type(error).__name__) from None
+        status = response.status_code
+        text = redact(response.text.strip()[:80]) if response.content else ""
+        if 200 <= status < 300:
+            return
+        if status == 429 and attempt < WEBHOOK_RETRIES:
+            wait = seconds_until(response.headers.get("Retry-After"))
+            time.sleep(min(wait if wait is not None else 1.0, WEBHOOK_MAX_WAIT_S))
+            continue
+        raise _webhook_error(status, text, shown, response.headers.get("Retry-After"))
+    raise RateLimited("Slack webhook", "POST", shown, 429, "rate_limited")  # pragma: no cover
+
+
+def _webhook_error(status: int, text: str, shown: str, retry_after: str | None) -> ApiError:
+    code: str | None = text or None
+    args = ("Slack webhook", "POST", shown, status)
+    if status == 404 or code in ("no_service", "channel_not_found", "no_active_hooks"):
+        return NotFound(
+            *args,
+            f"{WEBHOOK_LABEL} does not exist any more ({code or 'no_service'})",
+            code=code,
+            hint="it was revoked or its app removed: create a new incoming webhook in Slack and update "
+            "SLACK_WEBHOOK_URL",
+        )
+    if status == 410 or code == "channel_is_archived":
+        return NotFound(
+            *args,
+            f"{WEBHOOK_LABEL} posts to an archived channel ({code or 'channel_is_archived'})",
+            code=code,
+            hint="unarchive the channel, or create a webhook for another channel and update "
+            "SLACK_WEBHOOK_URL",
+        )
+    if status == 403:
+        return AuthError(
+            *args,
+            f"{WEBHOOK_LABEL} refused the message ({code or 'forbidden'})",
+            code=code,
+            hint="the workspace forbids this post (e.g. posting to #general): use another channel's webhook",
+        )
+    if status == 400:
+        return ValidationError(
+            *args,
+            f"{WEBHOOK_LABEL} rejected the message ({code or 'invalid_payload'})",
+            code=code,
+            fields={"payload": [code or "invalid_payload"]},
+            hint="the message needs a non-empty 'text' (or valid blocks)",
+        )
+    if status == 429:
+        return RateLimited(
+            *args,
+            f"{WEBHOOK_LABEL} is rate limited",
+            code=code,
+            retry_after=seconds_until(retry_after),
+        )
+    if status >= 500:
+        return ServerError(*args, f"{WEBHOOK_LABEL} failed ({code or status})", code=code)
+    return ApiError(*args, f"{WEBHOOK_LABEL} answered {code or status}", code=code)
+
+
+__all__ = ["SlackClient", "normalise_channel_name", "post_webhook"]
