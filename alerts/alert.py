@@ -165,7 +165,10 @@ def build_body(
             frequency = _condition(
                 FREQUENCY_CONDITION, {"value": int(fields["events_above"]), "interval": fields["interval"]}
             )
-            conditions.append(frequency)
+            # A trigger, not a filter: "a new issue OR more than N events" (triggers are any-of). As a
+            # filter it would AND with "new issue" and never fire; Sentry's own migration of frequency
+            # rules writes them as triggers too (reference/sentry-api.md §4b).
+            triggers.append(frequency)
     actions = [action_to_wire(a, slack_id) for a in fields["actions"]]
     environment = fields.get("environment")
     if environment is None and current is not None:  # not managed: keep the live one

@@ -54,7 +54,7 @@ def _build_slack(stack: Stack) -> None:
     from alerts.slack_channel import SlackChannel, SlackChannelArgs
 
     resource = SlackChannel(
-        resource_name("slack-channel", channel.name),
+        "slack-channel",  # one incidents channel per stack: renaming it renames in place
         SlackChannelArgs(name=channel.name, purpose=channel.purpose or None),
     )
     pulumi.export(outputs.SLACK_CHANNEL_ID, resource.channel_id)

@@ -39,8 +39,10 @@ class SentryOrganization(pulumi.ComponentResource):
         super().__init__("vigil:sentry:Organization", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.team_ids = {}
+        self.teams: dict[str, Team] = {}
         for team in stack.sentry_teams:
             resource = Team(resource_name("team", team.slug), TeamArgs(slug=team.slug, name=team.name), child)
+            self.teams[team.slug] = resource
             self.team_ids[team.slug] = resource.id
         self.register_outputs({"team_ids": self.team_ids})
 

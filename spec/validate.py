@@ -6,6 +6,7 @@ where (YAML file and line, or the stack's Python call site), what is wrong and h
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -235,8 +236,8 @@ def references(stack: Stack) -> Iterator[Finding]:
 def sentry_fields(stack: Stack) -> Iterator[Finding]:
     for project in stack.sentry_projects:
         if project.platform not in PLATFORMS:
-            close = sorted(p for p in PLATFORMS if p.split("-")[0] == str(project.platform).split("-")[0])
-            hint = f"e.g. {', '.join(close[:6])}" if close else "see Sentry's platform list"
+            close = difflib.get_close_matches(str(project.platform), sorted(PLATFORMS), n=4, cutoff=0.6)
+            hint = f"did you mean {', '.join(close)}?" if close else "see Sentry's platform list"
             yield _error(
                 "platform",
                 project,

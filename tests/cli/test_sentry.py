@@ -55,11 +55,10 @@ def test_up_creates_the_sentry_organization_as_declared(
     assert set(alerts) == {"backend errors", "backend p95 alert"}
     errors = alerts["backend errors"]
     assert errors["environment"] == "test"
-    frequency = errors["actionFilters"][0]["conditions"][0]
-    assert frequency["type"] == "event_frequency_count" and frequency["comparison"] == {
-        "value": 10,
-        "interval": "1m",
-    }
+    # "a new issue OR more than 10 events in 1 minute": both are triggers (any-of)
+    triggers = {c["type"]: c for c in errors["triggers"]["conditions"]}
+    assert set(triggers) == {"first_seen_event", "event_frequency_count"}
+    assert triggers["event_frequency_count"]["comparison"] == {"value": 10, "interval": "1m"}
     actions = {a["type"]: a for a in errors["actionFilters"][0]["actions"]}
     assert actions["email"]["config"] == {"targetType": "team", "targetIdentifier": team["id"]}
     assert actions["slack"]["config"]["targetDisplay"] == "#incidents"
@@ -115,11 +114,12 @@ def test_updates_in_place_keep_workflow_sub_object_ids(
     ops = {c["name"]: (c["op"], [f["field"] for f in c["fields"]]) for c in preview.json["changes"]}
     assert ops["alert-backend-errors"] == ("update", ["events_above"])
     assert ops["monitor-backend-p95"] == ("update", ["threshold"])
-    assert ops["slack-channel-incidents"][0] == "update"
+    assert ops["slack-channel"][0] == "update"
     assert sentry_project.vigil("up", "--env", "t", "--yes").exit_code == 0
     after = workflows(sentry)["backend errors"]
     assert after["id"] == before["id"]
-    assert after["actionFilters"][0]["conditions"][0]["comparison"]["value"] == 25
+    frequency = next(c for c in after["triggers"]["conditions"] if c["type"] == "event_frequency_count")
+    assert frequency["comparison"]["value"] == 25
     churn = requests.get(
         f"{sandbox.url}/_sandbox/sentry/workflow-churn", params={"account": sentry.token}, timeout=10
     ).json()
