@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 2  # 2: Sentry and Slack backends reshaped (plain-int id counters, project settings)
+FORMAT_VERSION = 3  # 2: Sentry and Slack backends reshaped (plain-int id counters, project settings)
+# 3: Uptime Robot backend reshaped (one models module, plan limits, tags, monitor groups)
 
 
 class Store:
@@ -18,8 +19,11 @@ class Store:
     def load(self) -> dict[str, Any] | None:
         if self.path is None or not self.path.exists():
             return None
-        with self.path.open("rb") as handle:
-            data = pickle.load(handle)
+        try:
+            with self.path.open("rb") as handle:
+                data = pickle.load(handle)
+        except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, TypeError):
+            return None  # written by an older sandbox whose classes moved: start afresh
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             return None  # an older format: start afresh rather than misread it
         return data

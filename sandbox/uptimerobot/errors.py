@@ -1,4 +1,8 @@
-"""Uptime Robot v3's documented errors (reference/uptimerobot-api.md §4.1): HTTP status + code."""
+"""Uptime Robot v3's documented errors (reference/uptimerobot-api.md §2, §4.1): HTTP status + code.
+
+Bodies: ``{"message": ..., "code": ..., "statusCode": ...}``; a validation 400 carries a LIST of
+messages and no code; a 429 is the plain text ``ThrottlerException: Too Many Requests``.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,19 @@ class NotFound(SandboxError):
     status, code, message = 404, "000-004", "Not found"
 
 
+class IntegrationNotFound(SandboxError):
+    """Also what a personal alert contact's id gives on /integrations."""
+
+    status, code, message = 404, "021-005", "Integration not found"
+
+
 class PlanLimit(SandboxError):
     status, code, message = 403, "000-003", "This feature is not available on your plan"
 
 
-class OtherAccount(SandboxError):
+class ForeignResource(SandboxError):
+    """An id that is not this account's: the API cannot tell "someone else's" from "no such"."""
+
     status, code, message = 403, "000-006", "The resource belongs to another account"
 
 
@@ -36,7 +48,7 @@ class ValidationFailed(SandboxError):
 
     def __init__(self, *messages: str) -> None:
         super().__init__(messages[0] if messages else "Bad Request")
-        self.messages = list(messages)
+        self.messages = list(messages) or ["Bad Request"]
 
 
 class TooManyRequests(SandboxError):

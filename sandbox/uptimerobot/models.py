@@ -1,29 +1,107 @@
-"""Uptime Robot v3 state: monitors and the account's plan. No HTTP, no JSON here."""
+"""Uptime Robot v3 state: one backend per API key. No HTTP here.
+
+Writes take the request DTO as sent (validated in validation.py); records use Python names and the
+documents a client reads are built in responses.py. Alert contacts and integrations share one id
+space: both are "alert contacts" to a monitor's ``assignedAlertContacts``.
+"""
 
 from __future__ import annotations
 
 import copy
 import itertools
+import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
-from sandbox.uptimerobot.errors import NotFound, PlanLimit, ValidationFailed
-from sandbox.uptimerobot.pages import AccountPages
+from sandbox.uptimerobot.errors import (
+    ForeignResource,
+    IntegrationExists,
+    IntegrationNotFound,
+    NotFound,
+    PlanLimit,
+    ValidationFailed,
+)
+from sandbox.uptimerobot.validation import (
+    KEYWORD_CASES,
+    MONITOR_TYPES,
+    duration_problems,
+    list_of,
+    max_length,
+    monitor_problems,
+    one_of,
+)
 
-MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP")
-HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
-DEFAULT_SUCCESS_CODES = ["2xx", "3xx"]
+T = TypeVar("T")
+DEFAULT_SUCCESS_CODES = ("2xx", "3xx")
+CONTACT_TYPES = ("Email", "ProSms", "Voice", "MobileAppIOS", "MobileAppAndroid", "MobileAppOld", "MobileApp")
+INTEGRATION_TYPES = (
+    "Slack",
+    "Telegram",
+    "MSTeams",
+    "Webhook",
+    "Zapier",
+    "PagerDuty",
+    "GoogleChat",
+    "Discord",
+    "Splunk",
+    "PushBullet",
+    "Pushover",
+    "Mattermost",
+)
+NOTIFY = ("UpAndDown", "Down", "Up", "None")
+PSP_SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
+MW_INTERVALS = ("once", "daily", "weekly", "monthly")
+TAG_COLORS = ("#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Per-plan limits (reference/uptimerobot-api.md §2, §4.3): requests/minute, monitors, minimum interval.
-PLANS: dict[str, dict[str, int]] = {
-    "free": {"rate_limit_per_minute": 10, "monitor_limit": 50, "min_interval": 300},
-    "solo": {"rate_limit_per_minute": 20, "monitor_limit": 10, "min_interval": 60},
-    "team": {"rate_limit_per_minute": 200, "monitor_limit": 100, "min_interval": 60},
-    "enterprise": {"rate_limit_per_minute": 2000, "monitor_limit": 1000, "min_interval": 30},
+
+@dataclass(frozen=True)
+class Plan:
+    """Per-plan limits (reference §2, §4.3). Paid plans get 2 × monitor limit requests/min, ≤5000."""
+
+    monitor_limit: int
+    min_interval: int
+    rate_limit_per_minute: int | None = None  # None: derived from the monitor limit
+
+    def rate_limit(self, monitor_limit: int) -> int:
+        return self.rate_limit_per_minute or min(2 * monitor_limit, 5000)
+
+
+PLANS: dict[str, Plan] = {
+    "free": Plan(monitor_limit=50, min_interval=300, rate_limit_per_minute=10),
+    "solo": Plan(monitor_limit=50, min_interval=60),
+    "team": Plan(monitor_limit=100, min_interval=60),
+    "enterprise": Plan(monitor_limit=1000, min_interval=30),
 }
+ACCOUNT_OPTIONS = ("rate_limit_per_minute", "monitor_limit", "min_interval", "email")
+
+
+@dataclass(frozen=True)
+class Limits:
+    plan: str
+    monitor_limit: int
+    min_interval: int
+    rate_limit_per_minute: int
+
+    @classmethod
+    def of(cls, plan: str, options: dict[str, Any]) -> Limits:
+        base = PLANS[plan]
+        monitor_limit = int(options.get("monitor_limit", base.monitor_limit))
+        return cls(
+            plan,
+            monitor_limit,
+            int(options.get("min_interval", base.min_interval)),
+            int(options.get("rate_limit_per_minute", base.rate_limit(monitor_limit))),
+        )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 @dataclass
@@ -51,220 +129,721 @@ class Monitor:
     keyword_value: str = ""
     port: int | None = None
     grace_period: int = 0
-    assigned_alert_contacts: list[dict[str, Any]] = field(default_factory=list)
+    assigned_alert_contacts: list[tuple[int, int, int]] = field(
+        default_factory=list
+    )  # id, threshold, recurrence
     tag_names: list[str] = field(default_factory=list)
     maintenance_window_ids: list[int] = field(default_factory=list)
     group_id: int = 0
     custom_fields: dict[str, str] = field(default_factory=dict)
+    regions: list[str] = field(default_factory=lambda: ["na"])
     config: dict[str, Any] = field(default_factory=dict)
     status: str = "STARTED"
-    created: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    created: str = field(default_factory=now_iso)
     api_key: str = field(default_factory=lambda: "m" + secrets.token_hex(12))
 
 
-class UptimeRobotBackend(AccountPages):
-    def __init__(self, plan: str, options: dict[str, Any]) -> None:
-        limits = dict(PLANS.get(plan, PLANS["free"]))
-        limits.update({k: int(v) for k, v in options.items() if k in limits})
-        self.plan = plan
-        self.limits = limits
-        self.email = options.get("email", "owner@sandbox.invalid")
-        self.monitors: dict[int, Monitor] = {}
-        self._ids = itertools.count(800_000_001)
-        self.previous: dict[int, Monitor | None] = {}  # the version a lagging read still returns
-        self.stale_reads: dict[int, int] = {}
-        self._init_pages()
+@dataclass
+class AlertContact:
+    id: int
+    type: str
+    friendly_name: str
+    value: str
+    notify_for: str = "UpAndDown"
+    ssl_expiration_reminder: bool = False
+    status: str = "Active"
 
-    # --- validation ---------------------------------------------------------------------------
-    def _validate(self, data: dict[str, Any], monitor_type: str, creating: bool) -> None:
-        problems: list[str] = []
-        interval = data.get("interval")
-        if interval is not None:
-            if not isinstance(interval, (int, float)) or isinstance(interval, bool):
-                problems.append("interval must be a number")
-            elif creating and interval < 30:
-                problems.append("interval must not be less than 30")
-            elif interval < self.limits["min_interval"]:
-                problems.append(f"interval must not be less than {self.limits['min_interval']} on your plan")
-            elif interval > 2678400:
-                problems.append("interval must not be greater than 2678400")
-        timeout = data.get("timeout")
-        if timeout is not None and (not isinstance(timeout, (int, float)) or not 0 <= timeout <= 60):
-            problems.append("timeout must not be greater than 60")
-        name = data.get("friendlyName")
-        if creating and not name:
-            problems.append("friendlyName should not be empty")
-        if name is not None and len(str(name)) > 250:
-            problems.append("friendlyName must be shorter than or equal to 250 characters")
-        url = data.get("url")
-        if monitor_type in ("HTTP", "KEYWORD", "API") and (creating or url is not None):
-            parts = urlsplit(str(url or ""))
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                problems.append("url must be a URL address")
-        if monitor_type in ("PING", "PORT", "DNS", "UDP") and creating and not url:
-            problems.append("url should not be empty")
-        if monitor_type == "KEYWORD" and creating:
-            if data.get("keywordType") not in ("ALERT_EXISTS", "ALERT_NOT_EXISTS"):
-                problems.append(
-                    "keywordType must be one of the following values: ALERT_EXISTS, ALERT_NOT_EXISTS"
-                )
-            if not data.get("keywordValue"):
-                problems.append("keywordValue should not be empty")
-        if monitor_type in ("PORT", "UDP") and (creating or "port" in data):
-            port = data.get("port")
-            if not isinstance(port, int) or not 1 <= port <= 65535:
-                problems.append(
-                    "port must not be greater than 65535"
-                    if isinstance(port, int) and port > 0
-                    else "port must not be less than 1"
-                )
-        for window_id in data.get("maintenanceWindowsIds") or []:
-            if int(window_id) not in self.windows:
-                problems.append(f"maintenanceWindowsIds: maintenance window {window_id} not found")
-        method = data.get("httpMethodType")
-        if method is not None and str(method).upper() not in HTTP_METHODS:
-            problems.append("httpMethodType must be one of the following values: " + ", ".join(HTTP_METHODS))
-        for contact in data.get("assignedAlertContacts") or []:
-            if not isinstance(contact, dict) or "alertContactId" not in contact:
-                problems.append("assignedAlertContacts.alertContactId should not be empty")
-            elif not str(contact["alertContactId"]).isdigit() or not self.contact_exists(
-                int(contact["alertContactId"])
-            ):
-                problems.append(f"assignedAlertContacts: alert contact {contact['alertContactId']} not found")
-            elif self.plan == "free" and (contact.get("threshold") or contact.get("recurrence")):
-                problems.append("threshold and recurrence must be 0 on the free plan")
+
+@dataclass
+class Integration:
+    id: int
+    type: str
+    friendly_name: str
+    value: str  # the webhook / URL to notify (a secret)
+    custom_value: str = ""
+    notify_for: str = "UpAndDown"
+    ssl_expiration_reminder: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # type-specific fields (customHeaders…)
+    status: str = "Active"
+
+
+@dataclass
+class StatusPage:
+    id: int
+    friendly_name: str
+    monitor_ids: list[int] = field(default_factory=list)
+    tag_ids: list[int] = field(default_factory=list)
+    custom_domain: str | None = None
+    password: str | None = None  # write-only: reads say only whether it is set
+    sort: str = "StatusDownUpPaused"  # write-only
+    status: str = "ENABLED"
+    hide_url_links: bool = False
+    no_index: bool = False
+    subscription: bool = False
+    share_analytics_consent: bool = False
+    show_cookie_bar: bool = False
+    use_small_cookie_consent_modal: bool = False
+    homepage_link: str | None = "https://uptimerobot.com"
+    ga_code: str | None = None
+    custom_settings: dict[str, Any] = field(default_factory=dict)
+    url_key: str = field(default_factory=lambda: secrets.token_hex(6))
+
+
+@dataclass
+class MaintenanceWindow:
+    id: int
+    name: str
+    interval: str
+    date: str | None
+    time: str
+    duration: int
+    days: list[int] = field(default_factory=list)
+    monitor_ids: list[int] = field(default_factory=list)
+    auto_add_monitors: bool = False
+    status: str = "active"
+    created: str = field(default_factory=now_iso)
+
+
+@dataclass
+class Tag:
+    id: int
+    name: str
+    color: str
+
+
+@dataclass
+class MonitorGroup:
+    id: int
+    name: str
+    created: str = field(default_factory=now_iso)
+    updated: str = field(default_factory=now_iso)
+
+
+def _notify(value: Any, numeric: bool) -> str:
+    """``enableNotificationsFor``: numeric on contacts (0–3), a string enum on integrations."""
+    if numeric and isinstance(value, int) and not isinstance(value, bool) and value in range(4):
+        return NOTIFY[value]
+    if not numeric and isinstance(value, str) and value in NOTIFY:
+        return value
+    raise ValidationFailed(
+        one_of("enableNotificationsFor", ["0", "1", "2", "3"] if numeric else list(NOTIFY))
+    )
+
+
+def _ids(value: Any, name: str) -> list[int]:
+    if not isinstance(value, list) or not all(str(v).lstrip("-").isdigit() for v in value):
+        raise ValidationFailed(
+            f"each value in {name} must be a number conforming to the specified constraints"
+        )
+    return [int(v) for v in value]
+
+
+class UptimeRobotBackend:
+    def __init__(self, limits: Limits, email: str = "owner@sandbox.invalid") -> None:
+        self.limits = limits
+        self.email = email
+        self.monitors: dict[int, Monitor] = {}
+        self.contacts: dict[int, AlertContact] = {}
+        self.integrations: dict[int, Integration] = {}
+        self.psps: dict[int, StatusPage] = {}
+        self.windows: dict[int, MaintenanceWindow] = {}
+        self.tags: dict[int, Tag] = {}
+        self.groups: dict[int, MonitorGroup] = {}
+        self._monitor_ids = itertools.count(800_000_001)
+        self._contact_ids = itertools.count(7_000_001)
+        self._psp_ids = itertools.count(900_001)
+        self._mw_ids = itertools.count(50_001)
+        self._tag_ids = itertools.count(3_001)
+        self._group_ids = itertools.count(1)
+        # read_lag quirk: the version a lagging read still returns (None: not there yet), reads left.
+        self.read_lag = 0
+        self._previous: dict[tuple[str, int], Any] = {}
+        self._stale: dict[tuple[str, int], int] = {}
+
+    # --- read lag (moto's managed state transitions: consistent after N reads) ------------------
+    def _wrote(self, kind: str, object_id: int, before: Any) -> None:
+        if self.read_lag > 0:
+            self._previous[(kind, object_id)] = copy.deepcopy(before)
+            self._stale[(kind, object_id)] = self.read_lag
+
+    def _read(self, kind: str, table: dict[int, T], object_id: int, error: Exception) -> T:
+        key = (kind, object_id)
+        if self._stale.get(key, 0) > 0:
+            self._stale[key] -= 1
+            old = self._previous[key]
+            if old is None:
+                raise error
+            return old  # type: ignore[no-any-return]
+        if object_id not in table:
+            raise error
+        return table[object_id]
+
+    def _list(self, kind: str, table: dict[int, T]) -> list[T]:
+        ids = sorted(set(table) | {i for (k, i), left in self._stale.items() if k == kind and left > 0})
+        found: list[T] = []
+        for object_id in ids:
+            try:
+                found.append(self._read(kind, table, object_id, NotFound()))
+            except NotFound:
+                continue
+        return found
+
+    # --- monitors -----------------------------------------------------------------------------
+    def _check_monitor(self, data: dict[str, Any], kind: str, creating: bool) -> None:
+        problems = monitor_problems(data, kind, creating=creating, min_interval=self.limits.min_interval)
+        if self.limits.plan == "free":
+            for contact in list_of(data, "assignedAlertContacts"):
+                if isinstance(contact, dict) and (contact.get("threshold") or contact.get("recurrence")):
+                    problems.append("threshold and recurrence must be 0 on the free plan")
+                    break
         if problems:
             raise ValidationFailed(*problems)
+        for contact in data.get("assignedAlertContacts") or []:
+            contact_id = int(contact["alertContactId"])
+            if contact_id not in self.contacts and contact_id not in self.integrations:
+                raise ForeignResource(f"Alert contact {contact_id} does not belong to your account")
+        for window_id in data.get("maintenanceWindowsIds") or []:
+            if int(window_id) not in self.windows:
+                raise ForeignResource(f"Maintenance window {window_id} does not belong to your account")
+        group_id = data.get("groupId")
+        if group_id and int(group_id) not in self.groups:
+            raise ForeignResource(f"Monitor group {group_id} does not belong to your account")
+        if data.get("customFields") and self.limits.plan == "free":
+            raise PlanLimit("Custom fields are not available on your plan")
 
-    # --- operations ---------------------------------------------------------------------------
     def create_monitor(self, data: dict[str, Any]) -> Monitor:
-        monitor_type = str(data.get("type", "")).upper()
-        if monitor_type not in MONITOR_TYPES:
-            raise ValidationFailed("type must be one of the following values: " + ", ".join(MONITOR_TYPES))
-        self._validate(data, monitor_type, creating=True)
-        if len(self.monitors) >= self.limits["monitor_limit"]:
-            raise PlanLimit(f"Monitor limit of {self.limits['monitor_limit']} reached for your plan")
-        monitor = Monitor(
-            id=next(self._ids),
-            type=monitor_type,
-            friendly_name=str(data["friendlyName"]),
-            url="",
-            interval=int(data.get("interval", 300)),
-        )
-        if monitor_type == "HEARTBEAT":
+        kind = str(data.get("type", "")).upper()
+        if kind not in MONITOR_TYPES:
+            raise ValidationFailed(one_of("type", MONITOR_TYPES))
+        self._check_monitor(data, kind, creating=True)
+        if len(self.monitors) >= self.limits.monitor_limit:
+            raise PlanLimit(f"You have reached the monitor limit of your plan ({self.limits.monitor_limit})")
+        monitor = Monitor(next(self._monitor_ids), kind, str(data["friendlyName"]), "", int(data["interval"]))
+        if kind == "HEARTBEAT":
             monitor.url = secrets.token_hex(16)  # the heartbeat URL token, generated by the server
+        if kind == "API":
+            monitor.http_method_type = "GET"
         self._apply(monitor, data)
         self.monitors[monitor.id] = monitor
-        self.previous[monitor.id] = None
+        self._wrote("monitor", monitor.id, None)
         return monitor
 
-    def get_monitor(self, monitor_id: int, lag: int = 0) -> Monitor:
-        monitor = self.monitors.get(monitor_id)
-        if monitor is None:
+    def get_monitor(self, monitor_id: int) -> Monitor:
+        return self._read("monitor", self.monitors, monitor_id, NotFound("Monitor not found"))
+
+    def list_monitors(self) -> list[Monitor]:
+        return self._list("monitor", self.monitors)
+
+    def _current_monitor(self, monitor_id: int) -> Monitor:
+        if monitor_id not in self.monitors:
             raise NotFound("Monitor not found")
-        if lag and self.stale_reads.get(monitor_id, 0) > 0:
-            self.stale_reads[monitor_id] -= 1
-            old = self.previous.get(monitor_id)
-            if old is None:
-                raise NotFound("Monitor not found")
-            return old
-        return monitor
+        return self.monitors[monitor_id]
 
-    def list_monitors(self, lag: int = 0) -> list[Monitor]:
-        return [
-            self.get_monitor(mid, lag)
-            for mid in sorted(self.monitors)
-            if not (lag and self.stale_reads.get(mid, 0) > 0 and self.previous.get(mid) is None)
-        ]
-
-    def update_monitor(self, monitor_id: int, data: dict[str, Any], lag: int = 0) -> Monitor:
-        monitor = self.get_monitor(monitor_id)
-        monitor_type = str(data.get("type") or monitor.type).upper()
-        if monitor_type not in MONITOR_TYPES:
-            raise ValidationFailed("type must be one of the following values: " + ", ".join(MONITOR_TYPES))
-        self._validate(data, monitor_type, creating=False)
-        if lag:
-            self.previous[monitor_id] = copy.deepcopy(monitor)
-            self.stale_reads[monitor_id] = lag
-        monitor.type = monitor_type
+    def update_monitor(self, monitor_id: int, data: dict[str, Any]) -> Monitor:
+        monitor = self._current_monitor(monitor_id)
+        kind = str(data.get("type") or monitor.type).upper()
+        if kind not in MONITOR_TYPES:
+            raise ValidationFailed(one_of("type", MONITOR_TYPES))
+        self._check_monitor(data, kind, creating=False)
+        before = copy.deepcopy(monitor)
+        monitor.type = kind
         self._apply(monitor, data)
+        self._wrote("monitor", monitor_id, before)
         return monitor
 
     def delete_monitor(self, monitor_id: int) -> Monitor:
-        monitor = self.get_monitor(monitor_id)
-        del self.monitors[monitor_id]
-        self.previous.pop(monitor_id, None)
-        self.stale_reads.pop(monitor_id, None)
+        monitor = self.monitors.pop(self._current_monitor(monitor_id).id)
+        for page in self.psps.values():
+            page.monitor_ids = [i for i in page.monitor_ids if i != monitor_id]
+        for window in self.windows.values():
+            window.monitor_ids = [i for i in window.monitor_ids if i != monitor_id]
+        self._wrote("monitor", monitor_id, monitor)  # a just-deleted monitor can still read back
         return monitor
 
-    def set_status(self, monitor_id: int, status: str) -> Monitor:
-        monitor = self.get_monitor(monitor_id)
+    def set_monitor_status(self, monitor_id: int, status: str) -> Monitor:
+        monitor = self._current_monitor(monitor_id)
+        before = copy.deepcopy(monitor)
         monitor.status = status
+        self._wrote("monitor", monitor_id, before)
         return monitor
 
-    def mark_created_lagging(self, monitor_id: int, lag: int) -> None:
-        if lag:
-            self.stale_reads[monitor_id] = lag
+    def pause_monitor(self, monitor_id: int) -> Monitor:
+        return self.set_monitor_status(monitor_id, "PAUSED")
 
-    @staticmethod
-    def _apply(monitor: Monitor, data: dict[str, Any]) -> None:
-        simple = {
-            "friendlyName": "friendly_name",
-            "interval": "interval",
-            "timeout": "timeout",
-            "httpUsername": "http_username",
-            "httpPassword": "http_password",
-            "postValueType": "post_value_type",
-            "postValueData": "post_value_data",
-            "checkSSLErrors": "check_ssl_errors",
-            "sslExpirationReminder": "ssl_expiration_reminder",
-            "domainExpirationReminder": "domain_expiration_reminder",
-            "followRedirections": "follow_redirections",
-            "keywordType": "keyword_type",
-            "keywordValue": "keyword_value",
-            "port": "port",
-            "gracePeriod": "grace_period",
-            "groupId": "group_id",
-            "authType": "auth_type",
-        }
-        for wire, attr in simple.items():
+    def start_monitor(self, monitor_id: int) -> Monitor:
+        return self.set_monitor_status(monitor_id, "STARTED")
+
+    def reset_monitor(self, monitor_id: int) -> Monitor:
+        """Clears the monitor's statistics; the emulator keeps none, so only the lookup remains."""
+        return self._current_monitor(monitor_id)
+
+    def _apply(self, monitor: Monitor, data: dict[str, Any]) -> None:
+        for wire, attr in _MONITOR_FIELDS.items():
             if wire in data and data[wire] is not None:
                 setattr(monitor, attr, data[wire])
         if data.get("url") is not None and monitor.type != "HEARTBEAT":
             monitor.url = str(data["url"])
-        if data.get("httpMethodType") is not None:
-            monitor.http_method_type = str(data["httpMethodType"]).upper()
+        if "httpMethodType" in data:
+            method = data["httpMethodType"]
+            monitor.http_method_type = str(method).upper() if method is not None else None
         if "keywordCaseType" in data:
             value = data["keywordCaseType"]
-            monitor.keyword_case_type = {"CaseSensitive": 0, "CaseInsensitive": 1}.get(value, value)  # type: ignore[arg-type]
-        if "customHttpHeaders" in data:
+            monitor.keyword_case_type = KEYWORD_CASES.get(value, 0) if isinstance(value, str) else int(value)
+        if "postValueData" in data and isinstance(data["postValueData"], str):
+            monitor.post_value_data = _as_object(data["postValueData"])
+        if "customHttpHeaders" in data:  # replaced whole; {} clears
             monitor.custom_http_headers = dict(data["customHttpHeaders"] or {})
-        if "successHttpResponseCodes" in data:
+        if "successHttpResponseCodes" in data:  # [] resets to the default
             monitor.success_http_response_codes = list(
                 data["successHttpResponseCodes"] or DEFAULT_SUCCESS_CODES
             )
         if "assignedAlertContacts" in data:
             monitor.assigned_alert_contacts = [
-                {
-                    "alertContactId": str(c["alertContactId"]),
-                    "threshold": int(c.get("threshold", 0)),
-                    "recurrence": int(c.get("recurrence", 0)),
-                }
+                (int(c["alertContactId"]), int(c["threshold"]), int(c["recurrence"]))
                 for c in data["assignedAlertContacts"] or []
             ]
         if "tagNames" in data:
-            monitor.tag_names = [str(t) for t in data["tagNames"] or []]
+            monitor.tag_names = list(dict.fromkeys(str(t) for t in data["tagNames"] or []))
+            for name in monitor.tag_names:
+                self.tag_named(name)
         if "maintenanceWindowsIds" in data:
             monitor.maintenance_window_ids = [int(i) for i in data["maintenanceWindowsIds"] or []]
         if "customFields" in data:
             monitor.custom_fields = dict(data["customFields"] or {})
-        if "config" in data:
-            patch = data["config"]
-            if patch is None:
+        if isinstance(data.get("regionData"), dict) and data["regionData"].get("REGION"):
+            monitor.regions = list(data["regionData"]["REGION"])
+        elif isinstance(data.get("regionalData"), str):
+            monitor.regions = [data["regionalData"]]
+        if "config" in data:  # shallow merge: a key set to null is removed, config: null clears
+            if data["config"] is None:
                 monitor.config = {}
-            else:
-                for key, value in dict(patch).items():
-                    if value is None:
-                        monitor.config.pop(key, None)
-                    else:
-                        monitor.config[key] = value
+            for key, value in dict(data["config"] or {}).items():
+                if value is None:
+                    monitor.config.pop(key, None)
+                else:
+                    monitor.config[key] = value
+
+    # --- personal alert contacts --------------------------------------------------------------
+    def create_alert_contact(self, data: dict[str, Any]) -> AlertContact:
+        kind = data.get("type")
+        if kind not in CONTACT_TYPES:
+            raise ValidationFailed(one_of("type", CONTACT_TYPES))
+        value = str(data.get("value") or "")
+        if kind == "Email" and not _EMAIL.match(value):
+            raise ValidationFailed("value must be an email")
+        if kind in ("ProSms", "Voice"):
+            raise PlanLimit(f"{kind} alert contacts need phone verification in the dashboard")
+        contact = AlertContact(
+            next(self._contact_ids),
+            str(kind),
+            str(data.get("friendlyName") or value),
+            value,
+            _notify(data.get("enableNotificationsFor", 0), numeric=True),
+        )
+        self.contacts[contact.id] = contact
+        self._wrote("contact", contact.id, None)
+        return contact
+
+    def get_alert_contact(self, contact_id: int) -> AlertContact:
+        return self._read("contact", self.contacts, contact_id, NotFound("Alert contact not found"))
+
+    def list_alert_contacts(self) -> list[AlertContact]:
+        return self._list("contact", self.contacts)
+
+    def update_alert_contact(self, contact_id: int, data: dict[str, Any]) -> AlertContact:
+        if contact_id not in self.contacts:
+            raise NotFound("Alert contact not found")
+        contact = self.contacts[contact_id]
+        unknown = set(data) - {"friendlyName", "enableNotificationsFor", "sslExpirationReminder", "isActive"}
+        if unknown:
+            raise ValidationFailed(*(f"property {name} should not exist" for name in sorted(unknown)))
+        before = copy.deepcopy(contact)
+        if "friendlyName" in data:
+            contact.friendly_name = str(data["friendlyName"])
+        if "enableNotificationsFor" in data:
+            contact.notify_for = _notify(data["enableNotificationsFor"], numeric=True)
+        if "sslExpirationReminder" in data:
+            contact.ssl_expiration_reminder = bool(data["sslExpirationReminder"])
+        if "isActive" in data:
+            contact.status = "Active" if data["isActive"] else "Paused"
+        self._wrote("contact", contact_id, before)
+        return contact
+
+    def delete_alert_contact(self, contact_id: int) -> AlertContact:
+        if contact_id not in self.contacts:
+            raise NotFound("Alert contact not found")
+        contact = self.contacts.pop(contact_id)
+        self._detach_contact(contact_id)
+        self._wrote("contact", contact_id, contact)
+        return contact
+
+    def _detach_contact(self, contact_id: int) -> None:
+        for monitor in self.monitors.values():
+            monitor.assigned_alert_contacts = [
+                c for c in monitor.assigned_alert_contacts if c[0] != contact_id
+            ]
+
+    # --- integrations -------------------------------------------------------------------------
+    def create_integration(self, kind: Any, data: dict[str, Any]) -> Integration:
+        if kind not in INTEGRATION_TYPES:
+            raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
+        value, custom = _integration_value(kind, data, creating=True)
+        problems: list[str] = []
+        max_length(problems, data, "friendlyName", 60)
+        if problems:
+            raise ValidationFailed(*problems)
+        if any(i.type == kind and i.value == value for i in self.integrations.values()):
+            raise IntegrationExists()
+        integration = Integration(
+            next(self._contact_ids),
+            kind,
+            str(data.get("friendlyName") or kind),
+            value,
+            custom,
+            _notify(data.get("enableNotificationsFor", "UpAndDown"), numeric=False),
+            bool(data.get("sslExpirationReminder", False)),
+            {k: v for k, v in data.items() if k not in _INTEGRATION_KEYS},
+        )
+        self.integrations[integration.id] = integration
+        self._wrote("integration", integration.id, None)
+        return integration
+
+    def get_integration(self, integration_id: int) -> Integration:
+        return self._read("integration", self.integrations, integration_id, IntegrationNotFound())
+
+    def list_integrations(self) -> list[Integration]:
+        return self._list("integration", self.integrations)
+
+    def update_integration(self, integration_id: int, kind: Any, data: dict[str, Any]) -> Integration:
+        if integration_id not in self.integrations:
+            raise IntegrationNotFound()
+        integration = self.integrations[integration_id]
+        if kind != integration.type:  # live: a PATCH must repeat the type (GS)
+            raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
+        problems: list[str] = []
+        max_length(problems, data, "friendlyName", 60)
+        if problems:
+            raise ValidationFailed(*problems)
+        before = copy.deepcopy(integration)
+        if "friendlyName" in data:
+            integration.friendly_name = str(data["friendlyName"])
+        if "enableNotificationsFor" in data:
+            integration.notify_for = _notify(data["enableNotificationsFor"], numeric=False)
+        if "sslExpirationReminder" in data:
+            integration.ssl_expiration_reminder = bool(data["sslExpirationReminder"])
+        value, custom = _integration_value(kind, data, creating=False)
+        integration.value = value or integration.value
+        integration.custom_value = custom or integration.custom_value
+        integration.extra.update({k: v for k, v in data.items() if k not in _INTEGRATION_KEYS})
+        self._wrote("integration", integration_id, before)
+        return integration
+
+    def delete_integration(self, integration_id: int) -> Integration:
+        if integration_id not in self.integrations:
+            raise IntegrationNotFound()
+        integration = self.integrations.pop(integration_id)
+        self._detach_contact(integration_id)
+        self._wrote("integration", integration_id, integration)
+        return integration
+
+    # --- public status pages ------------------------------------------------------------------
+    def _psp_fields(self, page: StatusPage, data: dict[str, Any]) -> None:
+        problems: list[str] = []
+        if "friendlyName" in data and not data["friendlyName"]:
+            problems.append("friendlyName should not be empty")
+        for name in ("friendlyName", "customDomain", "password", "homepageLink"):
+            max_length(problems, data, name, 255)
+        if "sort" in data and data["sort"] not in PSP_SORTS:
+            problems.append(one_of("sort", PSP_SORTS))
+        if "status" in data and str(data["status"]).upper() not in ("ENABLED", "PAUSED"):
+            problems.append("status must be one of 0, 1")  # the validator's own words (reference §4.6)
+        page_settings = (data.get("customSettings") or {}).get("page") or {}
+        for key, allowed in (("theme", ("light", "dark")), ("density", ("normal", "compact"))):
+            if key in page_settings and page_settings[key] not in allowed:
+                problems.append(one_of(f"customSettings.page.{key}", allowed))
+        if problems:
+            raise ValidationFailed(*problems)
+        if "monitorIds" in data:
+            ids = _ids(data["monitorIds"] or [], "monitorIds")
+            missing = [i for i in ids if i != 0 and i not in self.monitors]
+            if missing:
+                raise ForeignResource(f"Monitor {missing[0]} does not belong to your account")
+            page.monitor_ids = ids
+        elif data.get("autoAddMonitors"):  # an explicit monitorIds wins; reads show [0]
+            page.monitor_ids = [0]
+        if "tagIds" in data:
+            page.tag_ids = _ids(data["tagIds"] or [], "tagIds")
+        if "status" in data:
+            page.status = str(data["status"]).upper()
+        for wire, attr in _PSP_FIELDS.items():
+            if wire in data:
+                setattr(page, attr, data[wire])
+
+    def create_psp(self, data: dict[str, Any]) -> StatusPage:
+        if not data.get("friendlyName"):
+            raise ValidationFailed("friendlyName should not be empty")
+        page = StatusPage(next(self._psp_ids), str(data["friendlyName"]))
+        self._psp_fields(page, data)
+        self.psps[page.id] = page
+        self._wrote("psp", page.id, None)
+        return page
+
+    def get_psp(self, psp_id: int) -> StatusPage:
+        return self._read("psp", self.psps, psp_id, NotFound("PSP not found"))
+
+    def list_psps(self) -> list[StatusPage]:
+        return self._list("psp", self.psps)
+
+    def update_psp(self, psp_id: int, data: dict[str, Any]) -> StatusPage:
+        if psp_id not in self.psps:
+            raise NotFound("PSP not found")
+        page = self.psps[psp_id]
+        before = copy.deepcopy(page)
+        self._psp_fields(page, data)
+        self._wrote("psp", psp_id, before)
+        return page
+
+    def delete_psp(self, psp_id: int) -> StatusPage:
+        if psp_id not in self.psps:
+            raise NotFound("PSP not found")
+        page = self.psps.pop(psp_id)
+        self._wrote("psp", psp_id, page)
+        return page
+
+    def psps_showing(self, monitor_id: int) -> list[StatusPage]:
+        return [p for p in self.psps.values() if monitor_id in p.monitor_ids or p.monitor_ids == [0]]
+
+    # --- maintenance windows ------------------------------------------------------------------
+    def _mw_fields(self, window: MaintenanceWindow, data: dict[str, Any]) -> None:
+        problems = duration_problems(data)
+        max_length(problems, data, "name", 255)
+        if "interval" in data and data["interval"] not in MW_INTERVALS:
+            problems.append(one_of("interval", MW_INTERVALS))
+        if data.get("date") is not None and not _DATE.match(str(data["date"])):
+            problems.append("date must be in YYYY-MM-DD format")
+        if "time" in data and not _TIME.match(str(data["time"])):
+            problems.append("time must be in HH:mm:ss format")
+        if "status" in data and data["status"] not in ("active", "paused"):
+            problems.append(one_of("status", ("active", "paused")))
+        if problems:
+            raise ValidationFailed(*problems)
+        for wire in ("name", "interval", "date", "time"):
+            if wire in data:
+                setattr(window, wire, data[wire])
+        if "duration" in data:
+            window.duration = int(data["duration"])
+        if "days" in data or "interval" in data:  # invalid days are silently dropped (GS)
+            days = _ids(data.get("days", window.days) or [], "days")
+            allowed = {"weekly": range(1, 8), "monthly": [-1, *range(1, 32)]}.get(window.interval, [])
+            window.days = [d for d in days if d in allowed]
+        if "monitorIds" in data:
+            ids = _ids(data["monitorIds"] or [], "monitorIds")
+            missing = [i for i in ids if i != 0 and i not in self.monitors]
+            if missing:
+                raise ForeignResource(f"Monitor {missing[0]} does not belong to your account")
+            window.monitor_ids = ids
+        if "autoAddMonitors" in data:
+            window.auto_add_monitors = bool(data["autoAddMonitors"])
+        if "status" in data:
+            window.status = str(data["status"])
+
+    def create_maintenance_window(self, data: dict[str, Any]) -> MaintenanceWindow:
+        # date is required by the spec but the live validator accepts a create without it (GS)
+        missing = [k for k in ("name", "interval", "time", "duration") if data.get(k) in (None, "")]
+        if missing:
+            raise ValidationFailed(*(f"{k} should not be empty" for k in missing))
+        window = MaintenanceWindow(next(self._mw_ids), "", "once", None, "00:00:00", 1)
+        self._mw_fields(window, data)
+        self.windows[window.id] = window
+        self._wrote("window", window.id, None)
+        return window
+
+    def get_maintenance_window(self, window_id: int) -> MaintenanceWindow:
+        return self._read("window", self.windows, window_id, NotFound("Maintenance window not found"))
+
+    def list_maintenance_windows(self) -> list[MaintenanceWindow]:
+        return self._list("window", self.windows)
+
+    def update_maintenance_window(self, window_id: int, data: dict[str, Any]) -> MaintenanceWindow:
+        if window_id not in self.windows:
+            raise NotFound("Maintenance window not found")
+        window = self.windows[window_id]
+        before = copy.deepcopy(window)
+        self._mw_fields(window, data)
+        self._wrote("window", window_id, before)
+        return window
+
+    def delete_maintenance_window(self, window_id: int) -> MaintenanceWindow:
+        if window_id not in self.windows:
+            raise NotFound("Maintenance window not found")
+        window = self.windows.pop(window_id)
+        for monitor in self.monitors.values():
+            monitor.maintenance_window_ids = [i for i in monitor.maintenance_window_ids if i != window_id]
+        self._wrote("window", window_id, window)
+        return window
+
+    # --- tags ---------------------------------------------------------------------------------
+    def tag_named(self, name: str) -> Tag:
+        """Tags are created by naming them in a monitor's ``tagNames``."""
+        for tag in self.tags.values():
+            if tag.name == name:
+                return tag
+        tag_id = next(self._tag_ids)
+        tag = Tag(tag_id, name, TAG_COLORS[tag_id % len(TAG_COLORS)])
+        self.tags[tag.id] = tag
+        return tag
+
+    def get_tags(self) -> list[Tag]:
+        return sorted(self.tags.values(), key=lambda t: t.id)
+
+    def delete_tag(self, tag_id: int) -> Tag:
+        if tag_id not in self.tags:
+            raise NotFound("Tag not found")
+        tag = self.tags.pop(tag_id)
+        for monitor in self.monitors.values():
+            monitor.tag_names = [n for n in monitor.tag_names if n != tag.name]
+        for page in self.psps.values():
+            page.tag_ids = [i for i in page.tag_ids if i != tag_id]
+        return tag
+
+    # --- monitor groups -----------------------------------------------------------------------
+    def _group_members(self, data: dict[str, Any]) -> list[int]:
+        problems: list[str] = []
+        if "name" in data and not data["name"]:
+            problems.append("name should not be empty")
+        max_length(problems, data, "name", 255)
+        if problems:
+            raise ValidationFailed(*problems)
+        ids = _ids(data.get("monitorIds") or [], "monitorIds")
+        missing = [i for i in ids if i not in self.monitors]
+        if missing:
+            raise ValidationFailed(f"monitorIds: monitor {missing[0]} not found")
+        return ids
+
+    def create_monitor_group(self, data: dict[str, Any]) -> MonitorGroup:
+        if not data.get("name"):
+            raise ValidationFailed("name should not be empty")
+        members = self._group_members(data)
+        for group_id in _ids(data.get("groupIds") or [], "groupIds"):
+            if group_id and group_id not in self.groups:
+                raise ValidationFailed(f"groupIds: monitor group {group_id} not found")
+            members += [m.id for m in self.monitors.values() if m.group_id == group_id]
+        group = MonitorGroup(next(self._group_ids), str(data["name"]))
+        self.groups[group.id] = group
+        for monitor_id in members:
+            self.monitors[monitor_id].group_id = group.id
+        return group
+
+    def get_monitor_group(self, group_id: int) -> MonitorGroup:
+        if group_id not in self.groups:
+            raise NotFound("Monitor group not found")
+        return self.groups[group_id]
+
+    def list_monitor_groups(self) -> list[MonitorGroup]:
+        return sorted(self.groups.values(), key=lambda g: g.id)
+
+    def update_monitor_group(self, group_id: int, data: dict[str, Any]) -> MonitorGroup:
+        group = self.get_monitor_group(group_id)
+        self._group_members(data)
+        if "name" in data:
+            group.name = str(data["name"])
+            group.updated = now_iso()
+        return group
+
+    def delete_monitor_group(self, group_id: int, new_group_id: int | None) -> MonitorGroup:
+        group = self.get_monitor_group(group_id)
+        if new_group_id is not None and (new_group_id == group_id or new_group_id not in self.groups):
+            raise ValidationFailed("monitorsNewGroupId must be another existing monitor group")
+        del self.groups[group_id]
+        for monitor in self.monitors.values():
+            if monitor.group_id == group_id:
+                monitor.group_id = new_group_id or 0
+        return group
+
+    def group_size(self, group_id: int) -> int:
+        return sum(1 for m in self.monitors.values() if m.group_id == group_id)
+
+    def monitors_in(self, ids: list[int]) -> Iterator[Monitor]:
+        return (self.monitors[i] for i in ids if i in self.monitors)
+
+
+def _integration_value(kind: str, data: dict[str, Any], *, creating: bool) -> tuple[str, str]:
+    """The notified address (a secret) and the custom value of one integration type."""
+    url_field = {
+        "Slack": "webhookURL",
+        "Webhook": "urlToNotify",
+        "Zapier": "hookURL",
+        "GoogleChat": "roomURL",
+    }
+    field_name = url_field.get(kind)
+    if field_name:
+        url = data.get(field_name)
+        if creating and (not url or not str(url).startswith(("http://", "https://"))):
+            raise ValidationFailed(f"{field_name} must be a URL address")
+        if kind == "Slack" and creating and not data.get("customValue"):
+            raise ValidationFailed("customValue should not be empty")
+        if kind == "Webhook" and creating and data.get("postValue") is None:
+            raise ValidationFailed("postValue should not be empty")
+        custom = data.get("postValue") if kind == "Webhook" else data.get("customValue")
+        return str(url or ""), str(custom or "")
+    value = data.get("value") or data.get("accessToken") or data.get("userKey") or data.get("integrationKey")
+    return str(value or ""), str(data.get("customValue") or "")
+
+
+def _as_object(raw: str) -> Any:
+    import json
+
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+_MONITOR_FIELDS = {
+    "friendlyName": "friendly_name",
+    "interval": "interval",
+    "timeout": "timeout",
+    "httpUsername": "http_username",
+    "httpPassword": "http_password",
+    "postValueType": "post_value_type",
+    "postValueData": "post_value_data",
+    "checkSSLErrors": "check_ssl_errors",
+    "sslExpirationReminder": "ssl_expiration_reminder",
+    "domainExpirationReminder": "domain_expiration_reminder",
+    "followRedirections": "follow_redirections",
+    "keywordType": "keyword_type",
+    "keywordValue": "keyword_value",
+    "port": "port",
+    "gracePeriod": "grace_period",
+    "groupId": "group_id",
+    "authType": "auth_type",
+}
+_PSP_FIELDS = {
+    "friendlyName": "friendly_name",
+    "customDomain": "custom_domain",
+    "password": "password",
+    "sort": "sort",
+    "hideUrlLinks": "hide_url_links",
+    "noIndex": "no_index",
+    "subscription": "subscription",
+    "shareAnalyticsConsent": "share_analytics_consent",
+    "showCookieBar": "show_cookie_bar",
+    "useSmallCookieConsentModal": "use_small_cookie_consent_modal",
+    "homepageLink": "homepage_link",
+    "gaCode": "ga_code",
+    "customSettings": "custom_settings",
+}
+_INTEGRATION_KEYS = frozenset(
+    {
+        "friendlyName",
+        "enableNotificationsFor",
+        "sslExpirationReminder",
+        "webhookURL",
+        "customValue",
+        "urlToNotify",
+        "postValue",
+        "hookURL",
+        "roomURL",
+        "value",
+    }
+)

@@ -1,52 +1,128 @@
-"""Uptime Robot v3 wire format: request bodies in, JSON documents out (the only file with wire names)."""
+"""Uptime Robot v3 wire format: query and body in, JSON documents out, one method per operation.
+
+Quirks (off by default, per account through ``POST /_sandbox/quirks``): ``html_escape``,
+``bool_strings``, ``save_then_500``, ``save_then_404``, ``read_lag`` (reference §4.8).
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sandbox.core.http import Response
 from sandbox.core.service import Call
-from sandbox.uptimerobot.errors import NotFound, ValidationFailed
-from sandbox.uptimerobot.models import Monitor, UptimeRobotBackend
-from sandbox.uptimerobot.page_responses import PageResponses
+from sandbox.uptimerobot.errors import IntegrationNotFound, IntegrationPlanLimit, NotFound, ValidationFailed
+from sandbox.uptimerobot.models import (
+    AlertContact,
+    Integration,
+    MaintenanceWindow,
+    Monitor,
+    MonitorGroup,
+    StatusPage,
+    UptimeRobotBackend,
+)
+from sandbox.uptimerobot.validation import MONITOR_STATUSES
 
-DEFAULT_PAGE, MAX_PAGE = 50, 200
+T = TypeVar("T")
+MONITOR_PAGE, MONITOR_PAGE_MAX = 50, 200  # GET /monitors: limit 1..200, default 50
+LIST_PAGE = 50  # the other lists take no page size (reference §4.1)
+FREE_PLAN_INTEGRATIONS_MISSING = ("PagerDuty", "Splunk")
+USER_ID = 1
+PSP_SETTINGS_DEFAULTS: dict[str, dict[str, Any]] = {
+    "font": {"family": None},
+    "page": {"layout": "logo_on_left", "theme": "light", "density": "normal"},
+    "colors": {"main": None, "text": None, "link": None},
+    "features": {
+        "showBars": True,
+        "showUptimePercentage": True,
+        "enableFloatingStatus": False,
+        "showOverallUptime": True,
+        "showOutageUpdates": True,
+        "showOutageDetails": True,
+        "enableDetailsPage": True,
+        "showMonitorURL": True,
+        "hidePausedMonitors": False,
+    },
+}
 
 
-def _id(raw: str) -> int:
-    try:
+def _backend(call: Call) -> UptimeRobotBackend:
+    backend: UptimeRobotBackend = call.backend
+    backend.read_lag = int(call.quirk("read_lag", 0) or 0)
+    return backend
+
+
+def _id(raw: str, error: Exception | None = None) -> int:
+    if raw.isdigit():
         return int(raw)
-    except ValueError:
-        raise NotFound("Monitor not found") from None
+    raise error or NotFound()
 
 
 def _body(call: Call) -> dict[str, Any]:
     try:
         body = call.request.json()
-    except ValueError:
+    except ValueError:  # malformed JSON is refused before the throttler (service.admit)
         raise ValidationFailed("Unexpected token in JSON body") from None
+    if body is None:
+        return {}
     if not isinstance(body, dict):
         raise ValidationFailed("body must be a JSON object")
     return body
 
 
-def monitor_document(monitor: Monitor, call: Call) -> dict[str, Any]:
-    escape = bool(call.quirk("html_escape"))
-    name = html.escape(monitor.friendly_name) if escape else monitor.friendly_name
-    url = html.escape(monitor.url) if escape else monitor.url
+def _chance(call: Call, quirk: str) -> bool:
+    setting = call.quirk(quirk)
+    if setting is True:
+        return True
+    return bool(setting) and call.account.rng.random() < float(setting)
+
+
+def _text(call: Call, value: str | None) -> str | None:
+    return html.escape(value) if value is not None and call.quirk("html_escape") else value
+
+
+def _flag(call: Call, value: Any) -> Any:
+    if call.quirk("bool_strings") and isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _cursor(call: Call) -> int | None:
+    raw = call.request.arg("cursor")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed("cursor must be a number conforming to the specified constraints")
+    return int(raw)
+
+
+def _page(
+    call: Call, items: Sequence[T], render: Callable[[T], dict[str, Any]], path: str, key: Callable[[T], int]
+) -> Response:
+    """A list without a page size: 50 per page, ``nextLink`` only when more follow."""
+    cursor = _cursor(call)
+    after = [item for item in sorted(items, key=key) if cursor is None or key(item) > cursor]
+    page = after[:LIST_PAGE]
+    next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if len(after) > LIST_PAGE else None
+    return Response(200, {"data": [render(item) for item in page], "nextLink": next_link})
+
+
+# --- documents ------------------------------------------------------------------------------
+def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
+    backend = _backend(call)
     return {
         "id": monitor.id,
-        "friendlyName": name,
-        "url": url,
+        "friendlyName": _text(call, monitor.friendly_name),
+        "url": _text(call, monitor.url),
         "type": monitor.type,
         "interval": monitor.interval,
         "timeout": monitor.timeout,
         "status": monitor.status,
         "httpMethodType": monitor.http_method_type,
         "authType": monitor.auth_type,
-        "httpUsername": monitor.http_username,
-        "httpPassword": monitor.http_password,
+        "httpUsername": monitor.http_username or "",
+        "httpPassword": monitor.http_password or "",  # returned in plain text, as live
         "postValueType": monitor.post_value_type,
         "postValueData": monitor.post_value_data,
         "customHttpHeaders": dict(monitor.custom_http_headers),
@@ -60,20 +136,29 @@ def monitor_document(monitor: Monitor, call: Call) -> dict[str, Any]:
         "keywordValue": monitor.keyword_value,
         "port": monitor.port,
         "gracePeriod": monitor.grace_period,
-        "responseTimeThreshold": 0,
+        "responseTimeThreshold": 0,  # stored into regionData.THRESHOLD; always reads 0 (reference §4.3)
         "config": dict(monitor.config),
-        "regionalData": None,
-        "maintenanceWindows": [{"id": mw_id} for mw_id in monitor.maintenance_window_ids],
-        "psps": [],
+        "regionalData": {"REGION": list(monitor.regions), "MANUAL_SELECTED": False, "INFRASTRUCTURE": "New"},
+        "maintenanceWindows": [
+            window_document(backend.windows[i])
+            for i in monitor.maintenance_window_ids
+            if i in backend.windows
+        ],
+        "psps": [psp_document(call, page) for page in backend.psps_showing(monitor.id)],
         "currentStateDuration": 0,
         "lastIncidentId": None,
-        "userId": 1,
+        "lastIncident": None,
+        "userId": USER_ID,
         "tags": [
-            {"id": index + 1, "name": name, "color": "#4f46e5"}
-            for index, name in enumerate(monitor.tag_names)
+            {"id": tag.id, "name": tag.name, "color": tag.color}
+            for tag in backend.tags.values()
+            if tag.name in monitor.tag_names
         ],
-        "assignedAlertContacts": [dict(c) for c in monitor.assigned_alert_contacts],
-        "lastDayUptimes": {},
+        "assignedAlertContacts": [
+            {"alertContactId": contact_id, "threshold": threshold, "recurrence": recurrence}
+            for contact_id, threshold, recurrence in monitor.assigned_alert_contacts
+        ],
+        "lastDayUptimes": {"bucketSize": 3600, "totalChanges": 0, "histogram": []},
         "createDateTime": monitor.created,
         "apiKey": monitor.api_key,
         "groupId": monitor.group_id,
@@ -84,88 +169,354 @@ def monitor_document(monitor: Monitor, call: Call) -> dict[str, Any]:
     }
 
 
-def _lag(call: Call) -> int:
-    return int(call.quirk("read_lag", 0) or 0)
+def contact_document(contact: AlertContact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "friendlyName": contact.friendly_name,
+        "type": contact.type,
+        "value": contact.value,
+        "customValue": "",
+        "enableNotificationsFor": contact.notify_for,  # numeric on writes, a string on reads
+        "sslExpirationReminder": contact.ssl_expiration_reminder,
+        "httpUsername": None,
+        "httpPassword": None,
+        "authType": None,
+        "customHeaders": None,
+        "mobileProviderId": None,
+        "status": contact.status,
+        "orgAlertContactId": None,
+        "config": None,
+    }
 
 
-class UptimeRobotResponses(PageResponses):
+def integration_document(integration: Integration) -> dict[str, Any]:
+    return {
+        "id": integration.id,
+        "friendlyName": integration.friendly_name,
+        "type": integration.type,
+        "status": integration.status,
+        "enableNotificationsFor": integration.notify_for,
+        "sslExpirationReminder": integration.ssl_expiration_reminder,
+        "value": integration.value,
+        "customValue": integration.custom_value,
+        "customValue2": "",
+        "customValue3": "",
+        "customValue4": "",
+        "customHeaders": dict(integration.extra.get("customHeaders") or {}),
+    }
+
+
+def custom_settings(call: Call, stored: dict[str, Any]) -> dict[str, Any]:
+    """Every section with its defaults, as reads return them; features as strings under ``bool_strings``."""
+    document: dict[str, Any] = {}
+    for section, defaults in PSP_SETTINGS_DEFAULTS.items():
+        given = stored.get(section)
+        document[section] = {**defaults, **(given if isinstance(given, dict) else {})}
+    document["features"] = {k: _flag(call, v) for k, v in document["features"].items()}
+    return document
+
+
+def psp_document(call: Call, page: StatusPage) -> dict[str, Any]:
+    settings = custom_settings(call, page.custom_settings)
+    monitors = call.backend.monitors
+    return {
+        "id": page.id,
+        "friendlyName": page.friendly_name,
+        "customDomain": page.custom_domain,
+        "isPasswordSet": bool(page.password),  # password and sort are write-only
+        "monitorIds": list(page.monitor_ids),
+        "tagIds": list(page.tag_ids),
+        "monitorsCount": len(monitors) if page.monitor_ids == [0] else len(page.monitor_ids),
+        "status": page.status,
+        "urlKey": page.url_key,
+        "homepageLink": page.homepage_link,
+        "gaCode": page.ga_code,
+        "shareAnalyticsConsent": page.share_analytics_consent,
+        "useSmallCookieConsentModal": page.use_small_cookie_consent_modal,
+        "icon": None,
+        "noIndex": page.no_index,
+        "logo": None,
+        "hideUrlLinks": page.hide_url_links,
+        "subscription": page.subscription,
+        "showCookieBar": page.show_cookie_bar,
+        "pinnedAnnouncementId": None,
+        "customSettings": settings,
+    }
+
+
+def window_document(window: MaintenanceWindow) -> dict[str, Any]:
+    return {
+        "id": window.id,
+        "userId": USER_ID,
+        "name": window.name,
+        "interval": window.interval,
+        "date": window.date,
+        "time": window.time,
+        "duration": window.duration,
+        "autoAddMonitors": window.auto_add_monitors,
+        "monitorIds": list(window.monitor_ids),
+        "days": list(window.days),
+        "status": window.status,
+        "created": window.created,
+    }
+
+
+def group_document(group: MonitorGroup, monitors_count: int) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "name": group.name,
+        "monitorsCount": monitors_count,
+        "createdAt": group.created,
+        "updatedAt": group.updated,
+    }
+
+
+class UptimeRobotResponses:
+    # --- monitor groups -----------------------------------------------------------------------
+    def create_monitor_group(self, call: Call) -> Response:
+        backend = _backend(call)
+        group = backend.create_monitor_group(_body(call))
+        return Response(201, group_document(group, backend.group_size(group.id)))
+
+    def list_monitor_groups(self, call: Call) -> Response:
+        backend = _backend(call)
+        return _page(
+            call,
+            backend.list_monitor_groups(),
+            lambda g: group_document(g, backend.group_size(g.id)),
+            "monitor-groups",
+            lambda g: g.id,
+        )
+
+    def get_monitor_group(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        group = backend.get_monitor_group(_id(id))
+        return Response(200, group_document(group, backend.group_size(group.id)))
+
+    def update_monitor_group(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        group = backend.update_monitor_group(_id(id), _body(call))
+        return Response(200, group_document(group, backend.group_size(group.id)))
+
+    def delete_monitor_group(self, call: Call, id: str) -> Response:
+        raw = call.request.arg("monitorsNewGroupId")
+        new_group = _id(raw, ValidationFailed("monitorsNewGroupId must not be less than 1")) if raw else None
+        _backend(call).delete_monitor_group(_id(id), new_group)
+        return Response(204, None)
+
     # --- monitors -----------------------------------------------------------------------------
     def list_monitors(self, call: Call) -> Response:
-        backend: UptimeRobotBackend = call.backend
         request = call.request
-        try:
-            limit = int(request.arg("limit") or DEFAULT_PAGE)
-            cursor = int(request.arg("cursor")) if request.arg("cursor") else None
-        except ValueError:
-            raise ValidationFailed("limit must be a number", "cursor must be a number") from None
-        if not 1 <= limit <= MAX_PAGE:
-            raise ValidationFailed(
-                f"limit must not be greater than {MAX_PAGE}"
-                if limit > MAX_PAGE
-                else "limit must not be less than 1"
-            )
-        monitors = backend.list_monitors(_lag(call))
-        name, url = (request.arg("name") or "").lower(), (request.arg("url") or "").lower()
+        limit_raw = request.arg("limit") or str(MONITOR_PAGE)
+        if not limit_raw.isdigit():
+            raise ValidationFailed("limit must be a number conforming to the specified constraints")
+        limit, cursor = int(limit_raw), _cursor(call)
+        if limit < 1:
+            raise ValidationFailed("limit must not be less than 1")
+        if limit > MONITOR_PAGE_MAX:
+            raise ValidationFailed(f"limit must not be greater than {MONITOR_PAGE_MAX}")
         statuses = {s.strip().upper() for s in (request.arg("status") or "").split(",") if s.strip()}
-        tags = {t.strip() for t in (request.arg("tags") or "").split(",") if t.strip()}
+        unknown = statuses - set(MONITOR_STATUSES)
+        if unknown:
+            raise ValidationFailed("status must be a comma list of " + ", ".join(MONITOR_STATUSES))
+        name, url = (request.arg("name") or "").lower(), (request.arg("url") or "").lower()
+        tags = {t.strip() for t in (request.arg("tags") or "").split(",") if t.strip()}  # OR, case-sensitive
         group = request.arg("groupId")
+        custom = [f.partition(":") for f in request.args("customField")]  # AND of key:value
         selected = [
             m
-            for m in monitors
+            for m in _backend(call).list_monitors()
             if (not name or name in m.friendly_name.lower())
             and (not url or url in m.url.lower())
             and (not statuses or m.status in statuses)
             and (not tags or tags & set(m.tag_names))
-            and (group is None or str(m.group_id) == group)
+            and (not group or str(m.group_id) == group)
+            and all(m.custom_fields.get(k) == v for k, _, v in custom)
+            and (cursor is None or m.id > cursor)
         ]
-        after = [m for m in selected if cursor is None or m.id > cursor]
-        page = after[:limit]
-        # Live quirk: a full page always carries a nextLink, even when nothing follows.
-        next_link = None
-        if len(page) == limit and page:
-            next_link = f"{request.base_url}/monitors?limit={limit}&cursor={page[-1].id}"
-        return Response(200, {"data": [monitor_document(m, call) for m in page], "nextLink": next_link})
+        page = selected[:limit]
+        # Live quirk: every FULL page carries a nextLink, even when nothing follows (reference §4.1).
+        next_link = (
+            f"{request.base_url}/monitors?limit={limit}&cursor={page[-1].id}" if len(page) == limit else None
+        )
+        return Response(200, {"data": [monitor_document(call, m) for m in page], "nextLink": next_link})
 
     def create_monitor(self, call: Call) -> Response:
-        backend: UptimeRobotBackend = call.backend
-        monitor = backend.create_monitor(_body(call))
-        backend.mark_created_lagging(monitor.id, _lag(call))
-        ambiguous = call.quirk("save_then_500")
-        if ambiguous and (ambiguous is True or call.account.rng.random() < float(ambiguous)):
-            return Response(500, {"statusCode": 500, "message": "Internal server error"})
-        lost = call.quirk("save_then_404")
-        if lost and (lost is True or call.account.rng.random() < float(lost)):
-            return Response(404, {"message": "Not found", "code": "000-004"})
-        return Response(201, monitor_document(monitor, call))
+        monitor = _backend(call).create_monitor(_body(call))
+        if _chance(call, "save_then_500"):  # saved, and still a 500 (reference §4.8.2)
+            return call.service.server_error(500)
+        if _chance(call, "save_then_404"):  # saved, and answered "not found"
+            return call.service.render_error(NotFound("Monitor not found"))
+        return Response(201, monitor_document(call, monitor))
 
     def get_monitor(self, call: Call, id: str) -> Response:
-        return Response(200, monitor_document(call.backend.get_monitor(_id(id), _lag(call)), call))
+        return Response(200, monitor_document(call, _backend(call).get_monitor(_id(id))))
 
     def update_monitor(self, call: Call, id: str) -> Response:
-        monitor = call.backend.update_monitor(_id(id), _body(call), _lag(call))
-        return Response(200, monitor_document(monitor, call))
+        return Response(200, monitor_document(call, _backend(call).update_monitor(_id(id), _body(call))))
 
     def delete_monitor(self, call: Call, id: str) -> Response:
-        monitor = call.backend.delete_monitor(_id(id))
-        return Response(200, monitor_document(monitor, call))
+        return Response(200, monitor_document(call, _backend(call).delete_monitor(_id(id))))
+
+    def reset_monitor(self, call: Call, id: str) -> Response:
+        _body(call)
+        _backend(call).reset_monitor(_id(id))
+        return Response(201, None)
 
     def pause_monitor(self, call: Call, id: str) -> Response:
-        return Response(201, monitor_document(call.backend.set_status(_id(id), "PAUSED"), call))
+        _body(call)
+        return Response(201, monitor_document(call, _backend(call).pause_monitor(_id(id))))
 
     def start_monitor(self, call: Call, id: str) -> Response:
-        return Response(201, monitor_document(call.backend.set_status(_id(id), "STARTED"), call))
+        _body(call)
+        return Response(201, monitor_document(call, _backend(call).start_monitor(_id(id))))
 
-    # --- account ------------------------------------------------------------------------------
+    # --- public status pages ------------------------------------------------------------------
+    def list_psps(self, call: Call) -> Response:
+        return _page(
+            call, _backend(call).list_psps(), lambda p: psp_document(call, p), "psps", lambda p: p.id
+        )
+
+    def create_psp(self, call: Call) -> Response:
+        return Response(201, psp_document(call, _backend(call).create_psp(_body(call))))
+
+    def get_psp(self, call: Call, id: str) -> Response:
+        return Response(200, psp_document(call, _backend(call).get_psp(_id(id))))
+
+    def update_psp(self, call: Call, id: str) -> Response:
+        return Response(200, psp_document(call, _backend(call).update_psp(_id(id), _body(call))))
+
+    def delete_psp(self, call: Call, id: str) -> Response:
+        return Response(200, psp_document(call, _backend(call).delete_psp(_id(id))))
+
+    # --- maintenance windows ------------------------------------------------------------------
+    def list_maintenance_windows(self, call: Call) -> Response:
+        windows = _backend(call).list_maintenance_windows()
+        return _page(call, windows, window_document, "maintenance-windows", lambda w: w.id)
+
+    def create_maintenance_window(self, call: Call) -> Response:
+        return Response(201, window_document(_backend(call).create_maintenance_window(_body(call))))
+
+    def get_maintenance_window(self, call: Call, id: str) -> Response:
+        return Response(200, window_document(_backend(call).get_maintenance_window(_id(id))))
+
+    def update_maintenance_window(self, call: Call, id: str) -> Response:
+        window = _backend(call).update_maintenance_window(_id(id), _body(call))
+        return Response(200, window_document(window))
+
+    def delete_maintenance_window(self, call: Call, id: str) -> Response:
+        _backend(call).delete_maintenance_window(_id(id))
+        return Response(204, None)
+
+    # --- user ---------------------------------------------------------------------------------
     def get_me(self, call: Call) -> Response:
-        backend: UptimeRobotBackend = call.backend
+        backend = _backend(call)
+        limits = backend.limits
         return Response(
             200,
             {
                 "email": backend.email,
                 "fullName": "Sandbox Owner",
                 "monitorsCount": len(backend.monitors),
-                "monitorLimit": backend.limits["monitor_limit"],
+                "monitorLimit": limits.monitor_limit,
                 "smsCredits": 0,
-                "activeSubscription": {"plan": backend.plan, "monitorLimit": backend.limits["monitor_limit"]},
+                "activeSubscription": {
+                    "plan": limits.plan,
+                    "monitorLimit": limits.monitor_limit,
+                    "minInterval": limits.min_interval,
+                    "rateLimitPerMinute": limits.rate_limit_per_minute,
+                },
             },
         )
+
+    def list_user_alert_contacts(self, call: Call) -> Response:
+        return Response(200, [contact_document(c) for c in _backend(call).list_alert_contacts()])
+
+    def list_all_alert_contacts(self, call: Call) -> Response:
+        backend = _backend(call)
+        items = [
+            {
+                "id": c.id,
+                "name": c.friendly_name,
+                "value": c.value,
+                "type": c.type,
+                "status": c.status,
+                "threshold": 0,
+                "recurrence": 0,
+            }
+            for c in backend.list_alert_contacts()
+        ]
+        user = {"id": USER_ID, "name": "Sandbox Owner"}
+        return Response(
+            200, [{"notifyOnly": False, "orgAlertContactId": None, "user": user, "alertContacts": items}]
+        )
+
+    # --- integrations -------------------------------------------------------------------------
+    def list_integrations(self, call: Call) -> Response:
+        items = _backend(call).list_integrations()
+        return _page(call, items, integration_document, "integrations", lambda i: i.id)
+
+    def create_integration(self, call: Call) -> Response:
+        body = _body(call)
+        backend = _backend(call)
+        if backend.limits.plan == "free" and body.get("type") in FREE_PLAN_INTEGRATIONS_MISSING:
+            raise IntegrationPlanLimit()
+        integration = backend.create_integration(body.get("type"), _data(body))
+        return Response(201, integration_document(integration))
+
+    def get_integration(self, call: Call, id: str) -> Response:
+        return Response(
+            200, integration_document(_backend(call).get_integration(_id(id, IntegrationNotFound())))
+        )
+
+    def update_integration(self, call: Call, id: str) -> Response:
+        body = _body(call)
+        integration = _backend(call).update_integration(
+            _id(id, IntegrationNotFound()), body.get("type"), _data(body)
+        )
+        return Response(200, integration_document(integration))
+
+    def delete_integration(self, call: Call, id: str) -> Response:
+        integration = _backend(call).delete_integration(_id(id, IntegrationNotFound()))
+        return Response(200, integration_document(integration))
+
+    # --- personal alert contacts --------------------------------------------------------------
+    def list_alert_contacts(self, call: Call) -> Response:
+        contacts = _backend(call).list_alert_contacts()
+        return _page(call, contacts, contact_document, "alert-contacts", lambda c: c.id)
+
+    def create_alert_contact(self, call: Call) -> Response:
+        return Response(201, contact_document(_backend(call).create_alert_contact(_body(call))))
+
+    def get_alert_contact(self, call: Call, id: str) -> Response:
+        return Response(200, contact_document(_backend(call).get_alert_contact(_id(id))))
+
+    def update_alert_contact(self, call: Call, id: str) -> Response:
+        return Response(200, contact_document(_backend(call).update_alert_contact(_id(id), _body(call))))
+
+    def delete_alert_contact(self, call: Call, id: str) -> Response:
+        return Response(200, contact_document(_backend(call).delete_alert_contact(_id(id))))
+
+    # --- tags ---------------------------------------------------------------------------------
+    def list_tags(self, call: Call) -> Response:
+        """Paged by ``nextCursorId``, not ``nextLink`` (reference §4.1)."""
+        cursor = _cursor(call)
+        after = [t for t in _backend(call).get_tags() if cursor is None or t.id > cursor]
+        page = after[:LIST_PAGE]
+        next_cursor = page[-1].id if len(after) > LIST_PAGE else None
+        return Response(
+            200, {"data": [{"id": t.id, "name": t.name} for t in page], "nextCursorId": next_cursor}
+        )
+
+    def delete_tag(self, call: Call, id: str) -> Response:
+        _backend(call).delete_tag(_id(id))
+        return Response(204, None)
+
+
+def _data(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("data must be an object")
+    return data

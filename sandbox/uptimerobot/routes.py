@@ -1,13 +1,23 @@
-"""Uptime Robot v3 routes, in the order of the official OpenAPI document."""
+"""Uptime Robot v3 routes, in the order of the official OpenAPI document (reference/…-openapi.json).
+
+Operation names are the responses methods and the keys of the control plane's request counters
+(``GET /_sandbox/requests``): ``list_monitors`` counts monitor list calls, ``get_monitor`` gets.
+"""
 
 from sandbox.core.routing import Route
 
 ROUTES = [
+    Route("POST", "/monitor-groups", "create_monitor_group"),
+    Route("GET", "/monitor-groups", "list_monitor_groups"),
+    Route("GET", "/monitor-groups/{id}", "get_monitor_group"),
+    Route("PATCH", "/monitor-groups/{id}", "update_monitor_group"),
+    Route("DELETE", "/monitor-groups/{id}", "delete_monitor_group"),
     Route("GET", "/monitors", "list_monitors"),
     Route("POST", "/monitors", "create_monitor"),
     Route("GET", "/monitors/{id}", "get_monitor"),
     Route("PATCH", "/monitors/{id}", "update_monitor"),
     Route("DELETE", "/monitors/{id}", "delete_monitor"),
+    Route("POST", "/monitors/{id}/reset", "reset_monitor"),
     Route("POST", "/monitors/{id}/pause", "pause_monitor"),
     Route("POST", "/monitors/{id}/start", "start_monitor"),
     Route("GET", "/psps", "list_psps"),
@@ -21,6 +31,8 @@ ROUTES = [
     Route("PATCH", "/maintenance-windows/{id}", "update_maintenance_window"),
     Route("DELETE", "/maintenance-windows/{id}", "delete_maintenance_window"),
     Route("GET", "/user/me", "get_me"),
+    Route("GET", "/user/alert-contacts", "list_user_alert_contacts"),
+    Route("GET", "/user/all-alert-contacts", "list_all_alert_contacts"),
     Route("GET", "/integrations", "list_integrations"),
     Route("POST", "/integrations", "create_integration"),
     Route("GET", "/integrations/{id}", "get_integration"),
@@ -31,4 +43,6 @@ ROUTES = [
     Route("GET", "/alert-contacts/{id}", "get_alert_contact"),
     Route("PATCH", "/alert-contacts/{id}", "update_alert_contact"),
     Route("DELETE", "/alert-contacts/{id}", "delete_alert_contact"),
+    Route("GET", "/tags", "list_tags"),
+    Route("DELETE", "/tags/{id}", "delete_tag"),
 ]

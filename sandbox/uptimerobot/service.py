@@ -1,4 +1,9 @@
-"""The Uptime Robot v3 emulator as a sandbox service."""
+"""The Uptime Robot v3 emulator as a sandbox service: accounts, plans, error bodies, the throttler.
+
+Account options (``POST /_sandbox/accounts {"service": "uptimerobot", "plan": ..., ...}``): plan
+``free`` | ``solo`` | ``team`` | ``enterprise``; overrides ``rate_limit_per_minute``,
+``monitor_limit``, ``min_interval``; ``email``; ``api_key`` to choose the key.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,12 @@ from sandbox.core.errors import SandboxError
 from sandbox.core.http import Request, Response
 from sandbox.core.service import Call, Service
 from sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
-from sandbox.uptimerobot.models import PLANS, UptimeRobotBackend
+from sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
 from sandbox.uptimerobot.responses import UptimeRobotResponses
 from sandbox.uptimerobot.routes import ROUTES
 
 _RESPONSES = UptimeRobotResponses()
+WINDOW_SECONDS = 60.0
 
 
 class UptimeRobotService(Service):
@@ -27,10 +33,17 @@ class UptimeRobotService(Service):
         if plan not in PLANS:
             raise ValueError(f"unknown plan {plan!r}; known: {sorted(PLANS)}")
         key = str(options.pop("api_key", None) or new_key("ur_sbx_"))
+        unknown = set(options) - set(ACCOUNT_OPTIONS)
+        if unknown:
+            raise ValueError(f"unknown uptimerobot options {sorted(unknown)}; known: {list(ACCOUNT_OPTIONS)}")
+        for name in ("rate_limit_per_minute", "monitor_limit", "min_interval"):
+            if name in options and (not isinstance(options[name], int) or options[name] < 1):
+                raise ValueError(f"{name} must be a positive integer")
         return Account(self.name, key, plan=plan, options=options)
 
     def new_backend(self, account: Account) -> UptimeRobotBackend:
-        return UptimeRobotBackend(account.plan, account.options)
+        email = str(account.options.get("email") or "owner@sandbox.invalid")
+        return UptimeRobotBackend(Limits.of(account.plan, account.options), email)
 
     def credentials(self, account: Account, base_url: str) -> dict[str, Any]:
         return {"url": base_url, "api_key": account.key, "plan": account.plan}
@@ -50,30 +63,41 @@ class UptimeRobotService(Service):
                 429, error.message, {**error.headers, "Content-Type": "text/plain; charset=utf-8"}
             )
         if isinstance(error, ValidationFailed):
-            return Response(
-                400, {"message": error.messages, "error": "Bad Request", "statusCode": 400}, error.headers
-            )
-        body: dict[str, Any] = {"message": error.message, "statusCode": error.status}
+            body = {"message": error.messages, "error": "Bad Request", "statusCode": 400}
+            return Response(400, body, error.headers)
+        body = {"message": error.message, "statusCode": error.status}
         if error.code:
             body["code"] = error.code
         return Response(error.status, body, error.headers)
 
+    def server_error(self, status: int) -> Response:
+        return Response(status, {"statusCode": status, "message": "Internal server error"})
+
     def admit(self, call: Call) -> dict[str, str]:
+        """The throttler: a fixed 60 s window opened by the first counted request (reference §2).
+
+        A malformed JSON body is refused before it, so like a bad key it carries no rate-limit headers.
+        """
+        request = call.request
+        if request.body and request.method in ("POST", "PATCH", "PUT"):
+            try:
+                request.json()
+            except ValueError:
+                raise ValidationFailed("Unexpected token in JSON body") from None
         account = call.account
-        limits = PLANS.get(account.plan, PLANS["free"])
-        per_minute = int(account.options.get("rate_limit_per_minute", limits["rate_limit_per_minute"]))
+        per_minute = Limits.of(account.plan, account.options).rate_limit_per_minute
         if account.rate is None or account.rate.limit != per_minute:
-            account.rate = RateWindow(per_minute, 60.0)
+            account.rate = RateWindow(per_minute, WINDOW_SECONDS)
         allowed, remaining, reset_in = account.rate.hit(self.clock.now())
-        # Live accounts report X-RateLimit-Reset as seconds remaining (reference §2, GS), here in real
-        # seconds so a client waits correctly when the control plane speeds the clock up.
+        # Live accounts send X-RateLimit-Reset as SECONDS REMAINING (reference §2, GS), in real seconds
+        # here so a client waits the right time when the control plane speeds the clock up.
+        wait = max(1, math.ceil(self.clock.real_seconds(reset_in)))
         headers = {
             "X-RateLimit-Limit": str(per_minute),
             "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": str(math.ceil(self.clock.real_seconds(reset_in))),
+            "X-RateLimit-Reset": str(wait),
         }
         if not allowed:
-            wait = max(1, math.ceil(self.clock.real_seconds(reset_in)))
             account.requests["throttled:" + call.operation] += 1
             raise TooManyRequests(headers={**headers, "Retry-After": str(wait)})
         return headers

@@ -1,0 +1,177 @@
+"""What the v3 validators reject (reference/uptimerobot-api.md §4.3–§4.7, the OpenAPI request DTOs).
+
+Like NestJS's class-validator, every check adds one message to a list; a request fails with all of
+them at once (a 400 whose ``message`` is that list, no code).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeGuard
+from urllib.parse import urlsplit
+
+MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP")
+HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
+AUTH_TYPES = ("NONE", "HTTP_BASIC", "DIGEST", "BEARER")
+POST_VALUE_TYPES = ("KEY_VALUE", "RAW_JSON")
+KEYWORD_TYPES = ("ALERT_EXISTS", "ALERT_NOT_EXISTS")
+KEYWORD_CASES = {"CaseSensitive": 0, "CaseInsensitive": 1}
+MONITOR_STATUSES = ("PAUSED", "STARTED", "UP", "LOOKS_DOWN", "DOWN")
+URL_TYPES = ("HTTP", "KEYWORD", "API")  # need http(s)://
+TIMEOUT_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "API", "UDP")
+MAX_INTERVAL = 2678400
+_CUSTOM_FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def list_of(data: dict[str, Any], name: str) -> list[Any]:
+    """The list a field holds, or [] (its type is reported separately)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
+def one_of(name: str, values: tuple[str, ...] | list[str]) -> str:
+    return f"{name} must be one of the following values: " + ", ".join(str(v) for v in values)
+
+
+def number_in(problems: list[str], data: dict[str, Any], name: str, low: float, high: float) -> None:
+    if name not in data or data[name] is None:
+        return
+    value = data[name]
+    if not is_number(value):
+        problems.append(f"{name} must be a number conforming to the specified constraints")
+    elif value < low:
+        problems.append(f"{name} must not be less than {low:g}")
+    elif value > high:
+        problems.append(f"{name} must not be greater than {high:g}")
+
+
+def max_length(problems: list[str], data: dict[str, Any], name: str, limit: int) -> None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        problems.append(f"{name} must be a string")
+    elif value is not None and len(value) > limit:
+        problems.append(f"{name} must be shorter than or equal to {limit} characters")
+
+
+def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_interval: int) -> list[str]:
+    """Every message the monitor DTO validator gives (``CreateXMonitorDto`` / ``UpdateMonitorDto``)."""
+    problems: list[str] = []
+    if creating and not data.get("friendlyName"):
+        problems.append("friendlyName should not be empty")
+    max_length(problems, data, "friendlyName", 250)
+    if creating and data.get("interval") is None:
+        problems.append("interval should not be empty")
+    number_in(problems, data, "interval", 30 if creating else 15, MAX_INTERVAL)
+    interval = data.get("interval")
+    if is_number(interval) and (30 if creating else 15) <= interval < min_interval:
+        problems.append(f"interval must not be less than {min_interval} on your plan")
+    number_in(problems, data, "timeout", 0, 60)
+    number_in(problems, data, "gracePeriod", 0, 86400)
+    number_in(problems, data, "responseTimeThreshold", 0, 60000)
+    number_in(problems, data, "groupId", 0, 2**31 - 1)
+    _url_problems(problems, data, kind, creating)
+    if kind == "KEYWORD" and creating:
+        if data.get("keywordType") not in KEYWORD_TYPES:
+            problems.append(one_of("keywordType", KEYWORD_TYPES))
+        if data.get("keywordCaseType") not in (*KEYWORD_CASES, 0, 1):
+            problems.append(one_of("keywordCaseType", list(KEYWORD_CASES)))
+        if not data.get("keywordValue"):
+            problems.append("keywordValue should not be empty")
+    elif "keywordType" in data and data["keywordType"] not in KEYWORD_TYPES:
+        problems.append(one_of("keywordType", KEYWORD_TYPES))
+    if not creating and "keywordCaseType" in data and data["keywordCaseType"] not in (0, 1):
+        problems.append("keywordCaseType must be one of the following values: 0, 1")
+    if not creating and "keywordValue" in data and data["keywordValue"] is None:
+        problems.append("keywordValue must be a string")
+    max_length(problems, data, "keywordValue", 500)
+    if kind in ("PORT", "UDP") and (creating or "port" in data):
+        if data.get("port") is None:
+            problems.append("port should not be empty")
+        number_in(problems, data, "port", 1, 65535)
+    if kind == "DNS" and creating and not isinstance(data.get("config"), dict):
+        problems.append("config should not be empty")
+    _enum(problems, data, "httpMethodType", HTTP_METHODS, upper=True)
+    _enum(problems, data, "authType", AUTH_TYPES)
+    _enum(problems, data, "postValueType", POST_VALUE_TYPES)
+    max_length(problems, data, "httpUsername", 255)
+    max_length(problems, data, "httpPassword", 255)
+    _map_problems(problems, data)
+    for name in ("tagNames", "maintenanceWindowsIds", "successHttpResponseCodes", "assignedAlertContacts"):
+        if data.get(name) is not None and not isinstance(data[name], list):
+            problems.append(f"{name} must be an array")
+    windows = data.get("maintenanceWindowsIds")
+    if isinstance(windows, list) and not all(str(w).isdigit() for w in windows):
+        problems.append(
+            "each value in maintenanceWindowsIds must be a number conforming to the specified constraints"
+        )
+    for index, contact in enumerate(list_of(data, "assignedAlertContacts")):
+        problems.extend(_contact_setting_problems(index, contact))
+    return problems
+
+
+def _url_problems(problems: list[str], data: dict[str, Any], kind: str, creating: bool) -> None:
+    if kind == "HEARTBEAT" or (not creating and "url" not in data):
+        return
+    url = data.get("url")
+    if not url:
+        problems.append("url should not be empty")
+        return
+    max_length(problems, data, "url", 10000)
+    if kind in URL_TYPES:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append("url must be a URL address")
+
+
+def _enum(
+    problems: list[str], data: dict[str, Any], name: str, values: tuple[str, ...], upper: bool = False
+) -> None:
+    value = data.get(name)
+    if value is None:
+        return
+    candidate = str(value).upper() if upper else value
+    if candidate not in values:
+        problems.append(one_of(name, values))
+
+
+def _map_problems(problems: list[str], data: dict[str, Any]) -> None:
+    for name in ("customHttpHeaders", "customFields", "config"):
+        if data.get(name) is not None and not isinstance(data[name], dict):
+            problems.append(f"{name} must be an object")
+    headers = data.get("customHttpHeaders")
+    if isinstance(headers, dict) and len(str(headers)) > 3000:
+        problems.append("customHttpHeaders must be shorter than or equal to 3000 characters")
+    fields = data.get("customFields")
+    if isinstance(fields, dict):
+        if len(fields) > 20:
+            problems.append("customFields must contain no more than 20 keys")
+        for key, value in fields.items():
+            if not _CUSTOM_FIELD_KEY.match(str(key)):
+                problems.append(f"customFields key {key} must match /^[A-Za-z0-9_-]{{1,64}}$/")
+            if len(str(value)) > 255:
+                problems.append(f"customFields.{key} must be shorter than or equal to 255 characters")
+
+
+def _contact_setting_problems(index: int, contact: Any) -> list[str]:
+    where = f"assignedAlertContacts.{index}"
+    if not isinstance(contact, dict):
+        return [f"{where} must be an object"]
+    problems: list[str] = []
+    contact_id = contact.get("alertContactId")
+    if contact_id is None or not str(contact_id).isdigit():
+        problems.append(f"{where}.alertContactId must be a number conforming to the specified constraints")
+    for name in ("threshold", "recurrence"):
+        value = contact.get(name)
+        if not is_number(value) or value < 0:
+            problems.append(f"{where}.{name} must not be less than 0")
+    return problems
+
+
+def duration_problems(data: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    number_in(problems, data, "duration", 1, 2**31 - 1)
+    return problems
