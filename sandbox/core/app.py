@@ -50,7 +50,7 @@ class Sandbox:
         for service in services:
             service.accounts = self.accounts
             if service.name not in self.defaults:
-                account = self._add_account(service, None, {})
+                account = self._add_account(service, service.default_plan, {})
                 self.defaults[service.name] = account.key
         self.save()
 

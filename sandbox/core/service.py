@@ -35,6 +35,9 @@ class Service:
     name: ClassVar[str]
     prefix: ClassVar[str]  # path prefix on the sandbox server, e.g. "/uptimerobot/v3"
     routes: ClassVar[list[Route]]
+    # The plan of the account a fresh sandbox creates for `vigil sandbox status` (None: the service's
+    # own default). Test accounts choose theirs.
+    default_plan: ClassVar[str | None] = None
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
