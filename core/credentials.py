@@ -1,20 +1,38 @@
-"""API credentials, read from the environment at call time (never stored on a provider or in state)."""
+"""API credentials, read from the environment at call time (never stored on a provider or in state).
+
+| variable             | default                         | used for                                  |
+|----------------------|---------------------------------|-------------------------------------------|
+| UPTIMEROBOT_API_KEY  | (required)                      | the account's Main API key (Bearer)       |
+| UPTIMEROBOT_API_URL  | https://api.uptimerobot.com/v3  | the v3 base                               |
+| SENTRY_AUTH_TOKEN    | (required for Sentry)           | an internal-integration / org auth token  |
+| SENTRY_URL           | https://sentry.io               | the host root under which /api/0/ lives   |
+| SENTRY_ORG           | (required for Sentry)           | the organization slug                     |
+| SLACK_BOT_TOKEN      | (optional)                      | without it the incidents channel is unmanaged |
+| SLACK_API_URL        | https://slack.com/api           | the Web API base                          |
+
+The token lives only in the ``Credential`` a client is built from: never in state, URLs or messages.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import MissingCredential
 
-SANDBOX_HINT = 'for the sandbox, run `eval "$(vigil sandbox env)"`, or use `vigil … --env sandbox`'
+UPTIMEROBOT_DEFAULT_URL = "https://api.uptimerobot.com/v3"
+SENTRY_DEFAULT_URL = "https://sentry.io"
+SLACK_DEFAULT_URL = "https://slack.com/api"
+SANDBOX_HINT = 'or run `eval "$(vigil sandbox env)"` for the sandbox'
 
 
 @dataclass(frozen=True)
 class Credential:
+    """What one client needs: the API's name, its base URL and the token (never printed)."""
+
     api: str
     base_url: str
-    token: str
+    token: str = field(repr=False)
     token_variable: str
     extra: tuple[tuple[str, str], ...] = ()
 
@@ -28,28 +46,33 @@ class Credential:
 def _require(variable: str, what: str) -> str:
     value = os.environ.get(variable, "").strip()
     if not value:
-        raise MissingCredential(f"{variable} is not set: set it to {what}; {SANDBOX_HINT}")
+        raise MissingCredential(f"{variable} is not set: set it to {what}, {SANDBOX_HINT}", variable)
     return value
 
 
+def _url(variable: str, default: str) -> str:
+    value = os.environ.get(variable, "").strip() or default
+    if not value.startswith(("http://", "https://")):
+        raise MissingCredential(
+            f"{variable}={value!r} is not a URL: set it to an http(s) base such as {default}", variable
+        )
+    return value.rstrip("/")
+
+
 def uptimerobot() -> Credential:
+    token = _require("UPTIMEROBOT_API_KEY", "the account's Main API key (Integrations & API)")
     return Credential(
-        "Uptime Robot",
-        os.environ.get("UPTIMEROBOT_API_URL", "https://api.uptimerobot.com/v3").rstrip("/"),
-        _require("UPTIMEROBOT_API_KEY", "the account's Main API key"),
-        "UPTIMEROBOT_API_KEY",
+        "Uptime Robot", _url("UPTIMEROBOT_API_URL", UPTIMEROBOT_DEFAULT_URL), token, "UPTIMEROBOT_API_KEY"
     )
 
 
 def sentry() -> Credential:
-    token = _require("SENTRY_AUTH_TOKEN", "a Sentry internal-integration token")
+    token = _require(
+        "SENTRY_AUTH_TOKEN", "a Sentry internal-integration token with project:admin and alerts:write"
+    )
     org = _require("SENTRY_ORG", "the Sentry organization slug")
     return Credential(
-        "Sentry",
-        os.environ.get("SENTRY_URL", "https://sentry.io").rstrip("/"),
-        token,
-        "SENTRY_AUTH_TOKEN",
-        (("org", org),),
+        "Sentry", _url("SENTRY_URL", SENTRY_DEFAULT_URL), token, "SENTRY_AUTH_TOKEN", (("org", org),)
     )
 
 
@@ -58,9 +81,4 @@ def slack() -> Credential | None:
     token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
         return None
-    return Credential(
-        "Slack",
-        os.environ.get("SLACK_API_URL", "https://slack.com/api").rstrip("/"),
-        token,
-        "SLACK_BOT_TOKEN",
-    )
+    return Credential("Slack", _url("SLACK_API_URL", SLACK_DEFAULT_URL), token, "SLACK_BOT_TOKEN")

@@ -1,14 +1,25 @@
 """``ApiClient``: the one place vigil's HTTP calls go through (``_send``).
 
-- base URL joined like httpx's ``base_url``; Bearer auth read from the credential at call time;
-- a default timeout on every call (requests has none);
+Every call gets, in ``_send`` and nowhere else:
+- the base URL joined like httpx's ``base_url`` (``"monitors"`` and ``"/monitors"`` both land under
+  the base's path; absolute URLs are kept);
+- Bearer auth from a small auth object that reads the token when the request is prepared;
+- a default timeout (requests has none, which is how calls hang forever);
 - the shared per-credential ``RateLimiter`` (``core/ratelimit.py``);
-- retries only where repeating is safe: idempotent methods on 5xx, timeouts and dropped
-  connections, with exponential backoff and jitter, bounded; a 429 is retried for every method after
-  the announced wait (the request was not processed); never another 4xx, never a 410;
+- retries only where repeating is safe: idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) on 5xx,
+  timeouts and dropped connections, with exponential backoff and jitter, bounded in attempts and
+  total time; a 429 is retried for every method after the announced wait (the request was not
+  processed); never another 4xx, never a 410;
 - redirects handled here: Authorization never follows a redirect to another host;
-- ``requests`` exceptions translated to ``core.errors`` here and nowhere else; URLs redacted.
-Subclasses add paths and error parsing only.
+- ``requests`` exceptions translated to ``core.errors``; URLs and messages redacted.
+
+Subclasses add paths and error parsing only: set ``api``, override ``parse_error`` (message, API
+code, field errors) and ``auth_hint``; call ``get``/``post``/``patch``/``put``/``delete`` or
+``request``; paginate with ``paginate_cursor`` (``nextLink``) or ``paginate_links`` (RFC 5988).
+
+Test seam: ``session_for(base_url)`` returns the process's pooled session for that base; mounting a
+``requests`` adapter on it (``session.mount(base_url, adapter)``) replaces the transport — only for
+cases the sandbox emulators cannot produce.
 """
 
 from __future__ import annotations
@@ -25,41 +36,59 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from core.credentials import Credential
-from core.errors import (
-    ApiError,
-    AuthError,
-    Conflict,
-    Gone,
-    NotFound,
-    RateLimited,
-    ServerError,
-    TransportError,
-    ValidationError,
-)
-from core.ratelimit import RateLimiter, limiter_for
+from core.errors import ApiError, ClientError, TransportError, error_for_status
+from core.ratelimit import RateLimiter, limiter_for, seconds_until
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DEFAULT_TIMEOUT_S = 30.0
-MAX_ATTEMPTS = 5  # 5xx/transport retries of idempotent calls
-MAX_THROTTLED = 10  # 429 retries
-BACKOFF_BASE_S = 0.2
+MAX_ATTEMPTS = 4  # 5xx/transport attempts of an idempotent call
+MAX_RETRY_TIME_S = 60.0  # total time budget for those retries
+MAX_THROTTLED = 8  # 429 retries (as the official Terraform provider)
+BACKOFF_BASE_S = 0.25
+BACKOFF_CAP_S = 8.0
 MAX_REDIRECTS = 3
+USER_AGENT = "vigil/0.1 (+monitoring as code)"
 
 _SESSIONS: dict[str, requests.Session] = {}
 _SESSIONS_LOCK = threading.Lock()
 
 
 def session_for(base_url: str) -> requests.Session:
-    """A pooled session per API host, per process (never pickled: it lives here, not on providers)."""
-    host = urlsplit(base_url).netloc
+    """The pooled session of one API base, per process (module state: never on a provider)."""
+    parts = urlsplit(base_url)
+    key = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
     with _SESSIONS_LOCK:
-        if host not in _SESSIONS:
+        session = _SESSIONS.get(key)
+        if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-            _SESSIONS[host] = session
-        return _SESSIONS[host]
+            session.headers["User-Agent"] = USER_AGENT
+            _SESSIONS[key] = session
+        return session
+
+
+def reset_sessions() -> None:
+    """Close and forget every pooled session (tests that mounted a seam adapter)."""
+    with _SESSIONS_LOCK:
+        for session in _SESSIONS.values():
+            session.close()
+        _SESSIONS.clear()
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """Sets ``Authorization: Bearer …`` when the request is prepared; its repr never shows the token."""
+
+    def __init__(self, credential: Credential) -> None:
+        self._credential = credential
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._credential.token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
 
 
 @dataclass
@@ -69,22 +98,34 @@ class ApiResponse:
     data: Any
     url: str
 
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == lower), None)
+
     def link(self, rel: str) -> dict[str, str] | None:
-        """An RFC 5988 Link header entry (``rel="next"``) with its attributes (``results``, ``cursor``)."""
-        for part in self.headers.get("Link", self.headers.get("link", "")).split(","):
-            pieces = [p.strip() for p in part.split(";")]
-            if not pieces or not pieces[0].startswith("<"):
-                continue
-            attrs = {"url": pieces[0][1:-1]}
-            for piece in pieces[1:]:
-                key, _, value = piece.partition("=")
-                attrs[key.strip()] = value.strip().strip('"')
-            if attrs.get("rel") == rel:
-                return attrs
-        return None
+        """An RFC 5988 ``Link`` entry (``rel="next"``) with its attributes (``results``, ``cursor``)."""
+        return parse_link_header(self.header("Link") or "").get(rel)
+
+
+def parse_link_header(value: str) -> dict[str, dict[str, str]]:
+    """``<url>; rel="next"; results="true", <…>`` → {rel: {"url": …, "results": …}}."""
+    links: dict[str, dict[str, str]] = {}
+    for part in value.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        if not pieces or not pieces[0].startswith("<") or not pieces[0].endswith(">"):
+            continue
+        attrs = {"url": pieces[0][1:-1]}
+        for piece in pieces[1:]:
+            key, _, val = piece.partition("=")
+            attrs[key.strip().lower()] = val.strip().strip('"')
+        if "rel" in attrs:
+            links[attrs["rel"]] = attrs
+    return links
 
 
 class ApiClient:
+    """Base of every API client. Built per call or operation from a ``Credential``; never pickled."""
+
     api: ClassVar[str] = "API"
 
     def __init__(self, credential: Credential, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
@@ -92,20 +133,30 @@ class ApiClient:
         self.timeout = timeout
         self.base_url = credential.base_url.rstrip("/") + "/"
         self.session = session_for(self.base_url)
+        self.auth = BearerAuth(credential)
         self.limiter: RateLimiter = limiter_for(self.api, self.base_url, credential.token)
 
     def __reduce__(self) -> Any:
         raise TypeError("API clients hold credentials and sessions: build one per call, never pickle it")
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_url!r})"
+
     # --- hooks for subclasses -----------------------------------------------------------------
-    def error_message(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
+    def parse_error(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
         """(message, API error code, field errors) from an error response."""
-        return (response.text[:300] or response.reason or "error", None, {})
+        return (response.text.strip()[:300] or response.reason or "error", None, {})
+
+    def error_message(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
+        """What ``_error`` calls; overriding either this or ``parse_error`` works."""
+        return self.parse_error(response)
 
     def auth_hint(self, status: int) -> str:
-        return f"check {self.credential.token_variable}"
+        if status == 401:
+            return f"{self.credential.token_variable} is missing, wrong or revoked: set a valid token"
+        return f"the token in {self.credential.token_variable} lacks the permission (scope) this call needs"
 
-    # --- the one send -------------------------------------------------------------------------
+    # --- URLs and verbs -----------------------------------------------------------------------
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
@@ -120,119 +171,177 @@ class ApiClient:
         json: Any = None,
         idempotent: bool | None = None,
     ) -> ApiResponse:
+        verb = method.upper()
         return self._send(
-            method.upper(),
+            verb,
             self.url(path),
             params=params,
             json=json,
-            idempotent=method.upper() in IDEMPOTENT if idempotent is None else idempotent,
+            idempotent=verb in IDEMPOTENT if idempotent is None else idempotent,
         )
 
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, params={k: v for k, v in params.items() if v is not None}).data
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.request("POST", path, json=body).data
+
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.request("PATCH", path, json=body).data
+
+    def put(self, path: str, body: Any = None) -> Any:
+        return self.request("PUT", path, json=body).data
+
+    def delete(self, path: str) -> Any:
+        return self.request("DELETE", path).data
+
+    # --- the one send -------------------------------------------------------------------------
     def _send(
         self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, idempotent: bool
     ) -> ApiResponse:
+        started = time.monotonic()
         attempts = throttled = 0
         while True:
             attempts += 1
+            may_retry = (
+                idempotent and attempts < MAX_ATTEMPTS and time.monotonic() - started < MAX_RETRY_TIME_S
+            )
             try:
-                response = self._once(method, url, params, json)
+                response = self._exchange(method, url, params, json)
             except (requests.Timeout, requests.ConnectionError) as error:
-                if idempotent and attempts < MAX_ATTEMPTS:
+                if may_retry:
                     self._backoff(attempts)
                     continue
-                raise TransportError(self.api, method, url, type(error).__name__) from None
+                reason = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+                raise TransportError(self.api, method, url, reason) from None
             except requests.RequestException as error:
                 raise TransportError(self.api, method, url, type(error).__name__) from None
             status = response.status_code
             if status == 429 and throttled < MAX_THROTTLED:
                 throttled += 1
-                continue  # the limiter already blocks every thread until the window resets
-            if status >= 500 and idempotent and attempts < MAX_ATTEMPTS:
+                attempts -= 1  # a throttled request was not processed: it is not an attempt
+                continue  # ``release`` already blocked every thread for the announced wait
+            if status >= 500 and may_retry:
                 self._backoff(attempts)
                 continue
             if status >= 400:
                 raise self._error(method, url, response)
-            return ApiResponse(status, dict(response.headers), _json(response), url)
+            return ApiResponse(status, dict(response.headers), _json(response), response.url or url)
 
-    def _once(self, method: str, url: str, params: dict[str, Any] | None, json: Any) -> requests.Response:
-        headers = {
-            "Authorization": f"Bearer {self.credential.token}",
-            "Accept": "application/json",
-            "User-Agent": "vigil/0.1",
-        }
+    def _exchange(self, method: str, url: str, params: dict[str, Any] | None, json: Any) -> requests.Response:
+        """One request with redirects followed by hand (the token stays on its own host)."""
+        auth: BearerAuth | None = self.auth
+        origin = urlsplit(url).netloc
         for _ in range(MAX_REDIRECTS + 1):
-            self.limiter.acquire()
+            permit = self.limiter.acquire()
+            response: requests.Response | None = None
             try:
                 response = self.session.request(
                     method,
                     url,
                     params=params,
                     json=json,
-                    headers=headers,
+                    headers={"Accept": "application/json"},
+                    auth=auth,
                     timeout=self.timeout,
                     allow_redirects=False,
                 )
             finally:
-                self.limiter.release()
-            self.limiter.observe(response.status_code, response.headers)
-            if response.status_code not in (301, 302, 303, 307, 308) or "Location" not in response.headers:
+                self.limiter.release(
+                    permit,
+                    None if response is None else response.status_code,
+                    None if response is None else response.headers,
+                )
+            location = response.headers.get("Location")
+            if response.status_code not in (301, 302, 303, 307, 308) or not location:
                 return response
-            target = urljoin(url, response.headers["Location"])
-            if urlsplit(target).netloc != urlsplit(url).netloc:
-                headers.pop("Authorization", None)  # never send the token to another host
-            if response.status_code == 303:
+            response.close()
+            url = urljoin(response.url or url, location)
+            params = None  # the Location carries its own query
+            if urlsplit(url).netloc != origin:
+                auth = None  # never send the token to another host
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method, json = "GET", None
-            url, params = target, None
-        return response
+        raise TransportError(self.api, method, url, f"more than {MAX_REDIRECTS} redirects")
 
     @staticmethod
     def _backoff(attempt: int) -> None:
-        delay = min(BACKOFF_BASE_S * (2 ** (attempt - 1)), 5.0)
+        delay = min(BACKOFF_BASE_S * (2 ** (attempt - 1)), BACKOFF_CAP_S)
         time.sleep(delay * random.uniform(0.75, 1.25))
 
     def _error(self, method: str, url: str, response: requests.Response) -> ApiError:
         status = response.status_code
-        message, code, fields = self.error_message(response)
-        request_id = response.headers.get("X-Request-Id")
-        args = (self.api, method, url, status, message)
-        if status in (401, 403):
-            return AuthError(*args, code=code, hint=self.auth_hint(status), request_id=request_id)
-        if status == 404:
-            return NotFound(*args, code=code, request_id=request_id)
-        if status == 409:
-            return Conflict(*args, code=code, request_id=request_id)
-        if status == 410:
-            replacement = response.headers.get("X-Sentry-Replacement-Endpoint")
-            hint = (
-                f"this endpoint was retired; use {replacement}"
-                if replacement
-                else "this endpoint was retired"
-            )
-            return Gone(*args, code=code, hint=hint, replacement=replacement, request_id=request_id)
-        if status == 429:
-            return RateLimited(
-                *args, code=code, hint="the rate limit stayed exhausted; retry later", request_id=request_id
-            )
-        if status in (400, 422):
-            return ValidationError(*args, code=code, fields=fields, request_id=request_id)
-        if status >= 500:
-            return ServerError(*args, code=code, request_id=request_id)
-        return ApiError(*args, code=code, request_id=request_id)
+        try:
+            message, code, fields = self.error_message(response)
+        except Exception:  # a malformed error body must not hide the status
+            message, code, fields = (response.reason or "error", None, {})
+        headers = response.headers
+        request_id = headers.get("X-Request-Id") or headers.get("X-Sentry-Request-Id")
+        return error_for_status(
+            status,
+            self.api,
+            method,
+            url,
+            message,
+            code=code,
+            request_id=request_id,
+            fields=fields,
+            auth_hint=self.auth_hint(status) if status in (401, 403) else None,
+            replacement=headers.get("X-Sentry-Replacement-Endpoint"),
+            retry_after=seconds_until(headers.get("Retry-After")),
+        )
+
+    # --- pagination ---------------------------------------------------------------------------
+    def paginate_cursor(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        items_keys: tuple[str, ...] = ("data",),
+        cursor_param: str = "cursor",
+        max_pages: int = 10_000,
+    ) -> Iterator[Any]:
+        """Follow ``nextLink`` / ``nextCursorId`` pages (Uptime Robot v3): the cursor is the last id.
+
+        Stops on a page without a next link, an empty page (the API sends a ``nextLink`` after every
+        full page, even the last one) and a cursor seen before.
+        """
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        seen: set[str] = set()
+        for _ in range(max_pages):
+            page = self.request("GET", path, params=query).data
+            if isinstance(page, list):  # a plain array: no pagination
+                yield from page
+                return
+            page = page or {}
+            items: list[Any] = next((page[k] for k in items_keys if isinstance(page.get(k), list)), [])
+            yield from items
+            cursor = page.get("nextCursorId")
+            if cursor is None and page.get("nextLink") and items:
+                cursor = items[-1].get("id")
+            if cursor is None or not items or str(cursor) in seen:
+                return
+            seen.add(str(cursor))
+            query = {**query, cursor_param: cursor}
 
     def paginate_links(
-        self, path: str, params: dict[str, Any] | None = None, max_pages: int = 1000
+        self, path: str, params: dict[str, Any] | None = None, *, max_pages: int = 1000
     ) -> Iterator[Any]:
-        """Follow RFC 5988 ``rel="next"`` links while ``results="true"`` (Sentry)."""
+        """Follow RFC 5988 ``Link: <…>; rel="next"; results="true"`` pages (Sentry)."""
         url, query = self.url(path), dict(params or {})
         seen: set[str] = set()
         for _ in range(max_pages):
-            response = self._send("GET", url, params=query, json=None, idempotent=True)
-            yield from response.data or []
+            response = self._send("GET", url, params=query or None, json=None, idempotent=True)
+            data = response.data
+            if isinstance(data, list):
+                yield from data
+            elif data:
+                yield data
             following = response.link("next")
-            if not following or following.get("results") != "true" or following["url"] in seen:
+            if not following or following.get("results", "true") != "true" or following["url"] in seen:
                 return
             seen.add(following["url"])
-            url, query = following["url"], {}
+            url, query = self.url(following["url"]), {}
 
 
 def _json(response: requests.Response) -> Any:
@@ -242,3 +351,16 @@ def _json(response: requests.Response) -> Any:
         return response.json()
     except ValueError:
         return response.text
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "IDEMPOTENT",
+    "ApiClient",
+    "ApiResponse",
+    "BearerAuth",
+    "ClientError",
+    "parse_link_header",
+    "reset_sessions",
+    "session_for",
+]

@@ -1,14 +1,23 @@
 """Uptime Robot API v3 client: paths, error parsing, batched reads, idempotent creates, settling.
 
-Batched reads: within one process (one Pulumi run's provider), monitors are read from a snapshot of
-the whole list, refreshed at most every ``SNAPSHOT_TTL_S``; N reads cost ceil(N/200) list calls plus
-a confirming GET for an id the snapshot lacks. Writes patch the snapshot.
+- **Errors.** v3 answers ``{"message": str | [str], "code": "000-004"}``; validation 400s carry a
+  list of messages and no code; a 429 body is plain text. ``parse_error`` reads all three.
+- **Batched reads.** Per process (one Pulumi operation's provider), each collection is read from a
+  snapshot of the whole list, at most ``SNAPSHOT_TTL_S`` old: N reads cost ceil(N/200) list calls
+  for monitors (one per 50 for the other lists), not N gets. An id missing from a fresh snapshot is
+  confirmed with one GET before it is reported gone. Writes patch the snapshot.
+- **Idempotent creates.** Before a create, and after an ambiguous failure (timeout, 5xx, or the
+  404 ``000-004`` a POST can answer after saving), the object is looked up by its natural key and
+  adopted. POST and PATCH are never retried blindly: only after a fresh read showed the write did
+  not happen.
+- **Settling.** After a write, the object is re-read (bounded) until it reflects the written
+  fields, so a preview right after ``up`` is clean despite the API's read lag.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import html
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,23 +30,58 @@ from core import credentials
 from core.credentials import Credential
 from core.errors import ApiError, NotFound, ServerError, TransportError
 from core.http import ApiClient
+from core.ratelimit import credential_key
 
-PAGE_SIZE = 200
-SNAPSHOT_TTL_S = 60.0
-SETTLE_ATTEMPTS = 12
-SETTLE_DELAY_S = 0.15
-CREATE_ATTEMPTS = 3
+MONITORS = "monitors"
+ALERT_CONTACTS = "alert-contacts"
+INTEGRATIONS = "integrations"
+STATUS_PAGES = "psps"
+MAINTENANCE_WINDOWS = "maintenance-windows"
+
+PAGE_SIZE = 200  # GET /monitors takes limit 1..200; the other lists take no page size
+SNAPSHOT_TTL_S = 30.0
+SETTLE_ATTEMPTS = 10
+SETTLE_DELAY_S = 0.1
+WRITE_ATTEMPTS = 3  # POST/PATCH attempts, each after a read showed the previous one did not land
+ADOPT_LOOKUPS = 2  # fresh lookups after an ambiguous create (the list can lag behind the write)
+ADOPT_DELAY_S = 0.5
+
+Doc = dict[str, Any]
+Match = Callable[[Doc], bool]
 
 
 @dataclass
 class _Snapshot:
-    taken_at: float = 0.0
-    monitors: dict[int, dict[str, Any]] = field(default_factory=dict)
+    taken_at: float = float("-inf")
+    items: dict[int, Doc] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_SNAPSHOTS: dict[str, _Snapshot] = {}
+_SNAPSHOTS: dict[tuple[str, str], _Snapshot] = {}
 _SNAPSHOTS_LOCK = threading.Lock()
+
+
+def forget_snapshots() -> None:
+    """Drop every cached list (tests; out-of-band changes you want the next read to see)."""
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS.clear()
+
+
+def unescape(value: Any) -> Any:
+    """Names and URLs come back HTML-escaped on live accounts (``&amp;``)."""
+    return html.unescape(value) if isinstance(value, str) else value
+
+
+def same_monitor(doc: Doc, monitor_type: str, name: str, url: str | None) -> bool:
+    """The monitor natural key: type + friendly name + URL (heartbeats have no URL of their own)."""
+    if str(doc.get("type", "")).upper() != monitor_type.upper():
+        return False
+    if unescape(str(doc.get("friendlyName", ""))) != name:
+        return False
+    if url is None or monitor_type.upper() == "HEARTBEAT":
+        return True
+    live = unescape(str(doc.get("url") or "")).rstrip("/").lower()
+    return live == url.rstrip("/").lower()
 
 
 class UptimeRobotClient(ApiClient):
@@ -49,222 +93,179 @@ class UptimeRobotClient(ApiClient):
 
     def __init__(self, credential: Credential, **kwargs: Any) -> None:
         super().__init__(credential, **kwargs)
-        key = hashlib.sha256(f"{self.base_url}\0{credential.token}".encode()).hexdigest()
-        with _SNAPSHOTS_LOCK:
-            self._snapshot = _SNAPSHOTS.setdefault(key, _Snapshot())
+        self._account = credential_key(self.api, self.base_url, credential.token)
 
-    def error_message(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
+    # --- errors -------------------------------------------------------------------------------
+    def parse_error(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
         try:
             body = response.json()
-        except ValueError:
+        except ValueError:  # 429 and proxies answer plain text
             return (response.text.strip()[:300] or response.reason or "error", None, {})
         if not isinstance(body, dict):
             return (str(body)[:300], None, {})
         message = body.get("message", body.get("error", response.reason))
+        code = body.get("code")
+        code = str(code) if code is not None else None
         if isinstance(message, list):
             fields: dict[str, list[str]] = {}
             for text in message:
                 fields.setdefault(str(text).split(" ", 1)[0], []).append(str(text))
-            return ("; ".join(str(m) for m in message), body.get("code"), fields)
-        return (str(message), body.get("code"), {})
+            return ("; ".join(str(m) for m in message), code, fields)
+        return (str(message or response.reason or "error"), code, {})
 
     def auth_hint(self, status: int) -> str:
         if status == 401:
-            return "UPTIMEROBOT_API_KEY is wrong or belongs to another account: use the Main API key"
-        return "the plan or key does not allow this (a read-only or monitor-specific key?)"
-
-    # --- monitors: reads ----------------------------------------------------------------------
-    def iter_monitors(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": PAGE_SIZE, **{k: v for k, v in filters.items() if v is not None}}
-        seen_cursors: set[int] = set()
-        for _ in range(10_000):
-            page = self.request("GET", "monitors", params=params).data or {}
-            items = page.get("data") or page.get("monitors") or []
-            yield from items
-            if not page.get("nextLink") or not items:
-                return
-            cursor = int(items[-1]["id"])
-            if cursor in seen_cursors:
-                return
-            seen_cursors.add(cursor)
-            params = {**params, "cursor": cursor}
-
-    def _fresh_snapshot(self) -> _Snapshot:
-        snapshot = self._snapshot
-        with snapshot.lock:
-            if time.monotonic() - snapshot.taken_at > SNAPSHOT_TTL_S:
-                snapshot.monitors = {int(m["id"]): m for m in self.iter_monitors()}
-                snapshot.taken_at = time.monotonic()
-        return snapshot
-
-    def get_monitor(self, monitor_id: int | str) -> dict[str, Any] | None:
-        """The live monitor, or None when it no longer exists (batched through the snapshot)."""
-        snapshot = self._fresh_snapshot()
-        found = snapshot.monitors.get(int(monitor_id))
-        if found is not None:
-            return found
-        try:
-            monitor = self.request("GET", f"monitors/{int(monitor_id)}").data
-        except NotFound:
-            return None
-        snapshot.monitors[int(monitor_id)] = monitor
-        return dict(monitor)
-
-    def get_monitor_direct(self, monitor_id: int | str) -> dict[str, Any] | None:
-        try:
-            return dict(self.request("GET", f"monitors/{int(monitor_id)}").data)
-        except NotFound:
-            return None
-
-    def find_monitor(
-        self, monitor_type: str, name: str, url: str | None, *, fresh: bool = False
-    ) -> dict[str, Any] | None:
-        """The monitor with this natural key (type + name + URL), if one exists."""
-        if fresh:
-            candidates: list[dict[str, Any]] = list(self.iter_monitors(name=name))
-        else:
-            candidates = list(self._fresh_snapshot().monitors.values())
-        for monitor in candidates:
-            if _same_monitor(monitor, monitor_type, name, url):
-                return monitor
-        return None
-
-    # --- monitors: writes ---------------------------------------------------------------------
-    def create_monitor(
-        self, body: dict[str, Any], settled: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any]:
-        """Create, or adopt the monitor that already has this natural key. Never creates twice."""
-        monitor_type, name, url = body["type"], body["friendlyName"], body.get("url")
-        existing = self.find_monitor(monitor_type, name, url)
-        if existing is not None:
-            return self.update_monitor(int(existing["id"]), body, settled)
-        last_error: Exception | None = None
-        for _ in range(CREATE_ATTEMPTS):
-            try:
-                created = dict(self.request("POST", "monitors", json=body).data)
-                self._snapshot.monitors[int(created["id"])] = created
-                return self.settle(int(created["id"]), settled)
-            except (ServerError, TransportError, NotFound) as error:
-                # Ambiguous: v3 can save the monitor and still answer 500, 404 000-004 or time out.
-                last_error = error
-                adopted = self.find_monitor(monitor_type, name, url, fresh=True)
-                if adopted is not None:
-                    self._snapshot.monitors[int(adopted["id"])] = adopted
-                    return self.update_monitor(int(adopted["id"]), body, settled)
-        assert last_error is not None
-        raise last_error
-
-    def update_monitor(
-        self, monitor_id: int, body: dict[str, Any], settled: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any]:
-        patch = {k: v for k, v in body.items() if k != "type"} | {"type": body["type"]}
-        if monitor_id in self._snapshot.monitors and settled(self._snapshot.monitors[monitor_id]):
-            return self._snapshot.monitors[monitor_id]
-        # The same PATCH applied twice leaves the same monitor: safe to retry like an idempotent call.
-        updated = dict(self.request("PATCH", f"monitors/{monitor_id}", json=patch, idempotent=True).data)
-        self._snapshot.monitors[monitor_id] = updated
-        return self.settle(monitor_id, settled)
-
-    def settle(self, monitor_id: int, settled: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """Re-read until the API reflects the write (eventual consistency), bounded."""
-        latest: dict[str, Any] | None = None
-        for attempt in range(SETTLE_ATTEMPTS):
-            latest = self.get_monitor_direct(monitor_id)
-            if latest is not None and settled(latest):
-                break
-            time.sleep(SETTLE_DELAY_S * (attempt + 1))
-        if latest is None:
-            raise NotFound(
-                self.api,
-                "GET",
-                self.url(f"monitors/{monitor_id}"),
-                404,
-                "the monitor vanished right after it was written",
+            return (
+                "UPTIMEROBOT_API_KEY is wrong or revoked: set it to the account's Main API key "
+                "(Integrations & API), not a read-only or monitor-specific key"
             )
-        self._snapshot.monitors[monitor_id] = latest
-        return latest
+        return (
+            "the plan or key does not allow this (a read-only key, another account's object, or a "
+            "feature your plan lacks)"
+        )
 
-    def delete_monitor(self, monitor_id: int) -> None:
-        with contextlib.suppress(NotFound):  # already gone: the goal of a delete
-            self.request("DELETE", f"monitors/{int(monitor_id)}")
-        self._snapshot.monitors.pop(int(monitor_id), None)
+    # --- lists and the per-process snapshot ---------------------------------------------------
+    def iter_collection(self, path: str, **filters: Any) -> Iterator[Doc]:
+        """Every object of a list, all pages (``GET /monitors`` with ``limit=200``)."""
+        params: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
+        if path == MONITORS:
+            params.setdefault("limit", PAGE_SIZE)
+        keys = ("data", path.replace("-", "_"), "monitors", "psps", "maintenanceWindows")
+        yield from self.paginate_cursor(path, params, items_keys=keys)
 
-    # --- contacts, integrations, status pages, maintenance windows ------------------------------
-    def iter_collection(self, path: str) -> Iterator[dict[str, Any]]:
-        params: dict[str, Any] = {}
-        seen: set[int] = set()
-        for _ in range(10_000):
-            page = self.request("GET", path, params=params).data or {}
-            items = page.get("data") or page.get(path.replace("-", "_")) or []
-            yield from items
-            if not (page.get("nextLink") or page.get("nextCursorId")) or not items:
-                return
-            cursor = int(items[-1]["id"])
-            if cursor in seen:
-                return
-            seen.add(cursor)
-            params = {"cursor": cursor}
+    def _snapshot(self, path: str) -> _Snapshot:
+        with _SNAPSHOTS_LOCK:
+            return _SNAPSHOTS.setdefault((self._account, path), _Snapshot())
 
-    def iter_alert_contacts(self) -> Iterator[dict[str, Any]]:
-        return self.iter_collection("alert-contacts")
+    def snapshot(self, path: str, *, max_age: float = SNAPSHOT_TTL_S) -> dict[int, Doc]:
+        """The whole list, listed at most ``max_age`` seconds ago (one lister, the others wait)."""
+        snapshot = self._snapshot(path)
+        with snapshot.lock:
+            if time.monotonic() - snapshot.taken_at > max_age:
+                snapshot.items = {int(doc["id"]): doc for doc in self.iter_collection(path)}
+                snapshot.taken_at = time.monotonic()
+            return dict(snapshot.items)
 
-    def iter_integrations(self) -> Iterator[dict[str, Any]]:
-        return self.iter_collection("integrations")
+    def _remember(self, path: str, doc: Doc) -> Doc:
+        snapshot = self._snapshot(path)
+        with snapshot.lock:
+            snapshot.items[int(doc["id"])] = doc
+        return doc
 
-    def iter_status_pages(self) -> Iterator[dict[str, Any]]:
-        return self.iter_collection("psps")
+    def _forget(self, path: str, object_id: int) -> None:
+        snapshot = self._snapshot(path)
+        with snapshot.lock:
+            snapshot.items.pop(object_id, None)
 
-    def iter_maintenance_windows(self) -> Iterator[dict[str, Any]]:
-        return self.iter_collection("maintenance-windows")
-
-    def get_object(self, path: str, object_id: int | str) -> dict[str, Any] | None:
+    def fetch_object(self, path: str, object_id: int | str) -> Doc | None:
+        """One GET, bypassing the snapshot; None when the API says 404."""
         try:
-            return dict(self.request("GET", f"{path}/{int(object_id)}").data)
+            data = self.request("GET", f"{path}/{int(object_id)}").data
         except NotFound:
             return None
+        return dict(data) if isinstance(data, dict) else None
 
+    def get_object(self, path: str, object_id: int | str) -> Doc | None:
+        """The live object through the snapshot, or None when it is gone (confirmed by one GET)."""
+        found = self.snapshot(path).get(int(object_id))
+        if found is not None:
+            return dict(found)
+        try:
+            doc = self.fetch_object(path, object_id)
+        except ServerError:
+            # GET /monitors/{id} can 5xx for legacy monitors the list still returns: list afresh.
+            doc = self.snapshot(path, max_age=0).get(int(object_id))
+            if doc is None:
+                raise
+        if doc is None:
+            return None
+        return dict(self._remember(path, doc))
+
+    def find_object(self, path: str, match: Match, *, fresh: bool = False, **filters: Any) -> Doc | None:
+        """The object with a natural key (``match``), from the snapshot or, ``fresh``, a new list."""
+        if fresh:
+            candidates = list(self.iter_collection(path, **filters))
+            for doc in candidates:
+                self._remember(path, doc)
+        else:
+            candidates = list(self.snapshot(path).values())
+        return next((dict(doc) for doc in candidates if match(doc)), None)
+
+    # --- writes -------------------------------------------------------------------------------
     def create_object(
         self,
         path: str,
-        body: dict[str, Any],
-        same: Callable[[dict[str, Any]], bool],
-        settled: Callable[[dict[str, Any]], bool],
-        update_body: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Create, or adopt the object with the same natural key (before, and after an ambiguous failure)."""
-        existing = next((o for o in self.iter_collection(path) if same(o)), None)
+        body: Doc,
+        match: Match,
+        settled: Match,
+        update_body: Doc | None = None,
+        *,
+        lookup: dict[str, Any] | None = None,
+    ) -> Doc:
+        """Create, or adopt the object that already has this natural key. Never creates twice."""
+        existing = self.find_object(path, match)
         if existing is not None:
             return self.update_object(path, int(existing["id"]), update_body or body, settled)
         last_error: Exception | None = None
-        for _ in range(CREATE_ATTEMPTS):
+        for _ in range(WRITE_ATTEMPTS):
             try:
-                created = dict(self.request("POST", path, json=body).data)
-                return self.settle_object(path, int(created["id"]), settled)
-            except (ServerError, TransportError) as error:
+                created = self.request("POST", path, json=body).data
+            except (ServerError, TransportError, NotFound) as error:
+                if isinstance(error, NotFound) and error.code not in (None, "000-004"):
+                    raise
+                # Ambiguous: the API may have saved the object and still failed to answer.
                 last_error = error
-                adopted = next((o for o in self.iter_collection(path) if same(o)), None)
+                adopted = self._adopt(path, match, lookup or {})
                 if adopted is not None:
-                    return self.update_object(path, int(adopted["id"]), update_body or body, settled)
+                    return self.update_object(
+                        path, int(adopted["id"]), update_body or body, settled, current=adopted
+                    )
+                continue  # a fresh list shows it was not saved: creating again is not a duplicate
+            if not isinstance(created, dict) or "id" not in created:
+                raise ApiError(self.api, "POST", self.url(path), 201, "the response carried no id")
+            self._remember(path, created)
+            return self.settle_object(path, int(created["id"]), settled)
         assert last_error is not None
         raise last_error
 
-    def update_object(
-        self, path: str, object_id: int, body: dict[str, Any], settled: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any]:
-        current = self.get_object(path, object_id)
-        if current is not None and settled(current):
-            return current
-        self.request("PATCH", f"{path}/{object_id}", json=body, idempotent=True)
-        return self.settle_object(path, object_id, settled)
+    def _adopt(self, path: str, match: Match, lookup: dict[str, Any]) -> Doc | None:
+        for attempt in range(ADOPT_LOOKUPS):
+            if attempt:
+                time.sleep(ADOPT_DELAY_S)
+            found = self.find_object(path, match, fresh=True, **lookup)
+            if found is not None:
+                return found
+        return None
 
-    def settle_object(
-        self, path: str, object_id: int, settled: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any]:
-        latest: dict[str, Any] | None = None
+    def update_object(
+        self, path: str, object_id: int, body: Doc, settled: Match, current: Doc | None = None
+    ) -> Doc:
+        """PATCH unless ``current`` (a fresh read) already matches; after a failure, re-read first."""
+        if current is not None and settled(current):
+            return self._remember(path, current)
+        last_error: Exception | None = None
+        for _ in range(WRITE_ATTEMPTS):
+            try:
+                updated = self.request("PATCH", f"{path}/{object_id}", json=body).data
+            except (ServerError, TransportError) as error:
+                last_error = error
+                latest = self.fetch_object(path, object_id)
+                if latest is not None and settled(latest):
+                    return self._remember(path, latest)
+                continue
+            if isinstance(updated, dict) and "id" in updated:
+                self._remember(path, updated)
+            return self.settle_object(path, object_id, settled)
+        assert last_error is not None
+        raise last_error
+
+    def settle_object(self, path: str, object_id: int, settled: Match) -> Doc:
+        """Re-read until the API reflects the write (eventual consistency), bounded."""
+        latest: Doc | None = None
         for attempt in range(SETTLE_ATTEMPTS):
-            latest = self.get_object(path, object_id)
+            latest = self.fetch_object(path, object_id)
             if latest is not None and settled(latest):
-                return latest
+                break
             time.sleep(SETTLE_DELAY_S * (attempt + 1))
         if latest is None:
             raise NotFound(
@@ -273,30 +274,96 @@ class UptimeRobotClient(ApiClient):
                 self.url(f"{path}/{object_id}"),
                 404,
                 "the object vanished right after it was written",
+                code="000-004",
             )
-        return latest
+        return self._remember(path, latest)
 
     def delete_object(self, path: str, object_id: int | str) -> None:
+        """Delete; a 404 is success (already gone is the goal)."""
         with contextlib.suppress(NotFound):
             self.request("DELETE", f"{path}/{int(object_id)}")
+        self._forget(path, int(object_id))
+
+    # --- monitors -----------------------------------------------------------------------------
+    def iter_monitors(self, **filters: Any) -> Iterator[Doc]:
+        return self.iter_collection(MONITORS, **filters)
+
+    def list_monitors(self) -> list[Doc]:
+        """Every monitor, through the snapshot (ceil(N/200) list calls per ``SNAPSHOT_TTL_S``)."""
+        return list(self.snapshot(MONITORS).values())
+
+    def get_monitor(self, monitor_id: int | str) -> Doc | None:
+        return self.get_object(MONITORS, monitor_id)
+
+    def get_monitor_direct(self, monitor_id: int | str) -> Doc | None:
+        return self.fetch_object(MONITORS, monitor_id)
+
+    def find_monitor(
+        self, monitor_type: str, name: str, url: str | None, *, fresh: bool = False
+    ) -> Doc | None:
+        escapable = any(c in name for c in "&<>\"'")
+        return self.find_object(
+            MONITORS,
+            lambda doc: same_monitor(doc, monitor_type, name, url),
+            fresh=fresh,
+            **({"name": name} if fresh and not escapable else {}),
+        )
+
+    def create_monitor(self, body: Doc, settled: Match, update_body: Doc | None = None) -> Doc:
+        monitor_type, name, url = str(body["type"]), str(body["friendlyName"]), body.get("url")
+        escapable = any(c in name for c in "&<>\"'")  # the API may filter on the escaped form
+        return self.create_object(
+            MONITORS,
+            body,
+            lambda doc: same_monitor(doc, monitor_type, name, url),
+            settled,
+            update_body,
+            lookup={} if escapable else {"name": name},
+        )
+
+    def update_monitor(self, monitor_id: int | str, body: Doc, settled: Match) -> Doc:
+        return self.update_object(MONITORS, int(monitor_id), body, settled)
+
+    def delete_monitor(self, monitor_id: int | str) -> None:
+        self.delete_object(MONITORS, monitor_id)
+
+    # --- alert contacts, integrations, status pages, maintenance windows -----------------------
+    def iter_alert_contacts(self) -> Iterator[Doc]:
+        return self.iter_collection(ALERT_CONTACTS)
+
+    def get_alert_contact(self, contact_id: int | str) -> Doc | None:
+        return self.get_object(ALERT_CONTACTS, contact_id)
+
+    def iter_integrations(self) -> Iterator[Doc]:
+        return self.iter_collection(INTEGRATIONS)
+
+    def get_integration(self, integration_id: int | str) -> Doc | None:
+        return self.get_object(INTEGRATIONS, integration_id)
+
+    def iter_status_pages(self) -> Iterator[Doc]:
+        return self.iter_collection(STATUS_PAGES)
+
+    def get_status_page(self, page_id: int | str) -> Doc | None:
+        return self.get_object(STATUS_PAGES, page_id)
+
+    def iter_maintenance_windows(self) -> Iterator[Doc]:
+        return self.iter_collection(MAINTENANCE_WINDOWS)
+
+    def get_maintenance_window(self, window_id: int | str) -> Doc | None:
+        return self.get_object(MAINTENANCE_WINDOWS, window_id)
 
     # --- account ------------------------------------------------------------------------------
-    def me(self) -> dict[str, Any]:
-        return dict(self.request("GET", "user/me").data)
+    def me(self) -> Doc:
+        return dict(self.request("GET", "user/me").data or {})
 
 
-def _same_monitor(monitor: dict[str, Any], monitor_type: str, name: str, url: str | None) -> bool:
-    import html
-
-    if str(monitor.get("type", "")).upper() != monitor_type.upper():
-        return False
-    if html.unescape(str(monitor.get("friendlyName", ""))) != name:
-        return False
-    return (
-        url is None
-        or monitor_type.upper() == "HEARTBEAT"
-        or html.unescape(str(monitor.get("url", ""))).rstrip("/") == url.rstrip("/")
-    )
-
-
-__all__ = ["ApiError", "UptimeRobotClient"]
+__all__ = [
+    "ALERT_CONTACTS",
+    "INTEGRATIONS",
+    "MAINTENANCE_WINDOWS",
+    "MONITORS",
+    "STATUS_PAGES",
+    "UptimeRobotClient",
+    "forget_snapshots",
+    "same_monitor",
+]

@@ -1,8 +1,14 @@
-"""What the monitors providers share: unknown-value checks and normalised comparison."""
+"""What the monitors providers share: unknown values, managed fields, normalisation helpers.
+
+During preview, inputs computed from other resources arrive as ``pulumi.output.Unknown`` (or, in
+raw wire form, the engine's sentinel string). Nothing here formats, serialises or validates such a
+value: it is passed through untouched and counts as "may change".
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from pulumi.runtime import rpc
@@ -11,18 +17,22 @@ PROVIDER_KEY = "__provider"
 
 
 def is_unknown(value: Any) -> bool:
-    """During preview, inputs computed from other resources arrive as the engine's unknown sentinel."""
-    if value == rpc.UNKNOWN:
-        return True
+    """True for the engine's unknown value, or a list/dict that contains one."""
+    if isinstance(value, str):
+        return value == rpc.UNKNOWN
     if isinstance(value, dict):
         return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return any(is_unknown(v) for v in value)
     return type(value).__name__ == "Unknown"
 
 
+def known(value: Any) -> bool:
+    return value is not None and not is_unknown(value)
+
+
 def managed(news: dict[str, Any]) -> dict[str, Any]:
-    """The inputs the stack sets (None means 'not managed': the live value is kept)."""
+    """The inputs the stack sets (None means 'not managed': the live value is kept, never diffed)."""
     return {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
 
 
@@ -31,14 +41,53 @@ def unescape(value: Any) -> Any:
 
 
 def as_bool(value: Any) -> Any:
-    """Booleans that APIs return as strings ("true"/"false") back to booleans."""
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
+    """Booleans that APIs return as strings ("true"/"false", "1"/"0") back to booleans."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return bool(value)
     return value
 
 
-def changed_fields(olds: dict[str, Any], news: dict[str, Any], normalise: Any) -> list[str]:
-    """Fields the stack sets whose normalised value differs from the last known (state) value."""
+def as_int(value: Any) -> Any:
+    """Pulumi sends every number as a float; APIs sometimes send strings. Whole values → int."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else value
+    return value
+
+
+def is_whole(value: Any) -> bool:
+    return isinstance(as_int(value), int) and not isinstance(value, bool)
+
+
+def id_list(values: Any) -> Any:
+    """A list of ids as sorted strings ("123"), whatever the API or the stack wrote."""
+    if not isinstance(values, (list, tuple)):
+        return values
+    return sorted(str(as_int(v)) for v in values)
+
+
+def normalise_each(fields: dict[str, Any], rules: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Apply one rule per field, skipping None and unknown values (they pass through untouched)."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        rule = rules.get(key)
+        out[key] = value if rule is None or not known(value) else rule(value)
+    return out
+
+
+def changed_fields(
+    olds: dict[str, Any], news: dict[str, Any], normalise: Callable[[dict[str, Any]], dict[str, Any]]
+) -> list[str]:
+    """Fields the stack sets whose normalised value differs from the state's (or is unknown)."""
     wanted = normalise(managed(news))
     current = normalise({k: olds.get(k) for k in wanted})
     return sorted(k for k in wanted if is_unknown(wanted[k]) or wanted[k] != current.get(k))

@@ -1,108 +1,161 @@
-"""Uptime Robot integrations (Slack incoming webhooks, generic webhooks) as a Pulumi dynamic provider.
+"""Uptime Robot integrations (Slack, generic webhooks, Teams, Discord…) as a Pulumi dynamic provider.
 
-The webhook URL is a secret: it arrives as a secret input, is stored encrypted, and is never in a
-message. A PATCH must repeat the type (live accounts reject it otherwise); a type change replaces.
+The webhook URL is a secret: it arrives as a secret input, is stored encrypted (also listed in
+``additional_secret_outputs``) and never appears in a message. A PATCH must repeat the type (live
+accounts reject it otherwise); a type change replaces the integration. Its natural key, for
+idempotent creates, is type + URL (the API itself refuses a duplicate with 409).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from core.uptimerobot import INTEGRATIONS
 from monitors.collection import CollectionProvider
-from monitors.fields import as_bool, is_unknown
+from monitors.fields import as_bool, known, normalise_each
 from monitors.resource import props_of, with_secrets
 
-TYPES = {"slack": "Slack", "webhook": "Webhook"}
+# vigil type → (wire type, the data field holding the URL, whether it takes a channel)
+TYPES: dict[str, tuple[str, str, bool]] = {
+    "slack": ("Slack", "webhookURL", True),
+    "webhook": ("Webhook", "urlToNotify", False),
+    "msteams": ("MSTeams", "webhookURL", False),
+    "discord": ("Discord", "webhookURL", True),
+    "mattermost": ("Mattermost", "webhookURL", True),
+    "zapier": ("Zapier", "hookURL", False),
+}
 NOTIFY = ("UpAndDown", "Down", "Up", "None")
+NAME_MAX = 60
 
 
 @dataclass(frozen=True)
 class IntegrationArgs:
     name: pulumi.Input[str]
-    type: pulumi.Input[str]  # slack, webhook
+    type: pulumi.Input[str]  # slack, webhook, msteams, discord, mattermost, zapier
     webhook_url: pulumi.Input[str]  # secret
-    channel: pulumi.Input[str] | None = None  # slack: "#incidents"
+    channel: pulumi.Input[str] | None = None  # slack/discord/mattermost: "#incidents"
     post_value: pulumi.Input[str] | None = None  # webhook: the body template
-    notify_on: pulumi.Input[str] | None = None
+    custom_headers: pulumi.Input[dict[str, str]] | None = None  # webhook
+    send_as_json: pulumi.Input[bool] | None = None  # webhook
+    notify_on: pulumi.Input[str] | None = None  # UpAndDown, Down, Up, None
     ssl_expiration_reminder: pulumi.Input[bool] | None = None
 
 
+def _channel(value: Any) -> Any:
+    text = str(value).strip()
+    return text if not text or text.startswith("#") else "#" + text
+
+
+def _notify(value: Any) -> Any:
+    return {n.lower(): n for n in NOTIFY}.get(str(value).strip().lower(), value)
+
+
+_RULES: dict[str, Any] = {
+    "name": lambda v: str(v).strip(),
+    "type": lambda v: str(v).strip().lower(),
+    "webhook_url": lambda v: str(v).strip(),
+    "channel": _channel,
+    "custom_headers": lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()},
+    "send_as_json": lambda v: bool(as_bool(v)),
+    "notify_on": _notify,
+    "ssl_expiration_reminder": lambda v: bool(as_bool(v)),
+}
+
+
 class IntegrationProvider(CollectionProvider):
-    path: ClassVar[str] = "integrations"
+    path: ClassVar[str] = INTEGRATIONS
     kind: ClassVar[str] = "integration"
     id_output: ClassVar[str] = "integration_id"
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(IntegrationArgs))
     replace_on: ClassVar[tuple[str, ...]] = ("type",)
+    computed: ClassVar[tuple[str, ...]] = ("status",)
 
     def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        if isinstance(out.get("type"), str):
-            out["type"] = out["type"].lower()
-        if isinstance(out.get("channel"), str) and out["channel"] and not out["channel"].startswith("#"):
-            out["channel"] = "#" + out["channel"]
-        if out.get("ssl_expiration_reminder") is not None:
-            out["ssl_expiration_reminder"] = bool(as_bool(out["ssl_expiration_reminder"]))
-        return out
+        return normalise_each(fields, _RULES)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems = []
-        kind = str(fields.get("type", "")).lower()
-        if kind not in TYPES:
-            problems.append(("type", f"use one of {', '.join(TYPES)}"))
+        problems: list[tuple[str, str]] = []
+        kind = fields.get("type")
+        if known(kind) and str(kind).strip().lower() not in TYPES:
+            problems.append(("type", f"{kind!r}: use one of {', '.join(TYPES)}"))
+            return problems
+        kind = str(kind).strip().lower() if known(kind) else None
+        name = fields.get("name")
+        if known(name) and not 0 < len(str(name).strip()) <= NAME_MAX:
+            problems.append(("name", f"the name must have 1..{NAME_MAX} characters (Uptime Robot's limit)"))
         url = fields.get("webhook_url")
-        if not is_unknown(url) and not str(url or "").startswith(("https://", "http://")):
+        if url is None or (known(url) and not str(url).strip().startswith(("https://", "http://"))):
+            # never echo the value: it is a secret
             problems.append(("webhook_url", "must be the integration's https URL (the value is hidden)"))
-        if kind == "slack" and not fields.get("channel"):
+        channel = fields.get("channel")
+        if kind is not None and TYPES[kind][2] and kind == "slack" and channel is None:
             problems.append(
                 ("channel", "a Slack integration needs the channel it posts to, e.g. '#incidents'")
             )
-        if fields.get("notify_on") is not None and fields["notify_on"] not in NOTIFY:
-            problems.append(("notify_on", f"use one of {', '.join(NOTIFY)}"))
+        if kind is not None and not TYPES[kind][2] and channel is not None:
+            problems.append(("channel", f"a {kind} integration has no channel: remove channel"))
+        if kind is not None and kind != "webhook":
+            for key in ("post_value", "custom_headers", "send_as_json"):
+                if fields.get(key) is not None:
+                    problems.append((key, f"{key} applies to webhook integrations only: remove it"))
+        notify = fields.get("notify_on")
+        if known(notify) and _notify(notify) not in NOTIFY:
+            problems.append(("notify_on", f"{notify!r}: use one of {', '.join(NOTIFY)}"))
         return problems
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        kind = str(fields["type"]).lower()
-        data: dict[str, Any] = {"friendlyName": str(fields["name"])[:60]}
-        if kind == "slack":
-            data.update(webhookURL=fields["webhook_url"], customValue=self.normalise(fields)["channel"])
-        else:
-            data.update(
-                urlToNotify=fields["webhook_url"], postValue=fields.get("post_value") or "", sendAsJSON=True
-            )
-        if fields.get("notify_on") is not None:
-            data["enableNotificationsFor"] = fields["notify_on"]  # a string enum on integrations
-        if fields.get("ssl_expiration_reminder") is not None:
-            data["sslExpirationReminder"] = bool(fields["ssl_expiration_reminder"])
-        return {"type": TYPES[kind], "data": data}
+        norm = self.normalise(fields)
+        kind = str(norm["type"])
+        wire_type, url_field, has_channel = TYPES[kind]
+        data: dict[str, Any] = {"friendlyName": str(norm["name"])[:NAME_MAX], url_field: norm["webhook_url"]}
+        if has_channel and norm.get("channel") is not None:
+            data["customValue"] = norm["channel"]
+        if kind == "webhook":
+            data["postValue"] = norm.get("post_value") or ""
+            data["sendAsJSON"] = True if norm.get("send_as_json") is None else norm["send_as_json"]
+            if norm.get("custom_headers") is not None:
+                data["customHeaders"] = norm["custom_headers"]
+        if norm.get("notify_on") is not None:
+            data["enableNotificationsFor"] = norm["notify_on"]  # a string enum on integrations
+        if norm.get("ssl_expiration_reminder") is not None:
+            data["sslExpirationReminder"] = bool(norm["ssl_expiration_reminder"])
+        return {"type": wire_type, "data": data}  # PATCH repeats the type too
 
     def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
-        kind = str(doc.get("type", "")).lower()
-        fields = {
+        kind = next((k for k, t in TYPES.items() if t[0].lower() == str(doc.get("type", "")).lower()), "")
+        values: dict[str, Any] = {
             "name": doc.get("friendlyName"),
-            "type": kind,
+            "type": kind or str(doc.get("type", "")).lower(),
             "webhook_url": doc.get("value"),
             "notify_on": doc.get("enableNotificationsFor"),
             "ssl_expiration_reminder": doc.get("sslExpirationReminder"),
         }
-        if kind == "slack":
-            fields["channel"] = doc.get("customValue")
-        else:
-            fields["post_value"] = doc.get("customValue")
-        return self.normalise(fields)
+        if kind in TYPES and TYPES[kind][2]:
+            values["channel"] = doc.get("customValue")
+        if kind == "webhook":
+            values["post_value"] = doc.get("customValue")
+            values["custom_headers"] = doc.get("customHeaders") or {}
+        return self.normalise(values)
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
+        wire_type = TYPES[str(fields["type"])][0]
         return (
-            str(doc.get("type", "")).lower() == str(fields["type"]).lower()
-            and doc.get("value") == fields["webhook_url"]
+            str(doc.get("type", "")).lower() == wire_type.lower()
+            and str(doc.get("value", "")).strip() == str(fields["webhook_url"]).strip()
         )
+
+    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return {"status": doc.get("status")}
 
 
 class Integration(Resource, module="uptimerobot", name="Integration"):
     integration_id: pulumi.Output[str]
     webhook_url: pulumi.Output[str]
+    status: pulumi.Output[str]
 
     def __init__(
         self, resource_name: str, args: IntegrationArgs, opts: pulumi.ResourceOptions | None = None
@@ -110,6 +163,6 @@ class Integration(Resource, module="uptimerobot", name="Integration"):
         super().__init__(
             IntegrationProvider(),
             resource_name,
-            props_of(args, "integration_id"),
-            with_secrets(opts, ["webhook_url"]),
+            props_of(args, "integration_id", "status"),
+            with_secrets(opts, ["webhook_url", "custom_headers"]),
         )

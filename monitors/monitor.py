@@ -7,24 +7,27 @@ other field is updated in place. Credentials come from the environment at call t
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import Resource
 
-from core.uptimerobot import UptimeRobotClient
-from monitors.fields import as_bool, changed_fields, is_unknown, managed, unescape
+from core.uptimerobot import MONITORS, same_monitor
+from monitors.collection import CollectionProvider
+from monitors.fields import (
+    as_bool,
+    as_int,
+    id_list,
+    is_whole,
+    known,
+    normalise_each,
+    unescape,
+)
+from monitors.resource import props_of, with_secrets
 
 TYPES = {
     "http": "HTTP",
@@ -36,25 +39,32 @@ TYPES = {
 }
 REPLACE_ON = ("type",)  # Uptime Robot cannot change a monitor's type in place
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-MIN_INTERVAL_S = 30  # the API's floor; the plan's own minimum is checked by `vigil validate`
+KEYWORD_TYPES = {"exists": "ALERT_EXISTS", "not_exists": "ALERT_NOT_EXISTS"}
+MIN_INTERVAL_S = 30  # the API's floor; the plan's own minimum (60/300 s) is unknown offline
+MAX_INTERVAL_S = 2_678_400
+DEFAULT_SUCCESS_CODES = ["2xx", "3xx"]
+HEARTBEAT_BASE = "https://heartbeat.uptimerobot.com/"
+_STATUS_CODE = re.compile(r"^[1-5](\d\d|xx)$")
+_HTTP_TYPES = ("http", "keyword")
 
-# vigil field → (wire field, only for these types or None for all)
+# vigil field → (wire field, the types it applies to; None = every type)
 WIRE: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "name": ("friendlyName", None),
     "url": ("url", ("http", "keyword", "ping", "port", "dns")),
     "interval": ("interval", None),
     "timeout": ("timeout", ("http", "keyword", "port", "ping")),
-    "http_method": ("httpMethodType", ("http", "keyword")),
-    "headers": ("customHttpHeaders", ("http", "keyword")),
-    "success_codes": ("successHttpResponseCodes", ("http", "keyword")),
+    "http_method": ("httpMethodType", _HTTP_TYPES),
+    "headers": ("customHttpHeaders", _HTTP_TYPES),
+    "body": ("postValueData", _HTTP_TYPES),
+    "success_codes": ("successHttpResponseCodes", _HTTP_TYPES),
     "keyword": ("keywordValue", ("keyword",)),
     "keyword_type": ("keywordType", ("keyword",)),
     "keyword_case_sensitive": ("keywordCaseType", ("keyword",)),
     "port": ("port", ("port",)),
-    "check_ssl_errors": ("checkSSLErrors", ("http", "keyword")),
-    "ssl_expiration_reminder": ("sslExpirationReminder", ("http", "keyword")),
-    "domain_expiration_reminder": ("domainExpirationReminder", ("http", "keyword")),
-    "follow_redirects": ("followRedirections", ("http", "keyword")),
+    "check_ssl_errors": ("checkSSLErrors", _HTTP_TYPES),
+    "ssl_expiration_reminder": ("sslExpirationReminder", _HTTP_TYPES),
+    "domain_expiration_reminder": ("domainExpirationReminder", _HTTP_TYPES),
+    "follow_redirects": ("followRedirections", _HTTP_TYPES),
     "grace_period": ("gracePeriod", ("heartbeat",)),
     "tags": ("tagNames", None),
     "alert_contacts": ("assignedAlertContacts", None),
@@ -67,11 +77,12 @@ class MonitorArgs:
     name: pulumi.Input[str]
     type: pulumi.Input[str]  # http, keyword, ping, port, heartbeat, dns
     interval: pulumi.Input[int]  # seconds
-    url: pulumi.Input[str] | None = None  # URL, or host for ping/port/dns; none for heartbeat
-    timeout: pulumi.Input[int] | None = None
+    url: pulumi.Input[str] | None = None  # URL, or the host for ping/port/dns; none for heartbeat
+    timeout: pulumi.Input[int] | None = None  # seconds, 0..60
     http_method: pulumi.Input[str] | None = None
     headers: pulumi.Input[dict[str, str]] | None = None
-    success_codes: pulumi.Input[list[str]] | None = None
+    body: pulumi.Input[Any] | None = None  # request body (JSON object or string)
+    success_codes: pulumi.Input[list[str]] | None = None  # ["2xx", "3xx", "404"]
     keyword: pulumi.Input[str] | None = None
     keyword_type: pulumi.Input[str] | None = None  # "exists" (alert when present) / "not_exists"
     keyword_case_sensitive: pulumi.Input[bool] | None = None
@@ -80,74 +91,93 @@ class MonitorArgs:
     ssl_expiration_reminder: pulumi.Input[bool] | None = None
     domain_expiration_reminder: pulumi.Input[bool] | None = None
     follow_redirects: pulumi.Input[bool] | None = None
-    grace_period: pulumi.Input[int] | None = None
+    grace_period: pulumi.Input[int] | None = None  # heartbeat: seconds, 0..86400
     tags: pulumi.Input[list[str]] | None = None
     alert_contacts: pulumi.Input[list[dict[str, Any]]] | None = None  # {contact_id, threshold, recurrence}
     maintenance_window_ids: pulumi.Input[list[str]] | None = None
 
 
-def normalise(fields: dict[str, Any]) -> dict[str, Any]:
-    """Canonical form of vigil's fields, so equal settings compare equal whatever the API returned."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if value is None or is_unknown(value):
-            out[key] = value
+ARG_FIELDS = tuple(f.name for f in fields(MonitorArgs))
+
+
+def _contacts(value: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for contact in value:
+        if not isinstance(contact, dict) or not known(contact):
+            out.append(contact)
             continue
-        if key in ("name", "url"):
-            value = unescape(str(value))
-        elif key == "type":
-            value = str(value).lower()
-        elif key == "http_method":
-            value = str(value).upper()
-        elif key == "headers":
-            value = {str(k).lower(): str(v) for k, v in dict(value).items()}
-        elif key in ("success_codes", "tags"):
-            value = sorted(str(v) for v in value)
-        elif key == "alert_contacts":
-            value = sorted(
-                (
-                    {
-                        "contact_id": str(c["contact_id"]),
-                        "threshold": int(c.get("threshold") or 0),
-                        "recurrence": int(c.get("recurrence") or 0),
-                    }
-                    for c in value
-                ),
-                key=lambda c: c["contact_id"],
-            )
-        elif key == "maintenance_window_ids":
-            value = sorted(str(v) for v in value)
-        elif key in ("interval", "timeout", "port", "grace_period"):
-            value = int(value)
-        elif key in (
-            "keyword_case_sensitive",
-            "check_ssl_errors",
-            "ssl_expiration_reminder",
-            "domain_expiration_reminder",
-            "follow_redirects",
-        ):
-            value = bool(as_bool(value))
-        out[key] = value
-    return out
+        out.append(
+            {
+                "contact_id": str(as_int(contact.get("contact_id"))),
+                "threshold": as_int(contact.get("threshold") or 0),
+                "recurrence": as_int(contact.get("recurrence") or 0),
+            }
+        )
+    return sorted(out, key=lambda c: str(c.get("contact_id")) if isinstance(c, dict) else "")
 
 
-def to_wire(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-    kind = str(fields["type"]).lower()
+def _body(value: Any) -> Any:
+    """The API stores and reads back a body as an object: a JSON string compares as its object."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+_RULES: dict[str, Any] = {
+    "body": _body,
+    "name": lambda v: unescape(str(v)).strip(),
+    "type": lambda v: str(v).strip().lower(),
+    "url": lambda v: unescape(str(v)).strip(),
+    "interval": as_int,
+    "timeout": as_int,
+    "port": as_int,
+    "grace_period": as_int,
+    "http_method": lambda v: str(v).strip().upper(),
+    "headers": lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()},
+    "success_codes": lambda v: sorted(str(c).lower() for c in v) or list(DEFAULT_SUCCESS_CODES),
+    "tags": lambda v: sorted(str(t) for t in v),
+    "alert_contacts": _contacts,
+    "maintenance_window_ids": id_list,
+    "keyword_type": lambda v: str(v).strip().lower(),
+    "keyword_case_sensitive": lambda v: bool(as_bool(v)),
+    "check_ssl_errors": lambda v: bool(as_bool(v)),
+    "ssl_expiration_reminder": lambda v: bool(as_bool(v)),
+    "domain_expiration_reminder": lambda v: bool(as_bool(v)),
+    "follow_redirects": lambda v: bool(as_bool(v)),
+}
+
+
+def normalise(values: dict[str, Any]) -> dict[str, Any]:
+    """Canonical form of vigil's fields, so equal settings compare equal whatever the API returned."""
+    return normalise_each(values, _RULES)
+
+
+def to_wire(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """The v3 request body (POST when ``creating``, else PATCH) for the fields the stack sets."""
+    norm = normalise(values)
+    kind = str(norm["type"])
     body: dict[str, Any] = {"type": TYPES[kind]}
-    for key, value in normalise(fields).items():
+    for key, value in norm.items():
         if key == "type" or value is None or key not in WIRE:
             continue
         wire, types = WIRE[key]
         if types is not None and kind not in types:
             continue
         if key == "keyword_type":
-            value = "ALERT_EXISTS" if value == "exists" else "ALERT_NOT_EXISTS"
+            value = KEYWORD_TYPES[value]
         elif key == "keyword_case_sensitive":
+            # Create takes the names, PATCH (and reads) the numbers: 0 = sensitive, 1 = insensitive.
             value = ("CaseSensitive" if value else "CaseInsensitive") if creating else (0 if value else 1)
         elif key == "alert_contacts":
             value = [
                 {
-                    "alertContactId": c["contact_id"],
+                    # a number in the official schema (AlertContactSettings); reads are normalised
+                    "alertContactId": int(c["contact_id"])
+                    if str(c["contact_id"]).isdigit()
+                    else c["contact_id"],
                     "threshold": c["threshold"],
                     "recurrence": c["recurrence"],
                 }
@@ -155,162 +185,203 @@ def to_wire(fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             ]
         elif key == "maintenance_window_ids":
             value = [int(v) for v in value]
+        elif key == "body":
+            body["postValueType"] = "RAW_JSON"
         body[wire] = value
-    if creating and kind in ("http", "keyword", "port") and "timeout" not in body:
-        body["timeout"] = 30
+    if creating:
+        if kind in ("http", "keyword", "port", "ping") and "timeout" not in body:
+            body["timeout"] = 30
+        if kind == "keyword":
+            body.setdefault("keywordType", "ALERT_EXISTS")
+            body.setdefault("keywordCaseType", "CaseInsensitive")
+        if kind == "dns":
+            body.setdefault("config", {})
     return body
 
 
 def from_wire(doc: dict[str, Any]) -> dict[str, Any]:
-    """vigil's fields from a monitor as the API returns it."""
+    """vigil's fields from a monitor as the API returns it (defaults filled in, normalised)."""
     kind = str(doc.get("type", "")).lower()
-    fields: dict[str, Any] = {
-        "name": unescape(doc.get("friendlyName")),
+    values: dict[str, Any] = {
+        "name": doc.get("friendlyName"),
         "type": kind,
         "interval": doc.get("interval"),
-        "url": unescape(doc.get("url")) if kind != "heartbeat" else None,
-        "tags": sorted(t["name"] for t in doc.get("tags") or []),
+        "url": HEARTBEAT_BASE + str(doc.get("url")) if kind == "heartbeat" else doc.get("url"),
+        "tags": [t["name"] for t in doc.get("tags") or [] if isinstance(t, dict)],
         "alert_contacts": [
             {
-                "contact_id": str(c.get("alertContactId")),
+                "contact_id": c.get("alertContactId"),
                 "threshold": c.get("threshold", 0),
                 "recurrence": c.get("recurrence", 0),
             }
             for c in doc.get("assignedAlertContacts") or []
         ],
-        "maintenance_window_ids": [str(m["id"]) for m in doc.get("maintenanceWindows") or []],
+        "maintenance_window_ids": [
+            m.get("id") if isinstance(m, dict) else m for m in doc.get("maintenanceWindows") or []
+        ],
     }
     if kind in ("http", "keyword", "port", "ping"):
-        fields["timeout"] = doc.get("timeout")
-    if kind in ("http", "keyword"):
-        fields.update(
-            http_method=doc.get("httpMethodType") or "HEAD",
+        values["timeout"] = doc.get("timeout")
+    if kind in _HTTP_TYPES:
+        values.update(
+            http_method=doc.get("httpMethodType") or "HEAD",  # never set reads back null
             headers=doc.get("customHttpHeaders") or {},
-            success_codes=doc.get("successHttpResponseCodes") or ["2xx", "3xx"],
+            body=doc.get("postValueData"),
+            success_codes=doc.get("successHttpResponseCodes") or list(DEFAULT_SUCCESS_CODES),
             check_ssl_errors=doc.get("checkSSLErrors"),
             ssl_expiration_reminder=doc.get("sslExpirationReminder"),
             domain_expiration_reminder=doc.get("domainExpirationReminder"),
             follow_redirects=doc.get("followRedirections"),
         )
     if kind == "keyword":
-        fields.update(
+        keyword_type = doc.get("keywordType")
+        values.update(
             keyword=doc.get("keywordValue"),
-            keyword_type="exists" if doc.get("keywordType") == "ALERT_EXISTS" else "not_exists",
+            keyword_type="exists" if keyword_type == "ALERT_EXISTS" else "not_exists",
             keyword_case_sensitive=doc.get("keywordCaseType") in (0, "0", "CaseSensitive"),
         )
     if kind == "port":
-        fields["port"] = doc.get("port")
+        values["port"] = doc.get("port")
     if kind == "heartbeat":
-        fields["grace_period"] = doc.get("gracePeriod")
-    return normalise(fields)
+        values["grace_period"] = doc.get("gracePeriod")
+    return normalise(values)
 
 
-def outputs(doc: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-    """State outputs: the live fields (same shape as inputs) plus what the API computed."""
-    live = from_wire(doc)
-    outs = {k: live.get(k) for k in {*live, *managed(inputs)}}
-    heartbeat = str(doc.get("type", "")).upper() == "HEARTBEAT"
-    outs.update(
-        monitor_id=str(doc["id"]),
-        status=doc.get("status"),
-        heartbeat_url=f"https://heartbeat.uptimerobot.com/{doc.get('url')}" if heartbeat else None,
-    )
-    return outs
-
-
-def _settled(wanted: dict[str, Any]) -> Any:
-    def check(doc: dict[str, Any]) -> bool:
-        live = from_wire(doc)
-        return all(live.get(k) == v for k, v in normalise(managed(wanted)).items() if k in live)
-
-    return check
-
-
-def _number(value: Any) -> bool:
-    """Pulumi sends every number as a float; a whole float is an integer here."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
-
-
-class MonitorProvider(ResourceProvider):
+class MonitorProvider(CollectionProvider):
     """Holds no state: clients are built per call from the environment (the object is pickled)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures: list[CheckFailure] = []
-        fields = managed(news)
+    path: ClassVar[str] = MONITORS
+    kind: ClassVar[str] = "monitor"
+    id_output: ClassVar[str] = "monitor_id"
+    fields: ClassVar[tuple[str, ...]] = ARG_FIELDS
+    replace_on: ClassVar[tuple[str, ...]] = REPLACE_ON
+    computed: ClassVar[tuple[str, ...]] = ("status", "heartbeat_url")
 
-        def fail(prop: str, reason: str) -> None:
-            failures.append(CheckFailure(prop, f"monitor '{fields.get('name')}': {reason}"))
+    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return normalise(fields)
 
-        kind = fields.get("type")
-        if not is_unknown(kind) and str(kind).lower() not in TYPES:
-            fail("type", f"type {kind!r} is not one of {', '.join(TYPES)}")
-            return CheckResult(news, failures)
-        kind = str(kind).lower()
-        if not str(fields.get("name") or "").strip():
-            fail("name", "set a name (shown in alerts and on the status page)")
-        interval = fields.get("interval")
-        if not is_unknown(interval) and (not _number(interval) or interval < MIN_INTERVAL_S):
-            fail(
+    def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        return to_wire(fields, creating=creating)
+
+    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return from_wire(doc)
+
+    def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
+        kind = TYPES[str(fields["type"])]
+        url = fields.get("url") if fields["type"] != "heartbeat" else None
+        return same_monitor(doc, kind, str(fields["name"]), url)
+
+    def lookup(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Narrow the post-failure search by name, unless the API may hold the name HTML-escaped."""
+        name = str(fields["name"])
+        return {} if any(c in name for c in "&<>\"'") else {"name": name}
+
+    def settled_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        wanted = super().settled_fields(fields)
+        if wanted.get("type") == "heartbeat":
+            wanted.pop("url", None)  # generated by the server
+        return wanted
+
+    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+        heartbeat = str(doc.get("type", "")).upper() == "HEARTBEAT"
+        return {
+            "status": doc.get("status"),
+            "heartbeat_url": HEARTBEAT_BASE + str(doc.get("url")) if heartbeat else None,
+        }
+
+    def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        return validate(fields)
+
+
+def validate(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Offline checks: (field, what is wrong and how to fix it). Unknown values always pass."""
+    problems: list[tuple[str, str]] = []
+    kind_raw = values.get("type")
+    if not known(kind_raw):
+        return problems  # nothing type-specific can be said yet
+    kind = str(kind_raw).strip().lower()
+    if kind not in TYPES:
+        return [("type", f"type {kind_raw!r} is not one of {', '.join(TYPES)}; pick one of them")]
+    name = values.get("name")
+    if known(name) and not str(name).strip():
+        problems.append(("name", "set a name (it is shown in alerts and on the status page)"))
+    interval = values.get("interval")
+    if interval is None:
+        problems.append(("interval", "set the check interval in seconds, e.g. 300"))
+    elif known(interval) and (
+        not is_whole(interval) or not MIN_INTERVAL_S <= as_int(interval) <= MAX_INTERVAL_S
+    ):
+        problems.append(
+            (
                 "interval",
-                f"interval {interval!r} is below Uptime Robot's minimum of {MIN_INTERVAL_S} s; "
+                f"interval {interval!r} s is outside Uptime Robot's {MIN_INTERVAL_S}..{MAX_INTERVAL_S} s; "
                 "use 30 or more (your plan may require 60 or 300)",
             )
-        url = fields.get("url")
-        if kind in ("http", "keyword") and not is_unknown(url):
-            parts = urlsplit(str(url or ""))
+        )
+    url = values.get("url")
+    if kind in _HTTP_TYPES:
+        if url is None:
+            problems.append(("url", "set the URL to check, e.g. https://api.example.com/health"))
+        elif known(url):
+            parts = urlsplit(str(url).strip())
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                fail("url", f"{url!r} is not an http(s) URL; write e.g. https://api.example.com/health")
-        if kind in ("ping", "port", "dns") and not url:
-            fail("url", "set the host to check")
-        if (
-            kind == "keyword"
-            and not is_unknown(fields.get("keyword"))
-            and not str(fields.get("keyword") or "").strip()
-        ):
-            fail("keyword", "a keyword monitor needs the keyword to look for")
-        port = fields.get("port")
-        if kind == "port" and not is_unknown(port) and (not _number(port) or not 1 <= port <= 65535):
-            fail("port", f"port {port!r} is outside 1..65535")
-        timeout = fields.get("timeout")
-        if timeout is not None and not is_unknown(timeout) and not 0 <= int(timeout) <= 60:
-            fail("timeout", f"timeout {timeout} s is outside Uptime Robot's 0..60 s")
-        method = fields.get("http_method")
-        if method is not None and not is_unknown(method) and str(method).upper() not in HTTP_METHODS:
-            fail("http_method", f"{method!r} is not one of {', '.join(HTTP_METHODS)}")
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, normalise)
-        replaces = [k for k in changed if k in REPLACE_ON]
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces))
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        fields = managed(props)
-        client = UptimeRobotClient.from_env()
-        doc = client.create_monitor(to_wire(fields, creating=True), _settled(fields))
-        return CreateResult(str(doc["id"]), outputs(doc, fields))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        doc = UptimeRobotClient.from_env().get_monitor(id_)
-        if doc is None:
-            return ReadResult("", {})
-        outs = outputs(doc, props)
-        inputs = {
-            k: outs.get(k) for k in managed({k: v for k, v in props.items() if k in WIRE or k == "type"})
-        }
-        return ReadResult(id_, outs, inputs)
-
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        fields = managed(news)
-        client = UptimeRobotClient.from_env()
-        doc = client.update_monitor(int(id_), to_wire(fields, creating=False), _settled(fields))
-        return UpdateResult(outputs(doc, fields))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        UptimeRobotClient.from_env().delete_monitor(int(id_))
+                problems.append(
+                    ("url", f"{url!r} is not an http(s) URL; write e.g. https://api.example.com/health")
+                )
+    elif kind in ("ping", "port", "dns"):
+        if url is None or (known(url) and not str(url).strip()):
+            problems.append(("url", f"set the host a {kind} monitor checks, e.g. db.example.com"))
+        elif known(url) and "://" in str(url) and kind != "dns":
+            problems.append(("url", f"{url!r}: write the host only (no scheme), e.g. db.example.com"))
+    elif kind == "heartbeat" and url is not None:
+        problems.append(("url", "a heartbeat monitor's URL is generated by Uptime Robot: remove url"))
+    keyword = values.get("keyword")
+    if kind == "keyword" and (keyword is None or (known(keyword) and not str(keyword).strip())):
+        problems.append(("keyword", "a keyword monitor needs the keyword to look for; set keyword"))
+    keyword_type = values.get("keyword_type")
+    if known(keyword_type) and str(keyword_type).strip().lower() not in KEYWORD_TYPES:
+        problems.append(("keyword_type", f"{keyword_type!r}: use 'exists' or 'not_exists'"))
+    port = values.get("port")
+    if kind == "port" and port is None:
+        problems.append(("port", "a port monitor needs the port to check (1..65535)"))
+    if known(port) and (not is_whole(port) or not 1 <= as_int(port) <= 65535):
+        problems.append(("port", f"port {port!r} is outside 1..65535"))
+    timeout = values.get("timeout")
+    if known(timeout) and (not is_whole(timeout) or not 0 <= as_int(timeout) <= 60):
+        problems.append(("timeout", f"timeout {timeout!r} s is outside Uptime Robot's 0..60 s"))
+    grace = values.get("grace_period")
+    if known(grace) and (not is_whole(grace) or not 0 <= as_int(grace) <= 86_400):
+        problems.append(("grace_period", f"grace period {grace!r} s is outside 0..86400 s"))
+    method = values.get("http_method")
+    if known(method) and str(method).strip().upper() not in HTTP_METHODS:
+        problems.append(("http_method", f"{method!r} is not one of {', '.join(HTTP_METHODS)}"))
+    codes = values.get("success_codes")
+    if known(codes):
+        bad = [c for c in codes or [] if not _STATUS_CODE.match(str(c).lower())]
+        if bad:
+            problems.append(("success_codes", f"{bad} are not status codes; write e.g. '2xx', '404'"))
+    headers = values.get("headers")
+    if known(headers) and not isinstance(headers, dict):
+        problems.append(("headers", "write headers as a mapping of name to value"))
+    contacts = values.get("alert_contacts")
+    if known(contacts):
+        for contact in contacts or []:
+            if not isinstance(contact, dict) or contact.get("contact_id") is None:
+                problems.append(("alert_contacts", "each alert contact needs a contact_id"))
+                break
+            for key in ("threshold", "recurrence"):
+                minutes = contact.get(key)
+                if known(minutes) and (not is_whole(minutes) or as_int(minutes) < 0):
+                    problems.append(("alert_contacts", f"{key} {minutes!r} must be whole minutes ≥ 0"))
+    for key, (_wire, types) in WIRE.items():
+        if types is not None and kind not in types and values.get(key) is not None and key != "url":
+            problems.append((key, f"{key} does not apply to {kind} monitors: remove it or change type"))
+    return problems
 
 
 class Monitor(Resource, module="uptimerobot", name="Monitor"):
+    """One Uptime Robot monitor. Outputs mirror the inputs (live values) plus what the API computed."""
+
     monitor_id: pulumi.Output[str]
     status: pulumi.Output[str]
     url: pulumi.Output[str]
@@ -321,10 +392,12 @@ class Monitor(Resource, module="uptimerobot", name="Monitor"):
     def __init__(
         self, resource_name: str, args: MonitorArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        # Shallow on purpose: values may be pulumi Outputs, which must not be copied.
-        props = {f.name: getattr(args, f.name) for f in fields(args)}
-        props.update(monitor_id=None, status=None, heartbeat_url=None)
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=self.SECRET_OUTPUTS)
+        secrets = list(self.SECRET_OUTPUTS)
+        if args.type == "heartbeat":
+            secrets.append("url")  # for a heartbeat, the URL is the push secret
+        super().__init__(
+            MonitorProvider(),
+            resource_name,
+            props_of(args, "monitor_id", "status", "heartbeat_url"),
+            with_secrets(opts, secrets),
         )
-        super().__init__(MonitorProvider(), resource_name, props, opts)

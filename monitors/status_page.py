@@ -1,111 +1,158 @@
 """Uptime Robot public status pages (PSPs) as a Pulumi dynamic provider.
 
-``monitor_ids`` lists the monitors shown ("0" alone = every monitor, now and later). The password
-and the sort order are write-only (never returned): vigil keeps what it last wrote. Reads return
-feature booleans as strings on some accounts; they are normalised.
+``monitor_ids`` lists the monitors shown; ``all_monitors`` shows every monitor, now and later (the
+API's ``monitorIds: [0]``). The password and the sort order are write-only (never returned): vigil
+keeps what it last wrote, and the password is a secret output. Reads may return feature booleans
+as strings; they are normalised. The public URL is the custom domain when set, else
+``https://stats.uptimerobot.com/<urlKey>``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from core.uptimerobot import STATUS_PAGES
 from monitors.collection import CollectionProvider
-from monitors.fields import as_bool, is_unknown
+from monitors.fields import as_bool, id_list, known, normalise_each
 from monitors.resource import props_of, with_secrets
 
 SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
+STATUSES = ("ENABLED", "PAUSED")
+STANDARD_BASE = "https://stats.uptimerobot.com/"
 _BOOLS = {"hide_url_links": "hideUrlLinks", "no_index": "noIndex", "subscription": "subscription"}
+_STRINGS = {"custom_domain": "customDomain", "homepage_link": "homepageLink", "ga_code": "gaCode"}
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 @dataclass(frozen=True)
 class StatusPageArgs:
     name: pulumi.Input[str]
-    monitor_ids: pulumi.Input[list[str]] | None = None  # ["0"] = all monitors
-    custom_domain: pulumi.Input[str] | None = None
+    monitor_ids: pulumi.Input[list[str]] | None = None
+    all_monitors: pulumi.Input[bool] | None = None  # every monitor, including future ones
+    custom_domain: pulumi.Input[str] | None = None  # host only: status.example.com ("" = none)
     password: pulumi.Input[str] | None = None  # secret, write-only
-    sort: pulumi.Input[str] | None = None  # write-only
+    sort: pulumi.Input[str] | None = None  # write-only: FriendlyNameAsc, …
     status: pulumi.Input[str] | None = None  # ENABLED / PAUSED
     hide_url_links: pulumi.Input[bool] | None = None
     no_index: pulumi.Input[bool] | None = None
     subscription: pulumi.Input[bool] | None = None
     homepage_link: pulumi.Input[str] | None = None
+    ga_code: pulumi.Input[str] | None = None  # G-XXXXXXXXXX (custom domains only)
+
+
+def _sort(value: Any) -> Any:
+    return {s.lower(): s for s in SORTS}.get(str(value).strip().lower(), value)
+
+
+_RULES: dict[str, Any] = {
+    "name": lambda v: str(v).strip(),
+    "monitor_ids": id_list,
+    "all_monitors": lambda v: bool(as_bool(v)),
+    "custom_domain": lambda v: str(v).strip().lower(),
+    "sort": _sort,
+    "status": lambda v: str(v).strip().upper(),
+    "hide_url_links": lambda v: bool(as_bool(v)),
+    "no_index": lambda v: bool(as_bool(v)),
+    "subscription": lambda v: bool(as_bool(v)),
+    "homepage_link": lambda v: str(v).strip(),
+    "ga_code": lambda v: str(v).strip(),
+}
 
 
 class StatusPageProvider(CollectionProvider):
-    path: ClassVar[str] = "psps"
+    path: ClassVar[str] = STATUS_PAGES
     kind: ClassVar[str] = "status page"
     id_output: ClassVar[str] = "status_page_id"
+    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(StatusPageArgs))
     write_only: ClassVar[tuple[str, ...]] = ("password", "sort")
+    computed: ClassVar[tuple[str, ...]] = ("url", "standard_url", "password_set")
 
     def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        if out.get("monitor_ids") is not None and not is_unknown(out["monitor_ids"]):
-            out["monitor_ids"] = sorted(str(int(float(i))) for i in out["monitor_ids"])
-        if isinstance(out.get("status"), str):
-            out["status"] = out["status"].upper()
-        for key in _BOOLS:
-            if out.get(key) is not None:
-                out[key] = bool(as_bool(out[key]))
-        if out.get("custom_domain") == "":
-            out["custom_domain"] = None
-        return out
+        return normalise_each(fields, _RULES)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
-        if fields.get("sort") is not None and fields["sort"] not in SORTS:
-            problems.append(("sort", f"use one of {', '.join(SORTS)}"))
-        if fields.get("status") is not None and str(fields["status"]).upper() not in ("ENABLED", "PAUSED"):
-            problems.append(("status", "use ENABLED or PAUSED"))
+        name = fields.get("name")
+        if known(name) and not 0 < len(str(name).strip()) <= 255:
+            problems.append(("name", "the name must have 1..255 characters"))
+        sort = fields.get("sort")
+        if known(sort) and _sort(sort) not in SORTS:
+            problems.append(("sort", f"{sort!r}: use one of {', '.join(SORTS)}"))
+        status = fields.get("status")
+        if known(status) and str(status).strip().upper() not in STATUSES:
+            problems.append(("status", f"{status!r}: use ENABLED or PAUSED"))
         domain = fields.get("custom_domain")
-        if isinstance(domain, str) and ("://" in domain or "/" in domain):
+        if known(domain) and str(domain).strip() and not _HOST.match(str(domain).strip().lower()):
             problems.append(("custom_domain", f"{domain!r}: write the host only, e.g. status.example.com"))
+        ids = fields.get("monitor_ids")
+        if known(ids) and any(not str(i).replace(".0", "").isdigit() for i in ids or []):
+            problems.append(("monitor_ids", "list monitor ids (numbers), e.g. a Monitor's monitor_id"))
+        if known(fields.get("all_monitors")) and fields.get("all_monitors") and ids is not None:
+            problems.append(("all_monitors", "set either all_monitors or monitor_ids, not both"))
+        password = fields.get("password")
+        if known(password) and len(str(password)) > 255:
+            problems.append(("password", "the password must have at most 255 characters"))
+        link = fields.get("homepage_link")
+        if known(link) and link and not str(link).startswith(("https://", "http://")):
+            problems.append(("homepage_link", f"{link!r} is not an http(s) URL"))
         return problems
+
+    def settled_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        wanted = super().settled_fields(fields)
+        if wanted.pop("all_monitors", None):
+            wanted["monitor_ids"] = ["0"]
+        return wanted
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         norm = self.normalise(fields)
         body: dict[str, Any] = {"friendlyName": norm["name"]}
-        if norm.get("monitor_ids") is not None:
+        if norm.get("all_monitors"):
+            body["monitorIds"] = [0]
+        elif norm.get("monitor_ids") is not None:
             body["monitorIds"] = [int(i) for i in norm["monitor_ids"]]
-        for key, wire in (
-            ("custom_domain", "customDomain"),
-            ("password", "password"),
-            ("sort", "sort"),
-            ("status", "status"),
-            ("homepage_link", "homepageLink"),
-            *_BOOLS.items(),
-        ):
+        for key, wire in (("password", "password"), ("sort", "sort"), ("status", "status"), *_BOOLS.items()):
+            if norm.get(key) is not None:
+                body[wire] = norm[key]
+        for key, wire in _STRINGS.items():
             if norm.get(key) is not None:
                 body[wire] = norm[key]
         return body
 
     def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
-        fields = {
+        ids = id_list(doc.get("monitorIds") or [])
+        values = {
             "name": doc.get("friendlyName"),
-            "monitor_ids": doc.get("monitorIds") or [],
-            "custom_domain": doc.get("customDomain"),
+            "monitor_ids": ids,
+            "all_monitors": ids == ["0"],
             "status": doc.get("status"),
-            "homepage_link": doc.get("homepageLink"),
             **{k: doc.get(w) for k, w in _BOOLS.items()},
+            **{k: doc.get(w) or "" for k, w in _STRINGS.items()},
         }
-        return self.normalise(fields)
+        return self.normalise(values)
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
-        return doc.get("friendlyName") == fields["name"]
+        return str(doc.get("friendlyName", "")).strip() == str(fields["name"]).strip()
 
     def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
         domain = doc.get("customDomain")
-        standard = f"https://stats.uptimerobot.com/{doc.get('urlKey')}"
-        return {"url": f"https://{domain}" if domain else standard, "standard_url": standard}
+        standard = f"{STANDARD_BASE}{doc.get('urlKey')}"
+        return {
+            "url": f"https://{domain}" if domain else standard,
+            "standard_url": standard,
+            "password_set": bool(as_bool(doc.get("isPasswordSet"))),
+        }
 
 
 class StatusPage(Resource, module="uptimerobot", name="StatusPage"):
     status_page_id: pulumi.Output[str]
     url: pulumi.Output[str]
     standard_url: pulumi.Output[str]
+    password_set: pulumi.Output[bool]
 
     def __init__(
         self, resource_name: str, args: StatusPageArgs, opts: pulumi.ResourceOptions | None = None
@@ -113,6 +160,6 @@ class StatusPage(Resource, module="uptimerobot", name="StatusPage"):
         super().__init__(
             StatusPageProvider(),
             resource_name,
-            props_of(args, "status_page_id", "url", "standard_url"),
+            props_of(args, "status_page_id", "url", "standard_url", "password_set"),
             with_secrets(opts, ["password"]),
         )
