@@ -111,6 +111,9 @@ def engine_env(project: Project, *, sandbox: bool) -> dict[str, str]:
         for variable, value in sandbox_credentials(project).items():
             if not os.environ.get(variable):
                 env[variable] = value
+                # Commands also call the APIs in-process (drift's inventory, verify, release): the
+                # sandbox's credentials are this process's too.
+                os.environ[variable] = value
     return env
 
 

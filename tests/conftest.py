@@ -161,7 +161,7 @@ def pulumi_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_home: Path) -> ProjectDir:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_home: Path) -> Iterator[ProjectDir]:
     root = tmp_path / "project"
     shutil.copytree(FIXTURE_PROJECT, root)
     (root / "Pulumi.yaml").write_text("name: vigil-test\nruntime: python\n")
@@ -184,7 +184,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pulumi_home: Path) 
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VIGIL_SANDBOX_PORT", "0")  # a test never auto-starts the shared daemon port
     os.environ.pop("VIGIL_PROJECT", None)
-    return ProjectDir(root)
+    saved = dict(os.environ)
+    yield ProjectDir(root)
+    os.environ.clear()  # a sandbox run exports its credentials into this process: leave none behind
+    os.environ.update(saved)
 
 
 @dataclass
