@@ -30,7 +30,9 @@ class DashboardArgs:
     title: pulumi.Input[str]
     widgets: pulumi.Input[list[dict[str, Any]]]  # {title, display, dataset, aggregate, query}
     period: pulumi.Input[str] = "24h"
-    project_ids: pulumi.Input[list[str]] | None = None  # None: not managed (all projects on create)
+    project_ids: pulumi.Input[list[pulumi.Input[str]]] | None = (
+        None  # None: not managed (all projects on create)
+    )
 
 
 def normalise_widget(widget: Any) -> Any:

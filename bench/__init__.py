@@ -1,1 +1,1 @@
-"""Benchmarks: printed tables of API calls and wall time, with the engine's own floor measured in the same run."""
+"""Benchmarks: printed tables of API calls and wall time, beside the engine's own floor (same run)."""

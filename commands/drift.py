@@ -15,10 +15,9 @@ from render.console import Output
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
     """(report, loaded stack, pulumi stack)."""
-    from engine.inventory import unmanaged
-
     from engine import operations
     from engine.drift import classify, state_resources
+    from engine.inventory import unmanaged
     from engine.workspace import select_stack
 
     context = app_context(ctx)
@@ -66,7 +65,6 @@ def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | 
     import os
 
     from core.slack import post_webhook
-
     from engine.notify_state import NotificationMemory, decide
     from engine.workspace import Project
     from render.markdown import slack_message

@@ -17,9 +17,12 @@ from commands.context import EnvOption, JsonOption, app_context
 from engine.errors import VigilError
 
 
-def release(ctx: typer.Context, env: EnvOption,
-            version: Annotated[str, typer.Option("--version", help="the release that was deployed")],
-            json: JsonOption = False) -> None:
+def release(
+    ctx: typer.Context,
+    env: EnvOption,
+    version: Annotated[str, typer.Option("--version", help="the release that was deployed")],
+    json: JsonOption = False,
+) -> None:
     """Post 'release X of <project> deployed to <env>' to the Slack channel each ReleaseNotification names."""
     from core.errors import ClientError
     from core.slack import post_webhook
@@ -33,8 +36,10 @@ def release(ctx: typer.Context, env: EnvOption,
     for notification in stack.release_notifications:
         webhook = next((w for w in stack.slack_webhooks if w.channel == notification.channel), None)
         if webhook is None or not webhook.url.env:
-            raise VigilError(f"no Slack webhook of the stack posts to {notification.channel}",
-                             hint="declare a SlackWebhook(channel=...) with an {env: NAME} reference")
+            raise VigilError(
+                f"no Slack webhook of the stack posts to {notification.channel}",
+                hint="declare a SlackWebhook(channel=...) with an {env: NAME} reference",
+            )
         url = os.environ.get(webhook.url.env)
         if not url:
             raise VigilError(f"{webhook.url.env} is not set (the webhook for {notification.channel})")

@@ -18,49 +18,39 @@ Row = tuple[str, str, str]  # (display type, name, id)
 Lister = Callable[[], Iterable[Row]]
 
 
+def _rows(kind: str, label: str, objects: Callable[[], Iterable[dict[str, Any]]]) -> Lister:
+    def lister() -> Iterable[Row]:
+        return ((kind, str(o.get(label)), str(o["id"])) for o in objects())
+
+    return lister
+
+
 def _uptimerobot_listers(stack: Stack) -> list[Lister]:
     if not (stack.monitors or stack.contacts or stack.status_pages or stack.maintenance_windows):
         return []
     from core.uptimerobot import UptimeRobotClient
 
     client = UptimeRobotClient.from_env()
-    listers: list[Lister] = [
-        lambda: (
-            ("uptimerobot:Monitor", str(m.get("friendlyName")), str(m["id"])) for m in client.iter_monitors()
-        ),
+    return [
+        _rows("uptimerobot:Monitor", "friendlyName", client.iter_monitors),
+        _rows("uptimerobot:AlertContact", "friendlyName", client.iter_alert_contacts),
+        _rows("uptimerobot:Integration", "friendlyName", client.iter_integrations),
+        _rows("uptimerobot:StatusPage", "friendlyName", client.iter_status_pages),
+        _rows("uptimerobot:MaintenanceWindow", "name", client.iter_maintenance_windows),
     ]
-    for name, kind, label in (
-        ("iter_alert_contacts", "uptimerobot:AlertContact", "friendlyName"),
-        ("iter_integrations", "uptimerobot:Integration", "friendlyName"),
-        ("iter_status_pages", "uptimerobot:StatusPage", "friendlyName"),
-        ("iter_maintenance_windows", "uptimerobot:MaintenanceWindow", "name"),
-    ):
-        method = getattr(client, name, None)
-        if method is not None:
-            listers.append(lambda m=method, k=kind, f=label: ((k, str(o.get(f)), str(o["id"])) for o in m()))
-    return listers
 
 
 def _sentry_listers(stack: Stack) -> list[Lister]:
     if not (stack.sentry_projects or stack.sentry_alerts):
         return []
-    try:
-        from core.sentry import SentryClient
-    except ImportError:
-        return []
+    from core.sentry import SentryClient
+
     client = SentryClient.from_env()
-    listers: list[Lister] = []
-    for name, kind in (
-        ("list_projects", "sentry:Project"),
-        ("list_workflows", "sentry:Alert"),
-        ("list_metric_monitors", "sentry:MetricMonitor"),
-    ):
-        method = getattr(client, name, None)
-        if method is not None:
-            listers.append(
-                lambda m=method, k=kind: ((k, str(o.get("slug") or o.get("name")), str(o["id"])) for o in m())
-            )
-    return listers
+    return [
+        _rows("sentry:Project", "slug", client.list_projects),
+        _rows("sentry:Alert", "name", client.list_workflows),
+        _rows("sentry:MetricMonitor", "name", client.list_metric_monitors),
+    ]
 
 
 def managed_ids(before: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str]]:

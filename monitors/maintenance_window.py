@@ -8,6 +8,7 @@ them first. ``date`` is required for a one-time window.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -33,7 +34,7 @@ class MaintenanceWindowArgs:
     duration: pulumi.Input[int]  # minutes
     date: pulumi.Input[str] | None = None  # YYYY-MM-DD (required for "once")
     days: pulumi.Input[list[int]] | None = None  # weekly 1..7 (Mon..Sun), monthly 1..31 or -1
-    monitor_ids: pulumi.Input[list[str]] | None = None
+    monitor_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     status: pulumi.Input[str] | None = None  # active / paused
 
 

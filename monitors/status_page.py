@@ -10,6 +10,7 @@ as strings; they are normalised. The public URL is the custom domain when set, e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{
 @dataclass(frozen=True)
 class StatusPageArgs:
     name: pulumi.Input[str]
-    monitor_ids: pulumi.Input[list[str]] | None = None
+    monitor_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     all_monitors: pulumi.Input[bool] | None = None  # every monitor, including future ones
     custom_domain: pulumi.Input[str] | None = None  # host only: status.example.com ("" = none)
     password: pulumi.Input[str] | None = None  # secret, write-only

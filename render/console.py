@@ -12,9 +12,10 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.redact import redact
 from rich.console import Console
 from rich.markup import escape
+
+from core.redact import redact
 
 
 def _plain() -> bool:

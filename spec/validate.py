@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.platforms import PLATFORMS
 from spec.blocks import (
     Block,
     ErrorAlert,
@@ -22,7 +23,6 @@ from spec.blocks import (
     PortMonitor,
 )
 from spec.findings import Finding
-from core.platforms import PLATFORMS
 from spec.secrets import SecretRef, looks_like_secret
 from spec.stack import Stack
 from spec.units import UnitError, human_duration, seconds

@@ -197,16 +197,28 @@ class SentryAccount:
     org: str
 
     def get(self, path: str, **params: Any) -> requests.Response:
-        return requests.get(f"{self.url}/api/0/{path.lstrip('/')}", params=params, timeout=10,
-                            headers={"Authorization": f"Bearer {self.token}"})
+        return requests.get(
+            f"{self.url}/api/0/{path.lstrip('/')}",
+            params=params,
+            timeout=10,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
     def put(self, path: str, body: dict[str, Any]) -> requests.Response:
-        return requests.put(f"{self.url}/api/0/{path.lstrip('/')}", json=body, timeout=10,
-                            headers={"Authorization": f"Bearer {self.token}"})
+        return requests.put(
+            f"{self.url}/api/0/{path.lstrip('/')}",
+            json=body,
+            timeout=10,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
     def post(self, path: str, body: dict[str, Any]) -> requests.Response:
-        return requests.post(f"{self.url}/api/0/{path.lstrip('/')}", json=body, timeout=10,
-                             headers={"Authorization": f"Bearer {self.token}"})
+        return requests.post(
+            f"{self.url}/api/0/{path.lstrip('/')}",
+            json=body,
+            timeout=10,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
 
 
 @pytest.fixture
@@ -226,14 +238,21 @@ class SlackAccount:
     sandbox_url: str
 
     def messages(self) -> list[dict[str, Any]]:
-        response = requests.get(f"{self.sandbox_url}/_sandbox/slack/messages", params={"account": self.token},
-                                timeout=10)
+        response = requests.get(
+            f"{self.sandbox_url}/_sandbox/slack/messages", params={"account": self.token}, timeout=10
+        )
         response.raise_for_status()
         return list(response.json()["messages"])
 
     def call(self, method: str, **args: Any) -> dict[str, Any]:
-        return dict(requests.post(f"{self.url}/{method}", json=args, timeout=10,
-                                  headers={"Authorization": f"Bearer {self.token}"}).json())
+        return dict(
+            requests.post(
+                f"{self.url}/{method}",
+                json=args,
+                timeout=10,
+                headers={"Authorization": f"Bearer {self.token}"},
+            ).json()
+        )
 
 
 @pytest.fixture

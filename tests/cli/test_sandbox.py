@@ -44,10 +44,15 @@ def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:
     document = status.json
     assert set(document) == {"uptimerobot", "sentry", "slack"}
     assert document["uptimerobot"]["url"].endswith("/uptimerobot/v3") and document["uptimerobot"]["api_key"]
-    assert {"url", "token", "org"} <= set(document["sentry"]) and document["sentry"]["url"].endswith("/sentry")
-    assert {"url", "token", "webhook_url"} <= set(document["slack"]) and document["slack"]["url"].endswith("/api")
-    wrong = requests.get(f"{document['uptimerobot']['url']}/monitors", timeout=5,
-                         headers={"Authorization": "Bearer wrong"})
+    assert {"url", "token", "org"} <= set(document["sentry"]) and document["sentry"]["url"].endswith(
+        "/sentry"
+    )
+    assert {"url", "token", "webhook_url"} <= set(document["slack"]) and document["slack"]["url"].endswith(
+        "/api"
+    )
+    wrong = requests.get(
+        f"{document['uptimerobot']['url']}/monitors", timeout=5, headers={"Authorization": "Bearer wrong"}
+    )
     assert wrong.status_code == 401 and wrong.json()["code"] == "003-005"
     assert conductor.vigil("sandbox", "stop").exit_code == 0
     assert conductor.vigil("sandbox", "status").exit_code == 1
@@ -60,17 +65,27 @@ def test_up_on_the_sandbox_starts_it_and_creates_the_whole_plan(conductor: Proje
     ur = status["uptimerobot"]
     headers = {"Authorization": f"Bearer {ur['api_key']}"}
     monitors = requests.get(f"{ur['url']}/monitors", headers=headers, timeout=5).json()["data"]
-    assert sorted(m["friendlyName"] for m in monitors) == ["AI endpoints", "Backend API", "Database health", "Frontend"]
+    assert sorted(m["friendlyName"] for m in monitors) == [
+        "AI endpoints",
+        "Backend API",
+        "Database health",
+        "Frontend",
+    ]
     by_name = {m["friendlyName"]: m for m in monitors}
     assert by_name["Backend API"]["interval"] == 300 and by_name["Database health"]["interval"] == 600
     assert by_name["AI endpoints"]["keywordValue"] == '"status":"healthy"'
     psps = requests.get(f"{ur['url']}/psps", headers=headers, timeout=5).json()["data"]
     assert len(psps) == 1 and sorted(psps[0]["monitorIds"]) == sorted(m["id"] for m in monitors)
     sentry = status["sentry"]
-    projects = requests.get(f"{sentry['url']}/api/0/organizations/{sentry['org']}/projects/", timeout=5,
-                            headers={"Authorization": f"Bearer {sentry['token']}"}).json()
-    assert sorted((p["slug"], p["platform"]) for p in projects) == [("backend", "python-fastapi"),
-                                                                   ("frontend", "javascript-angular")]
+    projects = requests.get(
+        f"{sentry['url']}/api/0/organizations/{sentry['org']}/projects/",
+        timeout=5,
+        headers={"Authorization": f"Bearer {sentry['token']}"},
+    ).json()
+    assert sorted((p["slug"], p["platform"]) for p in projects) == [
+        ("backend", "python-fastapi"),
+        ("frontend", "javascript-angular"),
+    ]
     clean = conductor.vigil("preview", "--env", "sandbox", "--refresh", "--expect-no-changes")
     assert clean.exit_code == 0, clean
     verify = conductor.vigil("verify", "--env", "sandbox", "--slack", "--json")
@@ -91,15 +106,40 @@ def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: 
         name, _, value = line.removeprefix("export ").partition("=")
         env[name] = value.strip("'")
     binary = find_pulumi()
-    env.update(PATH=f"{binary.bin_dir}:{env['PATH']}", PULUMI_SKIP_UPDATE_CHECK="true",
-               PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true", PULUMI_PYTHON_CMD=str(Path(os.sys.executable)))
-    run = subprocess.run([str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive", "--skip-preview"],
-                         cwd=conductor.root, env=env, capture_output=True, text=True, timeout=600, check=False)
+    env.update(
+        PATH=f"{binary.bin_dir}:{env['PATH']}",
+        PULUMI_SKIP_UPDATE_CHECK="true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+        PULUMI_PYTHON_CMD=str(Path(os.sys.executable)),
+    )
+    run = subprocess.run(
+        [str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive", "--skip-preview"],
+        cwd=conductor.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if run.returncode != 0 and "no stack named" in run.stderr:
-        subprocess.run([str(binary.path), "stack", "init", "sandbox", "--non-interactive"], cwd=conductor.root,
-                       env=env, capture_output=True, text=True, timeout=120, check=True)
-        run = subprocess.run([str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive"],
-                             cwd=conductor.root, env=env, capture_output=True, text=True, timeout=600, check=False)
+        subprocess.run(
+            [str(binary.path), "stack", "init", "sandbox", "--non-interactive"],
+            cwd=conductor.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        run = subprocess.run(
+            [str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive"],
+            cwd=conductor.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "created" in run.stdout
     after = conductor.vigil("preview", "--env", "sandbox", "--expect-no-changes")

@@ -1,4 +1,4 @@
-"""Sentry and Slack through the real engine: teams, projects, DSN keys, alerts, monitors, dashboard, channel."""
+"""Sentry and Slack through the real engine: teams, projects, keys, alerts, monitors, dashboard, channel."""
 
 from __future__ import annotations
 

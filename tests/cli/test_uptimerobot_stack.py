@@ -1,11 +1,10 @@
-"""Every Uptime Robot resource type through the real engine: create, update in place, replace, delete, drift."""
+"""Every Uptime Robot resource type through the real engine: create, update, replace, delete, drift."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 
 from tests.conftest import ProjectDir, UptimeRobotAccount
 
@@ -63,7 +62,10 @@ def test_full_stack_creates_every_resource_type(full: ProjectDir, uptimerobot: U
     monitors = {m["friendlyName"]: m for m in uptimerobot.monitors()}
     assert sorted(monitors) == ["AI", "API", "DB"]
     # v3 reads give alertContactId as a number (MonitorDto)
-    assert {c["alertContactId"] for c in monitors["API"]["assignedAlertContacts"]} == {contact["id"], slack["id"]}
+    assert {c["alertContactId"] for c in monitors["API"]["assignedAlertContacts"]} == {
+        contact["id"],
+        slack["id"],
+    }
     assert monitors["AI"]["keywordValue"] == "healthy" and monitors["DB"]["port"] == 27017
     [page] = listing(uptimerobot, "/psps")
     assert page["customDomain"] == "status.example.com" and page["isPasswordSet"] is True
