@@ -45,33 +45,14 @@ from core.errors import (
     TransportError,
     ValidationError,
 )
+from core.inputs import PROVIDER_KEY, is_unknown, known, managed
 from core.sentry import SentryClient
 
-PROVIDER_KEY = "__provider"
-UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 SETTLE_ATTEMPTS = 6
 SETTLE_DELAY_S = 0.1
 
 
 # --- values ---------------------------------------------------------------------------------------
-def is_unknown(value: Any) -> bool:
-    """True for the engine's unknown value, or a list/dict holding one."""
-    if isinstance(value, str):
-        return value == UNKNOWN_WIRE
-    if isinstance(value, dict):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(is_unknown(v) for v in value)
-    return type(value).__name__ == "Unknown"
-
-
-def known(value: Any) -> bool:
-    return value is not None and not is_unknown(value)
-
-
-def managed(props: dict[str, Any]) -> dict[str, Any]:
-    """The inputs the stack sets: None means "not managed" (the live value is kept, never diffed)."""
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
 
 
 def as_int(value: Any) -> Any:

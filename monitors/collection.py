@@ -30,8 +30,9 @@ from pulumi.dynamic import (
 )
 
 from core.errors import ClientError
+from core.inputs import PROVIDER_KEY, is_unknown, managed
 from core.uptimerobot import UptimeRobotClient
-from monitors.fields import PROVIDER_KEY, changed_fields, is_unknown, managed
+from monitors.fields import changed_fields
 
 
 class CollectionProvider(ResourceProvider):

@@ -11,29 +11,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from pulumi.runtime import rpc
-
-PROVIDER_KEY = "__provider"
-
-
-def is_unknown(value: Any) -> bool:
-    """True for the engine's unknown value, or a list/dict that contains one."""
-    if isinstance(value, str):
-        return value == rpc.UNKNOWN
-    if isinstance(value, dict):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(is_unknown(v) for v in value)
-    return type(value).__name__ == "Unknown"
-
-
-def known(value: Any) -> bool:
-    return value is not None and not is_unknown(value)
-
-
-def managed(news: dict[str, Any]) -> dict[str, Any]:
-    """The inputs the stack sets (None means 'not managed': the live value is kept, never diffed)."""
-    return {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
+from core.inputs import is_unknown, known, managed
 
 
 def unescape(value: Any) -> Any:
