@@ -41,7 +41,7 @@ from core.ratelimit import RateLimiter, limiter_for, seconds_until
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DEFAULT_TIMEOUT_S = 30.0
-MAX_ATTEMPTS = 4  # 5xx/transport attempts of an idempotent call
+MAX_ATTEMPTS = 6  # 5xx/transport attempts of an idempotent call (0.2^6: a 20 % fault rate still gets through)
 MAX_RETRY_TIME_S = 60.0  # total time budget for those retries
 MAX_THROTTLED = 8  # 429 retries (as the official Terraform provider)
 BACKOFF_BASE_S = 0.25

@@ -42,7 +42,7 @@ PAGE_SIZE = 200  # GET /monitors takes limit 1..200; the other lists take no pag
 SNAPSHOT_TTL_S = 30.0
 SETTLE_ATTEMPTS = 10
 SETTLE_DELAY_S = 0.1
-WRITE_ATTEMPTS = 3  # POST/PATCH attempts, each after a read showed the previous one did not land
+WRITE_ATTEMPTS = 8  # ambiguous creates: each retry follows a lookup, so a retry never duplicates
 ADOPT_LOOKUPS = 2  # fresh lookups after an ambiguous create (the list can lag behind the write)
 ADOPT_DELAY_S = 0.5
 
