@@ -14,12 +14,16 @@ pytestmark = pytest.mark.engine
 
 def monitors_yaml(count: int, plan: str = "team", name: str = "m") -> str:
     lines = ["app: basic", f"uptime_plan: {plan}", "monitors:"]
-    lines += [f'  - {{name: "{name}{i:03d}", url: "http://127.0.0.1:9/m{i}", every: 5m}}' for i in range(count)]
+    lines += [
+        f'  - {{name: "{name}{i:03d}", url: "http://127.0.0.1:9/m{i}", every: 5m}}' for i in range(count)
+    ]
     return "\n".join(lines) + "\n"
 
 
 @pytest.fixture
-def account(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SandboxApi, UptimeRobotAccount]]:
+def account(
+    sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[SandboxApi, UptimeRobotAccount]]:
     def make(plan: str) -> UptimeRobotAccount:
         created = sandbox.account("uptimerobot", plan=plan)
         monkeypatch.setenv("UPTIMEROBOT_API_URL", created["url"])
@@ -43,11 +47,15 @@ def test_free_plan_rate_limit_never_surfaces(project: ProjectDir, account) -> No
     assert sum(counts.get(k, 0) for k in counts if k.startswith("create_monitor")) >= 25
 
 
-def test_faults_and_save_then_500_end_with_exactly_the_declared_monitors(project: ProjectDir, account) -> None:  # type: ignore[no-untyped-def]
+def test_faults_and_save_then_500_end_with_exactly_the_declared_monitors(
+    project: ProjectDir, account
+) -> None:  # type: ignore[no-untyped-def]
     sandbox, make = account
     uptimerobot = make("team")
     sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, error_rate=0.2, seed=7)
-    sandbox.control("quirks", service="uptimerobot", account=uptimerobot.api_key, quirks={"save_then_500": 0.3})
+    sandbox.control(
+        "quirks", service="uptimerobot", account=uptimerobot.api_key, quirks={"save_then_500": 0.3}
+    )
     project.write_env("t", monitors_yaml(30))
     result = project.vigil("up", "--env", "t", "--yes", "--json")
     assert result.exit_code == 0, result
@@ -77,9 +85,15 @@ def test_a_refreshing_preview_of_50_monitors_is_batched(project: ProjectDir, acc
 def test_ten_previews_right_after_up_are_clean_with_the_quirks_on(project: ProjectDir, account) -> None:  # type: ignore[no-untyped-def]
     sandbox, make = account
     uptimerobot = make("team")
-    sandbox.control("quirks", service="uptimerobot", account=uptimerobot.api_key,
-                    quirks={"html_escape": True, "bool_strings": True, "read_lag": 2})
-    project.write_env("t", monitors_yaml(5, name="R&D <api> ") + "contacts:\n  - {name: ops, email: ops@example.com}\n")
+    sandbox.control(
+        "quirks",
+        service="uptimerobot",
+        account=uptimerobot.api_key,
+        quirks={"html_escape": True, "bool_strings": True, "read_lag": 2},
+    )
+    project.write_env(
+        "t", monitors_yaml(5, name="R&D <api> ") + "contacts:\n  - {name: ops, email: ops@example.com}\n"
+    )
     assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
     for attempt in range(10):
         result = project.vigil("preview", "--env", "t", "--refresh", "--expect-no-changes", "--json")
