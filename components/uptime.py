@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 
 from monitors.monitor import Monitor, MonitorArgs
-from program.secrets import resolve
+from components.secrets import resolve
 from spec import blocks
 from spec.outputs import resource_name
 from spec.stack import Stack

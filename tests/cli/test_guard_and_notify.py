@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 from tests.conftest import ProjectDir, SlackAccount, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine
