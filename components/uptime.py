@@ -6,8 +6,8 @@ from typing import Any
 
 import pulumi
 
-from monitors.monitor import Monitor, MonitorArgs
 from components.secrets import resolve
+from monitors.monitor import Monitor, MonitorArgs
 from spec import blocks
 from spec.outputs import resource_name
 from spec.stack import Stack
