@@ -25,7 +25,7 @@ def deployed(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> dict[str, 
 
 
 def test_right_after_up_drift_is_clean_every_time(project: ProjectDir, deployed: dict) -> None:
-    for _ in range(3):
+    for _ in range(10):
         result = project.vigil("drift", "--env", "t", "--json")
         assert result.exit_code == 0, result
         assert result.json["drifted"] is False and result.json["summary"]["pending"] == 0

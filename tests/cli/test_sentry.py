@@ -155,3 +155,13 @@ def test_no_retired_endpoint_is_ever_called(
     ).json()
     assert retired == {"retired_calls": 0}
     assert sentry.get(f"organizations/{sentry.org}/projects/").json() == []
+
+
+def test_ten_previews_right_after_up_are_clean(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount
+) -> None:
+    sentry_project.write_env("t", "app: s\n")
+    assert sentry_project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    for attempt in range(10):
+        result = sentry_project.vigil("preview", "--env", "t", "--refresh", "--expect-no-changes", "--json")
+        assert result.exit_code == 0, (attempt, result)
