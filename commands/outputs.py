@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json as jsonlib
+import re
 import shlex
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from commands.context import EnvOption, app_context
@@ -21,6 +23,11 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     dotenv = "dotenv"
+
+
+def _env_name(name: str) -> str:
+    """'Conductor status (sandbox)' → 'CONDUCTOR_STATUS_SANDBOX'."""
+    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
 
 
 def application_settings(
@@ -40,9 +47,9 @@ def application_settings(
         if project.profiles_sample_rate is not None:
             rows.append((f"SENTRY_PROFILES_SAMPLE_RATE_{suffix}", project.profiles_sample_rate, False))
     for name, url in sorted((stack_outputs.get(names.HEARTBEAT_URLS, ({}, True))[0] or {}).items()):
-        rows.append((f"HEARTBEAT_URL_{name.upper().replace(' ', '_')}", url, True))
+        rows.append((f"HEARTBEAT_URL_{_env_name(name)}", url, True))
     for name, url in sorted((stack_outputs.get(names.STATUS_PAGE_URLS, ({}, False))[0] or {}).items()):
-        rows.append((f"STATUS_PAGE_URL_{name.upper().replace(' ', '_')}", url, False))
+        rows.append((f"STATUS_PAGE_URL_{_env_name(name)}", url, False))
     return rows
 
 
@@ -75,5 +82,5 @@ def outputs(
     else:
         table = Table("setting", "value", box=None)
         for name, value in shown:
-            table.add_row(name, "(not created yet)" if value is None else str(value))
+            table.add_row(name, "(not created yet)" if value is None else escape(str(value)))
         out.rich(table)
