@@ -152,7 +152,7 @@ def test_a_missing_scope_is_an_auth_error_naming_the_scope(
 def test_a_wrong_token_is_an_auth_error_without_the_token(
     sentry: SentryAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntrys_wrongwrongwrongwrong")
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntry_sbx_not-a-valid-token")
     with pytest.raises(AuthError) as caught:
         SentryClient.from_env().list_teams()
     assert caught.value.status == 401
