@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import core.uptimerobot as uptimerobot_client
 from core.errors import ServerError
 from core.uptimerobot import MONITORS, UptimeRobotClient, forget_snapshots
 from tests.conftest import SandboxApi, UptimeRobotAccount
@@ -173,8 +174,9 @@ def test_a_patch_is_reconciled_not_blindly_retried(
     with pytest.raises(ServerError):
         UptimeRobotClient.from_env().update_monitor(monitor_id, body, settled_on(body))
     made = calls(sandbox, uptimerobot)
-    assert made["fault:update_monitor"] == 3  # each retry came after a read showed it had not landed
-    assert made["get_monitor"] == 3
+    # each retry came after a read showed it had not landed
+    assert made["fault:update_monitor"] == uptimerobot_client.WRITE_ATTEMPTS
+    assert made["get_monitor"] == uptimerobot_client.WRITE_ATTEMPTS
 
 
 def test_delete_of_a_missing_monitor_is_success(uptimerobot: UptimeRobotAccount) -> None:

@@ -6,6 +6,7 @@ inputs, per environment.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def graph(env: str, monkeypatch: pytest.MonkeyPatch) -> list[pulumi.runtime.Mock
     from spec.loader import load_stack
 
     monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.example.invalid/services/T0/B0/graph-test")
+    asyncio.set_event_loop(asyncio.new_event_loop())  # engine tests before may have closed the loop
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, project="conductor-monitoring", stack=env, preview=False)
     stack = load_stack(env, ROOT / "stacks").stack
