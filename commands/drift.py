@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,11 +24,18 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
 
     context = app_context(ctx)
     loaded = context.stack(env)
-    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
-    before = state_resources(stack.export_stack().deployment or {})
-    preview = operations.preview(stack, env, refresh=True, progress=out.progress)
-    report = classify(preview, before)
-    report.items.extend(unmanaged(loaded.stack, before))
+    with tempfile.TemporaryDirectory(prefix="vigil-inventory-") as listings:
+        os.environ["VIGIL_INVENTORY_DIR"] = (
+            listings  # the refresh leaves its listings here (core/uptimerobot)
+        )
+        try:
+            stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+            before = state_resources(stack.export_stack().deployment or {})
+            preview = operations.preview(stack, env, refresh=True, progress=out.progress)
+            report = classify(preview, before)
+            report.items.extend(unmanaged(loaded.stack, before))
+        finally:
+            os.environ.pop("VIGIL_INVENTORY_DIR", None)
     return report, loaded, stack
 
 

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -144,7 +147,36 @@ class UptimeRobotClient(ApiClient):
             if time.monotonic() - snapshot.taken_at > max_age:
                 snapshot.items = {int(doc["id"]): doc for doc in self.iter_collection(path)}
                 snapshot.taken_at = time.monotonic()
+                self._export(path, snapshot.items)
             return dict(snapshot.items)
+
+    # `vigil drift` lists each collection once: the provider process (which reads every object through
+    # this snapshot during the refresh) leaves its listing in VIGIL_INVENTORY_DIR, and the unmanaged-object
+    # inventory in the CLI process reads it instead of listing the account a second time.
+    def _export_file(self, path: str) -> Path | None:
+        folder = os.environ.get("VIGIL_INVENTORY_DIR")
+        if not folder:
+            return None
+        return Path(folder) / f"{path.replace('/', '_')}-{self._account[:16]}.json"
+
+    def _export(self, path: str, items: dict[int, Doc]) -> None:
+        target = self._export_file(path)
+        if target is None:
+            return
+        rows = [
+            {"id": doc["id"], "friendlyName": doc.get("friendlyName"), "name": doc.get("name")}
+            for doc in items.values()
+        ]
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows))
+        tmp.replace(target)
+
+    def exported(self, path: str) -> list[Doc] | None:
+        """What the provider process listed during this run, if it did (see ``_export``)."""
+        target = self._export_file(path)
+        if target is None or not target.exists():
+            return None
+        return list(json.loads(target.read_text()))
 
     def _remember(self, path: str, doc: Doc) -> Doc:
         snapshot = self._snapshot(path)

@@ -16,6 +16,7 @@ from spec.stack import Stack
 
 Row = tuple[str, str, str]  # (display type, name, id)
 Lister = Callable[[], Iterable[Row]]
+Objects = Callable[[], Iterable[dict[str, Any]]]
 
 
 def _rows(kind: str, label: str, objects: Callable[[], Iterable[dict[str, Any]]]) -> Lister:
@@ -31,12 +32,25 @@ def _uptimerobot_listers(stack: Stack) -> list[Lister]:
     from core.uptimerobot import UptimeRobotClient
 
     client = UptimeRobotClient.from_env()
+
+    def listing(
+        path: str, lister: Callable[[], Iterable[dict[str, Any]]]
+    ) -> Callable[[], Iterable[dict[str, Any]]]:
+        # Reuse what the refresh listed in the provider process during this run; list only if it did not.
+        return lambda: client.exported(path) or lister()
+
     return [
-        _rows("uptimerobot:Monitor", "friendlyName", client.iter_monitors),
-        _rows("uptimerobot:AlertContact", "friendlyName", client.iter_alert_contacts),
-        _rows("uptimerobot:Integration", "friendlyName", client.iter_integrations),
-        _rows("uptimerobot:StatusPage", "friendlyName", client.iter_status_pages),
-        _rows("uptimerobot:MaintenanceWindow", "name", client.iter_maintenance_windows),
+        _rows("uptimerobot:Monitor", "friendlyName", listing("monitors", client.iter_monitors)),
+        _rows(
+            "uptimerobot:AlertContact", "friendlyName", listing("alert-contacts", client.iter_alert_contacts)
+        ),
+        _rows("uptimerobot:Integration", "friendlyName", listing("integrations", client.iter_integrations)),
+        _rows("uptimerobot:StatusPage", "friendlyName", listing("psps", client.iter_status_pages)),
+        _rows(
+            "uptimerobot:MaintenanceWindow",
+            "name",
+            listing("maintenance-windows", client.iter_maintenance_windows),
+        ),
     ]
 
 
