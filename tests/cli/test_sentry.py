@@ -165,3 +165,39 @@ def test_ten_previews_right_after_up_are_clean(
     for attempt in range(10):
         result = sentry_project.vigil("preview", "--env", "t", "--refresh", "--expect-no-changes", "--json")
         assert result.exit_code == 0, (attempt, result)
+
+
+def test_drift_reports_sentry_changes_deletions_and_unmanaged_projects(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount
+) -> None:
+    import requests
+
+    sentry_project.write_env("t", "app: s\n")
+    assert sentry_project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    assert sentry_project.vigil("drift", "--env", "t").exit_code == 0
+    [team] = sentry.get(f"organizations/{sentry.org}/teams/").json()
+    [dashboard] = sentry.get(f"organizations/{sentry.org}/dashboards/").json()
+    headers = {"Authorization": f"Bearer {sentry.token}"}
+    requests.delete(
+        f"{sentry.url}/api/0/organizations/{sentry.org}/dashboards/{dashboard['id']}/",
+        headers=headers,
+        timeout=10,
+    ).raise_for_status()
+    assert sentry.put(f"projects/{sentry.org}/backend/", {"platform": "python-django"}).status_code == 200
+    made = sentry.post(
+        f"teams/{sentry.org}/{team['slug']}/projects/", {"name": "by-hand", "platform": "python"}
+    )
+    assert made.status_code == 201
+    result = sentry_project.vigil("drift", "--env", "t", "--json")
+    assert result.exit_code == 2, result
+    changed = {i["type"]: i["fields"] for i in result.json["changed"]}
+    assert changed["sentry:Project"] == [
+        {"field": "platform", "desired": "python-fastapi", "live": "python-django"}
+    ]
+    assert [i["type"] for i in result.json["missing"]] == ["sentry:Dashboard"]
+    unmanaged = sorted((i["type"], i["name"]) for i in result.json["unmanaged"])
+    # the hand-made project, and the default alert Sentry created with it
+    assert unmanaged == [
+        ("sentry:Alert", "Send a notification for high priority issues in by-hand"),
+        ("sentry:Project", "by-hand"),
+    ]
