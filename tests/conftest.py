@@ -110,6 +110,11 @@ class UptimeRobotAccount:
             f"{self.url}{path}", json=body, timeout=10, headers={"Authorization": f"Bearer {self.api_key}"}
         )
 
+    def delete(self, path: str) -> requests.Response:
+        return requests.delete(
+            f"{self.url}{path}", timeout=10, headers={"Authorization": f"Bearer {self.api_key}"}
+        )
+
 
 @pytest.fixture
 def uptimerobot(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> UptimeRobotAccount:

@@ -46,14 +46,8 @@ def test_a_field_changed_in_the_account_is_reported_with_desired_and_live(
 def test_an_object_deleted_in_the_account_is_missing(
     project: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: dict
 ) -> None:
-    import requests
-
     web = deployed["Web"]
-    requests.delete(
-        f"{uptimerobot.url}/monitors/{web['id']}",
-        timeout=10,
-        headers={"Authorization": f"Bearer {uptimerobot.api_key}"},
-    ).raise_for_status()
+    uptimerobot.delete(f"/monitors/{web['id']}").raise_for_status()
     result = project.vigil("drift", "--env", "t", "--json")
     assert result.exit_code == 2, result
     assert [(i["name"], i["id"]) for i in result.json["missing"]] == [("monitor-web", str(web["id"]))]

@@ -188,12 +188,19 @@ def test_drift_reports_sentry_changes_deletions_and_unmanaged_projects(
         f"teams/{sentry.org}/{team['slug']}/projects/", {"name": "by-hand", "platform": "python"}
     )
     assert made.status_code == 201
+    errors = workflows(sentry)["backend errors"]
+    edited = sentry.put(
+        f"organizations/{sentry.org}/workflows/{errors['id']}/", {**errors, "environment": "staging"}
+    )
+    assert edited.status_code == 200, edited.text
     result = sentry_project.vigil("drift", "--env", "t", "--json")
     assert result.exit_code == 2, result
     changed = {i["type"]: i["fields"] for i in result.json["changed"]}
+    assert set(changed) == {"sentry:Project", "sentry:Alert"}
     assert changed["sentry:Project"] == [
         {"field": "platform", "desired": "python-fastapi", "live": "python-django"}
     ]
+    assert changed["sentry:Alert"] == [{"field": "environment", "desired": "test", "live": "staging"}]
     assert [i["type"] for i in result.json["missing"]] == ["sentry:Dashboard"]
     unmanaged = sorted((i["type"], i["name"]) for i in result.json["unmanaged"])
     # the hand-made project, and the default alert Sentry created with it

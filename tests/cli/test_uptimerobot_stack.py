@@ -131,6 +131,46 @@ def test_drift_on_each_resource_type_shows_on_a_refreshing_preview(
     assert changed["contact-ops"] == [{"field": "name", "desired": "ops", "live": "renamed"}]
 
 
+def test_drift_reports_each_type_deleted_out_of_band_and_each_type_made_by_hand(
+    full: ProjectDir, uptimerobot: UptimeRobotAccount
+) -> None:
+    full.write_env("t", BASE)
+    assert full.vigil("up", "--env", "t", "--yes").exit_code == 0
+    [page] = listing(uptimerobot, "/psps")
+    [window] = listing(uptimerobot, "/maintenance-windows")
+    [contact] = listing(uptimerobot, "/alert-contacts")
+    [slack] = listing(uptimerobot, "/integrations")
+    for path in (
+        f"/psps/{page['id']}",
+        f"/maintenance-windows/{window['id']}",
+        f"/alert-contacts/{contact['id']}",
+        f"/integrations/{slack['id']}",
+    ):
+        assert uptimerobot.delete(path).status_code in (200, 204), path
+    made = {
+        "/alert-contacts": {"type": "Email", "value": "someone@example.com", "friendlyName": "by-hand"},
+        "/psps": {"friendlyName": "Hand page"},
+        "/maintenance-windows": {"name": "Hand window", "interval": "once", "time": "03:00:00", "duration": 10},
+    }
+    for path, body in made.items():
+        assert uptimerobot.post(path, body).status_code in (200, 201), path
+    result = full.vigil("drift", "--env", "t", "--json")
+    assert result.exit_code == 2, result
+    missing = sorted((i["type"], i["name"], i["id"]) for i in result.json["missing"])
+    assert missing == [
+        ("uptimerobot:AlertContact", "contact-ops", str(contact["id"])),
+        ("uptimerobot:Integration", "slack-slack", str(slack["id"])),
+        ("uptimerobot:MaintenanceWindow", "maintenance-nightly-window", str(window["id"])),
+        ("uptimerobot:StatusPage", "status-status-page", str(page["id"])),
+    ]
+    unmanaged = sorted((i["type"], i["name"]) for i in result.json["unmanaged"])
+    assert unmanaged == [
+        ("uptimerobot:AlertContact", "by-hand"),
+        ("uptimerobot:MaintenanceWindow", "Hand window"),
+        ("uptimerobot:StatusPage", "Hand page"),
+    ]
+
+
 def test_destroy_removes_everything(full: ProjectDir, uptimerobot: UptimeRobotAccount) -> None:
     full.write_env("t", BASE)
     assert full.vigil("up", "--env", "t", "--yes").exit_code == 0
