@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +105,12 @@ def timed(action: Callable[[], Any], count_calls: Callable[[], dict[str, int]] |
     action()
     elapsed = time.perf_counter() - started
     return Measured(elapsed, count_calls() if count_calls else {})
+
+
+def median(runs: Iterable[Measured]) -> Measured:
+    """The run with the median wall time (its API calls with it)."""
+    ordered = sorted(runs, key=lambda m: m.seconds)
+    return ordered[len(ordered) // 2]
 
 
 def table(title: str, header: list[str], rows: list[list[Any]]) -> str:

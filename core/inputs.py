@@ -30,3 +30,26 @@ def known(value: Any) -> bool:
 def managed(props: dict[str, Any]) -> dict[str, Any]:
     """The inputs the stack sets: None means "not managed" (the live value is kept, never diffed)."""
     return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+
+
+# A resource with many fields registers most of them under one property: the Python SDK tracks one
+# Output per top-level property and its wait loop costs grow with their number squared (at 500
+# monitors × 25 fields a preview took 4× the engine's floor; packed, it is within 1.5×). Flat
+# properties (older state, other resources) read the same through ``unpack``.
+SETTINGS_KEY = "settings"
+
+
+def unpack(props: dict[str, Any]) -> dict[str, Any]:
+    """Flat fields of packed or flat properties (the packed value wins over a flat one)."""
+    nested = props.get(SETTINGS_KEY)
+    flat = {k: v for k, v in props.items() if k != SETTINGS_KEY}
+    if isinstance(nested, dict):
+        flat.update(nested)
+    return flat
+
+
+def pack(flat: dict[str, Any], nested_fields: tuple[str, ...]) -> dict[str, Any]:
+    """The ``nested_fields`` present in ``flat`` go under ``SETTINGS_KEY``; every other key stays."""
+    packed = {k: v for k, v in flat.items() if k not in nested_fields}
+    packed[SETTINGS_KEY] = {k: flat[k] for k in nested_fields if k in flat}
+    return packed

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.inputs import unpack
+
 SECRET_MASK = "[secret]"
 HIDDEN_KEYS = frozenset({"__provider"})
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker for a secret value in events
@@ -98,9 +100,10 @@ def from_step(metadata: Any) -> ResourceChange | None:
     change = ResourceChange(metadata.urn, display_type(type_token), name, op)
     old_state = metadata.old
     new_state = metadata.new
-    old_inputs: dict[str, Any] = dict(old_state.inputs or {}) if old_state else {}
-    old_values: dict[str, Any] = {**old_inputs, **dict(old_state.outputs or {})} if old_state else {}
-    new_values: dict[str, Any] = dict(new_state.inputs or {}) if new_state else {}
+    # Packed resources (core.inputs.SETTINGS_KEY) compare and show field by field, like flat ones.
+    old_inputs: dict[str, Any] = unpack(dict(old_state.inputs or {})) if old_state else {}
+    old_values: dict[str, Any] = {**old_inputs, **unpack(dict(old_state.outputs or {}))} if old_state else {}
+    new_values: dict[str, Any] = unpack(dict(new_state.inputs or {})) if new_state else {}
     replace_keys = set(metadata.keys or [])
     if op in ("update", "replace", "create-replacement"):
         # Python dynamic providers send no detailed diff: compare what the provider last saw (state

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.inputs import unpack
 from engine.changes import HIDDEN_KEYS, ResourceChange
 from engine.operations import OperationResult
 
@@ -120,7 +121,8 @@ def classify(preview: OperationResult, before: dict[str, dict[str, Any]]) -> Dri
         if change.op == "delete" or recorded is None:
             report.pending.append(change)
             continue
-        recorded_outputs = {k: v for k, v in (recorded.get("outputs") or {}).items() if k not in HIDDEN_KEYS}
+        outputs = unpack(dict(recorded.get("outputs") or {}))
+        recorded_outputs = {k: v for k, v in outputs.items() if k not in HIDDEN_KEYS}
         drifted: list[DriftedField] = []
         stack_moved = False
         for item in change.fields:

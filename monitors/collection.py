@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 )
 
 from core.errors import ClientError
-from core.inputs import PROVIDER_KEY, is_unknown, managed
+from core.inputs import PROVIDER_KEY, is_unknown, managed, pack, unpack
 from core.uptimerobot import UptimeRobotClient
 from monitors.fields import changed_fields
 
@@ -43,6 +43,9 @@ class CollectionProvider(ResourceProvider):
     replace_on: ClassVar[tuple[str, ...]] = ()  # fields the API cannot update in place
     write_only: ClassVar[tuple[str, ...]] = ()  # never returned by the API: kept from the inputs
     computed: ClassVar[tuple[str, ...]] = ()  # outputs the API computes (status, urls)
+    # Fields kept as top-level properties when the rest are packed (core.inputs.SETTINGS_KEY);
+    # None = every field is top-level. Packing is for resources a stack has hundreds of.
+    top_level: ClassVar[tuple[str, ...] | None] = None
 
     # --- subclass hooks -----------------------------------------------------------------------
     def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -68,11 +71,25 @@ class CollectionProvider(ResourceProvider):
     def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
         return {}
 
+    def input_fields(self, values: dict[str, Any]) -> tuple[str, ...]:
+        """The fields a stack can set on this object (a read hands back only these as inputs)."""
+        return self.fields
+
     def settled_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The written fields a read must show before the write counts as visible."""
         return {k: v for k, v in self.normalise(fields).items() if k not in self.write_only}
 
     # --- helpers ------------------------------------------------------------------------------
+    def flat(self, props: dict[str, Any]) -> dict[str, Any]:
+        """Properties as the engine holds them (packed or, from older state, flat) → flat fields."""
+        return unpack(props) if self.top_level is not None else dict(props)
+
+    def shaped(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Flat fields → the properties the engine stores (packed when this type packs)."""
+        if self.top_level is None:
+            return values
+        return pack(values, tuple(f for f in self.fields if f not in self.top_level))
+
     def label(self, fields: dict[str, Any]) -> str:
         name = fields.get("name")
         return f"{self.kind} '{name}'" if isinstance(name, str) else self.kind
@@ -111,23 +128,24 @@ class CollectionProvider(ResourceProvider):
 
     # --- the provider -------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        fields = managed(news)
+        inputs = self.flat(news)
+        fields = managed(inputs)
         label = self.label(fields)
         failures = [CheckFailure(prop, f"{label}: {reason}") for prop, reason in self.validate(fields)]
         if failures:
             return CheckResult(news, failures)
-        inputs = dict(news)
         inputs.update(self.normalise(fields))
-        return CheckResult(inputs, [])
+        return CheckResult(self.shaped(inputs), [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, self.normalise)
+        changed = changed_fields(self.flat(olds), self.flat(news), self.normalise)
         replaces = [k for k in changed if k in self.replace_on]
         return DiffResult(
             changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=bool(replaces)
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        props = self.flat(props)
         fields = self.normalise(managed(props))
         with self.naming(fields):
             doc = UptimeRobotClient.from_env().create_object(
@@ -138,26 +156,29 @@ class CollectionProvider(ResourceProvider):
                 self.to_wire(fields, creating=False),
                 lookup=self.lookup(fields),
             )
-        return CreateResult(str(doc["id"]), self._outputs(doc, props))
+        return CreateResult(str(doc["id"]), self.shaped(self._outputs(doc, props)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        props = self.flat(props)
         with self.naming(props, id_):
             doc = UptimeRobotClient.from_env().get_object(self.path, id_)
         if doc is None:
             return ReadResult("", {})  # gone: the engine drops it (outs must be a dict, not None)
         outs = self._outputs(doc, props)
-        inputs = {k: outs.get(k) for k in self.fields if props.get(k) is not None}
-        return ReadResult(id_, outs, inputs)
+        inputs = {k: outs.get(k) for k in self.input_fields(props) if props.get(k) is not None}
+        return ReadResult(id_, self.shaped(outs), self.shaped(inputs))
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        news = self.flat(news)
         fields = self.normalise(managed(news))
         with self.naming(fields, id_):
             doc = UptimeRobotClient.from_env().update_object(
                 self.path, int(id_), self.to_wire(fields, creating=False), self._settled(fields)
             )
-        return UpdateResult(self._outputs(doc, news))
+        return UpdateResult(self.shaped(self._outputs(doc, news)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        props = self.flat(props)
         with self.naming(props, id_):
             UptimeRobotClient.from_env().delete_object(self.path, id_)
 

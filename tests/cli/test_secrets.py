@@ -49,3 +49,31 @@ def test_the_api_key_is_nowhere_in_state_output_or_logs(
     assert _files_containing(state_dir, key) == []
     assert _files_containing(project.root, key) == []
     assert _files_containing(pulumi_home, key) == []
+
+
+HEARTBEAT_STACK = """
+from spec import HeartbeatMonitor, Stack
+from spec.values import Values
+
+
+def build(env: str, values: Values) -> Stack:
+    return Stack(app="hb", env=env, uptime_plan="team",
+                 blocks=[HeartbeatMonitor(name="nightly job", every="1h", grace="5m")])
+"""
+
+
+def test_a_heartbeat_push_token_is_encrypted_in_state(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount
+) -> None:
+    (project.root / "stacks" / "hb.py").write_text(HEARTBEAT_STACK)
+    project.write_env("t", "app: hb\n")
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    assert project.vigil("refresh", "--env", "t", "--yes").exit_code == 0  # writes what it read
+    [monitor] = uptimerobot.monitors()
+    token = str(monitor["url"])
+    assert monitor["type"] == "HEARTBEAT" and len(token) >= 8
+    state_dir = Path(project.root).parent / "state"
+    assert list(state_dir.rglob("*.json")), "the state file exists"
+    assert _files_containing(state_dir, token) == []
+    shown = project.vigil("outputs", "--env", "t", "--format", "dotenv")
+    assert shown.exit_code == 0 and "HEARTBEAT" in shown.stdout.upper() and token not in shown.stdout

@@ -150,7 +150,12 @@ def test_drift_reports_each_type_deleted_out_of_band_and_each_type_made_by_hand(
     made = {
         "/alert-contacts": {"type": "Email", "value": "someone@example.com", "friendlyName": "by-hand"},
         "/psps": {"friendlyName": "Hand page"},
-        "/maintenance-windows": {"name": "Hand window", "interval": "once", "time": "03:00:00", "duration": 10},
+        "/maintenance-windows": {
+            "name": "Hand window",
+            "interval": "once",
+            "time": "03:00:00",
+            "duration": 10,
+        },
     }
     for path, body in made.items():
         assert uptimerobot.post(path, body).status_code in (200, 201), path

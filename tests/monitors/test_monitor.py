@@ -10,11 +10,13 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from core.inputs import SETTINGS_KEY, pack, unpack
 from core.uptimerobot import forget_snapshots
-from monitors.monitor import MonitorProvider
+from monitors.monitor import ARG_FIELDS, TOP_LEVEL, MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
 
 PROVIDER = {"__provider": "serialized-provider"}
+PACKED = tuple(f for f in ARG_FIELDS if f not in TOP_LEVEL)
 
 
 def inputs(**fields: Any) -> dict[str, Any]:
@@ -25,13 +27,14 @@ def inputs(**fields: Any) -> dict[str, Any]:
         "url": "https://api.example.com/health",
     }
     base.update(fields)
-    return {**PROVIDER, **{k: v for k, v in base.items()}}
+    return {**PROVIDER, **pack(base, PACKED)}  # as the program registers a monitor
 
 
 def checked(provider: MonitorProvider, news: dict[str, Any]) -> dict[str, Any]:
     result = provider.check({}, news)
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
+    assert set(result.inputs[SETTINGS_KEY]) <= set(PACKED)
+    return unpack(dict(result.inputs))
 
 
 def failures(news: dict[str, Any]) -> dict[str, str]:
@@ -121,6 +124,13 @@ def test_diff_normalises_escaping_case_and_strings() -> None:
     assert MonitorProvider().diff("1", olds, news).changes is False
 
 
+def test_state_written_before_packing_diffs_clean_and_sees_changes() -> None:
+    flat = unpack(state())  # older state held every field as its own property
+    assert SETTINGS_KEY not in flat and flat["interval"] == 300
+    assert MonitorProvider().diff("1", flat, inputs()).changes is False
+    assert MonitorProvider().diff("1", flat, inputs(interval=600)).changes is True
+
+
 def test_diff_sees_a_changed_field() -> None:
     diff = MonitorProvider().diff("1", state(), inputs(interval=600))
     assert diff.changes is True and diff.replaces == []
@@ -136,21 +146,25 @@ def test_create_read_update_delete(sandbox: SandboxApi, uptimerobot: UptimeRobot
     provider = MonitorProvider()
     news = checked(provider, inputs(tags=["prod"], headers={"X-Probe": "vigil"}, http_method="GET"))
     created = provider.create(news)
-    assert created.id == created.outs["monitor_id"]
+    assert created.id == unpack(created.outs)["monitor_id"]
     [live] = uptimerobot.monitors()
     assert str(live["id"]) == created.id and live["customHttpHeaders"] == {"x-probe": "vigil"}
     assert provider.diff(created.id, created.outs, news).changes is False
 
     forget_snapshots()
     read = provider.read(created.id, created.outs)
-    assert read.id == created.id and read.outs["tags"] == ["prod"] and read.inputs["interval"] == 300
+    assert (
+        read.id == created.id
+        and unpack(read.outs)["tags"] == ["prod"]
+        and unpack(read.inputs)["interval"] == 300
+    )
 
     changed = checked(
         provider, inputs(tags=["prod"], headers={"X-Probe": "vigil"}, http_method="GET", interval=600)
     )
     assert provider.diff(created.id, read.outs, changed).changes is True
     updated = provider.update(created.id, read.outs, changed)
-    assert updated.outs["interval"] == 600 and uptimerobot.monitors()[0]["interval"] == 600
+    assert unpack(updated.outs)["interval"] == 600 and uptimerobot.monitors()[0]["interval"] == 600
 
     provider.delete(created.id, updated.outs)
     assert uptimerobot.monitors() == []
@@ -165,7 +179,7 @@ def test_drift_shows_in_read(sandbox: SandboxApi, uptimerobot: UptimeRobotAccoun
     assert response.status_code == 200
     forget_snapshots()  # a new Pulumi run: a new provider process
     read = provider.read(created.id, created.outs)
-    assert read.outs["interval"] == 900
+    assert unpack(read.outs)["interval"] == 900
     assert provider.diff(created.id, read.outs, news).changes is True
 
 
@@ -189,7 +203,7 @@ def test_html_escaped_reads_do_not_show_as_changes(
     created = provider.create(news)
     forget_snapshots()
     read = provider.read(created.id, created.outs)
-    assert read.outs["name"] == "Shop & <API>"
+    assert unpack(read.outs)["name"] == "Shop & <API>"
     assert provider.diff(created.id, read.outs, news).changes is False
 
 
@@ -202,7 +216,9 @@ def test_read_lag_settles_so_the_next_preview_is_clean(
     created = provider.create(news)
     forget_snapshots()
     read = provider.read(created.id, created.outs)
-    assert read.outs["interval"] == 600 and provider.diff(created.id, read.outs, news).changes is False
+    assert (
+        unpack(read.outs)["interval"] == 600 and provider.diff(created.id, read.outs, news).changes is False
+    )
 
 
 def test_keyword_heartbeat_and_port_monitors_round_trip(uptimerobot: UptimeRobotAccount) -> None:
@@ -227,6 +243,8 @@ def test_heartbeat_outputs_its_push_url(uptimerobot: UptimeRobotAccount) -> None
         checked(provider, {**PROVIDER, "name": "job", "type": "heartbeat", "interval": 300})
     )
     assert str(created.outs["heartbeat_url"]).startswith("https://heartbeat.uptimerobot.com/")
+    # the push URL stays a top-level output (Monitor marks it secret), never inside packed settings
+    assert created.outs["url"] == created.outs["heartbeat_url"] and "url" not in created.outs[SETTINGS_KEY]
 
 
 def test_an_api_rejection_names_the_monitor_and_never_the_key(
@@ -299,4 +317,4 @@ def test_an_ambiguous_create_of_an_escaped_name_is_adopted(
     news = checked(provider, inputs(name="Shop & API", url="https://example.com/?a=1&b=2"))
     created = provider.create(news)
     assert [str(m["id"]) for m in uptimerobot.monitors()] == [created.id]
-    assert created.outs["name"] == "Shop & API"
+    assert unpack(created.outs)["name"] == "Shop & API"

@@ -15,6 +15,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from core.inputs import SETTINGS_KEY, pack
 from monitors.monitor import MonitorProvider
 from tests.conftest import UptimeRobotAccount
 
@@ -42,14 +43,10 @@ def fields(props: Any) -> dict[str, Any]:
 
 
 def monitor_props(**extra: Any) -> dict[str, Any]:
-    return {
-        "__provider": serialize_provider(MonitorProvider()),
-        "name": "api",
-        "type": "http",
-        "interval": 300,
-        "url": "https://api.example.com/health",
-        **extra,
-    }
+    """As the program registers a monitor: name and type, the other fields packed."""
+    props = {"name": "api", "type": "http", "interval": 300, "url": "https://api.example.com/health", **extra}
+    packed = tuple(k for k in props if k not in ("name", "type"))
+    return {"__provider": serialize_provider(MonitorProvider()), **pack(props, packed)}
 
 
 class Context:
@@ -94,4 +91,4 @@ def test_create_then_read_through_the_servicer(uptimerobot: UptimeRobotAccount) 
     read = servicer.Read(
         provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties), Context()
     )
-    assert read.id == created.id and fields(read.inputs)["interval"] == 300
+    assert read.id == created.id and fields(read.inputs)[SETTINGS_KEY]["interval"] == 300

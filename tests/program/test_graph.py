@@ -47,7 +47,10 @@ def graph(env: str, monkeypatch: pytest.MonkeyPatch) -> list[pulumi.runtime.Mock
 
 
 def by_type(resources: list[pulumi.runtime.MockResourceArgs], suffix: str) -> list[dict[str, Any]]:
-    return [dict(r.inputs) for r in resources if r.typ == f"pulumi-python:dynamic/{suffix}"]
+    """The inputs of each resource of one type, field by field (packed settings unpacked)."""
+    from core.inputs import unpack
+
+    return [unpack(dict(r.inputs)) for r in resources if r.typ == f"pulumi-python:dynamic/{suffix}"]
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "production", "sandbox"])
@@ -57,6 +60,9 @@ def test_every_environment_declares_the_plans_monitors_and_projects(
     resources = graph(env, monkeypatch)
     monitors = {m["name"]: m for m in by_type(resources, "uptimerobot:Monitor")}
     assert sorted(monitors) == ["AI endpoints", "Backend API", "Database health", "Frontend"]
+    # a monitor registers name, type and its packed settings, not one property per field
+    registered = [set(r.inputs) for r in resources if r.typ.endswith("uptimerobot:Monitor")]
+    assert all(keys <= {"__provider", "name", "type", "settings"} for keys in registered), registered
     assert monitors["Backend API"]["interval"] == 300 and monitors["AI endpoints"]["type"] == "keyword"
     assert {p["slug"]: p["platform"] for p in by_type(resources, "sentry:Project")} == {
         "backend": "python-fastapi",
