@@ -6,7 +6,11 @@ response) and ``same`` (the natural key, for idempotent creates). Everything els
 - ``check`` validates before any API call and returns the normalised inputs;
 - ``diff`` compares only the fields the stack sets with the state, replace only for ``replace_on``;
 - ``create`` adopts an object with the same natural key, settles after the write;
-- ``read`` returns live state in the inputs' shape (and ``inputs=``), or id "" when gone;
+- ``read`` returns live state in the inputs' shape, or id "" when gone. It hands back no inputs:
+  the stack's last inputs stay in state (diff and drift compare the live outputs with them), so a
+  refresh that finds nothing leaves each resource as it was. Returned inputs differed from the
+  stored ones on every resource, and the engine re-serialised the whole state once per resource
+  (a refreshing preview of 500 monitors: 13.4 s; without: 4.8 s);
 - ``delete`` treats "already gone" as success.
 
 The provider object is pickled into the state by Pulumi: it holds no client, session, lock or
@@ -70,10 +74,6 @@ class CollectionProvider(ResourceProvider):
 
     def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
         return {}
-
-    def input_fields(self, values: dict[str, Any]) -> tuple[str, ...]:
-        """The fields a stack can set on this object (a read hands back only these as inputs)."""
-        return self.fields
 
     def settled_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The written fields a read must show before the write counts as visible."""
@@ -164,9 +164,7 @@ class CollectionProvider(ResourceProvider):
             doc = UptimeRobotClient.from_env().get_object(self.path, id_)
         if doc is None:
             return ReadResult("", {})  # gone: the engine drops it (outs must be a dict, not None)
-        outs = self._outputs(doc, props)
-        inputs = {k: outs.get(k) for k in self.input_fields(props) if props.get(k) is not None}
-        return ReadResult(id_, self.shaped(outs), self.shaped(inputs))
+        return ReadResult(id_, self.shaped(self._outputs(doc, props)))
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         news = self.flat(news)

@@ -291,11 +291,6 @@ class MonitorProvider(CollectionProvider):
             return super().shaped(values)
         return pack(values, tuple(f for f in self.fields if f not in HEARTBEAT_TOP_LEVEL))
 
-    def input_fields(self, values: dict[str, Any]) -> tuple[str, ...]:
-        if values.get("type") == "heartbeat":  # its URL is made by the API and secret: never an input
-            return tuple(f for f in self.fields if f != "url")
-        return self.fields
-
     def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
         heartbeat = str(doc.get("type", "")).upper() == "HEARTBEAT"
         return {

@@ -88,3 +88,23 @@ def test_fix_removes_the_drift(project: ProjectDir, uptimerobot: UptimeRobotAcco
     assert fixed.exit_code == 0, fixed
     assert {m["friendlyName"]: m["interval"] for m in uptimerobot.monitors()} == {"API": 300, "Web": 300}
     assert project.vigil("drift", "--env", "t").exit_code == 0
+
+
+def _monitor_inputs(project: ProjectDir) -> dict[str, dict]:
+    import json
+
+    [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
+    resources = json.loads(state_file.read_text())["checkpoint"]["latest"]["resources"]
+    return {  # __provider is a secret: its ciphertext changes with every save
+        r["urn"]: {k: v for k, v in r["inputs"].items() if k != "__provider"}
+        for r in resources
+        if r["type"].endswith("uptimerobot:Monitor")
+    }
+
+
+def test_a_refresh_that_finds_nothing_keeps_the_stacks_inputs(project: ProjectDir, deployed: dict) -> None:
+    before = _monitor_inputs(project)
+    assert len(before) == 2
+    assert project.vigil("refresh", "--env", "t", "--yes").exit_code == 0
+    assert _monitor_inputs(project) == before
+    assert project.vigil("drift", "--env", "t").exit_code == 0

@@ -91,4 +91,5 @@ def test_create_then_read_through_the_servicer(uptimerobot: UptimeRobotAccount) 
     read = servicer.Read(
         provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties), Context()
     )
-    assert read.id == created.id and fields(read.inputs)[SETTINGS_KEY]["interval"] == 300
+    assert read.id == created.id and fields(read.properties)[SETTINGS_KEY]["interval"] == 300
+    assert not read.HasField("inputs")  # the engine keeps the stack's inputs
