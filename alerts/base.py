@@ -8,8 +8,9 @@ Once, here:
   both normalised; an unknown value counts as a change; ``replaces`` only for ``replace_on``;
 - ``create`` looks the object up by its natural key first (and again after an ambiguous failure:
   timeout, 5xx, 409) and adopts it; after every write it re-reads (bounded) until the API shows it;
-- ``read`` returns live state in the inputs' shape plus ``inputs=``; a vanished object reads as
-  id "" with outs {} (the servicer writes ``outs["__provider"]`` unconditionally);
+- ``read`` returns live state in the inputs' shape and no inputs (the stack's stay in state, as for
+  Uptime Robot: see monitors/collection.py); a vanished object reads as id "" with outs {} (the
+  servicer writes ``outs["__provider"]`` unconditionally);
 - ``delete`` treats 404 as done;
 - errors leave with the resource named first and, for API validation errors, the stack field.
 
@@ -309,9 +310,7 @@ class SentryProvider(ResourceProvider):
             doc = self.fetch(self._client(), id_, props)
         if doc is None:
             return ReadResult("", {})  # gone: the engine drops it from the state
-        outs = self.outputs(doc, props)
-        inputs = {k: outs.get(k) for k in self.fields if props.get(k) is not None}
-        return ReadResult(id_, outs, inputs)
+        return ReadResult(id_, self.outputs(doc, props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         fields = self.normalise(managed(news))
