@@ -32,6 +32,21 @@ from sandbox.registry import build_services  # noqa: E402
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_state() -> Iterator[None]:
+    """Every test starts with empty per-process state: no cached lists, limiters or pooled sessions."""
+    from core.http import reset_sessions
+    from core.ratelimit import reset_limiters
+    from core.uptimerobot import forget_snapshots
+
+    forget_snapshots()
+    reset_limiters()
+    yield
+    forget_snapshots()
+    reset_limiters()
+    reset_sessions()
+
+
 @pytest.fixture(scope="session")
 def sandbox_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
     clock = Clock()

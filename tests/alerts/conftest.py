@@ -11,17 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from core.http import reset_sessions
-from core.ratelimit import reset_limiters
 from tests.conftest import SandboxApi, SentryAccount
-
-
-@pytest.fixture(autouse=True)
-def fresh_process_state() -> Iterator[None]:
-    reset_limiters()
-    yield
-    reset_limiters()
-    reset_sessions()
 
 
 def control(sandbox: SandboxApi, service: str, path: str, account: str) -> Any:
