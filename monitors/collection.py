@@ -84,11 +84,16 @@ class CollectionProvider(ResourceProvider):
         """Properties as the engine holds them (packed or, from older state, flat) → flat fields."""
         return unpack(props) if self.top_level is not None else dict(props)
 
+    def top_level_fields(self, values: dict[str, Any]) -> tuple[str, ...]:
+        """The fields of this object kept as properties of their own (when this type packs)."""
+        return self.top_level or ()
+
     def shaped(self, values: dict[str, Any]) -> dict[str, Any]:
         """Flat fields → the properties the engine stores (packed when this type packs)."""
         if self.top_level is None:
             return values
-        return pack(values, tuple(f for f in self.fields if f not in self.top_level))
+        kept = self.top_level_fields(values)
+        return pack(values, tuple(f for f in self.fields if f not in kept))
 
     def label(self, fields: dict[str, Any]) -> str:
         name = fields.get("name")

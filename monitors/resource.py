@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from core.inputs import SETTINGS_KEY
+from core.inputs import pack
 
 
 def props_of(args: Any, *outputs: str) -> dict[str, Any]:
@@ -17,14 +17,10 @@ def props_of(args: Any, *outputs: str) -> dict[str, Any]:
 
 
 def packed_props(args: Any, top_level: tuple[str, ...]) -> dict[str, Any]:
-    """``top_level`` fields as properties; every other field the stack sets under SETTINGS_KEY."""
-    props = {name: getattr(args, name) for name in top_level}
-    props[SETTINGS_KEY] = {
-        f.name: getattr(args, f.name)
-        for f in fields(args)
-        if f.name not in top_level and getattr(args, f.name) is not None
-    }
-    return props
+    """``top_level`` fields as properties; every other field the stack sets packed (core.inputs.pack)."""
+    values = {f.name: getattr(args, f.name) for f in fields(args)}
+    given = {k: v for k, v in values.items() if k in top_level or v is not None}
+    return pack(given, tuple(k for k in values if k not in top_level))
 
 
 def with_secrets(opts: pulumi.ResourceOptions | None, secrets: list[str]) -> pulumi.ResourceOptions:
