@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import ProjectDir, UptimeRobotAccount
@@ -91,8 +93,6 @@ def test_fix_removes_the_drift(project: ProjectDir, uptimerobot: UptimeRobotAcco
 
 
 def _monitor_inputs(project: ProjectDir) -> dict[str, dict]:
-    import json
-
     [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
     resources = json.loads(state_file.read_text())["checkpoint"]["latest"]["resources"]
     return {  # __provider is a secret: its ciphertext changes with every save

@@ -108,14 +108,21 @@ def test_in_place_updates_and_replacements(full: ProjectDir, uptimerobot: Uptime
     assert (window["interval"], window["days"]) == ("weekly", [1, 3])
 
 
-def test_drift_on_each_resource_type_shows_on_a_refreshing_preview(
-    full: ProjectDir, uptimerobot: UptimeRobotAccount
-) -> None:
+@pytest.fixture
+def deployed(full: ProjectDir, uptimerobot: UptimeRobotAccount) -> dict[str, dict[str, Any]]:
+    """BASE is up: the one object of each collection, as the account holds it, by its path."""
     full.write_env("t", BASE)
     assert full.vigil("up", "--env", "t", "--yes").exit_code == 0
-    [page] = listing(uptimerobot, "/psps")
-    [window] = listing(uptimerobot, "/maintenance-windows")
-    [contact] = listing(uptimerobot, "/alert-contacts")
+    found = {}
+    for path in ("/psps", "/maintenance-windows", "/alert-contacts", "/integrations"):
+        [found[path]] = listing(uptimerobot, path)
+    return found
+
+
+def test_drift_on_each_resource_type_shows_on_a_refreshing_preview(
+    full: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: dict[str, dict[str, Any]]
+) -> None:
+    page, window, contact = deployed["/psps"], deployed["/maintenance-windows"], deployed["/alert-contacts"]
     assert uptimerobot.patch(f"/psps/{page['id']}", {"customDomain": "evil.example.com"}).status_code == 200
     assert uptimerobot.patch(f"/maintenance-windows/{window['id']}", {"duration": 90}).status_code == 200
     assert (
@@ -132,21 +139,12 @@ def test_drift_on_each_resource_type_shows_on_a_refreshing_preview(
 
 
 def test_drift_reports_each_type_deleted_out_of_band_and_each_type_made_by_hand(
-    full: ProjectDir, uptimerobot: UptimeRobotAccount
+    full: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: dict[str, dict[str, Any]]
 ) -> None:
-    full.write_env("t", BASE)
-    assert full.vigil("up", "--env", "t", "--yes").exit_code == 0
-    [page] = listing(uptimerobot, "/psps")
-    [window] = listing(uptimerobot, "/maintenance-windows")
-    [contact] = listing(uptimerobot, "/alert-contacts")
-    [slack] = listing(uptimerobot, "/integrations")
-    for path in (
-        f"/psps/{page['id']}",
-        f"/maintenance-windows/{window['id']}",
-        f"/alert-contacts/{contact['id']}",
-        f"/integrations/{slack['id']}",
-    ):
-        assert uptimerobot.delete(path).status_code in (200, 204), path
+    for path, doc in deployed.items():
+        assert uptimerobot.delete(f"{path}/{doc['id']}").status_code in (200, 204), path
+    page, window = deployed["/psps"], deployed["/maintenance-windows"]
+    contact, slack = deployed["/alert-contacts"], deployed["/integrations"]
     made = {
         "/alert-contacts": {"type": "Email", "value": "someone@example.com", "friendlyName": "by-hand"},
         "/psps": {"friendlyName": "Hand page"},
