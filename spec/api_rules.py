@@ -47,7 +47,6 @@ HEADERS_MAX = 3_000  # customHttpHeaders, as text
 INTERVAL_MIN_S, INTERVAL_MAX_S = 30, 2_678_400  # monitors/monitor.py MIN/MAX_INTERVAL_S
 TIMEOUT_MAX_S = 60
 GRACE_MAX_S = 86_400
-HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 STATUS_CODE = re.compile(r"^[1-5](\d\d|xx)$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # monitors/alert_contact.py
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")  # status_page.py
@@ -70,6 +69,12 @@ MW_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 PLAN_MONITOR_LIMIT = {"free": 50, "solo": 50, "team": 100, "enterprise": 1000}
 DEFAULT_SEVERITIES = ("P0", "P1", "P2", "P3")
 
+# Fields written as durations ("5m"); a bare number is seconds (spec.units.seconds).
+DURATIONS = frozenset(
+    {"every", "alert_after", "repeat_every", "timeout", "grace", "per", "frequency", "p95_over", "for_",
+     "duration", "mttd", "mttr", "mttr_p0", "period"}
+)  # fmt: skip
+
 Rule = Callable[[Stack], Iterator[Finding]]
 
 
@@ -91,8 +96,18 @@ def _unsafe_chars(text: str) -> bool:
 
 def at(block: Block, field_name: str) -> Location:
     """The YAML line a field's value came from, else the call site of the block."""
-    located = where_of(getattr(block, field_name, None))
-    return located or block.where.at(f"{block.kind}.{field_name}")
+    return located_at(getattr(block, field_name, None)) or block.where.at(f"{block.kind}.{field_name}")
+
+
+def located_at(value: Any) -> Location | None:
+    """Where a value came from in YAML; for a list, where its first located item did."""
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            found = located_at(item)
+            if found:
+                return found
+        return None
+    return where_of(value)
 
 
 def error(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
@@ -170,6 +185,8 @@ def field_types(stack: Stack) -> Iterator[Finding]:
             if item.name == "where":
                 continue
             value = getattr(block, item.name)
+            if item.name in DURATIONS and isinstance(value, (int, float)) and not isinstance(value, bool):
+                continue  # a bare number of seconds; its range is the duration rules' to judge
             if _accepts(hints[item.name], value) is False:
                 yield error(
                     "field-type",
@@ -386,14 +403,6 @@ def _http(monitor: HttpMonitor, label: str, interval: float | None) -> Iterator[
             f"{label} waits {monitor.timeout} for an answer but checks every {monitor.every}",
             "make timeout shorter than every",
         )
-    if isinstance(monitor.method, str) and monitor.method.upper() not in HTTP_METHODS:
-        yield error(
-            "http-method",
-            monitor,
-            "method",
-            f"{label} method {monitor.method!r}",
-            f"use one of {HTTP_METHODS}",
-        )
     if isinstance(monitor.expect_status, (tuple, list)):
         bad = [c for c in monitor.expect_status if not STATUS_CODE.match(str(c).lower())]
         if bad:
@@ -434,20 +443,20 @@ def _headers(monitor: HttpMonitor, label: str) -> Iterator[Finding]:
             continue
         name, value = pair
         if not isinstance(name, str) or not re.match(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", name):
-            yield error(
+            yield Finding(
                 "header",
-                monitor,
-                "headers",
+                "error",
+                where_of(value) or at(monitor, "headers"),
                 f"{label} header name {shown(name)!r} is not a valid HTTP header name",
                 "use letters, digits and '-' (e.g. X-Request-Source)",
             )
         if isinstance(value, SecretRef):
             continue
         if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
-            yield error(
+            yield Finding(
                 "header",
-                monitor,
-                "headers",
+                "error",
+                where_of(value) or at(monitor, "headers"),
                 f"{label} header {shown(name)!r} has a value that is not one line of text",
                 "remove line breaks from the value",
             )

@@ -174,10 +174,10 @@ def read_stack(env: str, stacks_dir: Path, *, timeout_s: float | None = DEFAULT_
                     "error",
                     getattr(error, "where", None) or _raising_line(error, stacks_dir, module_path),
                     str(error),
-                    "correct the value or the call",
+                    _schema_fix(error),
                 )
             ],
-        ) from error
+        ) from None
     if not isinstance(stack, Stack):
         raise InvalidStack(
             env,
@@ -276,6 +276,27 @@ def _guarded(
         where = _raising_line(error, stacks_dir, module_path)
         message, fix = _explain(error, action, timeout_s)
         raise InvalidStack(env, [Finding("stack-module", "error", where, message, fix)]) from None
+
+
+_UNEXPECTED = re.compile(r"^(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def _schema_fix(error: Exception) -> str:
+    """For a misspelt block field (``severitys=``), the field it resembles."""
+    import difflib
+    from dataclasses import fields, is_dataclass
+
+    import spec
+
+    found = _UNEXPECTED.match(str(error))
+    kind = getattr(spec, found.group(1), None) if found else None
+    if found and is_dataclass(kind):
+        names = [f.name for f in fields(kind) if f.name != "where"]
+        close = difflib.get_close_matches(found.group(2), names, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'? ({found.group(1)} takes {', '.join(names)})"
+        return f"{found.group(1)} takes {', '.join(names)}"
+    return "correct the value or the call"
 
 
 _LOCATED = (MissingValue, ValueTypeError, UnitError, TypeError, ValueError)

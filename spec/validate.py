@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from core.platforms import PLATFORMS
@@ -70,8 +70,7 @@ def validate(stack: Stack, values: Values | None = None) -> list[Finding]:
 
 def _at(block: Block, field_name: str) -> Location:
     """The YAML line a field's value came from, else the call site of the block."""
-    located = where_of(getattr(block, field_name, None))
-    return located or block.where.at(f"{block.kind}.{field_name}")
+    return api_rules.at(block, field_name)
 
 
 def _error(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
@@ -303,10 +302,10 @@ def literal_secrets(stack: Stack) -> Iterator[Finding]:
                 if isinstance(pair, (tuple, list)) and len(pair) == 2:
                     reason = secret_in_header(pair[0], pair[1])
                     if reason:
-                        yield _error(
+                        yield Finding(
                             "literal-secret",
-                            block,
-                            "headers",
+                            "error",
+                            where_of(pair[1]) or _at(block, "headers"),
                             f"monitor '{shown(block.name)}': {reason}; it would be stored in plain text",
                             f"write the header's value as a reference: ('{pair[0]}', env_secret('NAME')), "
                             "or {env: NAME} in YAML",
@@ -428,4 +427,42 @@ RULES: list[Rule] = [
     sla_routing,
 ]
 
-__all__ = ["ErrorAlert", "LatencyMonitor", "validate", "worst_case_detection"]
+
+def secret_refs(stack: Stack) -> Iterator[tuple[Block, str, SecretRef]]:
+    """Every secret reference of the stack: (block, field, reference); header values included."""
+    for block in stack.blocks:
+        for name, value in vars(block).items():
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if isinstance(item, SecretRef):
+                    yield block, name, item
+                elif isinstance(item, tuple):
+                    yield from ((block, name, part) for part in item if isinstance(part, SecretRef))
+
+
+def missing_environment(stack: Stack, environ: Mapping[str, str]) -> list[Finding]:
+    """``{env: NAME}`` references whose variable is unset, at the YAML line (before the engine runs,
+    instead of a traceback from inside the Pulumi program)."""
+    findings = []
+    for block, name, ref in secret_refs(stack):
+        if ref.env and not environ.get(ref.env):
+            findings.append(
+                Finding(
+                    "secret-missing",
+                    "error",
+                    ref.where or _at(block, name),
+                    f"{block.kind}.{name} needs the environment variable {ref.env}, which is not set",
+                    f"export {ref.env}=… (in CI, from the repository's secrets)",
+                )
+            )
+    return findings
+
+
+__all__ = [
+    "ErrorAlert",
+    "LatencyMonitor",
+    "missing_environment",
+    "secret_refs",
+    "validate",
+    "worst_case_detection",
+]
