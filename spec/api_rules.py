@@ -111,7 +111,10 @@ def located_at(value: Any) -> Location | None:
 
 
 def error(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
-    return Finding(rule, "error", at(block, field_name), message, fix)
+    value = getattr(block, field_name, None)
+    return Finding(
+        rule, "error", at(block, field_name), message, fix, str(value) if isinstance(value, str) else None
+    )
 
 
 def warning(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from spec.where import Location
@@ -15,6 +15,9 @@ class Finding:
     where: Location
     message: str
     fix: str
+    # The text value the finding is about, when the stack built it from YAML values (an f-string
+    # URL): validation then points at the YAML value it came from (``Values.origin_of``).
+    value: str | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -153,6 +153,7 @@ def read_stack(env: str, stacks_dir: Path, *, timeout_s: float | None = DEFAULT_
             passthrough=True,
         )
     except MissingValue as error:
+        short = error.key.split(".")[-1]
         raise InvalidStack(
             env,
             [
@@ -160,11 +161,14 @@ def read_stack(env: str, stacks_dir: Path, *, timeout_s: float | None = DEFAULT_
                     "missing-value",
                     "error",
                     error.where,
-                    f"'{error.key}' is required by the stack",
-                    f"add `{error.key.split('.')[-1]}:` to {values_file}",
+                    f"'{error.key}' is required by the stack"
+                    + (f": did you mean '{short}' instead of '{error.close}'?" if error.close else ""),
+                    f"rename `{error.close}:` to `{short}:`"
+                    if error.close
+                    else f"add `{short}:` to {values_file}",
                 )
             ],
-        ) from error
+        ) from None
     except (ValueTypeError, UnitError, TypeError, ValueError) as error:
         raise InvalidStack(
             env,

@@ -54,6 +54,7 @@ def validate(stack: Stack, values: Values | None = None) -> list[Finding]:
                 )
             )
     if values is not None:
+        findings = [_from_yaml(f, values) for f in findings]
         for where, close in values.unread():
             findings.append(
                 Finding(
@@ -68,13 +69,35 @@ def validate(stack: Stack, values: Values | None = None) -> list[Finding]:
     return findings
 
 
+_BUILT_VALUE_RULES = frozenset({"url", "literal-secret", "host", "status-domain"})  # URLs and hosts
+
+
+def _from_yaml(finding: Finding, values: Values) -> Finding:
+    """A finding at the stack's Python line about a value built from YAML (``f"{values.api}/x"``)
+    points at the YAML value instead, naming the Python line in the message."""
+    if not finding.value or finding.rule not in _BUILT_VALUE_RULES or finding.where.file == values.file:
+        return finding
+    origin = values.origin_of(finding.value)
+    if origin is None:
+        return finding
+    built = f"{finding.where.file}:{finding.where.line}" if finding.where.line else finding.where.file
+    return Finding(
+        finding.rule,
+        finding.level,
+        origin,
+        f"{finding.message} (built from this value at {Location(built)})",
+        finding.fix,
+        finding.value,
+    )
+
+
 def _at(block: Block, field_name: str) -> Location:
     """The YAML line a field's value came from, else the call site of the block."""
     return api_rules.at(block, field_name)
 
 
 def _error(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
-    return Finding(rule, "error", _at(block, field_name), message, fix)
+    return api_rules.error(rule, block, field_name, message, fix)
 
 
 def _warning(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:

@@ -31,10 +31,11 @@ class LocatedFloat(float):
 
 
 class MissingValue(KeyError):
-    def __init__(self, where: Location, key: str) -> None:
+    def __init__(self, where: Location, key: str, close: str | None = None) -> None:
         super().__init__(key)
         self.where = where
         self.key = key
+        self.close = close  # a key the file has that resembles it (a typo: "severitys")
 
 
 class ValueTypeError(TypeError):
@@ -71,7 +72,9 @@ class Values:
     def __getitem__(self, key: str) -> Any:
         self._asked.add(key)
         if key not in self._data:
-            raise MissingValue(Location(self._file, self._line, self._join(key)), self._join(key))
+            close = difflib.get_close_matches(key, [str(k) for k in self._data], n=1, cutoff=0.7)
+            where = Location(self._file, self._lines.get(close[0], self._line) if close else self._line)
+            raise MissingValue(where.at(self._join(key)), self._join(key), close[0] if close else None)
         return self._wrap(key)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -127,6 +130,32 @@ class Values:
     @property
     def file(self) -> str:
         return self._file
+
+    def origin_of(self, text: str) -> Location | None:
+        """The YAML value a stack-built string most likely came from: the longest string scalar
+        (4+ characters) it contains, e.g. ``api: https://api.example.com`` for ``f"{api}/health"``."""
+        best: tuple[int, Location] | None = None
+        for value, where in self._scalars():
+            if len(value) >= 4 and value in text and (best is None or len(value) > best[0]):
+                best = (len(value), where)
+        return best[1] if best else None
+
+    def _scalars(self) -> list[tuple[str, Location]]:
+        found: list[tuple[str, Location]] = []
+
+        def walk(raw: Any, where: Location) -> None:
+            if isinstance(raw, str):
+                found.append((raw, where))
+            elif isinstance(raw, _Mapping):
+                for key, value in raw.items():
+                    walk(value, Location(self._file, raw.lines.get(key, where.line), key))
+            elif isinstance(raw, list):
+                for item in raw:
+                    walk(item, where)
+
+        for key, value in self._data.items():
+            walk(value, self.where(key))
+        return found
 
     # --- bookkeeping --------------------------------------------------------------------------
     def unread(self) -> list[tuple[Location, str | None]]:

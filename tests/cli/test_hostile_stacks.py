@@ -122,6 +122,9 @@ CASES = [
     Case("alert-never-fires", "alert-trigger", "", "never triggers", at_module=True),
     Case("widget-title-duplicate", "dashboard-widgets", "", "used twice", at_module=True),
     Case("widget-display-bad", "field-type", "display: pie", "display is 'pie'"),
+    # a value built in Python from YAML (f"{values.api}/health") is reported at the YAML value
+    Case("url-built-from-yaml", "url", "api:", "built from this value at", module="url_from_yaml"),
+    Case("url-secret-built-from-yaml", "literal-secret", "api:", "api_key", module="url_from_yaml"),
     Case("keyword-alert-when", "field-type", "alert_when: sometimes", "alert_when is 'sometimes'"),
 ]
 
@@ -129,13 +132,17 @@ CASES = [
 def install(project: ProjectDir, case: Case) -> Path:
     """Put the case into the project as environment ``t``; returns the file the finding points at."""
     stacks = project.root / "stacks"
+    env_file = HOSTILE / "envs" / f"{case.id}.yaml"
     if case.module:
         shutil.copy(HOSTILE / "modules" / f"{case.module}.py", stacks / f"{case.module}.py")
-        project.write_env("t", f"app: {case.module}\n")
-        return stacks / f"{case.module}.py"
+        if not env_file.exists():
+            project.write_env("t", f"app: {case.module}\n")
+            return stacks / f"{case.module}.py"
+        shutil.copy(env_file, stacks / "t.yaml")
+        return stacks / "t.yaml"
     shutil.copy(HOSTILE / "hostile.py", stacks / "hostile.py")
     target = stacks / "t.yaml"
-    shutil.copy(HOSTILE / "envs" / f"{case.id}.yaml", target)
+    shutil.copy(env_file, target)
     return stacks / "hostile.py" if case.at_module else target
 
 
