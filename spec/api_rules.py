@@ -96,7 +96,15 @@ def _unsafe_chars(text: str) -> bool:
 
 def at(block: Block, field_name: str) -> Location:
     """The YAML line a field's value came from, else the call site of the block."""
-    return located_at(getattr(block, field_name, None)) or block.where.at(f"{block.kind}.{field_name}")
+    found = located_at(getattr(block, field_name, None))
+    if found:
+        return found
+    # An unset field of a block declared in YAML: the YAML entry (its name's line) declares it.
+    for name in ("name", "slug", "title", "project"):
+        entry = where_of(getattr(block, name, None))
+        if entry is not None:
+            return entry.at(f"{block.kind}.{field_name}")
+    return block.where.at(f"{block.kind}.{field_name}")
 
 
 def located_at(value: Any) -> Location | None:
@@ -107,6 +115,8 @@ def located_at(value: Any) -> Location | None:
             if found:
                 return found
         return None
+    if isinstance(value, Block):
+        return None  # a nested block's own call site is not where this value was written
     return where_of(value)
 
 
