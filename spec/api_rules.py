@@ -29,7 +29,7 @@ from spec.blocks import (
     SentryProject,
     SentryTeam,
 )
-from spec.findings import Finding
+from spec.findings import Finding, escape_controls
 from spec.outputs import resource_name
 from spec.secrets import SecretRef
 from spec.stack import Stack
@@ -81,13 +81,7 @@ Rule = Callable[[Stack], Iterator[Finding]]
 # --- helpers ------------------------------------------------------------------------------------
 def shown(text: Any) -> str:
     """A name as a terminal may show it: control and bidi characters escaped (ESC, U+202E …)."""
-    out = []
-    for char in str(text):
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(char.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(char)
-    return "".join(out)
+    return escape_controls(str(text)).replace("\n", "\\n")
 
 
 def _unsafe_chars(text: str) -> bool:

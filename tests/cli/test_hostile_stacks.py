@@ -125,6 +125,7 @@ CASES = [
     # a value built in Python from YAML (f"{values.api}/health") is reported at the YAML value
     Case("url-built-from-yaml", "url", "api:", "built from this value at", module="url_from_yaml"),
     Case("url-secret-built-from-yaml", "literal-secret", "api:", "api_key", module="url_from_yaml"),
+    Case("key-escape", "unknown-key", '"ops\\e[2J', "ops\\x1b[2J\\x1b]0;pwned\\x07"),
     Case("keyword-alert-when", "field-type", "alert_when: sometimes", "alert_when is 'sometimes'"),
 ]
 
@@ -184,6 +185,9 @@ def test_each_hostile_input_is_one_finding_at_its_line_before_any_request(
     if line is not None:
         assert finding["line"] == line, finding
     assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
+    shown = project.vigil("validate", "--env", "t")  # the terminal rendering escapes them too
+    assert shown.exit_code == 1 and "\x1b" not in shown.stdout + shown.stderr, shown
+    assert "\u202e" not in shown.stdout + shown.stderr
     for command in (
         ("preview", "--env", "t", "--expect-no-changes", "--json"),
         ("up", "--env", "t", "--yes", "--json"),
