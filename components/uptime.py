@@ -84,11 +84,7 @@ def monitor_args(monitor: Any, contact_ids: dict[str, pulumi.Output[str]]) -> Mo
             timeout=whole_seconds(monitor.timeout),
             http_method=monitor.method,
             success_codes=list(monitor.expect_status),
-            headers={
-                name: _plain_or_secret(value, f"monitor '{monitor.name}' header {name}")
-                for name, value in monitor.headers
-            }
-            or None,
+            headers=_headers(monitor),
             follow_redirects=monitor.follow_redirects,
             check_ssl_errors=monitor.check_ssl_errors,
             ssl_expiration_reminder=monitor.ssl_expiry_reminder,
@@ -111,6 +107,19 @@ def monitor_args(monitor: Any, contact_ids: dict[str, pulumi.Output[str]]) -> Mo
 
 def _plain_or_secret(value: Any, used_for: str) -> Any:
     return resolve(value, used_for) if isinstance(value, SecretRef) else value
+
+
+def _headers(monitor: blocks.HttpMonitor) -> Any:
+    """The headers; a mapping holding a referenced value is one secret as a whole (the provider
+    lower-cases the names, and a secret nested under a renamed key would be stored in the clear)."""
+    if not monitor.headers:
+        return None
+    values = {
+        name: _plain_or_secret(v, f"monitor '{monitor.name}' header {name}") for name, v in monitor.headers
+    }
+    if any(isinstance(v, SecretRef) for _, v in monitor.headers):
+        return pulumi.Output.secret(pulumi.Output.from_input(values))
+    return values
 
 
 def holds_secrets(monitor: Any) -> bool:

@@ -44,7 +44,7 @@ def test_a_referenced_url_and_header_reach_the_api_but_never_state_or_output(
     assert outputs[0].exit_code == 0, outputs[0]
     [monitor] = uptimerobot.monitors()
     assert TOKEN in monitor["url"]  # the API got the real values…
-    assert monitor["customHttpHeaders"]["Authorization"] == BEARER
+    assert {k.lower(): v for k, v in monitor["customHttpHeaders"].items()}["authorization"] == BEARER
     monkeypatch.setenv("HEALTH_AUTH", BEARER + "2")  # an update: more checkpoints, backups, history
     outputs += [
         project.vigil("preview", "--env", "t"),
