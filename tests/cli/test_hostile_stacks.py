@@ -201,14 +201,27 @@ def test_each_hostile_input_is_one_finding_at_its_line_before_any_request(
     assert sandbox.requests_made("sentry", sentry.token) == {}
 
 
-def test_a_stack_module_that_hangs_fails_after_the_timeout(project: ProjectDir) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate", "--env", "t", "--json"),
+        ("preview", "--env", "t", "--expect-no-changes", "--json"),
+        ("up", "--env", "t", "--yes", "--json"),
+        ("drift", "--env", "t", "--json"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_stack_module_that_hangs_fails_after_the_timeout(
+    command: tuple[str, ...], project: ProjectDir, sandbox: SandboxApi, uptimerobot: UptimeRobotAccount
+) -> None:
     path = install(project, Case("hangs", "stack-module", "# HANG", module="hangs"))
-    result = project.vigil("validate", "--env", "t", "--json")
+    result = project.vigil(*command)
     assert result.exit_code == 1, result
     [finding] = errors_of(result.json)
     assert finding["rule"] == "stack-module"
     assert "did not finish in build() within 30 s" in finding["message"]
     assert Path(finding["file"]).name == path.name and finding["line"] == expected_line(path, "# HANG")
+    assert sandbox.requests_made("uptimerobot", uptimerobot.api_key) == {}
 
 
 def test_prints_of_a_stack_module_go_to_stderr_not_into_the_json(project: ProjectDir) -> None:
