@@ -17,6 +17,7 @@ from render.console import Output
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
     """(report, loaded stack, pulumi stack)."""
+    from commands.stack import require_environment
     from engine import operations
     from engine.drift import classify, state_resources
     from engine.inventory import unmanaged
@@ -30,6 +31,7 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
         )
         try:
             stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+            require_environment(loaded)
             before = state_resources(stack.export_stack().deployment or {})
             preview = operations.preview(stack, env, refresh=True, progress=out.progress)
             report = classify(preview, before)
@@ -96,6 +98,24 @@ def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | 
     return event
 
 
+def _notify_reporting_failure(
+    ctx: typer.Context, report: Any, loaded: Any, out: Output
+) -> tuple[str | None, VigilError | None]:
+    """Notify; a failure (the webhook answers 500, is missing …) is returned to report after the
+    drift report instead of replacing it."""
+    from core.errors import ClientError
+
+    try:
+        return _notify(ctx, report, loaded, out), None
+    except VigilError as error:
+        return None, error
+    except ClientError as error:
+        return None, VigilError(
+            f"the drift report was not sent to Slack: {error}",
+            hint="check SLACK_WEBHOOK_URL and Slack's status; the next `drift --notify slack` retries",
+        )
+
+
 def drift(
     ctx: typer.Context,
     env: EnvOption,
@@ -115,15 +135,21 @@ def drift(
 
         guard_and_apply(out, loaded, stack, env, allow_delete=allow_delete, refresh=True)
         report, loaded, stack = detect(ctx, env, out)
-    event = _notify(ctx, report, loaded, out) if notify else None
+    event, failed = _notify_reporting_failure(ctx, report, loaded, out) if notify else (None, None)
     if report_file is not None:
         from render.markdown import render_drift
 
         report_file.write_text(render_drift(report))
     if json:
-        out.document({**report.as_dict(), "notified": event})
+        document = {**report.as_dict(), "notified": event}
+        if failed is not None:
+            document["notify_error"] = failed.message
+        out.document(document)
     else:
         _render(out, report)
+    if failed is not None:  # after the report: the drift is known even when Slack is not told
+        failed.reported = json
+        raise failed
     if report.drifted:
         raise ChangesFound(
             f"drift found in '{env}'",

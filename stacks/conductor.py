@@ -143,8 +143,9 @@ def build(env: str, values: Values) -> Stack:
     return Stack(
         app="conductor",
         env=env,
-        protected=bool(values.get("protected", False)),
+        protected=values.flag("protected"),
         uptime_plan=values.get("uptime_plan", "free"),
+        uptime_monitor_limit=values.get("uptime_monitor_limit"),
         sentry_environment=values.sentry_environment,
         links=tuple((str(k), str(v)) for k, v in (values.get("links") or {}).items()),
         blocks=(
