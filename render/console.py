@@ -50,9 +50,17 @@ class Output:
         )
 
     # stdout ------------------------------------------------------------------------------------
-    def document(self, data: Any) -> None:
-        """The one JSON document of a --json run."""
-        sys.stdout.write(redact(json.dumps(data, indent=2, sort_keys=False, default=str)) + "\n")
+    def document(self, data: Any, *, masked: bool = True) -> None:
+        """The one JSON document of a --json run; ``masked=False`` only where the user asked for
+        secrets (``outputs --show-secrets``) or they guard nothing real (the sandbox's)."""
+        text = json.dumps(data, indent=2, sort_keys=False, default=str)
+        sys.stdout.write((redact(text) if masked else text) + "\n")
+        sys.stdout.flush()
+
+    def lines(self, lines: list[str]) -> None:
+        """Plain lines for a shell or a dotenv file: no markup, no wrapping, no masking (the caller
+        masks what must not be shown)."""
+        sys.stdout.write("".join(f"{line}\n" for line in lines))
         sys.stdout.flush()
 
     def print(self, text: str = "", *, markup: bool = True) -> None:

@@ -5,14 +5,23 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 
-from engine.verify import Check
+from core.errors import ClientError
+from probes.report import Check
+from spec import outputs as names
+from spec.stack import Stack
+
+if TYPE_CHECKING:
+    from core.sentry import SentryClient
 
 CONFIRM_ATTEMPTS = 10
+CONFIRM_STEP_SECONDS = 0.2
 
 
 def envelope_url(dsn: str) -> tuple[str, str, str]:
@@ -25,7 +34,13 @@ def envelope_url(dsn: str) -> tuple[str, str, str]:
     return f"{parts.scheme}://{netloc}{path}/api/{project_id}/envelope/", public_key, project_id
 
 
-def send_test_event(project: str, dsn: str, environment: str | None) -> Check:
+def send_test_event(
+    project: str, dsn: str, environment: str | None, connect: Callable[[], SentryClient]
+) -> Check:
+    """Post one test event, then wait (bounded) until the org's API, reached by ``connect()``, lists it.
+
+    Without API credentials (``connect`` raises ``ClientError``) the event is sent but not confirmed.
+    """
     url, public_key, project_id = envelope_url(dsn)
     event_id = uuid.uuid4().hex
     event = {
@@ -58,20 +73,44 @@ def send_test_event(project: str, dsn: str, environment: str | None) -> Check:
             f"the envelope endpoint refused the test event "
             f"({response.status_code}): is the DSN key revoked or disabled?",
         )
-    return _confirm(project, project_id, event_id)
-
-
-def _confirm(project: str, project_id: str, event_id: str) -> Check:
-    from core.errors import ClientError
-    from core.sentry import SentryClient
-
     try:
-        client = SentryClient.from_env()
+        client = connect()
     except ClientError as error:
         return Check("sentry", project, True, f"event {event_id[:8]} accepted (not confirmed: {error})")
-    for attempt in range(CONFIRM_ATTEMPTS):
+
+    def arrived() -> bool:
         events = client.list(client.project_path(project_id, "events/"))
-        if any(e.get("eventID") == event_id or e.get("id") == event_id for e in events):
-            return Check("sentry", project, True, f"test event {event_id[:8]} arrived in project {project}")
-        time.sleep(0.2 * (attempt + 1))
+        return any(e.get("eventID") == event_id or e.get("id") == event_id for e in events)
+
+    if wait_until(arrived):
+        return Check("sentry", project, True, f"test event {event_id[:8]} arrived in project {project}")
     return Check("sentry", project, False, f"test event {event_id[:8]} was accepted but never showed up")
+
+
+def wait_until(condition: Callable[[], bool]) -> bool:
+    """True once ``condition()`` holds; False after CONFIRM_ATTEMPTS tries (linear backoff, ~11 s).
+
+    TODO(issue 11, item 2): replace this loop with the bounded-wait helper on tenacity that the
+    "framework" helper builds in core/ (one wait shape for settle and confirm everywhere).
+    """
+    for attempt in range(CONFIRM_ATTEMPTS):
+        if condition():
+            return True
+        time.sleep(CONFIRM_STEP_SECONDS * (attempt + 1))
+    return False
+
+
+def sentry_checks(
+    stack: Stack, outputs: Mapping[str, tuple[Any, bool]], connect: Callable[[], SentryClient]
+) -> list[Check]:
+    """One test event per Sentry project of the stack, through the DSN its outputs hold."""
+    checks = []
+    for project in stack.sentry_projects:
+        dsn, _ = outputs.get(names.sentry_dsn(project.slug), (None, True))
+        if not dsn:
+            checks.append(
+                Check("sentry", project.slug, False, "no DSN in the stack outputs: run `vigil up` first")
+            )
+            continue
+        checks.append(send_test_event(project.slug, str(dsn), stack.sentry_environment, connect))
+    return checks
