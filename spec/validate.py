@@ -276,7 +276,7 @@ def sentry_fields(stack: Stack) -> Iterator[Finding]:
 
 
 def literal_secrets(stack: Stack) -> Iterator[Finding]:
-    for block in stack.blocks:
+    for block in stack.of(Block):
         for name, value in vars(block).items():
             if isinstance(value, SecretRef) or name == "where":
                 continue

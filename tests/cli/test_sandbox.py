@@ -96,6 +96,7 @@ def test_up_on_the_sandbox_starts_it_and_creates_the_whole_plan(conductor: Proje
 def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import subprocess
+    import sys
 
     from engine.pulumi_cli import find_pulumi
 
@@ -110,7 +111,7 @@ def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: 
         PATH=f"{binary.bin_dir}:{env['PATH']}",
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-        PULUMI_PYTHON_CMD=str(Path(os.sys.executable)),
+        PULUMI_PYTHON_CMD=str(Path(sys.executable)),
     )
     run = subprocess.run(
         [str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive", "--skip-preview"],
