@@ -6,6 +6,7 @@ coloured rich text; piped, in CI or with ``NO_COLOR`` it is plain.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -16,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from core.redact import redact
+
+PIPED_WIDTH = 10_000  # piped output is read by tools: one line per row, whatever its length
 
 
 def _plain() -> bool:
@@ -67,7 +70,14 @@ class Output:
         self.out.print(redact(text), markup=markup)
 
     def rich(self, renderable: Any) -> None:
-        self.out.print(renderable)
+        """A table or other rich renderable: as wide as the terminal; piped, never wrapped or padded."""
+        if self.out.is_terminal:
+            self.out.print(renderable)
+            return
+        plain = Console(file=io.StringIO(), width=PIPED_WIDTH, highlight=False, emoji=False, no_color=True)
+        with plain.capture() as captured:
+            plain.print(renderable)
+        self.lines([line.rstrip() for line in captured.get().splitlines()])
 
     # stderr ------------------------------------------------------------------------------------
     def progress(self, text: str) -> None:
