@@ -54,6 +54,17 @@ def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:
         f"{document['uptimerobot']['url']}/monitors", timeout=5, headers={"Authorization": "Bearer wrong"}
     )
     assert wrong.status_code == 401 and wrong.json()["code"] == "003-005"
+    table = conductor.vigil("sandbox", "status")
+    assert table.exit_code == 0, table
+    rows = [line.split(maxsplit=2) for line in table.stdout.splitlines()]
+    assert rows == [["service", "url", "credentials"]] + [
+        [service, info["url"], ", ".join(k for k in info if k != "url") + " (see --json)"]
+        for service, info in document.items()
+    ], table
+    secrets = [
+        v for info in document.values() for k, v in info.items() if k in ("api_key", "token", "webhook_url")
+    ]
+    assert secrets and not [v for v in secrets if v in table.stdout]
     assert conductor.vigil("sandbox", "stop").exit_code == 0
     assert conductor.vigil("sandbox", "status").exit_code == 1
 
