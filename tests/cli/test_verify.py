@@ -80,6 +80,19 @@ def test_verify_fails_when_the_target_is_down(deployed: ProjectDir, target: Targ
     assert "answered 503" in found["monitor:Backend API"]["detail"]
     assert sorted(result.json["would_alert"]) == ["AI endpoints", "Backend API"]
     assert "verify of 't' failed" in result.stderr
+    human = deployed.vigil("verify", "--env", "t")  # the same checks, one line each
+    assert human.exit_code == 1, human
+    lines = human.stdout.splitlines()
+    api = f"{target.url}/api/v1/health/simple"
+    assert lines[:2] == [
+        f"FAIL monitor  Backend API: {api} answered 503, not 2xx/3xx",
+        f"FAIL monitor  AI endpoints: {target.url}/api/v1/ai/health answered 503, not 2xx/3xx",
+    ], human
+    assert lines[2].startswith("pass sentry   backend: test event ") and lines[2].endswith(
+        " arrived in project backend"
+    ), human
+    assert lines[3:] == ["would alert now: Backend API, AI endpoints", "t: 1/3 checks passed"], human
+    assert human.stderr == "error: verify of 't' failed: Backend API, AI endpoints\n"
 
 
 def test_verify_fails_when_the_dsn_is_revoked(
