@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -20,8 +20,11 @@ from spec.stack import Stack
 if TYPE_CHECKING:
     from core.sentry import SentryClient
 
-CONFIRM_ATTEMPTS = 10
-CONFIRM_STEP_SECONDS = 0.2
+T = TypeVar("T")
+# Reads of the project's events until the test event shows up (about 13 s at most).
+CONFIRM_READS = 10
+CONFIRM_DELAY_S = 0.2
+CONFIRM_CAP_S = 2.0
 
 
 def envelope_url(dsn: str) -> tuple[str, str, str]:
@@ -82,22 +85,29 @@ def send_test_event(
         events = client.list(client.project_path(project_id, "events/"))
         return any(e.get("eventID") == event_id or e.get("id") == event_id for e in events)
 
-    if wait_until(arrived):
+    if wait_until(arrived, bool, reads=CONFIRM_READS, delay_s=CONFIRM_DELAY_S, cap_s=CONFIRM_CAP_S):
         return Check("sentry", project, True, f"test event {event_id[:8]} arrived in project {project}")
     return Check("sentry", project, False, f"test event {event_id[:8]} was accepted but never showed up")
 
 
-def wait_until(condition: Callable[[], bool]) -> bool:
-    """True once ``condition()`` holds; False after CONFIRM_ATTEMPTS tries (linear backoff, ~11 s).
+def wait_until(
+    fetch: Callable[[], T], done: Callable[[T], bool], *, reads: int, delay_s: float, cap_s: float
+) -> T:
+    """Call ``fetch`` until ``done(result)``, at most ``reads`` times (delay doubling up to ``cap_s``);
+    the last result either way.
 
-    TODO(issue 11, item 2): replace this loop with the bounded-wait helper on tenacity that the
-    "framework" helper builds in core/ (one wait shape for settle and confirm everywhere).
+    TODO(issue 11, item 2): the "framework" helper's ``core.policy.wait_until`` (tenacity) has this
+    signature: at merge, delete this function and import that one.
     """
-    for attempt in range(CONFIRM_ATTEMPTS):
-        if condition():
-            return True
-        time.sleep(CONFIRM_STEP_SECONDS * (attempt + 1))
-    return False
+    result = fetch()
+    delay = delay_s
+    for _ in range(max(1, reads) - 1):
+        if done(result):
+            break
+        time.sleep(delay)
+        delay = min(delay * 2, cap_s)
+        result = fetch()
+    return result
 
 
 def sentry_checks(
