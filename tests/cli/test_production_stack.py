@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.test_readme import readme_stack_files
+from tests.cli.readme import readme_stack_files
 from tests.conftest import FIXTURE_PROJECT, ROOT, ProjectDir, Result, SandboxApi, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine

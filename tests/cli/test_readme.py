@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from tests.cli.readme import readme_stack_files
 from tests.conftest import ROOT, ProjectDir
-
-
-def readme_stack_files() -> dict[str, str]:
-    """The README's code blocks that open with a ``# stacks/<file>`` comment, by that file name."""
-    text = (ROOT / "README.md").read_text()
-    found = {}
-    for body in re.findall(r"```(?:python|yaml)\n(.*?)```", text, re.S):
-        first = body.splitlines()[0]
-        if first.startswith("# stacks/"):
-            found[first.removeprefix("# stacks/")] = body
-    return found
 
 
 def write_readme_stack(root: Path) -> None:
