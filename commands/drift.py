@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from commands.context import AllowDeleteOption, EnvOption, JsonOption, app_context
 from engine.errors import ChangesFound, VigilError
@@ -39,37 +38,6 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
         finally:
             os.environ.pop("VIGIL_INVENTORY_DIR", None)
     return report, loaded, stack
-
-
-def _render(out: Output, report: Any) -> None:
-    from render.markdown import show
-
-    if not report.drifted:
-        out.print(f"[bold]{report.env}[/bold]: [green]no drift[/green] ({report.duration_seconds:.1f}s)")
-    for item in report.changed:
-        out.print(f"[yellow]~ changed[/yellow] {escape(item.type)} [bold]{escape(item.name)}[/bold]")
-        for f in item.fields:
-            out.print(
-                f"    {escape(f.path)}: live {escape(show(f.live))}, stack wants {escape(show(f.desired))}"
-            )
-    for item in report.missing:
-        out.print(
-            f"[red]- missing[/red] {escape(item.type)} [bold]{escape(item.name)}[/bold] (id {item.remote_id})"
-        )
-    for item in report.unmanaged:
-        out.print(
-            f"[magenta]? unmanaged[/magenta] {escape(item.type)} [bold]{escape(item.name)}[/bold] "
-            f"(id {item.remote_id})"
-        )
-    for change in report.pending:
-        out.print(
-            f"[dim]pending: {change.op} {escape(change.type)} {escape(change.name)} (stack changed)[/dim]"
-        )
-    if report.drifted:
-        out.print(
-            f"[bold]{report.env}[/bold]: {len(report.changed)} changed, {len(report.missing)} missing, "
-            f"{len(report.unmanaged)} unmanaged"
-        )
 
 
 def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | None:
@@ -137,16 +105,18 @@ def drift(
         report, loaded, stack = detect(ctx, env, out)
     event, failed = _notify_reporting_failure(ctx, report, loaded, out) if notify else (None, None)
     if report_file is not None:
-        from render.markdown import render_drift
+        from render.markdown import drift_markdown
 
-        report_file.write_text(render_drift(report))
+        report_file.write_text(drift_markdown(report))
     if json:
         document = {**report.as_dict(), "notified": event}
         if failed is not None:
             document["notify_error"] = failed.message
         out.document(document)
     else:
-        _render(out, report)
+        from render.drift import render_drift
+
+        render_drift(out, report)
     if failed is not None:  # after the report: the drift is known even when Slack is not told
         failed.reported = json
         raise failed

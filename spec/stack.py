@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from spec.blocks import (
     Block,
@@ -32,6 +32,10 @@ from spec.blocks import (
 from spec.where import Location, call_site
 
 B = TypeVar("B", bound=Block)
+# What ``Stack(blocks=...)`` takes: blocks, nested in lists or tuples as a stack module builds them,
+# with None/False for "not in this environment". ``__post_init__`` flattens it to the blocks; read
+# them through ``Stack.of`` and the typed properties.
+BlockTree: TypeAlias = "Block | Sequence[BlockTree] | bool | None"
 
 MONITOR_TYPES = (HttpMonitor, KeywordMonitor, PingMonitor, PortMonitor, HeartbeatMonitor)
 
@@ -40,7 +44,7 @@ MONITOR_TYPES = (HttpMonitor, KeywordMonitor, PingMonitor, PortMonitor, Heartbea
 class Stack:
     app: str
     env: str
-    blocks: tuple[Block, ...] = ()
+    blocks: Sequence[BlockTree] = ()
     protected: bool = False  # deletes and replaces need confirmation (production)
     uptime_plan: Literal["free", "solo", "team", "enterprise"] = "free"
     sentry_environment: str | None = None  # SENTRY_ENVIRONMENT the app reports

@@ -309,7 +309,7 @@ def literal_secrets(stack: Stack) -> Iterator[Finding]:
         "reference it instead: {env: NAME} in YAML, env_secret('NAME') or config_secret('key') in "
         "Python (the value is then stored only as an encrypted Pulumi secret)"
     )
-    for block in stack.blocks:
+    for block in stack.of(Block):
         if isinstance(block, HttpMonitor):
             reason = secret_in_url(block.url)
             if reason:

@@ -28,6 +28,7 @@ from spec import (
     StatusPage,
     Widget,
 )
+from spec.blocks import Block
 from spec.values import Values
 
 
@@ -40,7 +41,9 @@ def build(env: str, values: Values) -> Stack:
     slack = values.get("slack")
     page = values.get("status_page")
 
-    contacts = [EmailContact(name=c.name, email=c.email) for c in values.contacts.emails]
+    contacts: list[EmailContact | SlackWebhook] = [
+        EmailContact(name=c.name, email=c.email) for c in values.contacts.emails
+    ]
     if slack:
         contacts.append(SlackWebhook(name="slack", url=slack.secret("webhook_url"), channel=slack.channel))
 
@@ -81,7 +84,7 @@ def build(env: str, values: Values) -> Stack:
         ),
     ]
 
-    sentry_blocks: list[object] = []
+    sentry_blocks: list[Block] = []
     if sentry:
         team = sentry.team
         notify_errors = ("team", slack.channel) if slack else ("team",)

@@ -1,58 +1,30 @@
-"""`vigil verify`: exercise the monitoring path itself, the way each piece would fire.
-
-- every uptime monitor's target is probed as its monitor would (method, accepted status codes,
-  keyword, timeout, TCP port), listing the monitors that would alert right now;
-- each Sentry project gets a clearly marked test event through its DSN (the envelope endpoint),
-  then the API is asked whether it arrived;
-- with ``--slack``, each Slack webhook (and the incidents channel, with a bot token) gets a test message.
+"""Probe each uptime monitor's target as its monitor would: method, accepted status codes, keyword,
+timeout, TCP port. A failing probe says what it saw and marks the monitor as one that would alert now.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import socket
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import requests
 
+from probes.report import Check
 from spec import blocks
 from spec.units import seconds
 
 USER_AGENT = "vigil-verify/1 (monitoring path check)"
 
 
-@dataclass(frozen=True)
-class Check:
-    kind: str  # "monitor" | "sentry" | "slack"
-    name: str
-    passed: bool
-    detail: str
-    would_alert: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "passed": self.passed,
-            "detail": self.detail,
-            "would_alert": self.would_alert,
-        }
-
-
 def _status_accepted(status: int, accepted: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(str(status), pattern.replace("x", "?")) for pattern in accepted)
 
 
-def probe_http(
-    monitor: blocks.HttpMonitor, get: Callable[..., requests.Response] = requests.request
-) -> Check:
+def probe_http(monitor: blocks.HttpMonitor) -> Check:
     keyword = isinstance(monitor, blocks.KeywordMonitor)
     method = "GET" if keyword else monitor.method
     try:
-        response = get(
+        response = requests.request(
             method,
             monitor.url,
             timeout=seconds(monitor.timeout),
@@ -94,7 +66,8 @@ def probe_port(monitor: blocks.PortMonitor) -> Check:
     return Check("monitor", monitor.name, True, f"{monitor.host}:{monitor.port} accepts connections")
 
 
-def probe_monitor(monitor: Any) -> Check:
+def probe_monitor(monitor: blocks.UptimeMonitor) -> Check:
+    """Probe one monitor's target; a heartbeat has none (its job calls Uptime Robot)."""
     if isinstance(monitor, blocks.HttpMonitor):
         return probe_http(monitor)
     if isinstance(monitor, blocks.PortMonitor):
@@ -108,33 +81,3 @@ def probe_monitor(monitor: Any) -> Check:
             "monitor", monitor.name, True, f"{monitor.host} resolves (ICMP itself is left to Uptime Robot)"
         )
     return Check("monitor", monitor.name, True, "heartbeat: alerts only if the job stops calling it")
-
-
-@dataclass
-class VerifyReport:
-    env: str
-    checks: list[Check]
-    duration_seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    @property
-    def would_alert(self) -> list[str]:
-        return [c.name for c in self.checks if c.would_alert]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "env": self.env,
-            "passed": self.passed,
-            "would_alert": self.would_alert,
-            "checks": [c.as_dict() for c in self.checks],
-            "duration_seconds": round(self.duration_seconds, 2),
-        }
-
-
-def timed(env: str, run: Callable[[], list[Check]]) -> VerifyReport:
-    started = time.monotonic()
-    checks = run()
-    return VerifyReport(env, checks, time.monotonic() - started)
