@@ -40,7 +40,7 @@ def verify(
     outputs = stack_outputs(stack)
 
     def run() -> list[Check]:
-        checks = [probe_monitor(m) for m in loaded.stack.monitors]
+        checks = [probe_monitor(m, dict(os.environ)) for m in loaded.stack.monitors]
         checks += sentry_checks(loaded.stack, outputs, SentryClient.from_env)
         if slack:
             checks += slack_checks(loaded.stack, outputs, dict(os.environ), SlackClient.from_env)

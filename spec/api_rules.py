@@ -187,7 +187,7 @@ def _describe(hint: Any) -> str:
 
 def field_types(stack: Stack) -> Iterator[Finding]:
     nested = [w for d in stack.dashboards if isinstance(d.widgets, (tuple, list)) for w in d.widgets]
-    for block in (*stack.blocks, *(w for w in nested if isinstance(w, Block))):
+    for block in (*stack.of(Block), *(w for w in nested if isinstance(w, Block))):
         hints = typing.get_type_hints(type(block))
         for item in fields(block):
             if item.name == "where":

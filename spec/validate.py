@@ -453,7 +453,7 @@ RULES: list[Rule] = [
 
 def secret_refs(stack: Stack) -> Iterator[tuple[Block, str, SecretRef]]:
     """Every secret reference of the stack: (block, field, reference); header values included."""
-    for block in stack.blocks:
+    for block in stack.of(Block):
         for name, value in vars(block).items():
             items = value if isinstance(value, tuple) else (value,)
             for item in items:
