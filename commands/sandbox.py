@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from commands.context import JsonOption, app_context
-from engine.errors import SandboxUnavailable
-from engine.workspace import CREDENTIAL_ENV
+from commands.context import CREDENTIAL_ENV, SANDBOX_PASSPHRASE, JsonOption, app_context
+from commands.errors import SandboxUnavailable
 from sandbox import control
 
 app = typer.Typer(
@@ -26,7 +25,7 @@ def start(ctx: typer.Context, port: PortOption = control.DEFAULT_PORT, json: Jso
     """Start the sandbox in the background (state survives restarts)."""
     context = app_context(ctx)
     out = context.output(json)
-    paths = context.project().sandbox_paths
+    paths = context.sandbox_paths()
     try:
         pid, url, started = control.start(paths, port)
     except control.SandboxStartError as error:
@@ -42,7 +41,7 @@ def stop(ctx: typer.Context, json: JsonOption = False) -> None:
     """Stop the sandbox (its state file stays)."""
     context = app_context(ctx)
     out = context.output(json)
-    stopped = control.stop(context.project().sandbox_paths)
+    stopped = control.stop(context.sandbox_paths())
     if json:
         out.document({"stopped": stopped})
     else:
@@ -50,7 +49,7 @@ def stop(ctx: typer.Context, json: JsonOption = False) -> None:
 
 
 def _status(ctx: typer.Context) -> dict[str, dict[str, str]]:
-    paths = app_context(ctx).project().sandbox_paths
+    paths = app_context(ctx).sandbox_paths()
     current = control.running(paths)
     if current is None:
         raise SandboxUnavailable("the sandbox is not running", hint="run `vigil sandbox start`")
@@ -83,5 +82,5 @@ def env(ctx: typer.Context) -> None:
         for variable, key in names.items():
             if info.get(key):
                 lines.append(f"export {variable}={shlex.quote(str(info[key]))}")
-    lines.append("export PULUMI_CONFIG_PASSPHRASE=vigil-sandbox")
+    lines.append(f"export PULUMI_CONFIG_PASSPHRASE={SANDBOX_PASSPHRASE}")
     typer.echo("\n".join(lines))

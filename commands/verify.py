@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from commands.context import EnvOption, JsonOption, app_context
-from engine.errors import VigilError
+from commands.errors import VigilError
 
 
-def _sentry_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any]:
+def _sentry_checks(stack: Any, outputs: dict[str, tuple[Any, bool]], environ: Mapping[str, str]) -> list[Any]:
     from engine.verify import Check
     from engine.verify_sentry import send_test_event
     from spec import outputs as names
@@ -25,18 +25,18 @@ def _sentry_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any
                 Check("sentry", project.slug, False, "no DSN in the stack outputs: run `vigil up` first")
             )
             continue
-        checks.append(send_test_event(project.slug, str(dsn), stack.sentry_environment))
+        checks.append(send_test_event(project.slug, str(dsn), stack.sentry_environment, environ))
     return checks
 
 
-def _slack_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any]:
+def _slack_checks(stack: Any, outputs: dict[str, tuple[Any, bool]], environ: Mapping[str, str]) -> list[Any]:
     from engine.verify import Check
     from engine.verify_slack import post_test_message, post_to_channel
     from spec import outputs as names
 
     checks = []
     for webhook in stack.slack_webhooks:
-        url = os.environ.get(webhook.url.env or "") if webhook.url.env else None
+        url = environ.get(webhook.url.env or "") if webhook.url.env else None
         if not url:
             checks.append(
                 Check(
@@ -51,7 +51,7 @@ def _slack_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any]
     channel = stack.slack_channel
     if channel is not None:
         channel_id, _ = outputs.get(names.SLACK_CHANNEL_ID, (None, False))
-        checks.append(post_to_channel(channel.name, channel_id, stack.env))
+        checks.append(post_to_channel(channel.name, channel_id, stack.env, environ))
     return checks
 
 
@@ -69,19 +69,18 @@ def verify(
     """Probe every monitored URL, send a test event to each Sentry project, optionally test Slack."""
     from engine.operations import stack_outputs
     from engine.verify import probe_monitor, timed
-    from engine.workspace import select_stack
 
     context = app_context(ctx)
     out = context.output(json)
     loaded = context.stack(env)
-    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    run_env, stack = context.select(env, loaded)
     outputs = stack_outputs(stack)
 
     def run() -> list[Any]:
         checks = [probe_monitor(m) for m in loaded.stack.monitors]
-        checks += _sentry_checks(loaded.stack, outputs)
+        checks += _sentry_checks(loaded.stack, outputs, run_env.variables)
         if slack:
-            checks += _slack_checks(loaded.stack, outputs)
+            checks += _slack_checks(loaded.stack, outputs, run_env.variables)
         return checks
 
     report = timed(env, run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -25,7 +26,9 @@ def envelope_url(dsn: str) -> tuple[str, str, str]:
     return f"{parts.scheme}://{netloc}{path}/api/{project_id}/envelope/", public_key, project_id
 
 
-def send_test_event(project: str, dsn: str, environment: str | None) -> Check:
+def send_test_event(
+    project: str, dsn: str, environment: str | None, environ: Mapping[str, str] | None = None
+) -> Check:
     url, public_key, project_id = envelope_url(dsn)
     event_id = uuid.uuid4().hex
     event = {
@@ -58,15 +61,16 @@ def send_test_event(project: str, dsn: str, environment: str | None) -> Check:
             f"the envelope endpoint refused the test event "
             f"({response.status_code}): is the DSN key revoked or disabled?",
         )
-    return _confirm(project, project_id, event_id)
+    return _confirm(project, project_id, event_id, environ)
 
 
-def _confirm(project: str, project_id: str, event_id: str) -> Check:
+def _confirm(project: str, project_id: str, event_id: str, environ: Mapping[str, str] | None) -> Check:
+    from core import credentials
     from core.errors import ClientError
     from core.sentry import SentryClient
 
     try:
-        client = SentryClient.from_env()
+        client = SentryClient(credentials.sentry(environ))
     except ClientError as error:
         return Check("sentry", project, True, f"event {event_id[:8]} accepted (not confirmed: {error})")
     for attempt in range(CONFIRM_ATTEMPTS):

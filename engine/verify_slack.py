@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from engine.verify import Check
@@ -21,11 +22,13 @@ def post_test_message(name: str, url: str, env: str) -> Check:
     return Check("slack", name, True, "the webhook accepted the test message")
 
 
-def post_to_channel(name: str, channel_id: Any, env: str) -> Check:
+def post_to_channel(name: str, channel_id: Any, env: str, environ: Mapping[str, str] | None = None) -> Check:
+    from core import credentials
     from core.errors import ClientError
     from core.slack import SlackClient
 
-    client = SlackClient.from_env()
+    credential = credentials.slack(environ)
+    client = SlackClient(credential) if credential else None
     if client is None or not channel_id:
         return Check("slack", f"#{name}", True, "channel unmanaged (no SLACK_BOT_TOKEN): not tested")
     try:
