@@ -181,7 +181,17 @@ class AppContext:
                     "needs the same one"
                 )
 
-        return run, select_stack(self.project(), run.env, run.engine, supervisor, created)
+        from pulumi import automation as auto
+
+        from engine.operations import passphrase_error
+
+        try:
+            return run, select_stack(self.project(), run.env, run.engine, supervisor, created)
+        except auto.errors.CommandError as error:
+            wrong = passphrase_error(error, env, run.engine.passphrase_from)
+            if wrong is not None:
+                raise wrong from None
+            raise
 
     def guard(self, run: RunEnvironment, out: Output, lock_timeout: str = "2m") -> Guard:
         """How this run meets other runs of the same environment (the lock) — see engine.operations.Guard."""

@@ -190,6 +190,19 @@ _WRITERS = ("up", "destroy", "refresh")
 _PASSPHRASE = re.compile(r"incorrect passphrase|passphrase must be set|decrypt", re.IGNORECASE)
 
 
+def passphrase_error(error: Exception, env: str, source: str | None) -> PassphraseError | None:
+    """The engine's "incorrect passphrase" as a message naming the environment and the variable."""
+    stderr = str(getattr(error, "stderr", "") or error)
+    if not (_PASSPHRASE.search(stderr) and "passphrase" in stderr.lower()):
+        return None
+    return PassphraseError(
+        f"the passphrase from {source or 'PULUMI_CONFIG_PASSPHRASE'} does not decrypt the secrets of "
+        f"'{env}': the stack was created with another one",
+        hint="check the value (e.g. compare `printenv PULUMI_CONFIG_PASSPHRASE | sha256sum` with your "
+        "team's record); PULUMI_CONFIG_PASSPHRASE_FILE wins when both are set",
+    )
+
+
 def _supervisor(stack: auto.Stack) -> Supervisor:
     found = getattr(stack.workspace.pulumi_command, "supervisor", None)  # engine.workspace sets it
     return found if isinstance(found, Supervisor) else Supervisor()
@@ -237,7 +250,6 @@ def _run(
                 if supervisor.forced and guard is not None:
                     guard.holders()  # the killed engine's lock is stale now: removed
                 raise _interrupted(operation, env, collector, supervisor) from None
-            stderr = str(getattr(error, "stderr", "") or "")
             if isinstance(error, auto.errors.ConcurrentUpdateError) and guard is not None:
                 if writes and time.monotonic() < deadline:
                     continue  # another run took the lock between our look and the engine's: wait again
@@ -246,14 +258,9 @@ def _run(
                     guard.ensure_no_writer()
                 if held:
                     raise guard.locked(held[0]) from None
-            if _PASSPHRASE.search(stderr) and "passphrase" in stderr.lower():
-                source = guard.passphrase_from if guard else "PULUMI_CONFIG_PASSPHRASE"
-                raise PassphraseError(
-                    f"the passphrase from {source} does not decrypt the secrets of '{env}': the stack was "
-                    "created with another one",
-                    hint="check the value (e.g. `printenv PULUMI_CONFIG_PASSPHRASE | sha256sum` against your "
-                    "team's record); PULUMI_CONFIG_PASSPHRASE_FILE wins when both are set",
-                ) from None
+            wrong = passphrase_error(error, env, guard.passphrase_from if guard else None)
+            if wrong is not None:
+                raise wrong from None
             raise _failure(error, collector, f"{operation} of '{env}'") from None
     result = OperationResult(
         env,
@@ -359,7 +366,14 @@ def refresh(
 
 def stack_outputs(stack: auto.Stack) -> dict[str, tuple[Any, bool]]:
     """Current outputs as (value, is_secret); values of secrets are real: callers mask them."""
-    return {k: (v.value, v.secret) for k, v in stack.outputs().items()}
+    try:
+        outputs = stack.outputs()
+    except auto.errors.CommandError as error:
+        wrong = passphrase_error(error, stack.name, None)
+        if wrong is not None:
+            raise wrong from None
+        raise OperationFailed(f"reading the outputs of '{stack.name}' failed: {_clean(str(error))}") from None
+    return {k: (v.value, v.secret) for k, v in outputs.items()}
 
 
 @dataclass(frozen=True)
