@@ -31,7 +31,7 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
             run_env, stack = context.select(env, loaded, out)
             guard = context.guard(run_env, out)
             guard.ensure_no_writer()
-            before = state_resources(stack.export_stack().deployment or {})
+            before = state_resources(operations.export_deployment(stack, guard))
             preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
             report = classify(preview, before)
             report.items.extend(unmanaged(loaded.stack, before, run_env.variables))

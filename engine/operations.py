@@ -364,6 +364,17 @@ def refresh(
     return result
 
 
+def export_deployment(stack: auto.Stack, guard: Guard | None = None) -> dict[str, Any]:
+    """The stack's state as a deployment document (secrets stay encrypted)."""
+    try:
+        return dict(stack.export_stack().deployment or {})
+    except auto.errors.CommandError as error:
+        wrong = passphrase_error(error, stack.name, guard.passphrase_from if guard else None)
+        if wrong is not None:
+            raise wrong from None
+        raise OperationFailed(f"reading the state of '{stack.name}' failed: {_clean(str(error))}") from None
+
+
 def stack_outputs(stack: auto.Stack) -> dict[str, tuple[Any, bool]]:
     """Current outputs as (value, is_secret); values of secrets are real: callers mask them."""
     try:

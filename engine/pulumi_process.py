@@ -10,17 +10,17 @@ running. ``SupervisedPulumiCommand`` runs the same command line with three diffe
   finish, the checkpoint is written, the lock is released); a second kills the engine's whole
   process group (the engine and every plugin it started) at once.
 - ``pulumi`` dies with vigil (``PR_SET_PDEATHSIG``: SIGTERM, which Pulumi treats as a graceful
-  cancel), so a killed vigil never leaves an engine behind.
+  cancel, set by a tiny launcher before it execs ``pulumi``), so a killed vigil leaves no engine.
 - nothing raises inside the wait: the reader threads see their pipes to the end.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,12 +29,19 @@ from typing import IO, Any
 from pulumi.automation import CommandResult, PulumiCommand
 from pulumi.automation.errors import create_command_error
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+# ``pulumi`` is exec'd through this few-line launcher, which asks the kernel for SIGTERM when vigil
+# dies (PR_SET_PDEATHSIG survives exec) and gives up if vigil is already gone. It is a separate
+# interpreter, not a ``preexec_fn``: forking the CLI with a preexec_fn while the Automation API's gRPC
+# threads run makes gRPC print "fork_posix.cc … skipping fork() handlers" on vigil's stderr.
+_LAUNCH = (
+    "import ctypes,os,signal,sys\n"
+    "ctypes.CDLL(None).prctl(1, signal.SIGTERM)\n"
+    "if os.getppid() != int(sys.argv[1]): sys.exit(130)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+# Only the long operations pay for the launcher's start-up (tens of ms); the quick ones
+# (version, stack select, export…) finish on their own.
+_LONG = frozenset({"up", "update", "preview", "destroy", "refresh"})
 
 
 @dataclass
@@ -117,8 +124,11 @@ class SupervisedPulumiCommand(PulumiCommand):
         env["PATH"] = os.pathsep.join([PLUGIN_DIR, os.path.dirname(self.command), env.get("PATH", "")])
         out: list[str] = []
         err: list[str] = []
+        command = [self.command, *args]
+        if _LONG.intersection(head):
+            command = [sys.executable, "-I", "-S", "-c", _LAUNCH, str(os.getpid()), *command]
         process = subprocess.Popen(
-            [self.command, *args],
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
@@ -126,7 +136,6 @@ class SupervisedPulumiCommand(PulumiCommand):
             env=env,
             encoding="utf-8",
             start_new_session=True,
-            preexec_fn=_die_with_parent,
         )
         self.supervisor.process = process
         readers = [
