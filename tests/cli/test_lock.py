@@ -180,3 +180,18 @@ def test_two_checkouts_sharing_a_backend_take_turns(
     assert not list(lock_dir().glob("*.json"))
     clean = project.vigil("preview", "--env", "t", "--expect-no-changes")
     assert clean.exit_code == 0, clean
+
+
+def test_two_first_ups_of_a_new_environment_at_once_create_it_once(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, tmp_path: Path
+) -> None:
+    project.write_env("t", monitors(5))
+    other = tmp_path / "checkout-2"
+    shutil.copytree(project.root, other)
+    runs = [_vigil_process(root, "up", "--env", "t", "--yes") for root in (project.root, other)]
+    errors = [run.communicate(timeout=600)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert not any("StackAlreadyExists" in e or "NotFound" in e or "Traceback" in e for e in errors)
+    assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == [f"M{i:03d}" for i in range(5)]
+    stacks = Path(os.environ["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "stacks"
+    assert [p.name for p in (stacks / "vigil-test").glob("*.json")] == ["t.json"]
