@@ -156,8 +156,11 @@ class AppContext:
         """
         import time
 
+        from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
+
         from engine import state_files
         from engine.backend import open_store
+        from engine.operations import passphrase_error
         from engine.pulumi_process import Supervisor
         from engine.workspace import select_stack
 
@@ -180,10 +183,6 @@ class AppContext:
                     f"encrypted with the passphrase from {run.engine.passphrase_from}, and every later run "
                     "needs the same one"
                 )
-
-        from pulumi import automation as auto
-
-        from engine.operations import passphrase_error
 
         try:
             return run, select_stack(self.project(), run.env, run.engine, supervisor, created)
