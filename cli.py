@@ -1,9 +1,10 @@
 """vigil: monitoring as code for Sentry, Uptime Robot, Slack and status pages, on Pulumi.
 
 This module only assembles the command modules of ``commands/`` and owns the single error wrapper:
-every expected failure is a ``VigilError`` (or an invalid stack) mapped to one stderr line and an
-exit code (0 ok, 1 error, 2 changes/drift, 3 confirmation needed). Unexpected errors print one line;
-``--debug`` shows the traceback.
+every expected failure is a ``VigilError`` (commands/errors.py), an ``EngineError`` (engine/errors.py)
+or an invalid stack, mapped here, in one handler, to one stderr line and an exit code (0 ok, 1 error,
+2 changes/drift, 3 confirmation needed, 130 interrupted). No command raises ``typer.Exit``.
+Unexpected errors print one line; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from commands import release as release_commands
 from commands import runbook as runbook_commands
 from commands import sandbox as sandbox_commands
 from commands import stack as stack_commands
+from commands import state as state_commands
+from commands import unlock as unlock_commands
 from commands import verify as verify_commands
 from commands.context import AppContext
-from engine.errors import ExitCode, VigilError
+from commands.errors import ExitCode, VigilError
+from engine.errors import EngineError, Interrupted
 from spec.findings import InvalidStack
 from spec.loader import UnknownEnvironment
 
@@ -61,7 +65,9 @@ app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)
 app.command()(release_commands.release)
+app.command()(unlock_commands.unlock)
 app.add_typer(sandbox_commands.app, name="sandbox")
+app.add_typer(state_commands.app, name="state")
 
 
 def _json_requested(argv: list[str]) -> bool:
@@ -100,6 +106,10 @@ def run(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="vigil", standalone_mode=True)
     except VigilError as error:
         return _fail(argv, error.message, int(error.exit_code), error.hint, document=not error.reported)
+    except Interrupted as error:
+        return _fail(argv, error.message, int(ExitCode.INTERRUPTED), error.hint)
+    except EngineError as error:
+        return _fail(argv, error.message, int(ExitCode.ERROR), error.hint)
     except InvalidStack as error:
         return _fail(
             argv,
@@ -114,7 +124,7 @@ def run(argv: list[str] | None = None) -> int:
         code = done.code if isinstance(done.code, int) else int(ExitCode.ERROR)
         return int(ExitCode.ERROR) if code == 2 else code
     except KeyboardInterrupt:
-        return _fail(argv, "interrupted", 130)
+        return _fail(argv, "interrupted", int(ExitCode.INTERRUPTED))
     except Exception as error:
         if "--debug" in argv:
             raise

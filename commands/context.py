@@ -1,16 +1,30 @@
-"""What every command shares: the project, the output, and loading a validated stack."""
+"""What every command shares: the project, the output, loading a validated stack, and the run environment.
+
+The run environment is decided here, once per command: a stack marked ``sandbox: true`` runs against
+the local emulators (credentials asked from the running sandbox, started when needed, and the
+documented sandbox passphrase); any other stack runs against real accounts with what the user
+exported. Everything below (the engine, in-process API calls) receives it as a value; nothing writes
+``os.environ``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from engine.workspace import Project
+from commands.errors import SandboxUnavailable, VigilError
+from engine.workspace import EngineEnvironment, Project, engine_environment
 from render.console import Output
 from spec.loader import LoadedStack, load_stack
+
+if TYPE_CHECKING:
+    from engine.operations import Guard
+    from sandbox import control
 
 EnvOption = Annotated[
     str,
@@ -23,21 +37,193 @@ YesOption = Annotated[bool, typer.Option("--yes", "-y", help="do not ask for con
 AllowDeleteOption = Annotated[
     bool, typer.Option("--allow-delete", help="allow deletes and replaces in a protected environment")
 ]
+LockTimeoutOption = Annotated[
+    str,
+    typer.Option(
+        "--lock-timeout",
+        help="how long to wait for another run's lock on this environment (e.g. 30s, 2m, 0)",
+        envvar="VIGIL_LOCK_TIMEOUT",
+    ),
+]
+
+# Documented in README: the sandbox holds no real secret, so its state uses a fixed passphrase.
+SANDBOX_PASSPHRASE = "vigil-sandbox"
+
+CREDENTIAL_ENV = {
+    "uptimerobot": {"UPTIMEROBOT_API_URL": "url", "UPTIMEROBOT_API_KEY": "api_key"},
+    "sentry": {"SENTRY_URL": "url", "SENTRY_AUTH_TOKEN": "token", "SENTRY_ORG": "org"},
+    "slack": {"SLACK_API_URL": "url", "SLACK_BOT_TOKEN": "token", "SLACK_WEBHOOK_URL": "webhook_url"},
+}
+
+
+@dataclass(frozen=True)
+class RunEnvironment:
+    """Sandbox or real accounts, decided once: the variables API calls see and the engine's environment."""
+
+    env: str
+    sandbox: bool
+    variables: Mapping[str, str] = field(repr=False)  # this process's environment plus the sandbox's
+    engine: EngineEnvironment
+
+    def get(self, name: str) -> str | None:
+        return self.variables.get(name) or None
+
+
+def sandbox_paths(project: Project) -> control.SandboxPaths:
+    from sandbox import control
+
+    return control.SandboxPaths.for_project(project.root)
+
+
+def sandbox_credentials(
+    project: Project, environ: Mapping[str, str], *, start: bool = True
+) -> dict[str, str]:
+    """Variables reaching the project's sandbox (starting it when asked)."""
+    from sandbox import control
+
+    paths = sandbox_paths(project)
+    current = control.running(paths)
+    if current is None:
+        if not start:
+            raise SandboxUnavailable("the sandbox is not running", hint="run `vigil sandbox start`")
+        try:
+            port = int(environ.get("VIGIL_SANDBOX_PORT") or control.DEFAULT_PORT)
+            _, url, _ = control.start(paths, port)
+        except control.SandboxStartError as error:
+            raise SandboxUnavailable(str(error)) from error
+    else:
+        url = current[1]
+    status = control.fetch_status(url) or {}
+    found: dict[str, str] = {}
+    for service, names in CREDENTIAL_ENV.items():
+        document = status.get(service) or {}
+        for variable, key in names.items():
+            if document.get(key):
+                found[variable] = str(document[key])
+    return found
 
 
 @dataclass
 class AppContext:
     project_dir: Path | None = None
     debug: bool = False
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     def project(self) -> Project:
-        return Project.locate(self.project_dir)
+        return Project.locate(self.project_dir, self.environ)
 
     def output(self, json_mode: bool) -> Output:
         return Output(json_mode=json_mode, debug=self.debug)
 
     def stack(self, env: str, *, strict: bool = False) -> LoadedStack:
         return load_stack(env, self.project().stacks_dir, strict=strict)
+
+    def sandbox_paths(self) -> control.SandboxPaths:
+        return sandbox_paths(self.project())
+
+    def run_environment(self, env: str, loaded: LoadedStack, *, accounts: bool = True) -> RunEnvironment:
+        """``accounts=False``: only the state backend is needed (no sandbox start, no passphrase)."""
+        project = self.project()
+        variables = dict(self.environ)
+        extra: dict[str, str] = {}
+        if loaded.sandbox and accounts:
+            for name, value in sandbox_credentials(project, self.environ).items():
+                if not variables.get(name):  # what the user exported wins over the sandbox's
+                    variables[name] = extra[name] = value
+        engine = engine_environment(
+            project,
+            self.environ,
+            env_name=env,
+            default_passphrase=SANDBOX_PASSPHRASE if loaded.sandbox else None,
+            extra=extra,
+            require_passphrase=accounts,
+        )
+        return RunEnvironment(env, loaded.sandbox, variables, engine)
+
+    def select(
+        self,
+        env: str,
+        loaded: LoadedStack,
+        out: Output | None = None,
+        *,
+        writes: bool = False,
+        lock_timeout: str = "2m",
+    ) -> tuple[RunEnvironment, Any]:
+        """The run environment and the selected Pulumi stack of a loaded environment.
+
+        Creating a new stack takes its lock: a writer waits for another run's lock first (as its
+        operation would), a reader stops with "an update is in progress".
+        """
+        import time
+
+        from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
+
+        from engine import state_files
+        from engine.backend import open_store
+        from engine.operations import passphrase_error
+        from engine.pulumi_process import Supervisor
+        from engine.workspace import select_stack
+
+        run = self.run_environment(env, loaded)
+        store = open_store(run.engine.backend_url, run.engine.variables)
+        project_name = self.project().name
+        state_files.ensure_loadable(store, project_name, env)  # a clear error, not "EOF"
+        if out is not None and store.read(state_files.checkpoint_key(project_name, env)) is None:
+            guard = self.guard(run, out, lock_timeout)
+            if writes:
+                guard.wait_for_lock(time.monotonic() + guard.lock_timeout)
+            else:
+                guard.ensure_no_writer()
+        supervisor = Supervisor(notice=out.warning if out is not None else None)
+
+        def created() -> None:  # a new stack is pinned to this passphrase: never silently
+            if out is not None:
+                out.warning(
+                    f"created the stack '{env}' in {redact_url(run.engine.backend_url)}: its secrets are "
+                    f"encrypted with the passphrase from {run.engine.passphrase_from}, and every later run "
+                    "needs the same one"
+                )
+
+        try:
+            return run, select_stack(self.project(), run.env, run.engine, supervisor, created)
+        except auto.errors.CommandError as error:
+            wrong = passphrase_error(error, env, run.engine.passphrase_from)
+            if wrong is not None:
+                raise wrong from None
+            raise
+
+    def guard(self, run: RunEnvironment, out: Output, lock_timeout: str = "2m") -> Guard:
+        """How this run meets other runs of the same environment (the lock) — see engine.operations.Guard."""
+        from engine.backend import open_store
+        from engine.operations import Guard
+
+        return Guard(
+            open_store(run.engine.backend_url, run.engine.variables),
+            self.project().name,
+            run.env,
+            lock_timeout=parse_duration(lock_timeout, "--lock-timeout"),
+            notice=out.warning,
+            passphrase_from=run.engine.passphrase_from,
+        )
+
+
+def redact_url(url: str) -> str:
+    """A backend URL without its query (which may carry credentials-like options) for messages."""
+    return url.split("?", 1)[0]
+
+
+def parse_duration(text: str, option: str) -> float:
+    """'2m' → 120.0, '30s' → 30.0, '90' → 90.0; a clear error for anything else."""
+    value = text.strip().lower()
+    scale = {"s": 1, "m": 60, "h": 3600}.get(value[-1:], 1) if value else 1
+    number = value[:-1] if value[-1:] in ("s", "m", "h") else value
+    try:
+        seconds = float(number) * scale
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise VigilError(f"{option} {text!r} is not a duration", hint="use e.g. 30s, 2m or 0")
+    return seconds
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -9,18 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import AllowDeleteOption, EnvOption, JsonOption, app_context
-from engine.errors import ChangesFound, VigilError
+from commands.context import AllowDeleteOption, EnvOption, JsonOption, RunEnvironment, app_context
+from commands.errors import ChangesFound, VigilError
 from render.console import Output
 
 
-def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
-    """(report, loaded stack, pulumi stack)."""
+def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, RunEnvironment]:
+    """(report, loaded stack, pulumi stack, run environment)."""
     from commands.stack import require_environment
     from engine import operations
     from engine.drift import classify, state_resources
     from engine.inventory import unmanaged
-    from engine.workspace import select_stack
 
     context = app_context(ctx)
     loaded = context.stack(env)
@@ -29,32 +28,31 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
             listings  # the refresh leaves its listings here (core/uptimerobot)
         )
         try:
-            stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
-            require_environment(loaded)
-            before = state_resources(stack.export_stack().deployment or {})
-            preview = operations.preview(stack, env, refresh=True, progress=out.progress)
+            run_env, stack = context.select(env, loaded, out)
+            require_environment(loaded, run_env.variables)
+            guard = context.guard(run_env, out)
+            guard.ensure_no_writer()
+            before = state_resources(operations.export_deployment(stack, guard))
+            preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
             report = classify(preview, before)
-            report.items.extend(unmanaged(loaded.stack, before))
+            report.items.extend(unmanaged(loaded.stack, before, run_env.variables))
+            guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
         finally:
             os.environ.pop("VIGIL_INVENTORY_DIR", None)
-    return report, loaded, stack
+    return report, loaded, stack, run_env
 
 
-def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | None:
-    import os
-
+def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output, run_env: RunEnvironment) -> str | None:
     from core.slack import post_webhook
     from engine.notify_state import NotificationMemory, decide
-    from engine.workspace import Project
     from render.markdown import slack_message
 
-    project: Project = app_context(ctx).project()
-    memory = NotificationMemory.for_env(project.root, loaded.stack.app, report.env, project.state_url)
+    memory = NotificationMemory.for_env(loaded.stack.app, report.env, run_env.engine)
     event = decide(memory.last(), report.fingerprint())
     if event is None:
         out.info("Slack: nothing new to tell (same drift as last notified, or still clean)")
         return None
-    webhook = os.environ.get("SLACK_WEBHOOK_URL")
+    webhook = run_env.get("SLACK_WEBHOOK_URL")
     if not webhook:
         raise VigilError(
             "--notify slack needs SLACK_WEBHOOK_URL (the incoming webhook to post to)",
@@ -67,14 +65,14 @@ def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | 
 
 
 def _notify_reporting_failure(
-    ctx: typer.Context, report: Any, loaded: Any, out: Output
+    ctx: typer.Context, report: Any, loaded: Any, out: Output, run_env: RunEnvironment
 ) -> tuple[str | None, VigilError | None]:
     """Notify; a failure (the webhook answers 500, is missing …) is returned to report after the
     drift report instead of replacing it."""
     from core.errors import ClientError
 
     try:
-        return _notify(ctx, report, loaded, out), None
+        return _notify(ctx, report, loaded, out, run_env), None
     except VigilError as error:
         return None, error
     except ClientError as error:
@@ -97,13 +95,21 @@ def drift(
     out = app_context(ctx).output(json)
     if notify not in (None, "slack"):
         raise VigilError(f"--notify {notify!r} is not supported", hint="use --notify slack")
-    report, loaded, stack = detect(ctx, env, out)
+    report, loaded, stack, run_env = detect(ctx, env, out)
     if fix and (report.changed or report.missing):
         from commands.stack import guard_and_apply
 
-        guard_and_apply(out, loaded, stack, env, allow_delete=allow_delete, refresh=True)
-        report, loaded, stack = detect(ctx, env, out)
-    event, failed = _notify_reporting_failure(ctx, report, loaded, out) if notify else (None, None)
+        guard_and_apply(
+            out,
+            loaded,
+            stack,
+            env,
+            allow_delete=allow_delete,
+            refresh=True,
+            guard=app_context(ctx).guard(run_env, out),
+        )
+        report, loaded, stack, run_env = detect(ctx, env, out)
+    event, failed = _notify_reporting_failure(ctx, report, loaded, out, run_env) if notify else (None, None)
     if report_file is not None:
         from render.markdown import drift_markdown
 

@@ -57,12 +57,11 @@ def outputs(
 ) -> None:
     """Print what the application needs: SENTRY_DSN_*, SENTRY_ENVIRONMENT, sample rates, URLs."""
     from engine.operations import stack_outputs
-    from engine.workspace import select_stack
     from render.outputs import render_outputs_dotenv, render_outputs_json, render_outputs_table
 
     context = app_context(ctx)
     loaded = context.stack(env)
-    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    _, stack = context.select(env, loaded)
     rows = application_settings(loaded.stack, stack_outputs(stack))
     shown = [
         (name, value if (show_secrets or not secret or value is None) else MASK)

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from commands.context import EnvOption, JsonOption, app_context
-from engine.errors import VigilError
+from commands.errors import VigilError
 
 
 def release(

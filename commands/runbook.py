@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from commands.context import EnvOption, app_context
-from engine.errors import ChangesFound
+from commands.errors import ChangesFound
 
 
 def runbook(

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import JsonOption, app_context
-from engine.errors import SandboxUnavailable
-from engine.workspace import CREDENTIAL_ENV, SANDBOX_PASSPHRASE
+from commands.context import CREDENTIAL_ENV, SANDBOX_PASSPHRASE, JsonOption, app_context
+from commands.errors import SandboxUnavailable
 from sandbox import control
 
 app = typer.Typer(
@@ -23,7 +22,7 @@ def start(ctx: typer.Context, port: PortOption = control.DEFAULT_PORT, json: Jso
     """Start the sandbox in the background (state survives restarts)."""
     context = app_context(ctx)
     out = context.output(json)
-    paths = context.project().sandbox_paths
+    paths = context.sandbox_paths()
     try:
         pid, url, started = control.start(paths, port)
     except control.SandboxStartError as error:
@@ -39,7 +38,7 @@ def stop(ctx: typer.Context, json: JsonOption = False) -> None:
     """Stop the sandbox (its state file stays)."""
     context = app_context(ctx)
     out = context.output(json)
-    stopped = control.stop(context.project().sandbox_paths)
+    stopped = control.stop(context.sandbox_paths())
     if json:
         out.document({"stopped": stopped})
     else:
@@ -47,7 +46,7 @@ def stop(ctx: typer.Context, json: JsonOption = False) -> None:
 
 
 def _status(ctx: typer.Context) -> dict[str, dict[str, str]]:
-    paths = app_context(ctx).project().sandbox_paths
+    paths = app_context(ctx).sandbox_paths()
     current = control.running(paths)
     if current is None:
         raise SandboxUnavailable("the sandbox is not running", hint="run `vigil sandbox start`")

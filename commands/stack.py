@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from commands.context import AllowDeleteOption, EnvOption, JsonOption, YesOption, app_context
-from engine.errors import ChangesFound, ConfirmationNeeded
+from commands.context import (
+    AllowDeleteOption,
+    EnvOption,
+    JsonOption,
+    LockTimeoutOption,
+    YesOption,
+    app_context,
+)
+from commands.errors import ChangesFound, ConfirmationNeeded, VigilError
 from render.console import Output
 from spec.loader import LoadedStack, read_stack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
-    from engine.operations import OperationResult
+    from engine.operations import Guard, OperationResult
 
 
 def validate(
@@ -61,30 +69,30 @@ def validate(
         for name, findings, _ in results:
             render_findings(out, name, findings)
     if not all(valid for _, _, valid in results):
-        raise typer.Exit(1)
+        errors = sum(f.level == "error" for _, findings, _ in results for f in findings)
+        names = ", ".join(f"'{name}'" for name, _, valid in results if not valid)
+        raise VigilError(f"{names} not valid: {errors} error(s)", reported=True)
 
 
-def _prepare(ctx: typer.Context, env: str, out: Output) -> tuple[LoadedStack, Any]:
-    from engine.workspace import select_stack
-
+def _prepare(
+    ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
+) -> tuple[LoadedStack, Any, Guard]:
     context = app_context(ctx)
     loaded = context.stack(env)
     for finding in loaded.warnings:
         out.warning(str(finding))
-    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
-    require_environment(loaded)
-    return loaded, stack
+    run, stack = context.select(env, loaded, out, writes=writes, lock_timeout=lock_timeout)
+    require_environment(loaded, run.variables)
+    return loaded, stack, context.guard(run, out, lock_timeout)
 
 
-def require_environment(loaded: LoadedStack) -> None:
-    """Every ``{env: NAME}`` the stack references is set (after the sandbox's own are exported),
-    else one finding per variable at its YAML line, before the engine starts."""
-    import os
-
+def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None:
+    """Every ``{env: NAME}`` the stack references is set in the run's environment (the sandbox's
+    credentials included), else one finding per variable at its YAML line, before the engine starts."""
     from spec.findings import InvalidStack
     from spec.validate import missing_environment
 
-    missing = missing_environment(loaded.stack, os.environ)
+    missing = missing_environment(loaded.stack, environ)
     if missing:
         raise InvalidStack(loaded.stack.env, missing)
 
@@ -114,8 +122,8 @@ def preview(
     from engine import operations
 
     out = app_context(ctx).output(json)
-    _, stack = _prepare(ctx, env, out)
-    result = operations.preview(stack, env, refresh=refresh, progress=out.progress)
+    _, stack, guard = _prepare(ctx, env, out, writes=False)
+    result = operations.preview(stack, env, refresh=refresh, progress=out.progress, guard=guard)
     _emit(out, result, done=False, json=json)
     if markdown is not None:
         from render.markdown import render_preview
@@ -146,6 +154,30 @@ def _guard(
         )
 
 
+def after_write(out: Output, stack: Any, guard: Guard | None) -> None:
+    """After a successful write: settle what interrupted runs left in the state, bound what piles up."""
+    if guard is None:
+        return
+    from engine import operations, state_files
+
+    if state_files.has_pending_operations(guard.store, guard.project, guard.env):
+        resolved, orphaned = operations.resolve_pending(stack)
+        if resolved:
+            names = ", ".join(sorted(p.name for p in resolved))
+            out.warning(
+                f"resolved {len(resolved)} pending operation(s) an interrupted run left in the state "
+                f"(adopted by name, no duplicate): {names}"
+            )
+        if orphaned:
+            names = ", ".join(sorted(f"{p.type} {p.name}" for p in orphaned))
+            out.warning(
+                f"cleared {len(orphaned)} pending operation(s) of resources no longer in the stack "
+                f"({names}); "
+                f"`vigil drift --env {guard.env}` lists any object they left as unmanaged"
+            )
+    state_files.prune(guard.store, guard.project, guard.env)
+
+
 def guard_and_apply(
     out: Output,
     loaded: LoadedStack,
@@ -156,6 +188,7 @@ def guard_and_apply(
     allow_delete: bool = False,
     refresh: bool = False,
     json: bool = False,
+    guard: Guard | None = None,
 ) -> OperationResult:
     """Preview when a confirmation or the delete guard may be needed, then apply."""
     from engine import operations
@@ -168,7 +201,9 @@ def guard_and_apply(
         if not json:
             render_operation(out, planned, done=False)
         _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
-    return operations.up(stack, env, refresh=refresh, progress=out.progress)
+    result = operations.up(stack, env, refresh=refresh, progress=out.progress, guard=guard)
+    after_write(out, stack, guard)
+    return result
 
 
 def up(
@@ -178,12 +213,13 @@ def up(
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="read live state first")] = False,
+    lock_timeout: LockTimeoutOption = "2m",
 ) -> None:
     """Create, update or delete what the stack declares."""
     out = app_context(ctx).output(json)
-    loaded, stack = _prepare(ctx, env, out)
+    loaded, stack, guard = _prepare(ctx, env, out, lock_timeout)
     result = guard_and_apply(
-        out, loaded, stack, env, yes=yes, allow_delete=allow_delete, refresh=refresh, json=json
+        out, loaded, stack, env, yes=yes, allow_delete=allow_delete, refresh=refresh, json=json, guard=guard
     )
     _emit(out, result, done=True, json=json)
 
@@ -194,13 +230,14 @@ def destroy(
     json: JsonOption = False,
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
+    lock_timeout: LockTimeoutOption = "2m",
 ) -> None:
     """Delete everything the stack created."""
     from engine import operations
     from render.changes import render_operation
 
     out = app_context(ctx).output(json)
-    loaded, stack = _prepare(ctx, env, out)
+    loaded, stack, guard = _prepare(ctx, env, out, lock_timeout)
     planned = operations.destroy(stack, env, preview_only=True, progress=out.progress)
     if not planned.has_changes:
         _emit(out, planned, done=True, json=json)
@@ -208,17 +245,25 @@ def destroy(
     if not json and not yes:
         render_operation(out, planned, done=False)
     _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy")
-    result = operations.destroy(stack, env, progress=out.progress)
+    result = operations.destroy(stack, env, progress=out.progress, guard=guard)
+    after_write(out, stack, guard)
     _emit(out, result, done=True, json=json)
 
 
-def refresh(ctx: typer.Context, env: EnvOption, json: JsonOption = False, yes: YesOption = False) -> None:
+def refresh(
+    ctx: typer.Context,
+    env: EnvOption,
+    json: JsonOption = False,
+    yes: YesOption = False,
+    lock_timeout: LockTimeoutOption = "2m",
+) -> None:
     """Read live state into the stack's state (adopts out-of-band changes; `preview` then shows them)."""
     from engine import operations
 
     out = app_context(ctx).output(json)
-    _, stack = _prepare(ctx, env, out)
+    _, stack, guard = _prepare(ctx, env, out, lock_timeout)
     if not yes and not out.confirm(f"Refresh the state of '{env}' from the live APIs?"):
         raise ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes")
-    result = operations.refresh(stack, env, progress=out.progress)
+    result = operations.refresh(stack, env, progress=out.progress, guard=guard)
+    after_write(out, stack, guard)
     _emit(out, result, done=True, json=json)

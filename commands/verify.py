@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from commands.context import EnvOption, JsonOption, app_context
-from engine.errors import VigilError
+from commands.errors import VigilError
 
 
 def verify(
@@ -23,10 +22,10 @@ def verify(
     ] = False,
 ) -> None:
     """Probe every monitored URL, send a test event to each Sentry project, optionally test Slack."""
+    from core import credentials
     from core.sentry import SentryClient
     from core.slack import SlackClient
     from engine.operations import stack_outputs
-    from engine.workspace import select_stack
     from probes.report import Check, timed
     from probes.sentry import sentry_checks
     from probes.slack import slack_checks
@@ -36,14 +35,20 @@ def verify(
     context = app_context(ctx)
     out = context.output(json)
     loaded = context.stack(env)
-    stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    run_env, stack = context.select(env, loaded)
     outputs = stack_outputs(stack)
 
     def run() -> list[Check]:
-        checks = [probe_monitor(m, dict(os.environ)) for m in loaded.stack.monitors]
-        checks += sentry_checks(loaded.stack, outputs, SentryClient.from_env)
+        variables = run_env.variables
+        checks = [probe_monitor(m, variables) for m in loaded.stack.monitors]
+        checks += sentry_checks(loaded.stack, outputs, lambda: SentryClient(credentials.sentry(variables)))
         if slack:
-            checks += slack_checks(loaded.stack, outputs, dict(os.environ), SlackClient.from_env)
+
+            def slack_client() -> SlackClient | None:
+                credential = credentials.slack(variables)
+                return SlackClient(credential) if credential else None
+
+            checks += slack_checks(loaded.stack, outputs, variables, slack_client)
         return checks
 
     report = timed(env, run)

@@ -16,6 +16,7 @@ The token lives only in the ``Credential`` a client is built from: never in stat
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.errors import MissingCredential
@@ -43,15 +44,15 @@ class Credential:
         return f"Credential(api={self.api!r}, base_url={self.base_url!r}, token=***)"
 
 
-def _require(variable: str, what: str) -> str:
-    value = os.environ.get(variable, "").strip()
+def _require(variable: str, what: str, environ: Mapping[str, str] | None = None) -> str:
+    value = (os.environ if environ is None else environ).get(variable, "").strip()
     if not value:
         raise MissingCredential(f"{variable} is not set: set it to {what}, {SANDBOX_HINT}", variable)
     return value
 
 
-def _url(variable: str, default: str) -> str:
-    value = os.environ.get(variable, "").strip() or default
+def _url(variable: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    value = (os.environ if environ is None else environ).get(variable, "").strip() or default
     if not value.startswith(("http://", "https://")):
         raise MissingCredential(
             f"{variable}={value!r} is not a URL: set it to an http(s) base such as {default}", variable
@@ -59,26 +60,32 @@ def _url(variable: str, default: str) -> str:
     return value.rstrip("/")
 
 
-def uptimerobot() -> Credential:
-    token = _require("UPTIMEROBOT_API_KEY", "the account's Main API key (Integrations & API)")
+def uptimerobot(environ: Mapping[str, str] | None = None) -> Credential:
+    """From ``environ`` when the caller has its run's variables (the CLI), else this process's."""
+    token = _require("UPTIMEROBOT_API_KEY", "the account's Main API key (Integrations & API)", environ)
     return Credential(
-        "Uptime Robot", _url("UPTIMEROBOT_API_URL", UPTIMEROBOT_DEFAULT_URL), token, "UPTIMEROBOT_API_KEY"
+        "Uptime Robot",
+        _url("UPTIMEROBOT_API_URL", UPTIMEROBOT_DEFAULT_URL, environ),
+        token,
+        "UPTIMEROBOT_API_KEY",
     )
 
 
-def sentry() -> Credential:
+def sentry(environ: Mapping[str, str] | None = None) -> Credential:
     token = _require(
-        "SENTRY_AUTH_TOKEN", "a Sentry internal-integration token with project:admin and alerts:write"
+        "SENTRY_AUTH_TOKEN",
+        "a Sentry internal-integration token with project:admin and alerts:write",
+        environ,
     )
-    org = _require("SENTRY_ORG", "the Sentry organization slug")
+    org = _require("SENTRY_ORG", "the Sentry organization slug", environ)
     return Credential(
-        "Sentry", _url("SENTRY_URL", SENTRY_DEFAULT_URL), token, "SENTRY_AUTH_TOKEN", (("org", org),)
+        "Sentry", _url("SENTRY_URL", SENTRY_DEFAULT_URL, environ), token, "SENTRY_AUTH_TOKEN", (("org", org),)
     )
 
 
-def slack() -> Credential | None:
+def slack(environ: Mapping[str, str] | None = None) -> Credential | None:
     """The Slack bot token, or None: without it the incidents channel is unmanaged."""
-    token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    token = (os.environ if environ is None else environ).get("SLACK_BOT_TOKEN", "").strip()
     if not token:
         return None
-    return Credential("Slack", _url("SLACK_API_URL", SLACK_DEFAULT_URL), token, "SLACK_BOT_TOKEN")
+    return Credential("Slack", _url("SLACK_API_URL", SLACK_DEFAULT_URL, environ), token, "SLACK_BOT_TOKEN")

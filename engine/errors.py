@@ -1,60 +1,53 @@
-"""Exit codes and the errors commands raise; ``cli.py`` maps them to a stderr line and an exit code.
+"""What the engine layer raises; the command layer (``cli.py``) maps each to a stderr line and an exit code.
 
-VigilError (exit 1)
-├── EngineMissing            no usable Pulumi CLI: says how to get one
-├── PassphraseMissing        a non-sandbox env without PULUMI_CONFIG_PASSPHRASE(_FILE)
-├── BackendUnusable          PULUMI_BACKEND_URL is not a backend, or its directory is missing/read-only
-├── SandboxError             the sandbox cannot start, or is not running when needed
-├── OperationFailed          the engine or a provider failed: the provider's message, redacted
-├── ChangesFound (exit 2)    --expect-no-changes / drift found changes
-└── ConfirmationNeeded (3)   a delete or replace in a protected env without --yes/--allow-delete
+EngineError
+├── EngineMissing        no usable Pulumi CLI: says how to get one
+├── PassphraseError      missing or wrong passphrase: names the environment and the variable
+├── BackendUnusable      PULUMI_BACKEND_URL is not a backend, or its directory is missing/read-only
+├── StackLocked          another run holds the stack's lock: who, where, since when
+├── UpdateInProgress     a read-only command met a running update (no false drift)
+├── StateDamaged         the checkpoint or its attributes file is empty or not JSON
+├── Interrupted          Ctrl-C / SIGTERM: what was applied, and that `vigil up` finishes it
+└── OperationFailed      the engine or a provider failed: the provider's message, redacted
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
 
-
-class ExitCode(IntEnum):
-    OK = 0
-    ERROR = 1
-    CHANGES = 2
-    CONFIRM = 3
-
-
-class VigilError(Exception):
-    exit_code: ExitCode = ExitCode.ERROR
-
-    def __init__(self, message: str, *, hint: str | None = None, reported: bool = False) -> None:
+class EngineError(Exception):
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.reported = reported  # the command already printed its --json document
 
 
-class EngineMissing(VigilError):
+class EngineMissing(EngineError):
     pass
 
 
-class PassphraseMissing(VigilError):
+class PassphraseError(EngineError):
     pass
 
 
-class BackendUnusable(VigilError):
+class BackendUnusable(EngineError):
     pass
 
 
-class SandboxUnavailable(VigilError):
+class StackLocked(EngineError):
     pass
 
 
-class OperationFailed(VigilError):
+class UpdateInProgress(EngineError):
     pass
 
 
-class ChangesFound(VigilError):
-    exit_code = ExitCode.CHANGES
+class StateDamaged(EngineError):
+    pass
 
 
-class ConfirmationNeeded(VigilError):
-    exit_code = ExitCode.CONFIRM
+class Interrupted(EngineError):
+    pass
+
+
+class OperationFailed(EngineError):
+    pass

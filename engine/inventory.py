@@ -26,12 +26,13 @@ def _rows(kind: str, label: str, objects: Callable[[], Iterable[dict[str, Any]]]
     return lister
 
 
-def _uptimerobot_listers(stack: Stack) -> list[Lister]:
+def _uptimerobot_listers(stack: Stack, environ: Mapping[str, str] | None) -> list[Lister]:
     if not (stack.monitors or stack.contacts or stack.status_pages or stack.maintenance_windows):
         return []
+    from core import credentials
     from core.uptimerobot import UptimeRobotClient
 
-    client = UptimeRobotClient.from_env()
+    client = UptimeRobotClient(credentials.uptimerobot(environ))
 
     def listing(
         path: str, lister: Callable[[], Iterable[dict[str, Any]]]
@@ -54,12 +55,13 @@ def _uptimerobot_listers(stack: Stack) -> list[Lister]:
     ]
 
 
-def _sentry_listers(stack: Stack) -> list[Lister]:
+def _sentry_listers(stack: Stack, environ: Mapping[str, str] | None) -> list[Lister]:
     if not (stack.sentry_projects or stack.sentry_alerts):
         return []
+    from core import credentials
     from core.sentry import SentryClient
 
-    client = SentryClient.from_env()
+    client = SentryClient(credentials.sentry(environ))
     return [
         _rows("sentry:Project", "slug", client.list_projects),
         _rows("sentry:Alert", "name", client.list_workflows),
@@ -74,10 +76,13 @@ def managed_ids(before: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str]]
     return ids
 
 
-def unmanaged(stack: Stack, before: Mapping[str, Mapping[str, Any]]) -> list[DriftItem]:
+def unmanaged(
+    stack: Stack, before: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str] | None = None
+) -> list[DriftItem]:
+    """``environ``: the run's variables (credentials), handed down by the command layer."""
     known = managed_ids(before)
     found: list[DriftItem] = []
-    for lister in (*_uptimerobot_listers(stack), *_sentry_listers(stack)):
+    for lister in (*_uptimerobot_listers(stack, environ), *_sentry_listers(stack, environ)):
         for kind, name, object_id in lister():
             if (kind, object_id) not in known:
                 found.append(DriftItem("unmanaged", kind, name, object_id))

@@ -8,8 +8,10 @@ the in-process gRPC server the CLI talks to with ``--client``; this module serve
 a plugin process, running the project's ``__main__.py``. So ``pulumi up`` and ``vigil up`` run the
 program the same way, through the same SDK code path.
 
-Plugin protocol: the engine starts the plugin, reads the port it listens on from the first line of
-its stdout, then calls GetPluginInfo / GetRequiredPackages / Run over gRPC.
+Plugin protocol: the engine starts the plugin with its own address as the last argument, reads the
+port the plugin listens on from the first line of its stdout, then calls GetPluginInfo /
+GetRequiredPackages / Run over gRPC. The host watches that address and exits when the engine goes
+away (engine/plugin_watchdog.py), so a killed engine leaves no host behind.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 import grpc
 from pulumi.automation._server import LanguageServer
 from pulumi.runtime.proto import language_pb2_grpc, plugin_pb2
+
+from engine.plugin_watchdog import watch
 
 # Version reported to the engine; the SDK's own version keeps `pulumi about` truthful.
 try:
@@ -59,6 +63,7 @@ class ProjectLanguageServer(LanguageServer):
 
 
 def main() -> None:
+    watch(sys.argv[1:])
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=4),
         options=[

@@ -1,43 +1,42 @@
 """Where `vigil drift --notify` remembers what it last told Slack (a fingerprint per environment).
 
-Next to the state when the backend is a directory (``file://``), so every run that shares the state
-shares the memory; otherwise under ``<project>/.vigil/drift/`` (CI caches that folder between runs).
+In the state backend itself (``.vigil-drift/<app>/<env>.json`` of the same directory or bucket,
+see engine/backend.py), so every laptop and CI job that shares the state shares the memory.
 """
 
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+
+from engine.backend import Store, open_store
+from engine.workspace import EngineEnvironment
 
 
 @dataclass(frozen=True)
 class NotificationMemory:
-    path: Path
+    store: Store
+    key: str
 
     @classmethod
-    def for_env(cls, project_root: Path, project_name: str, env: str, backend_url: str) -> NotificationMemory:
-        explicit = os.environ.get("VIGIL_DRIFT_STATE")
-        if explicit:
-            return cls(Path(explicit) / project_name / f"{env}.json")
-        parsed = urlparse(backend_url)
-        if parsed.scheme == "file":
-            return cls(Path(unquote(parsed.path)) / ".vigil-drift" / project_name / f"{env}.json")
-        return cls(project_root / ".vigil" / "drift" / f"{env}.json")
+    def for_env(cls, project_name: str, env: str, engine: EngineEnvironment) -> NotificationMemory:
+        return cls.in_store(open_store(engine.backend_url, engine.variables), project_name, env)
+
+    @classmethod
+    def in_store(cls, store: Store, project_name: str, env: str) -> NotificationMemory:
+        return cls(store, f".vigil-drift/{project_name}/{env}.json")  # the key file:// used before
 
     def last(self) -> str:
+        raw = self.store.read(self.key)
         try:
-            return str(json.loads(self.path.read_text()).get("fingerprint", ""))
-        except (OSError, ValueError):
+            document: Mapping[str, object] = json.loads(raw or b"{}")
+        except ValueError:
             return ""
+        return str(document.get("fingerprint", ""))
 
     def remember(self, fingerprint: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"fingerprint": fingerprint}))
-        tmp.replace(self.path)
+        self.store.write(self.key, json.dumps({"fingerprint": fingerprint}).encode())
 
 
 def decide(last: str, current: str) -> str | None:

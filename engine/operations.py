@@ -6,6 +6,7 @@ optional callback (the CLI shows it on stderr when it is a terminal).
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
@@ -16,10 +17,87 @@ from typing import Any
 from pulumi import automation as auto
 
 from core.redact import redact
+from engine import locks
+from engine.backend import Store
 from engine.changes import ResourceChange, from_step
-from engine.errors import OperationFailed
+from engine.errors import Interrupted, OperationFailed, PassphraseError, StackLocked, UpdateInProgress
+from engine.pulumi_process import Supervisor
 
 Progress = Callable[[str], None]
+
+_APPLIED_OPS = ("create", "update", "delete", "replace", "create-replacement", "delete-replaced")
+
+
+@dataclass
+class Guard:
+    """How one operation treats other runs and the user: the stack's lock, the passphrase's source.
+
+    Writers (up, destroy, refresh) wait for another run's lock up to ``lock_timeout`` seconds, with a
+    visible notice, then fail naming the holder; locks left by a dead process on this host are
+    removed. Readers (preview, drift) never wait: while an update runs they stop with
+    ``UpdateInProgress`` instead of comparing a half-applied stack.
+    """
+
+    store: Store
+    project: str
+    env: str
+    lock_timeout: float = 120.0
+    notice: Callable[[str], None] | None = None
+    passphrase_from: str = "PULUMI_CONFIG_PASSPHRASE"
+    poll_seconds: float = 1.0
+
+    def _say(self, message: str) -> None:
+        if self.notice:
+            self.notice(message)
+
+    def holders(self) -> list[locks.LockHolder]:
+        for gone in locks.clear_stale(self.store, self.project, self.env):
+            self._say(f"removed a stale lock of '{self.env}' left by {gone.describe()}")
+        return locks.holders(self.store, self.project, self.env)
+
+    def ensure_no_writer(self) -> None:
+        held = self.holders()
+        if held:
+            raise UpdateInProgress(
+                f"an update of '{self.env}' is in progress ({held[0].describe()}): nothing was compared",
+                hint="rerun when it has finished; no notification was sent",
+            )
+
+    def wait_for_lock(self, deadline: float) -> None:
+        held = self.holders()
+        if not held:
+            return
+        self._say(
+            f"'{self.env}' is locked by {held[0].describe()}; waiting up to "
+            f"{_seconds(math.ceil(max(deadline - time.monotonic(), 0)))} for it (--lock-timeout)"
+        )
+        while held:
+            if time.monotonic() >= deadline:
+                raise self.locked(held[0])
+            time.sleep(self.poll_seconds)
+            held = self.holders()
+        self._say(f"the lock of '{self.env}' was released; continuing")
+
+    def locked(self, holder: locks.LockHolder) -> StackLocked:
+        alive = holder.alive()
+        if alive:
+            hint = f"wait for that run to finish (pid {holder.pid} on this host), or stop it with Ctrl-C"
+        elif alive is None:
+            hint = (
+                "wait for that run to finish; if it is gone (a killed CI job), "
+                f"`vigil unlock --env {self.env} --force` removes its lock"
+            )
+        else:
+            hint = f"run `vigil unlock --env {self.env}`"
+        return StackLocked(
+            f"'{self.env}' is locked by another run: {holder.describe()}; gave up after "
+            f"{_seconds(self.lock_timeout)}",
+            hint=hint,
+        )
+
+
+def _seconds(value: float) -> str:
+    return f"{int(value // 60)}m{int(value % 60):02d}s" if value >= 60 else f"{int(value)}s"
 
 
 @dataclass
@@ -65,6 +143,7 @@ class _Collector:
         self.changes: dict[str, ResourceChange] = {}
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.applied = 0
         self.progress = progress
 
     def __call__(self, event: auto.EngineEvent) -> None:
@@ -80,6 +159,9 @@ class _Collector:
                     )
                 if self.progress:
                     self.progress(f"{change.op:>8}  {change.type}  {change.name}")
+        elif event.res_outputs_event is not None:
+            if event.res_outputs_event.metadata.op in _APPLIED_OPS:
+                self.applied += 1
         elif event.diagnostic_event is not None:
             diagnostic = event.diagnostic_event
             message = _clean(diagnostic.message)
@@ -104,15 +186,82 @@ def _failure(error: auto.errors.CommandError, collector: _Collector, what: str) 
     return OperationFailed(f"{what} failed:\n  " + "\n  ".join(details))
 
 
+_WRITERS = ("up", "destroy", "refresh")
+_PASSPHRASE = re.compile(r"incorrect passphrase|passphrase must be set|decrypt", re.IGNORECASE)
+
+
+def passphrase_error(error: Exception, env: str, source: str | None) -> PassphraseError | None:
+    """The engine's "incorrect passphrase" as a message naming the environment and the variable."""
+    stderr = str(getattr(error, "stderr", "") or error)
+    if not (_PASSPHRASE.search(stderr) and "passphrase" in stderr.lower()):
+        return None
+    return PassphraseError(
+        f"the passphrase from {source or 'PULUMI_CONFIG_PASSPHRASE'} does not decrypt the secrets of "
+        f"'{env}': the stack was created with another one",
+        hint="check the value (e.g. compare `printenv PULUMI_CONFIG_PASSPHRASE | sha256sum` with your "
+        "team's record); PULUMI_CONFIG_PASSPHRASE_FILE wins when both are set",
+    )
+
+
+def _supervisor(stack: auto.Stack) -> Supervisor:
+    found = getattr(stack.workspace.pulumi_command, "supervisor", None)  # engine.workspace sets it
+    return found if isinstance(found, Supervisor) else Supervisor()
+
+
+def _interrupted(operation: str, env: str, collector: _Collector, supervisor: Supervisor) -> Interrupted:
+    finish = "vigil destroy" if operation == "destroy" else "vigil up"
+    applied = f"{collector.applied} change(s) were applied before it stopped"
+    if supervisor.forced:
+        return Interrupted(
+            f"{operation} of '{env}' stopped at once: {applied}; operations that were in flight may be "
+            "left pending in the state",
+            hint=f"run `{finish} --env {env}`: it resolves them and finishes the job "
+            f"(if it reports a lock: `vigil unlock --env {env}`)",
+        )
+    return Interrupted(
+        f"{operation} of '{env}' cancelled: {applied}; the state is saved and the lock released",
+        hint=f"run `{finish} --env {env}` to finish the job",
+    )
+
+
 def _run(
-    stack: auto.Stack, operation: str, call: Callable[[_Collector], Any], env: str, progress: Progress | None
+    stack: auto.Stack,
+    operation: str,
+    call: Callable[[_Collector], Any],
+    env: str,
+    progress: Progress | None,
+    guard: Guard | None = None,
 ) -> tuple[OperationResult, Any]:
-    collector = _Collector(progress)
+    supervisor = _supervisor(stack)
+    supervisor.signals = 0
+    writes = operation in _WRITERS
     started = time.monotonic()
-    try:
-        raw = call(collector)
-    except auto.errors.CommandError as error:
-        raise _failure(error, collector, f"{operation} of '{env}'") from None
+    deadline = started + (guard.lock_timeout if guard else 0)
+    while True:
+        if guard is not None:
+            guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
+        collector = _Collector(progress)
+        try:
+            with supervisor.handling_signals():
+                raw = call(collector)
+            break
+        except auto.errors.CommandError as error:
+            if supervisor.interrupted:
+                if supervisor.forced and guard is not None:
+                    guard.holders()  # the killed engine's lock is stale now: removed
+                raise _interrupted(operation, env, collector, supervisor) from None
+            if isinstance(error, auto.errors.ConcurrentUpdateError) and guard is not None:
+                if writes and time.monotonic() < deadline:
+                    continue  # another run took the lock between our look and the engine's: wait again
+                held = guard.holders()
+                if not writes:
+                    guard.ensure_no_writer()
+                if held:
+                    raise guard.locked(held[0]) from None
+            wrong = passphrase_error(error, env, guard.passphrase_from if guard else None)
+            if wrong is not None:
+                raise wrong from None
+            raise _failure(error, collector, f"{operation} of '{env}'") from None
     result = OperationResult(
         env,
         operation,
@@ -133,6 +282,7 @@ def preview(
     refresh: bool = False,
     progress: Progress | None = None,
     parallel: int | None = None,
+    guard: Guard | None = None,
 ) -> OperationResult:
     result, _ = _run(
         stack,
@@ -140,6 +290,7 @@ def preview(
         lambda c: stack.preview(on_event=c, refresh=refresh, diff=False, parallel=parallel, **_QUIET),
         env,
         progress,
+        guard,
     )
     return result
 
@@ -151,6 +302,7 @@ def up(
     refresh: bool = False,
     progress: Progress | None = None,
     parallel: int | None = None,
+    guard: Guard | None = None,
 ) -> OperationResult:
     result, raw = _run(
         stack,
@@ -158,13 +310,19 @@ def up(
         lambda c: stack.up(on_event=c, refresh=refresh, show_secrets=False, parallel=parallel, **_QUIET),
         env,
         progress,
+        guard,
     )
     result.outputs = {k: ("[secret]" if v.secret else v.value) for k, v in (raw.outputs or {}).items()}
     return result
 
 
 def destroy(
-    stack: auto.Stack, env: str, *, progress: Progress | None = None, preview_only: bool = False
+    stack: auto.Stack,
+    env: str,
+    *,
+    progress: Progress | None = None,
+    preview_only: bool = False,
+    guard: Guard | None = None,
 ) -> OperationResult:
     if preview_only:
         result, _ = _run(
@@ -172,13 +330,23 @@ def destroy(
         )
         return result
     result, _ = _run(
-        stack, "destroy", lambda c: stack.destroy(on_event=c, show_secrets=False, **_QUIET), env, progress
+        stack,
+        "destroy",
+        lambda c: stack.destroy(on_event=c, show_secrets=False, **_QUIET),
+        env,
+        progress,
+        guard,
     )
     return result
 
 
 def refresh(
-    stack: auto.Stack, env: str, *, progress: Progress | None = None, preview_only: bool = False
+    stack: auto.Stack,
+    env: str,
+    *,
+    progress: Progress | None = None,
+    preview_only: bool = False,
+    guard: Guard | None = None,
 ) -> OperationResult:
     if preview_only:
         result, _ = _run(
@@ -186,11 +354,75 @@ def refresh(
         )
         return result
     result, _ = _run(
-        stack, "refresh", lambda c: stack.refresh(on_event=c, show_secrets=False, **_QUIET), env, progress
+        stack,
+        "refresh",
+        lambda c: stack.refresh(on_event=c, show_secrets=False, **_QUIET),
+        env,
+        progress,
+        guard,
     )
     return result
 
 
+def export_deployment(stack: auto.Stack, guard: Guard | None = None) -> dict[str, Any]:
+    """The stack's state as a deployment document (secrets stay encrypted)."""
+    try:
+        return dict(stack.export_stack().deployment or {})
+    except auto.errors.CommandError as error:
+        wrong = passphrase_error(error, stack.name, guard.passphrase_from if guard else None)
+        if wrong is not None:
+            raise wrong from None
+        raise OperationFailed(f"reading the state of '{stack.name}' failed: {_clean(str(error))}") from None
+
+
 def stack_outputs(stack: auto.Stack) -> dict[str, tuple[Any, bool]]:
     """Current outputs as (value, is_secret); values of secrets are real: callers mask them."""
-    return {k: (v.value, v.secret) for k, v in stack.outputs().items()}
+    try:
+        outputs = stack.outputs()
+    except auto.errors.CommandError as error:
+        wrong = passphrase_error(error, stack.name, None)
+        if wrong is not None:
+            raise wrong from None
+        raise OperationFailed(f"reading the outputs of '{stack.name}' failed: {_clean(str(error))}") from None
+    return {k: (v.value, v.secret) for k, v in outputs.items()}
+
+
+@dataclass(frozen=True)
+class PendingOperation:
+    type: str  # creating | updating | deleting | reading
+    urn: str
+
+    @property
+    def name(self) -> str:
+        return self.urn.rsplit("::", 1)[-1]
+
+
+def pending_operations(stack: auto.Stack) -> list[PendingOperation]:
+    """Operations an interrupted or killed run left in the state (the engine keeps them otherwise)."""
+    deployment = stack.export_stack().deployment or {}
+    return [
+        PendingOperation(str(p.get("type", "")), str((p.get("resource") or {}).get("urn", "")))
+        for p in deployment.get("pending_operations") or []
+    ]
+
+
+def resolve_pending(stack: auto.Stack) -> tuple[list[PendingOperation], list[PendingOperation]]:
+    """After a successful up: drop the pending operations from the state; (resolved, orphaned).
+
+    A pending create whose resource is in the state now was adopted by name (vigil's providers look
+    an object up by its natural key before creating it); one whose resource is no longer in the
+    stack may have left an object behind, which `vigil drift` lists as unmanaged.
+    """
+    exported = stack.export_stack()
+    deployment = dict(exported.deployment or {})
+    pending = [
+        PendingOperation(str(p.get("type", "")), str((p.get("resource") or {}).get("urn", "")))
+        for p in deployment.get("pending_operations") or []
+    ]
+    if not pending:
+        return [], []
+    present = {r.get("urn") for r in deployment.get("resources") or []}
+    deployment["pending_operations"] = []
+    stack.import_stack(auto.Deployment(version=exported.version, deployment=deployment))
+    resolved = [p for p in pending if p.urn in present]
+    return resolved, [p for p in pending if p.urn not in present]

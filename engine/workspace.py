@@ -1,13 +1,15 @@
-"""The project, its stacks and the environment the engine runs in.
+"""The project, its stacks and the environment the Pulumi process runs in (handed in as a value).
 
 A project is a directory with ``Pulumi.yaml``, ``__main__.py`` and ``stacks/``. vigil's own
 repository is one (the Conductor stacks); a team's repository is another. The engine runs there with:
-- state in ``PULUMI_BACKEND_URL`` if set, else ``file://<project>/.vigil/state``;
-- the passphrase from ``PULUMI_CONFIG_PASSPHRASE(_FILE)``, or the documented sandbox passphrase for
-  environments marked ``sandbox: true``;
+- state in the backend the caller names (``PULUMI_BACKEND_URL``), else ``file://<project>/.vigil/state``;
+- the passphrase from ``PULUMI_CONFIG_PASSPHRASE(_FILE)``, or the default the caller allows (the
+  documented sandbox passphrase for environments marked ``sandbox: true``);
 - no downloads: plugin acquisition and update checks off;
-- API credentials from the environment; for sandbox environments, any that are not set come from
-  the running sandbox (started when needed).
+- API credentials from the variables the caller passes (the command layer adds the sandbox's).
+
+Nothing here reads or writes this process's environment: the command layer reads it once and
+passes it down.
 """
 
 from __future__ import annotations
@@ -15,26 +17,24 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlparse, urlsplit
 
-from engine.errors import BackendUnusable, PassphraseMissing, SandboxUnavailable
+import yaml
+
+from engine.errors import BackendUnusable, PassphraseError
 from engine.pulumi_cli import REPO_ROOT, find_pulumi
-from sandbox import control
 
 if TYPE_CHECKING:
     from pulumi import automation as auto
 
-# Documented in README: the sandbox holds no real secret, so its state uses a fixed passphrase.
-SANDBOX_PASSPHRASE = "vigil-sandbox"
+    from engine.pulumi_process import Supervisor
 
-CREDENTIAL_ENV = {
-    "uptimerobot": {"UPTIMEROBOT_API_URL": "url", "UPTIMEROBOT_API_KEY": "api_key"},
-    "sentry": {"SENTRY_URL": "url", "SENTRY_AUTH_TOKEN": "token", "SENTRY_ORG": "org"},
-    "slack": {"SLACK_API_URL": "url", "SLACK_BOT_TOKEN": "token", "SLACK_WEBHOOK_URL": "webhook_url"},
-}
+PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ class Project:
     root: Path
 
     @classmethod
-    def locate(cls, explicit: Path | None = None) -> Project:
+    def locate(cls, explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Project:
         if explicit is not None:
             return cls(explicit.resolve())
-        from_env = os.environ.get("VIGIL_PROJECT")
+        from_env = (environ or {}).get("VIGIL_PROJECT")
         if from_env:
             return cls(Path(from_env).resolve())
         cwd = Path.cwd()
@@ -58,65 +58,69 @@ class Project:
         return self.root / "stacks"
 
     @property
-    def state_url(self) -> str:
-        return os.environ.get("PULUMI_BACKEND_URL") or (self.root / ".vigil" / "state").as_uri()
+    def default_state_url(self) -> str:
+        return (self.root / ".vigil" / "state").as_uri()
 
     @property
-    def sandbox_paths(self) -> control.SandboxPaths:
-        return control.SandboxPaths.for_project(self.root)
-
-
-def sandbox_credentials(project: Project, *, start: bool = True) -> dict[str, str]:
-    """Environment variables reaching the project's sandbox (starting it when asked)."""
-    paths = project.sandbox_paths
-    current = control.running(paths)
-    if current is None:
-        if not start:
-            raise SandboxUnavailable("the sandbox is not running", hint="run `vigil sandbox start`")
+    def name(self) -> str:
+        """The Pulumi project name (state lives under ``.pulumi/stacks/<name>/`` of the backend)."""
         try:
-            port = int(os.environ.get("VIGIL_SANDBOX_PORT") or control.DEFAULT_PORT)
-            _, url, _ = control.start(paths, port)
-        except control.SandboxStartError as error:
-            raise SandboxUnavailable(str(error)) from error
-    else:
-        url = current[1]
-    status = control.fetch_status(url) or {}
-    env: dict[str, str] = {}
-    for service, names in CREDENTIAL_ENV.items():
-        document = status.get(service) or {}
-        for variable, key in names.items():
-            if document.get(key):
-                env[variable] = str(document[key])
-    return env
+            document = yaml.safe_load((self.root / "Pulumi.yaml").read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            return "vigil"
+        return str(document.get("name") or "vigil")
 
 
-def engine_env(project: Project, *, sandbox: bool) -> dict[str, str]:
+@dataclass(frozen=True)
+class EngineEnvironment:
+    """Everything the Pulumi process gets on top of the environment it inherits."""
+
+    backend_url: str
+    pulumi_home: Path
+    variables: Mapping[str, str] = field(repr=False)
+    passphrase_from: str  # which variable (or "the sandbox default") holds the passphrase, for messages
+
+    def get(self, name: str) -> str | None:
+        return self.variables.get(name)
+
+
+def engine_environment(
+    project: Project,
+    environ: Mapping[str, str],
+    *,
+    env_name: str,
+    default_passphrase: str | None = None,
+    extra: Mapping[str, str] | None = None,
+    require_passphrase: bool = True,
+) -> EngineEnvironment:
+    """The Pulumi process's variables from ``environ`` (the caller's) plus ``extra`` (sandbox credentials)."""
+    backend = environ.get("PULUMI_BACKEND_URL") or project.default_state_url
+    home = Path(environ.get("PULUMI_HOME") or project.root / ".vigil" / "pulumi-home")
+    source = next((name for name in PASSPHRASE_VARIABLES if environ.get(name)), None)
+    if source is None and default_passphrase is None and require_passphrase:
+        raise PassphraseError(
+            f"PULUMI_CONFIG_PASSPHRASE is not set: the secrets of '{env_name}' (DSNs, webhook URLs) "
+            "are encrypted with it",
+            hint="export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) with your team's "
+            "passphrase; in CI, from the repository's secrets",
+        )
     binary = find_pulumi()
-    env = {
+    variables = {
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_HOME": os.environ.get("PULUMI_HOME") or str(project.root / ".vigil" / "pulumi-home"),
-        "PULUMI_BACKEND_URL": project.state_url,
-        "PULUMI_PYTHON_CMD": os.environ.get("PULUMI_PYTHON_CMD") or sys.executable,
-        "PATH": f"{binary.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PULUMI_HOME": str(home),
+        "PULUMI_BACKEND_URL": backend,
+        "PULUMI_PYTHON_CMD": environ.get("PULUMI_PYTHON_CMD") or sys.executable,
+        "PATH": f"{binary.bin_dir}{os.pathsep}{environ.get('PATH', '')}",
     }
-    if not (os.environ.get("PULUMI_CONFIG_PASSPHRASE") or os.environ.get("PULUMI_CONFIG_PASSPHRASE_FILE")):
-        if not sandbox:
-            raise PassphraseMissing(
-                "PULUMI_CONFIG_PASSPHRASE is not set: the stack's secrets (DSNs, webhook URLs) are "
-                "encrypted with it",
-                hint="export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) with your team's "
-                "passphrase; in CI, from the repository's secrets",
-            )
-        env["PULUMI_CONFIG_PASSPHRASE"] = SANDBOX_PASSPHRASE
-    if sandbox:
-        for variable, value in sandbox_credentials(project).items():
-            if not os.environ.get(variable):
-                env[variable] = value
-                # Commands also call the APIs in-process (drift's inventory, verify, release): the
-                # sandbox's credentials are this process's too.
-                os.environ[variable] = value
-    return env
+    for name, value in (extra or {}).items():
+        variables.setdefault(name, value)
+    if source is None:
+        source = "no passphrase"
+        if default_passphrase is not None:
+            variables["PULUMI_CONFIG_PASSPHRASE"] = default_passphrase
+            source = "the sandbox's documented passphrase"
+    return EngineEnvironment(backend, home, variables, source)
 
 
 BACKEND_SCHEMES = ("file", "s3", "gs", "azblob", "https", "http")
@@ -154,20 +158,61 @@ def check_backend(url: str, *, default: bool) -> None:
         ) from None
 
 
-def select_stack(project: Project, env_name: str, *, sandbox: bool) -> auto.Stack:
+def workspace_options(
+    project: Project, engine: EngineEnvironment, supervisor: Supervisor | None = None
+) -> auto.LocalWorkspaceOptions:
     from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
 
-    check_backend(project.state_url, default=not os.environ.get("PULUMI_BACKEND_URL"))
-    variables = engine_env(project, sandbox=sandbox)
-    if not os.environ.get("PULUMI_BACKEND_URL"):
-        (project.root / ".vigil" / "state").mkdir(parents=True, exist_ok=True)
-    Path(variables["PULUMI_HOME"]).mkdir(parents=True, exist_ok=True)
+    from engine.pulumi_process import SupervisedPulumiCommand, Supervisor
+
+    check_backend(engine.backend_url, default=engine.backend_url == project.default_state_url)
+    if engine.backend_url.startswith("file://"):
+        Path(unquote(urlparse(engine.backend_url).path)).mkdir(parents=True, exist_ok=True)
+    engine.pulumi_home.mkdir(parents=True, exist_ok=True)
     binary = find_pulumi()
-    command = auto.PulumiCommand(root=str(binary.bin_dir.parent))
-    options = auto.LocalWorkspaceOptions(
+    return auto.LocalWorkspaceOptions(
         work_dir=str(project.root),
-        env_vars=variables,
-        pulumi_command=command,
-        pulumi_home=variables["PULUMI_HOME"],
+        env_vars=dict(engine.variables),
+        pulumi_command=SupervisedPulumiCommand(str(binary.bin_dir.parent), supervisor or Supervisor()),
+        pulumi_home=str(engine.pulumi_home),
     )
-    return auto.create_or_select_stack(stack_name=env_name, work_dir=str(project.root), opts=options)
+
+
+def select_stack(
+    project: Project,
+    env_name: str,
+    engine: EngineEnvironment,
+    supervisor: Supervisor | None = None,
+    on_create: Callable[[], None] | None = None,
+) -> auto.Stack:
+    """Select the stack, creating it when new (``on_create`` is told); two first runs create it once."""
+    from pulumi import automation as auto
+
+    options = workspace_options(project, engine, supervisor)
+    workspace = auto.LocalWorkspace(**options.__dict__)  # as the SDK's create_or_select_stack builds it
+    for attempt in range(5):
+        try:
+            return auto.Stack.select(env_name, workspace)
+        except auto.errors.StackNotFoundError:
+            pass
+        try:
+            created = auto.Stack.create(env_name, workspace)
+            if on_create is not None:
+                on_create()
+            return created
+        except auto.errors.CommandError as error:
+            # The other first run created it between our select and our create (StackAlreadyExists),
+            # or its half-written stack file was not readable yet (blob NotFound): select again.
+            if attempt == 4 or not _lost_creation_race(error):
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _lost_creation_race(error: Exception) -> bool:
+    from pulumi import automation as auto
+
+    text = str(getattr(error, "stderr", "") or error)
+    if isinstance(error, auto.errors.StackAlreadyExistsError | auto.errors.ConcurrentUpdateError):
+        return True  # already created, or being created by the other run (it holds the lock meanwhile)
+    return "NotFound" in text or "already exists" in text

@@ -1,0 +1,63 @@
+"""vigil state restore: put back the newest valid copy of a damaged checkpoint (engine/state_files.py)."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from commands.context import EnvOption, JsonOption, app_context
+
+app = typer.Typer(help="The environment's state in the backend: check it, restore it.", no_args_is_help=True)
+
+
+@app.command()
+def restore(ctx: typer.Context, env: EnvOption, json: JsonOption = False) -> None:
+    """Restore a damaged or empty checkpoint from its newest valid backup (.bak, backups/, history/)."""
+    from engine import state_files
+    from engine.backend import open_store
+
+    context = app_context(ctx)
+    out = context.output(json)
+    loaded = context.stack(env)
+    run = context.run_environment(env, loaded, accounts=False)
+    store = open_store(run.engine.backend_url, run.engine.variables)
+    project = context.project().name
+    problems = state_files.damage(store, project, env)
+    if not problems:
+        if json:
+            out.document({"env": env, "damaged": False, "restored": None})
+        else:
+            out.print(f"the state of [bold]{escape(env)}[/bold] loads: nothing to restore")
+        return
+    restored = state_files.restore(store, project, env)
+    if json:
+        out.document(
+            {
+                "env": env,
+                "damaged": [{"file": p.key, "problem": p.what} for p in problems],
+                "restored": {"from": restored.source, "resources": restored.resources},
+                "damaged_copy": restored.damaged_copy,
+            }
+        )
+        return
+    for problem in problems:
+        out.print(f"damaged: {escape(problem.key)} ({escape(problem.what)})")
+    out.print(
+        f"restored [bold]{escape(env)}[/bold] from {escape(restored.source)} "
+        f"({restored.resources} resources); run `vigil up --env {escape(env)}` to bring it up to date "
+        "(objects created since are adopted by name)"
+    )
+
+
+@app.command()
+def check(ctx: typer.Context, env: EnvOption) -> None:
+    """Exit 0 when the environment's checkpoint loads; 1 with what is damaged and how to restore it."""
+    from engine import state_files
+    from engine.backend import open_store
+
+    context = app_context(ctx)
+    loaded = context.stack(env)
+    run = context.run_environment(env, loaded, accounts=False)
+    store = open_store(run.engine.backend_url, run.engine.variables)
+    state_files.ensure_loadable(store, context.project().name, env)
+    context.output(False).print(f"the state of [bold]{escape(env)}[/bold] loads")

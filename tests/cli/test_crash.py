@@ -1,0 +1,66 @@
+"""Crashes converge: SIGKILL of vigil, of the engine or of the dynamic provider at a random moment of
+an `up`; no process of the killed run survives, and the next `up` ends with exactly the stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_interrupt import (
+    COUNT,
+    assert_no_process_left,
+    converge,
+    monitors,
+    processes_marked,
+    start_up,
+    wait_for_monitors,
+)
+from tests.conftest import ProjectDir, UptimeRobotAccount
+
+pytestmark = pytest.mark.engine
+
+
+def command_line(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def victim(target: str, marker: str, vigil_pid: int) -> int | None:
+    if target == "vigil":
+        return vigil_pid
+    for pid in processes_marked(marker):
+        argv = command_line(pid)
+        if target == "engine" and argv and argv[0].endswith("/pulumi") and "up" in argv:
+            return pid
+        if target == "provider" and any("dynamic_host" in a or "pulumi.dynamic" in a for a in argv):
+            return pid
+    return None
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("target", ["vigil", "engine", "provider"])
+def test_sigkill_at_a_random_moment_converges_on_the_next_up(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, target: str, seed: int
+) -> None:
+    project.write_env("t", monitors(COUNT))
+    marker = f"crash-{target}-{seed}-{os.getpid()}"
+    process = start_up(project.root, marker)
+    wait_for_monitors(uptimerobot, random.Random(seed * 7 + len(target)).randint(1, COUNT * 2 // 3), process)
+    pid = victim(target, marker, process.pid)
+    assert pid is not None and process.poll() is None, f"no {target} process to kill"
+    os.kill(pid, signal.SIGKILL)
+    process.communicate(timeout=600)
+    assert_no_process_left(marker)  # plugins and the engine die with what they served (bounded wait)
+
+    converge(project, uptimerobot)  # exactly COUNT monitors by name, then a clean preview
+    state = Path(os.environ["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    checkpoint = json.loads((state / ".pulumi" / "stacks" / "vigil-test" / "t.json").read_text())
+    assert checkpoint["checkpoint"]["latest"].get("pending_operations") in (None, [])
+    assert not list((state / ".pulumi" / "locks").rglob("*.json"))
