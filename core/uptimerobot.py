@@ -31,7 +31,7 @@ import requests
 
 from core import credentials
 from core.credentials import Credential
-from core.errors import ApiError, NotFound, ServerError, TransportError
+from core.errors import ApiError, NotFound, ServerError
 from core.http import ApiClient
 from core.ratelimit import credential_key
 
@@ -43,11 +43,6 @@ MAINTENANCE_WINDOWS = "maintenance-windows"
 
 PAGE_SIZE = 200  # GET /monitors takes limit 1..200; the other lists take no page size
 SNAPSHOT_TTL_S = 30.0
-SETTLE_ATTEMPTS = 10
-SETTLE_DELAY_S = 0.1
-WRITE_ATTEMPTS = 8  # ambiguous creates: each retry follows a lookup, so a retry never duplicates
-ADOPT_LOOKUPS = 2  # fresh lookups after an ambiguous create (the list can lag behind the write)
-ADOPT_DELAY_S = 0.5
 
 Doc = dict[str, Any]
 Match = Callable[[Doc], bool]
@@ -189,13 +184,15 @@ class UptimeRobotClient(ApiClient):
         with snapshot.lock:
             snapshot.items.pop(object_id, None)
 
-    def fetch_object(self, path: str, object_id: int | str) -> Doc | None:
-        """One GET, bypassing the snapshot; None when the API says 404."""
+    def fetch_object(self, path: str, object_id: int | str, *, remember: bool = False) -> Doc | None:
+        """One GET, bypassing the snapshot (``remember``: and update it); None when the API says 404."""
         try:
             data = self.request("GET", f"{path}/{int(object_id)}").data
         except NotFound:
             return None
-        return dict(data) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        return dict(self._remember(path, data)) if remember else dict(data)
 
     def get_object(self, path: str, object_id: int | str) -> Doc | None:
         """The live object through the snapshot, or None when it is gone (confirmed by one GET)."""
@@ -223,92 +220,20 @@ class UptimeRobotClient(ApiClient):
             candidates = list(self.snapshot(path).values())
         return next((dict(doc) for doc in candidates if match(doc)), None)
 
-    # --- writes -------------------------------------------------------------------------------
-    def create_object(
-        self,
-        path: str,
-        body: Doc,
-        match: Match,
-        settled: Match,
-        update_body: Doc | None = None,
-        *,
-        lookup: dict[str, Any] | None = None,
-    ) -> Doc:
-        """Create, or adopt the object that already has this natural key. Never creates twice."""
-        existing = self.find_object(path, match)
-        if existing is not None:
-            return self.update_object(path, int(existing["id"]), update_body or body, settled)
-        last_error: Exception | None = None
-        for _ in range(WRITE_ATTEMPTS):
-            try:
-                created = self.request("POST", path, json=body).data
-            except (ServerError, TransportError, NotFound) as error:
-                if isinstance(error, NotFound) and error.code not in (None, "000-004"):
-                    raise
-                # Ambiguous: the API may have saved the object and still failed to answer.
-                last_error = error
-                adopted = self._adopt(path, match, lookup or {})
-                if adopted is not None:
-                    return self.update_object(
-                        path, int(adopted["id"]), update_body or body, settled, current=adopted
-                    )
-                continue  # a fresh list shows it was not saved: creating again is not a duplicate
-            if not isinstance(created, dict) or "id" not in created:
-                raise ApiError(self.api, "POST", self.url(path), 201, "the response carried no id")
-            self._remember(path, created)
-            return self.settle_object(path, int(created["id"]), settled)
-        assert last_error is not None
-        raise last_error
+    # --- writes (the write policy around them is core.policy, applied by core.provider) -------
+    def post_object(self, path: str, body: Doc) -> Doc:
+        """One POST (never repeated here: a repeat could duplicate); the created object."""
+        created = self.request("POST", path, json=body).data
+        if not isinstance(created, dict) or "id" not in created:
+            raise ApiError(self.api, "POST", self.url(path), 201, "the response carried no id")
+        return self._remember(path, created)
 
-    def _adopt(self, path: str, match: Match, lookup: dict[str, Any]) -> Doc | None:
-        for attempt in range(ADOPT_LOOKUPS):
-            if attempt:
-                time.sleep(ADOPT_DELAY_S)
-            found = self.find_object(path, match, fresh=True, **lookup)
-            if found is not None:
-                return found
-        return None
-
-    def update_object(
-        self, path: str, object_id: int, body: Doc, settled: Match, current: Doc | None = None
-    ) -> Doc:
-        """PATCH unless ``current`` (a fresh read) already matches; after a failure, re-read first."""
-        if current is not None and settled(current):
-            return self._remember(path, current)
-        last_error: Exception | None = None
-        for _ in range(WRITE_ATTEMPTS):
-            try:
-                updated = self.request("PATCH", f"{path}/{object_id}", json=body).data
-            except (ServerError, TransportError) as error:
-                last_error = error
-                latest = self.fetch_object(path, object_id)
-                if latest is not None and settled(latest):
-                    return self._remember(path, latest)
-                continue
-            if isinstance(updated, dict) and "id" in updated:
-                self._remember(path, updated)
-            return self.settle_object(path, object_id, settled)
-        assert last_error is not None
-        raise last_error
-
-    def settle_object(self, path: str, object_id: int, settled: Match) -> Doc:
-        """Re-read until the API reflects the write (eventual consistency), bounded."""
-        latest: Doc | None = None
-        for attempt in range(SETTLE_ATTEMPTS):
-            latest = self.fetch_object(path, object_id)
-            if latest is not None and settled(latest):
-                break
-            time.sleep(SETTLE_DELAY_S * (attempt + 1))
-        if latest is None:
-            raise NotFound(
-                self.api,
-                "GET",
-                self.url(f"{path}/{object_id}"),
-                404,
-                "the object vanished right after it was written",
-                code="000-004",
-            )
-        return self._remember(path, latest)
+    def patch_object(self, path: str, object_id: int | str, body: Doc) -> Doc:
+        """One PATCH; the object as the answer shows it (or as last read when the answer is empty)."""
+        updated = self.request("PATCH", f"{path}/{int(object_id)}", json=body).data
+        if isinstance(updated, dict) and "id" in updated:
+            return self._remember(path, updated)
+        return dict(self.snapshot(path).get(int(object_id)) or {"id": int(object_id), **body})
 
     def delete_object(self, path: str, object_id: int | str) -> None:
         """Delete; a 404 is success (already gone is the goal)."""
@@ -326,35 +251,6 @@ class UptimeRobotClient(ApiClient):
 
     def get_monitor(self, monitor_id: int | str) -> Doc | None:
         return self.get_object(MONITORS, monitor_id)
-
-    def get_monitor_direct(self, monitor_id: int | str) -> Doc | None:
-        return self.fetch_object(MONITORS, monitor_id)
-
-    def find_monitor(
-        self, monitor_type: str, name: str, url: str | None, *, fresh: bool = False
-    ) -> Doc | None:
-        escapable = any(c in name for c in "&<>\"'")
-        return self.find_object(
-            MONITORS,
-            lambda doc: same_monitor(doc, monitor_type, name, url),
-            fresh=fresh,
-            **({"name": name} if fresh and not escapable else {}),
-        )
-
-    def create_monitor(self, body: Doc, settled: Match, update_body: Doc | None = None) -> Doc:
-        monitor_type, name, url = str(body["type"]), str(body["friendlyName"]), body.get("url")
-        escapable = any(c in name for c in "&<>\"'")  # the API may filter on the escaped form
-        return self.create_object(
-            MONITORS,
-            body,
-            lambda doc: same_monitor(doc, monitor_type, name, url),
-            settled,
-            update_body,
-            lookup={} if escapable else {"name": name},
-        )
-
-    def update_monitor(self, monitor_id: int | str, body: Doc, settled: Match) -> Doc:
-        return self.update_object(MONITORS, int(monitor_id), body, settled)
 
     def delete_monitor(self, monitor_id: int | str) -> None:
         self.delete_object(MONITORS, monitor_id)

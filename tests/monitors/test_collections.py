@@ -9,7 +9,7 @@ from pulumi.output import Unknown
 
 from core.uptimerobot import forget_snapshots
 from monitors.alert_contact import AlertContactProvider
-from monitors.collection import CollectionProvider
+from monitors.collection import UptimeRobotProvider
 from monitors.integration import IntegrationProvider
 from monitors.maintenance_window import MaintenanceWindowProvider
 from monitors.monitor import MonitorProvider
@@ -20,17 +20,17 @@ PROVIDER = {"__provider": "serialized-provider"}
 WEBHOOK = "https://hooks.slack.com/services/T0SANDBOX/B0SANDBOX/verysecretpart123"
 
 
-def checked(provider: CollectionProvider, **fields: Any) -> dict[str, Any]:
+def checked(provider: UptimeRobotProvider, **fields: Any) -> dict[str, Any]:
     result = provider.check({}, {**PROVIDER, **fields})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return dict(result.inputs)
 
 
-def failures(provider: CollectionProvider, **fields: Any) -> dict[str, str]:
+def failures(provider: UptimeRobotProvider, **fields: Any) -> dict[str, str]:
     return {f.property: f.reason for f in provider.check({}, {**PROVIDER, **fields}).failures}
 
 
-def round_trip(provider: CollectionProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def round_trip(provider: UptimeRobotProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """create → read (new process) → the same inputs show no change."""
     created = provider.create(news)
     forget_snapshots()
