@@ -27,7 +27,7 @@ ids and order. ``frequency`` is the minutes between two notifications for one is
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
@@ -39,11 +39,11 @@ from alerts.base import (
     as_id,
     as_int,
     is_id,
-    is_unknown,
     known,
     props_of,
 )
 from core.errors import NotFound
+from core.fields import Field, Table, lower, strip
 from core.sentry import SentryClient
 from core.slack import normalise_channel_name
 
@@ -218,43 +218,39 @@ def _match_ids(new: list[dict[str, Any]], old: list[Any], key: Callable[[dict[st
             item["id"] = ids.pop(0)
 
 
+# --- the table -----------------------------------------------------------------------------------------
+def _triggers(value: Any) -> Any:
+    return sorted({str(t).strip().lower() for t in value}) if isinstance(value, (list, tuple)) else value
+
+
+def _actions(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    return sorted((normalise_action(a) for a in value), key=action_key)
+
+
+TABLE = Table(
+    (
+        Field("name", "name", "str", norm=strip),
+        Field("actions", "actionFilters.actions", "list", norm=_actions),
+        Field("project_id", "detectorIds", "str", norm=as_id),
+        Field("metric_monitor_id", "detectorIds", "str", norm=as_id),
+        Field("triggers", "triggers", "list", norm=_triggers),
+        Field("events_above", "actionFilters.conditions.comparison.value", "int", norm=as_int),
+        Field("interval", "actionFilters.conditions.comparison.interval", "str", norm=lower),
+        Field("frequency", "config.frequency", "int", norm=as_int),
+        Field("environment", "environment", "str", norm=strip),
+        Field("enabled", "enabled", "bool", norm=bool),
+        Field("min_priority", "actionFilters.conditions", "str", norm=lower),
+    )
+)
+
+
 # --- the provider --------------------------------------------------------------------------------------
 class AlertProvider(SentryProvider):
     kind: ClassVar[str] = "alert"
     id_output: ClassVar[str] = "alert_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(AlertArgs))
-    field_paths: ClassVar[dict[str, str]] = {
-        "config": "frequency",
-        "detectorIds": "project_id/metric_monitor_id",
-        "triggers": "triggers",
-        "actionFilters": "actions/events_above/interval",
-    }
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        for key in ("project_id", "metric_monitor_id"):
-            if known(out.get(key)):
-                out[key] = as_id(out[key])
-        for key in ("events_above", "frequency"):
-            if known(out.get(key)):
-                out[key] = as_int(out[key])
-        for key in ("interval", "min_priority"):
-            if known(out.get(key)):
-                out[key] = str(out[key]).strip().lower()
-        if known(out.get("name")):
-            out["name"] = str(out["name"]).strip()
-        if known(out.get("environment")):
-            out["environment"] = str(out["environment"]).strip()
-        if known(out.get("enabled")):
-            out["enabled"] = bool(out["enabled"])
-        triggers = out.get("triggers")
-        if isinstance(triggers, (list, tuple)) and not is_unknown(triggers):
-            out["triggers"] = sorted({str(t).strip().lower() for t in triggers})
-        actions = out.get("actions")
-        if isinstance(actions, (list, tuple)):
-            normalised = [normalise_action(a) for a in actions]
-            out["actions"] = normalised if is_unknown(normalised) else sorted(normalised, key=action_key)
-        return out
+    table: ClassVar[Table] = TABLE
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -394,7 +390,7 @@ class AlertProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_workflow(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         detectors = set(self._detector_ids(client, fields))
         project = fields.get("project_id")
         found = client.list_workflows(project=project, query=fields["name"])
@@ -428,7 +424,7 @@ class AlertProvider(SentryProvider):
         client: SentryClient,
         id_: str,
         fields: dict[str, Any],
-        current: dict[str, Any],
+        current: dict[str, Any] | None,
         olds: dict[str, Any],
     ) -> dict[str, Any]:
         return client.update_workflow(id_, self._body(client, fields, current))

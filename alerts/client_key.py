@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
@@ -28,6 +28,7 @@ from pulumi.dynamic import Resource
 
 from alerts.base import SentryProvider, as_id, is_id, known, props_of, with_secrets
 from core.errors import NotFound
+from core.fields import Field, Table
 from core.redact import register_secret
 from core.sentry import SentryClient
 
@@ -85,23 +86,24 @@ def remote_name(name: str) -> str:
     return SENTRY_DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
 
 
+def _name(value: Any) -> Any:
+    name = str(value).strip()
+    return DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
+
+
+TABLE = Table(
+    (
+        Field("project_id", "projectId", "str", norm=as_id, replaces=True),
+        Field("name", "name", "str", norm=_name),
+        Field("rate_limit", "rateLimit", "str", norm=_rate),
+    )
+)
+
+
 class ClientKeyProvider(SentryProvider):
     kind: ClassVar[str] = "client key"
     id_output: ClassVar[str] = "key_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(ClientKeyArgs))
-    replace_on: ClassVar[tuple[str, ...]] = ("project_id",)
-    field_paths: ClassVar[dict[str, str]] = {"rateLimit": "rate_limit", "name": "name"}
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        if known(out.get("project_id")):
-            out["project_id"] = as_id(out["project_id"])
-        if known(out.get("name")):
-            name = str(out["name"]).strip()
-            out["name"] = DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
-        if known(out.get("rate_limit")):
-            out["rate_limit"] = _rate(out["rate_limit"])
-        return out
+    table: ClassVar[Table] = TABLE
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -179,7 +181,7 @@ class ClientKeyProvider(SentryProvider):
             return None
         return client.get_key(project, key_id) if key_id else None
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         wanted = remote_name(fields.get("name") or DEFAULT_NAME)
         keys = [_remember(k) for k in client.list_keys(fields["project_id"]) if k.get("name") == wanted]
         keys.sort(key=lambda k: (not k.get("isActive", True), str(k.get("dateCreated") or "")))
@@ -204,9 +206,10 @@ class ClientKeyProvider(SentryProvider):
         client: SentryClient,
         id_: str,
         fields: dict[str, Any],
-        current: dict[str, Any],
+        current: dict[str, Any] | None,
         olds: dict[str, Any],
     ) -> dict[str, Any]:
+        assert current is not None  # Sentry updates read the object first (read_before_update)
         body = self._body(fields, current)
         return client.update_key(fields["project_id"], str(current["id"]), body) if body else current
 

@@ -7,13 +7,14 @@ in place (``PUT``); nothing forces a replace. Every path after create uses the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
 from alerts.base import SentryProvider, known, props_of
+from core.fields import Field, Table, strip
 from core.sentry import SentryClient
 
 SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
@@ -27,18 +28,14 @@ class TeamArgs:
     name: pulumi.Input[str] | None = None  # None: Sentry's default (the slug), not managed
 
 
-def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+TABLE = Table((Field("slug", "slug", "str", norm=strip), Field("name", "name", "str", norm=strip)))
 
 
 class TeamProvider(SentryProvider):
     kind: ClassVar[str] = "team"
     id_output: ClassVar[str] = "team_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(TeamArgs))
+    table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {k: _text(v) if known(v) else v for k, v in fields.items()}
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -58,7 +55,7 @@ class TeamProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_team(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         found = client.get_team(fields["slug"])
         return found if found is not None and found.get("slug") == fields["slug"] else None
 
@@ -70,9 +67,10 @@ class TeamProvider(SentryProvider):
         client: SentryClient,
         id_: str,
         fields: dict[str, Any],
-        current: dict[str, Any],
+        current: dict[str, Any] | None,
         olds: dict[str, Any],
     ) -> dict[str, Any]:
+        assert current is not None  # Sentry updates read the object first (read_before_update)
         body = {k: v for k, v in fields.items() if k in ("slug", "name") and current.get(k) != v}
         return client.update_team(id_, body) if body else current
 

@@ -21,6 +21,7 @@ formats, validates or serialises an unknown value; it counts as "may change".
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,11 @@ def id_list(values: Any) -> Any:
 
 def text(value: Any) -> Any:
     return str(value).strip()
+
+
+def strip(value: Any) -> Any:
+    """Surrounding spaces off a string; anything else unchanged (the check reports it)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def lower(value: Any) -> Any:
@@ -275,13 +281,15 @@ class Table:
         return self.normalise(values)
 
     def stack_field(self, path: str) -> str:
-        """The stack field an API error path ("dataSources.timeWindow", "rateLimit") points at."""
-        first = path.split(".", 1)[0].split("[", 1)[0]
-        for row in self.fields:
-            wires = [w.split(".", 1)[0] for w in (row.wire or "", row.read or "") if w]
-            if first in wires:
-                return row.name
-        return first
+        """The stack field(s) an API error path ("dataSources.timeWindow", "rateLimit") points at."""
+        plain = re.sub(r"\[\d+\]", "", path)
+        wires = [(row.name, w) for row in self.fields for w in (row.wire, row.read) if w]
+        exact = [name for name, wire in wires if plain == wire or plain.startswith(wire + ".")]
+        if exact:
+            return exact[0]
+        first = plain.split(".", 1)[0]
+        near = list(dict.fromkeys(name for name, wire in wires if wire.split(".", 1)[0] == first))
+        return "/".join(near) if near else first
 
 
 def changed_fields(
@@ -315,6 +323,7 @@ __all__ = [
     "known",
     "lower",
     "managed",
+    "strip",
     "text",
     "unescape",
     "upper",

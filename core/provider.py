@@ -189,8 +189,12 @@ class Provider(ResourceProvider):
         return outs
 
     # --- the write policy, applied ---------------------------------------------------------------------
+    def needs_update(self, doc: Doc, fields: dict[str, Any]) -> bool:
+        """Does an adopted object differ from the stack (so adopting it must update it)?"""
+        return not self.settled(doc, fields)
+
     def _adopt(self, client: Any, doc: Doc, fields: dict[str, Any]) -> Doc:
-        if self.settled(doc, fields):
+        if not self.needs_update(doc, fields):
             return doc
         return self._update(client, self.remote_id(doc), fields, doc, {})
 
