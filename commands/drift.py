@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from render.console import Output
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
     """(report, loaded stack, pulumi stack)."""
+    from core.credentials import INVENTORY_VARIABLE
     from engine import operations
     from engine.drift import classify, state_resources
     from engine.inventory import unmanaged
@@ -25,17 +25,18 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
     context = app_context(ctx)
     loaded = context.stack(env)
     with tempfile.TemporaryDirectory(prefix="vigil-inventory-") as listings:
-        os.environ["VIGIL_INVENTORY_DIR"] = (
-            listings  # the refresh leaves its listings here (core/uptimerobot)
-        )
+        stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+        # The refresh leaves its listings here (core/uptimerobot): a value for the Pulumi process's
+        # environment only, never this process's.
+        workspace_env = stack.workspace.env_vars
+        stack.workspace.env_vars = {**workspace_env, INVENTORY_VARIABLE: listings}
         try:
-            stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
             before = state_resources(stack.export_stack().deployment or {})
             preview = operations.preview(stack, env, refresh=True, progress=out.progress)
             report = classify(preview, before)
-            report.items.extend(unmanaged(loaded.stack, before))
+            report.items.extend(unmanaged(loaded.stack, before, Path(listings)))
         finally:
-            os.environ.pop("VIGIL_INVENTORY_DIR", None)
+            stack.workspace.env_vars = workspace_env
     return report, loaded, stack
 
 

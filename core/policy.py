@@ -68,6 +68,8 @@ POLICIES: dict[str, WritePolicy] = {
     "Uptime Robot": WritePolicy("Uptime Robot", settle_reads=10),
     "Sentry": WritePolicy("Sentry", adopt_reads=3, adopt_delay_s=0.2),
     "Slack": WritePolicy("Slack", adopt_reads=3, adopt_delay_s=0.2),
+    # An incoming-webhook post is not idempotent (a 5xx may still have posted): only 429s repeat.
+    "Slack webhook": WritePolicy("Slack webhook", call_attempts=1, throttled_retries=3),
 }
 DEFAULT = WritePolicy("API")
 
@@ -142,9 +144,17 @@ class Transient(Exception):
         self.outcome = outcome
 
 
-def call(policy: WritePolicy, exchange: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep) -> T:
+def call(
+    policy: WritePolicy,
+    exchange: Callable[[], T],
+    *,
+    throttle_wait: Callable[[Any], float] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Run ``exchange`` under the policy. It raises ``Throttled`` or ``Transient`` to ask for a
     repeat; when the repeats are used up the last one's ``response``/``outcome`` is returned or raised.
+    A 429 is repeated at once (the shared rate limiter has waited) unless ``throttle_wait`` says
+    how long to wait from the response (calls that bypass the limiter).
     """
     counts = {"throttled": 0, "transient": 0}
     started = time.monotonic()
@@ -161,7 +171,7 @@ def call(policy: WritePolicy, exchange: Callable[[], T], *, sleep: Callable[[flo
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, Throttled):
-            return 0.0  # the limiter already blocked every thread for the announced time
+            return throttle_wait(error.response) if throttle_wait else 0.0
         delay = min(policy.backoff_s * 2 ** (counts["transient"] - 1), policy.backoff_cap_s)
         return delay * random.uniform(0.75, 1.25)  # backoff by transient attempts only, jittered
 

@@ -1,4 +1,4 @@
-"""Uptime Robot API v3 client: paths, error parsing, batched reads, idempotent creates, settling.
+"""Uptime Robot API v3 client: paths, error parsing, batched reads, single writes.
 
 - **Errors.** v3 answers ``{"message": str | [str], "code": "000-004"}``; validation 400s carry a
   list of messages and no code; a 429 body is plain text. ``parse_error`` reads all three.
@@ -6,12 +6,11 @@
   snapshot of the whole list, at most ``SNAPSHOT_TTL_S`` old: N reads cost ceil(N/200) list calls
   for monitors (one per 50 for the other lists), not N gets. An id missing from a fresh snapshot is
   confirmed with one GET before it is reported gone. Writes patch the snapshot.
-- **Idempotent creates.** Before a create, and after an ambiguous failure (timeout, 5xx, or the
-  404 ``000-004`` a POST can answer after saving), the object is looked up by its natural key and
-  adopted. POST and PATCH are never retried blindly: only after a fresh read showed the write did
-  not happen.
-- **Settling.** After a write, the object is re-read (bounded) until it reflects the written
-  fields, so a preview right after ``up`` is clean despite the API's read lag.
+- **Writes.** ``post_object``/``patch_object`` send one request each and patch the snapshot. The
+  write policy around them — adopt by natural key before a create and after an ambiguous failure
+  (timeout, 5xx, or the 404 ``000-004`` a POST can answer after saving), never a blind repeat of a
+  POST or PATCH, settle after the write — is ``core.policy``, applied by ``core.provider``;
+  ``find_object(fresh=True)`` and ``fetch_object`` are its reads.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -82,16 +80,34 @@ def same_monitor(doc: Doc, monitor_type: str, name: str, url: str | None) -> boo
     return live == url.rstrip("/").lower()
 
 
+def listing_file(folder: Path, path: str, account: str) -> Path:
+    return folder / f"{path.replace('/', '_')}-{account[:16]}.json"
+
+
+def read_listing(folder: Path, path: str, account: str) -> list[Doc] | None:
+    """What a provider process listed into ``folder`` during this run, if it did (see ``_export``)."""
+    target = listing_file(folder, path, account)
+    if not target.exists():
+        return None
+    return list(json.loads(target.read_text()))
+
+
 class UptimeRobotClient(ApiClient):
     api = "Uptime Robot"
 
     @classmethod
     def from_env(cls) -> UptimeRobotClient:
-        return cls(credentials.uptimerobot())
+        return cls(credentials.uptimerobot(), inventory=credentials.inventory_dir())
 
-    def __init__(self, credential: Credential, **kwargs: Any) -> None:
+    def __init__(self, credential: Credential, *, inventory: Path | None = None, **kwargs: Any) -> None:
         super().__init__(credential, **kwargs)
         self._account = credential_key(self.api, self.base_url, credential.token)
+        self.inventory = inventory  # where to leave the lists read (``vigil drift``), or None
+
+    @property
+    def account(self) -> str:
+        """This credential's key (the listing files carry it, so accounts never mix)."""
+        return self._account
 
     # --- errors -------------------------------------------------------------------------------
     def parse_error(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
@@ -146,32 +162,20 @@ class UptimeRobotClient(ApiClient):
             return dict(snapshot.items)
 
     # `vigil drift` lists each collection once: the provider process (which reads every object through
-    # this snapshot during the refresh) leaves its listing in VIGIL_INVENTORY_DIR, and the unmanaged-object
-    # inventory in the CLI process reads it instead of listing the account a second time.
-    def _export_file(self, path: str) -> Path | None:
-        folder = os.environ.get("VIGIL_INVENTORY_DIR")
-        if not folder:
-            return None
-        return Path(folder) / f"{path.replace('/', '_')}-{self._account[:16]}.json"
-
+    # this snapshot during the refresh) leaves its listing in ``inventory`` (a folder the command chose),
+    # and the unmanaged-object inventory in the CLI process reads it (``read_listing``) instead of
+    # listing the account a second time.
     def _export(self, path: str, items: dict[int, Doc]) -> None:
-        target = self._export_file(path)
-        if target is None:
+        if self.inventory is None:
             return
         rows = [
             {"id": doc["id"], "friendlyName": doc.get("friendlyName"), "name": doc.get("name")}
             for doc in items.values()
         ]
+        target = listing_file(self.inventory, path, self._account)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(rows))
         tmp.replace(target)
-
-    def exported(self, path: str) -> list[Doc] | None:
-        """What the provider process listed during this run, if it did (see ``_export``)."""
-        target = self._export_file(path)
-        if target is None or not target.exists():
-            return None
-        return list(json.loads(target.read_text()))
 
     def _remember(self, path: str, doc: Doc) -> Doc:
         snapshot = self._snapshot(path)
@@ -293,5 +297,6 @@ __all__ = [
     "STATUS_PAGES",
     "UptimeRobotClient",
     "forget_snapshots",
+    "read_listing",
     "same_monitor",
 ]
