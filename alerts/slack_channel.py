@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import DiffResult, Resource
 
 from core.errors import Conflict, MissingCredential, NotFound
 from core.fields import Field, Table, known, managed
 from core.inputs import PROVIDER_KEY
-from core.provider import Provider, props_of
+from core.provider import Created, Provider, Read, Updated, props_of
 from core.slack import SlackClient, normalise_channel_name
 
 UNMANAGED = "unmanaged:"
@@ -161,28 +161,28 @@ class SlackChannelProvider(Provider):
             return DiffResult(changes=True, replaces=["managed"], stables=[], delete_before_replace=False)
         return result
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> Created:
         if SlackClient.from_env() is None:
             values = self.normalise(managed(props))
-            return CreateResult(UNMANAGED + str(values["name"]), _unmanaged_outputs(values))
+            return Created(UNMANAGED + str(values["name"]), _unmanaged_outputs(values))
         return super().create(props)
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any]) -> Read:
         values = {k: props.get(k) for k in self.fields}
         if is_unmanaged(id_):
             outs = _unmanaged_outputs(values)
-            return ReadResult(id_, outs, {k: v for k, v in values.items() if v is not None})
+            return Read(id_, outs, {k: v for k, v in values.items() if v is not None})
         if SlackClient.from_env() is None:  # cannot look without a token: keep what the state says
-            return ReadResult(id_, {k: v for k, v in props.items() if k != PROVIDER_KEY})
+            return Read(id_, {k: v for k, v in props.items() if k != PROVIDER_KEY})
         result = super().read(id_, props)
         if not result.id:
             return result
         outs = dict(result.outs or {})
-        return ReadResult(id_, outs, {k: outs[k] for k in self.fields if props.get(k) is not None})
+        return Read(id_, outs, {k: outs[k] for k in self.fields if props.get(k) is not None})
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Updated:
         if is_unmanaged(id_):
-            return UpdateResult(_unmanaged_outputs(self.normalise(managed(news))))
+            return Updated(_unmanaged_outputs(self.normalise(managed(news))))
         return super().update(id_, olds, news)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -53,6 +53,20 @@ from core.inputs import PROVIDER_KEY, managed, pack, unpack
 from core.policy import WritePolicy
 
 
+class Created(CreateResult):
+    """A create's result; vigil's always carry outputs (typed so callers need no None check)."""
+
+    outs: dict[str, Any]
+
+
+class Read(ReadResult):
+    outs: dict[str, Any]
+
+
+class Updated(UpdateResult):
+    outs: dict[str, Any]
+
+
 class Provider(ResourceProvider):
     service: ClassVar[str]  # "Uptime Robot", "Sentry", "Slack"
     kind: ClassVar[str]  # "monitor", "project", for messages
@@ -244,7 +258,7 @@ class Provider(ResourceProvider):
             delete_before_replace=bool(replaces) and self.delete_first,
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> Created:
         props = self.flat(props)
         fields = self.normalise(managed(props))
         with self.naming(fields):
@@ -257,17 +271,17 @@ class Provider(ResourceProvider):
                 ambiguous=self.ambiguous,
             )
             doc = self._settle(client, self.remote_id(doc), fields, doc)
-        return CreateResult(self.pulumi_id(doc), self.shaped(self.outputs(doc, props)))
+        return Created(self.pulumi_id(doc), self.shaped(self.outputs(doc, props)))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any]) -> Read:
         props = self.flat(props)
         with self.naming(props, id_):
             doc = self.fetch(self.client(), id_, props)
         if doc is None:
-            return ReadResult("", {})  # gone: the engine drops it (outs must be a dict, not None)
-        return ReadResult(id_, self.shaped(self.outputs(doc, props)))
+            return Read("", {})  # gone: the engine drops it (outs must be a dict, not None)
+        return Read(id_, self.shaped(self.outputs(doc, props)))
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Updated:
         news, olds = self.flat(news), self.flat(olds)
         fields = self.normalise(managed(news))
         with self.naming(fields, id_):
@@ -286,7 +300,7 @@ class Provider(ResourceProvider):
                     )
             doc = self._update(client, id_, fields, current, olds)
             doc = self._settle(client, id_, fields, doc)
-        return UpdateResult(self.shaped(self.outputs(doc, news)))
+        return Updated(self.shaped(self.outputs(doc, news)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         props = self.flat(props)
@@ -315,4 +329,13 @@ def with_secrets(opts: pulumi.ResourceOptions | None, secrets: tuple[str, ...]) 
     return pulumi.ResourceOptions.merge(opts, extra) if opts else extra
 
 
-__all__ = ["PROVIDER_KEY", "Provider", "packed_props", "props_of", "with_secrets"]
+__all__ = [
+    "PROVIDER_KEY",
+    "Created",
+    "Provider",
+    "Read",
+    "Updated",
+    "packed_props",
+    "props_of",
+    "with_secrets",
+]

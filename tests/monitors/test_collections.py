@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from core.errors import NotFound
 from core.uptimerobot import forget_snapshots
 from monitors.alert_contact import AlertContactProvider
 from monitors.collection import UptimeRobotProvider
@@ -115,7 +116,7 @@ def test_integration_errors_never_show_the_webhook_url(uptimerobot: UptimeRobotA
     news = checked(provider, name="s", type="slack", webhook_url=WEBHOOK, channel="#a")
     created = provider.create(news)
     provider.delete(created.id, created.outs)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(NotFound) as caught:
         provider.update(created.id, created.outs, news)  # gone: the API says 404
     assert "verysecretpart123" not in str(caught.value) and "integration 's'" in str(caught.value)
 
