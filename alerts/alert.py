@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import DiffResult, Resource
+from pulumi.dynamic import DiffResult
 
 from alerts.base import (
     SentryProvider,
@@ -40,10 +40,10 @@ from alerts.base import (
     as_int,
     is_id,
     known,
-    props_of,
 )
 from core.errors import NotFound
 from core.fields import Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 from core.slack import normalise_channel_name
 
@@ -231,7 +231,7 @@ def _actions(value: Any) -> Any:
 
 TABLE = Table(
     (
-        Field("name", "name", "str", norm=strip),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX, required=True),
         Field("actions", "actionFilters.actions", "list", norm=_actions),
         Field("project_id", "detectorIds", "str", norm=as_id),
         Field("metric_monitor_id", "detectorIds", "str", norm=as_id),
@@ -254,11 +254,6 @@ class AlertProvider(SentryProvider):
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        name = fields.get("name")
-        if name is None or (
-            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
-        ):
-            problems.append(("name", f"write an alert name of 1-{NAME_MAX} characters"))
         issue, metric = fields.get("project_id"), fields.get("metric_monitor_id")
         if (issue is None) == (metric is None):
             problems.append(
@@ -466,11 +461,9 @@ def _validate_actions(actions: Any) -> list[tuple[str, str]]:
     return problems
 
 
-class Alert(Resource, module="sentry", name="Alert"):
+class Alert(DynamicResource, module="sentry", name="Alert"):
     alert_id: pulumi.Output[str]
     detector_ids: pulumi.Output[list[str]]
 
-    def __init__(
-        self, resource_name: str, args: AlertArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(AlertProvider(), resource_name, props_of(args, ("alert_id", "detector_ids")), opts)
+    provider_type: ClassVar[type[Provider]] = AlertProvider
+    output_names: ClassVar[tuple[str, ...]] = ("alert_id", "detector_ids")

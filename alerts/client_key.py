@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_id, is_id, known, props_of, with_secrets
+from alerts.base import SentryProvider, as_id, is_id, known
 from core.errors import NotFound
 from core.fields import Field, Table
+from core.provider import DynamicResource, Provider
 from core.redact import register_secret
 from core.sentry import SentryClient
 
@@ -94,7 +94,7 @@ def _name(value: Any) -> Any:
 TABLE = Table(
     (
         Field("project_id", "projectId", "str", norm=as_id, replaces=True),
-        Field("name", "name", "str", norm=_name),
+        Field("name", "name", "str", norm=_name, length=NAME_MAX),
         Field("rate_limit", "rateLimit", "str", norm=_rate),
     )
 )
@@ -113,11 +113,6 @@ class ClientKeyProvider(SentryProvider):
         elif known(project) and not is_id(project):
             problems.append(
                 ("project_id", f"{project!r} is not a numeric project id (use Project.project_id)")
-            )
-        name = fields.get("name")
-        if known(name) and (not str(name).strip() or len(str(name).strip()) > NAME_MAX):
-            problems.append(
-                ("name", f"{name!r}: write a non-empty key name of at most {NAME_MAX} characters")
             )
         rate = fields.get("rate_limit")
         if known(rate):
@@ -220,7 +215,7 @@ class ClientKeyProvider(SentryProvider):
             client.delete_key(project, key_id)
 
 
-class ClientKey(Resource, module="sentry", name="ClientKey"):
+class ClientKey(DynamicResource, module="sentry", name="ClientKey"):
     key_id: pulumi.Output[str]
     project_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -228,12 +223,6 @@ class ClientKey(Resource, module="sentry", name="ClientKey"):
     rate_limit_applied: pulumi.Output[bool]
     dsn: pulumi.Output[str]  # secret
 
-    def __init__(
-        self, resource_name: str, args: ClientKeyArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            ClientKeyProvider(),
-            resource_name,
-            props_of(args, ("key_id", "dsn", "rate_limit_applied")),
-            with_secrets(opts, SECRET_OUTPUTS),
-        )
+    provider_type: ClassVar[type[Provider]] = ClientKeyProvider
+    output_names: ClassVar[tuple[str, ...]] = ("key_id", "dsn", "rate_limit_applied")
+    extra_secrets: ClassVar[tuple[str, ...]] = SECRET_OUTPUTS

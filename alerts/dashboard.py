@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_id, is_id, is_unknown, known, props_of
+from alerts.base import SentryProvider, as_id, is_id, is_unknown, known
 from core.fields import Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 DISPLAYS = ("line", "area", "stacked_area", "bar", "table", "big_number", "top_n")
@@ -106,7 +106,7 @@ def _project_ids(value: Any) -> Any:
 
 TABLE = Table(
     (
-        Field("title", "title", "str", norm=strip),
+        Field("title", "title", "str", norm=strip, length=TITLE_MAX, required=True),
         Field("widgets", "widgets", "list", norm=_widgets),
         Field("period", "period", "str", norm=lower),
         Field("project_ids", "projects", "list", norm=_project_ids),
@@ -122,11 +122,6 @@ class DashboardProvider(SentryProvider):
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        title = fields.get("title")
-        if title is None or (
-            known(title) and not (isinstance(title, str) and 0 < len(title.strip()) <= TITLE_MAX)
-        ):
-            problems.append(("title", f"write a dashboard title of 1-{TITLE_MAX} characters"))
         period = fields.get("period", "24h")
         if known(period) and not PERIOD.match(str(period).strip().lower()):
             problems.append(("period", f"{period!r}: write e.g. '24h', '7d' or '30m'"))
@@ -218,10 +213,8 @@ def _widget_problems(index: int, widget: Any, titles: set[str]) -> list[tuple[st
     return problems
 
 
-class Dashboard(Resource, module="sentry", name="Dashboard"):
+class Dashboard(DynamicResource, module="sentry", name="Dashboard"):
     dashboard_id: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: DashboardArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(DashboardProvider(), resource_name, props_of(args, ("dashboard_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = DashboardProvider
+    output_names: ClassVar[tuple[str, ...]] = ("dashboard_id",)

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known, props_of
+from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known
 from core.fields import Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)  # seconds
@@ -127,7 +127,7 @@ def _source(doc: dict[str, Any]) -> dict[str, Any]:
 
 TABLE = Table(
     (
-        Field("name", "name", "str", norm=strip),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX, required=True),
         Field("project_id", "projectId", "str", norm=as_id, replaces=True),
         Field("aggregate", "dataSources.aggregate", "str", norm=strip),
         Field("threshold", "conditionGroup.conditions.comparison", "number", norm=as_number),
@@ -150,11 +150,6 @@ class MetricMonitorProvider(SentryProvider):
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        name = fields.get("name")
-        if name is None or (
-            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
-        ):
-            problems.append(("name", f"write a monitor name of 1-{NAME_MAX} characters"))
         project = fields.get("project_id")
         if project is None or (known(project) and not is_id(project)):
             problems.append(
@@ -259,13 +254,9 @@ class MetricMonitorProvider(SentryProvider):
         client.delete_detector(id_)
 
 
-class MetricMonitor(Resource, module="sentry", name="MetricMonitor"):
+class MetricMonitor(DynamicResource, module="sentry", name="MetricMonitor"):
     monitor_id: pulumi.Output[str]
     workflow_ids: pulumi.Output[list[str]]
 
-    def __init__(
-        self, resource_name: str, args: MetricMonitorArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            MetricMonitorProvider(), resource_name, props_of(args, ("monitor_id", "workflow_ids")), opts
-        )
+    provider_type: ClassVar[type[Provider]] = MetricMonitorProvider
+    output_names: ClassVar[tuple[str, ...]] = ("monitor_id", "workflow_ids")

@@ -21,14 +21,14 @@ from difflib import get_close_matches
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, known, props_of, reject
+from alerts.base import SentryProvider, known, reject
 from alerts.team import SLUG, SLUG_RULE
 from core.errors import Conflict, NotFound
 from core.fields import Field, Table, strip
 from core.platforms import PLATFORMS
 from core.policy import appear
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 NAME_MAX = 50  # the create endpoint's limit (updates allow 200)
@@ -54,7 +54,7 @@ TABLE = Table(
         Field("slug", "slug", "str", norm=strip),
         Field("team", "teams", "str", norm=strip),
         Field("platform", "platform", "str", norm=strip),
-        Field("name", "name", "str", norm=strip),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX),
     )
 )
 
@@ -98,9 +98,6 @@ class ProjectProvider(SentryProvider):
         problem = platform_problem(fields.get("platform"))
         if problem:
             problems.append(("platform", problem))
-        name = fields.get("name")
-        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
-            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
         return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
@@ -186,14 +183,12 @@ class ProjectProvider(SentryProvider):
         client.delete_project(id_)
 
 
-class Project(Resource, module="sentry", name="Project"):
+class Project(DynamicResource, module="sentry", name="Project"):
     project_id: pulumi.Output[str]
     slug: pulumi.Output[str]
     team: pulumi.Output[str]
     platform: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(ProjectProvider(), resource_name, props_of(args, ("project_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = ProjectProvider
+    output_names: ClassVar[tuple[str, ...]] = ("project_id",)

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import DiffResult, Resource
+from pulumi.dynamic import DiffResult
 
 from core.errors import Conflict, MissingCredential, NotFound
 from core.fields import Field, Table, known, managed
 from core.inputs import PROVIDER_KEY
-from core.provider import Created, Provider, Read, Updated, props_of
+from core.provider import Created, DynamicResource, Provider, Read, Updated
 from core.slack import SlackClient, normalise_channel_name
 
 UNMANAGED = "unmanaged:"
@@ -190,15 +190,11 @@ class SlackChannelProvider(Provider):
             super().delete(id_, props)
 
 
-class SlackChannel(Resource, module="slack", name="SlackChannel"):
+class SlackChannel(DynamicResource, module="slack", name="SlackChannel"):
     channel_id: pulumi.Output[str]
     managed: pulumi.Output[bool]
     name: pulumi.Output[str]
     purpose: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: SlackChannelArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            SlackChannelProvider(), resource_name, props_of(args, ("channel_id", "managed")), opts
-        )
+    provider_type: ClassVar[type[Provider]] = SlackChannelProvider
+    output_names: ClassVar[tuple[str, ...]] = ("channel_id", "managed")

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, known, props_of
+from alerts.base import SentryProvider, known
 from core.fields import Field, Table, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
@@ -28,7 +28,9 @@ class TeamArgs:
     name: pulumi.Input[str] | None = None  # None: Sentry's default (the slug), not managed
 
 
-TABLE = Table((Field("slug", "slug", "str", norm=strip), Field("name", "name", "str", norm=strip)))
+TABLE = Table(
+    (Field("slug", "slug", "str", norm=strip), Field("name", "name", "str", norm=strip, length=NAME_MAX))
+)
 
 
 class TeamProvider(SentryProvider):
@@ -44,9 +46,6 @@ class TeamProvider(SentryProvider):
             problems.append(("slug", f"a team needs a slug: {SLUG_RULE}"))
         elif known(slug) and not (isinstance(slug, str) and SLUG.match(slug.strip())):
             problems.append(("slug", f"{slug!r} is not a valid team slug: {SLUG_RULE}"))
-        name = fields.get("name")
-        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
-            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
         return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
@@ -78,12 +77,10 @@ class TeamProvider(SentryProvider):
         client.delete_team(id_)
 
 
-class Team(Resource, module="sentry", name="Team"):
+class Team(DynamicResource, module="sentry", name="Team"):
     team_id: pulumi.Output[str]
     slug: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: TeamArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(TeamProvider(), resource_name, props_of(args, ("team_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = TeamProvider
+    output_names: ClassVar[tuple[str, ...]] = ("team_id",)

@@ -152,6 +152,7 @@ class Field:
     read_default: Any = None
     bounds: tuple[float, float] | None = None
     choices: tuple[str, ...] | None = None
+    length: int | None = None  # a text of 1..length characters (after stripping)
     required: bool = False
     replaces: bool = False
     secret: bool = False
@@ -188,6 +189,8 @@ class Field:
             low, high = self.bounds
             if not isinstance(number, float) or not low <= number <= high:
                 return f"{self.name} {value!r} is outside {label}{_span(low, high)}{fix}"
+        if self.length is not None and not (isinstance(value, str) and 0 < len(value.strip()) <= self.length):
+            return f"{self.name} {value!r}: write 1-{self.length} characters{fix}"
         if self.choices is not None and self.normalise(value) not in self.choices:
             return f"{self.name} {value!r} is not one of {', '.join(self.choices)}{fix}"
         return None

@@ -42,6 +42,7 @@ from pulumi.dynamic import (
     CreateResult,
     DiffResult,
     ReadResult,
+    Resource,
     ResourceProvider,
     UpdateResult,
 )
@@ -309,6 +310,29 @@ class Provider(ResourceProvider):
 
 
 # --- registering a resource ---------------------------------------------------------------------------
+class DynamicResource(Resource):
+    """A resource registered from its Args dataclass: one class line per type, no ``__init__``.
+
+    Subclasses name ``provider_type`` and the ``output_names`` the provider adds; secret outputs
+    are the provider table's secret fields plus ``extra_secrets``. The type token stays the subclass's own
+    (``module=``/``name=``), so state written before this base existed reads the same.
+    """
+
+    provider_type: ClassVar[type[Provider]]
+    output_names: ClassVar[tuple[str, ...]] = ()
+    extra_secrets: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+        provider = self.provider_type()
+        secrets = (*provider.table.secrets, *self.extra_secrets)
+        super().__init__(
+            provider,
+            resource_name,
+            props_of(args, self.output_names),
+            with_secrets(opts, secrets) if secrets else opts,
+        )
+
+
 def props_of(args: Any, outputs: tuple[str, ...] = ()) -> dict[str, Any]:
     """The Args dataclass as resource properties, plus the output names (None until known)."""
     props = {f.name: getattr(args, f.name) for f in dataclass_fields(args)}

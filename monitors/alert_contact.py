@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from core.fields import Field, Table, as_int, choice, flag, is_whole, known, lower, text
-from core.provider import props_of
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import ALERT_CONTACTS
 from monitors.collection import UptimeRobotProvider
 
@@ -92,13 +91,9 @@ class AlertContactProvider(UptimeRobotProvider):
         return {"status": doc.get("status")}
 
 
-class AlertContact(Resource, module="uptimerobot", name="AlertContact"):
+class AlertContact(DynamicResource, module="uptimerobot", name="AlertContact"):
     contact_id: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            AlertContactProvider(), resource_name, props_of(args, ("contact_id", "status")), opts
-        )
+    provider_type: ClassVar[type[Provider]] = AlertContactProvider
+    output_names: ClassVar[tuple[str, ...]] = ("contact_id", "status")

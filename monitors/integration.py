@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from core.fields import Field, Table, choice, flag, known, lower, text
-from core.provider import props_of, with_secrets
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import INTEGRATIONS
 from monitors.collection import UptimeRobotProvider
 
@@ -155,17 +154,10 @@ class IntegrationProvider(UptimeRobotProvider):
         return {"status": doc.get("status")}
 
 
-class Integration(Resource, module="uptimerobot", name="Integration"):
+class Integration(DynamicResource, module="uptimerobot", name="Integration"):
     integration_id: pulumi.Output[str]
     webhook_url: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: IntegrationArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            IntegrationProvider(),
-            resource_name,
-            props_of(args, ("integration_id", "status")),
-            with_secrets(opts, TABLE.secrets),
-        )
+    provider_type: ClassVar[type[Provider]] = IntegrationProvider
+    output_names: ClassVar[tuple[str, ...]] = ("integration_id", "status")

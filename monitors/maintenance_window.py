@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from core.fields import Field, Table, as_int, id_list, is_whole, known, lower, text
-from core.provider import props_of
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import MAINTENANCE_WINDOWS
 from monitors.collection import UptimeRobotProvider
 
@@ -101,11 +100,9 @@ class MaintenanceWindowProvider(UptimeRobotProvider):
         return str(doc.get("name", "")).strip() == str(fields["name"]).strip()
 
 
-class MaintenanceWindow(Resource, module="uptimerobot", name="MaintenanceWindow"):
+class MaintenanceWindow(DynamicResource, module="uptimerobot", name="MaintenanceWindow"):
     window_id: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: MaintenanceWindowArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(MaintenanceWindowProvider(), resource_name, props_of(args, ("window_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = MaintenanceWindowProvider
+    output_names: ClassVar[tuple[str, ...]] = ("window_id",)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from core.fields import Field, Table, as_bool, choice, flag, id_list, known, lower, text, upper
-from core.provider import props_of, with_secrets
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import STATUS_PAGES
 from monitors.collection import UptimeRobotProvider
 
@@ -125,18 +124,11 @@ class StatusPageProvider(UptimeRobotProvider):
         }
 
 
-class StatusPage(Resource, module="uptimerobot", name="StatusPage"):
+class StatusPage(DynamicResource, module="uptimerobot", name="StatusPage"):
     status_page_id: pulumi.Output[str]
     url: pulumi.Output[str]
     standard_url: pulumi.Output[str]
     password_set: pulumi.Output[bool]
 
-    def __init__(
-        self, resource_name: str, args: StatusPageArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            StatusPageProvider(),
-            resource_name,
-            props_of(args, ("status_page_id", "url", "standard_url", "password_set")),
-            with_secrets(opts, TABLE.secrets),
-        )
+    provider_type: ClassVar[type[Provider]] = StatusPageProvider
+    output_names: ClassVar[tuple[str, ...]] = ("status_page_id", "url", "standard_url", "password_set")
