@@ -42,7 +42,7 @@ from alerts.base import (
     known,
 )
 from core.errors import NotFound
-from core.fields import Field, Table, lower, strip
+from core.fields import Doc, Field, Table, lower, strip
 from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 from core.slack import normalise_channel_name
@@ -415,13 +415,8 @@ class AlertProvider(SentryProvider):
         return client.create_workflow(self._body(client, fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         return client.update_workflow(id_, self._body(client, fields, current))
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:

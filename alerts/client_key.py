@@ -27,7 +27,7 @@ import pulumi
 
 from alerts.base import SentryProvider, as_id, is_id, known
 from core.errors import NotFound
-from core.fields import Field, Table
+from core.fields import Doc, Field, Table
 from core.provider import DynamicResource, Provider
 from core.redact import register_secret
 from core.sentry import SentryClient
@@ -197,13 +197,8 @@ class ClientKeyProvider(SentryProvider):
         return client.create_key(fields["project_id"], self._body(fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         assert current is not None  # Sentry updates read the object first (read_before_update)
         body = self._body(fields, current)
         return client.update_key(fields["project_id"], str(current["id"]), body) if body else current

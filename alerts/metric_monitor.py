@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import pulumi
 
 from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known
-from core.fields import Field, Table, lower, strip
+from core.fields import Doc, Field, Table, lower, strip
 from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
@@ -241,13 +241,8 @@ class MetricMonitorProvider(SentryProvider):
         return client.create_detector(fields["project_id"], build_body(fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         return client.update_detector(id_, build_body(fields, current))
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:

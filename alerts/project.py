@@ -25,7 +25,7 @@ import pulumi
 from alerts.base import SentryProvider, known, reject
 from alerts.team import SLUG, SLUG_RULE
 from core.errors import Conflict, NotFound
-from core.fields import Field, Table, strip
+from core.fields import Doc, Field, Table, strip
 from core.platforms import PLATFORMS
 from core.policy import appear
 from core.provider import DynamicResource, Provider
@@ -51,8 +51,8 @@ class ProjectArgs:
 
 TABLE = Table(
     (
-        Field("slug", "slug", "str", norm=strip),
-        Field("team", "teams", "str", norm=strip),
+        Field("slug", "slug", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
+        Field("team", "teams", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
         Field("platform", "platform", "str", norm=strip),
         Field("name", "name", "str", norm=strip, length=NAME_MAX),
     )
@@ -82,19 +82,8 @@ class ProjectProvider(SentryProvider):
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         slug = fields.get("slug")
-        if slug is None:
-            problems.append(("slug", f"a project needs a slug: {SLUG_RULE}"))
-        elif known(slug):
-            text = str(slug).strip()
-            if not SLUG.match(text):
-                problems.append(("slug", f"{slug!r} is not a valid project slug: {SLUG_RULE}"))
-            elif text in RESERVED:
-                problems.append(("slug", f"'{text}' is reserved by Sentry: pick another slug"))
-        team = fields.get("team")
-        if team is None:
-            problems.append(("team", "a project belongs to a team: set team to the team's slug"))
-        elif known(team) and not SLUG.match(str(team).strip()):
-            problems.append(("team", f"{team!r} is not a team slug: {SLUG_RULE}"))
+        if isinstance(slug, str) and slug.strip() in RESERVED:
+            problems.append(("slug", f"'{slug.strip()}' is reserved by Sentry: pick another slug"))
         problem = platform_problem(fields.get("platform"))
         if problem:
             problems.append(("platform", problem))
@@ -153,13 +142,8 @@ class ProjectProvider(SentryProvider):
             ) from None
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         assert current is not None  # Sentry updates read the object first (read_before_update)
         body = {k: v for k, v in fields.items() if k in ("slug", "name", "platform") and current.get(k) != v}
         doc = client.update_project(id_, body) if body else current

@@ -21,7 +21,7 @@ import pulumi
 from pulumi.dynamic import DiffResult
 
 from core.errors import Conflict, MissingCredential, NotFound
-from core.fields import Field, Table, known, managed
+from core.fields import Doc, Field, Table, known, managed
 from core.inputs import PROVIDER_KEY
 from core.provider import Created, DynamicResource, Provider, Read, Updated
 from core.slack import SlackClient, normalise_channel_name
@@ -129,13 +129,8 @@ class SlackChannelProvider(Provider):
         return self.update_remote(client, str(channel["id"]), fields, channel, {})
 
     def update_remote(
-        self,
-        client: SlackClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SlackClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         channel = current if current is not None else client.channel_info(id_)
         if channel.get("is_archived"):
             client.unarchive_channel(id_)

@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider, known
-from core.fields import Field, Table, strip
+from alerts.base import SentryProvider
+from core.fields import Doc, Field, Table, strip
 from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
@@ -29,7 +29,10 @@ class TeamArgs:
 
 
 TABLE = Table(
-    (Field("slug", "slug", "str", norm=strip), Field("name", "name", "str", norm=strip, length=NAME_MAX))
+    (
+        Field("slug", "slug", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX),
+    )
 )
 
 
@@ -38,15 +41,6 @@ class TeamProvider(SentryProvider):
     id_output: ClassVar[str] = "team_id"
     table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"
-
-    def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems: list[tuple[str, str]] = []
-        slug = fields.get("slug")
-        if slug is None:
-            problems.append(("slug", f"a team needs a slug: {SLUG_RULE}"))
-        elif known(slug) and not (isinstance(slug, str) and SLUG.match(slug.strip())):
-            problems.append(("slug", f"{slug!r} is not a valid team slug: {SLUG_RULE}"))
-        return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return {"slug": doc.get("slug"), "name": doc.get("name")}
@@ -62,13 +56,8 @@ class TeamProvider(SentryProvider):
         return client.create_team(fields["slug"], fields.get("name"))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any] | None,
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         assert current is not None  # Sentry updates read the object first (read_before_update)
         body = {k: v for k, v in fields.items() if k in ("slug", "name") and current.get(k) != v}
         return client.update_team(id_, body) if body else current

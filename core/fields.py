@@ -153,6 +153,7 @@ class Field:
     bounds: tuple[float, float] | None = None
     choices: tuple[str, ...] | None = None
     length: int | None = None  # a text of 1..length characters (after stripping)
+    pattern: re.Pattern[str] | None = None  # what the stripped text must match (``hint`` says how)
     required: bool = False
     replaces: bool = False
     secret: bool = False
@@ -191,6 +192,8 @@ class Field:
                 return f"{self.name} {value!r} is outside {label}{_span(low, high)}{fix}"
         if self.length is not None and not (isinstance(value, str) and 0 < len(value.strip()) <= self.length):
             return f"{self.name} {value!r}: write 1-{self.length} characters{fix}"
+        if self.pattern is not None and not (isinstance(value, str) and self.pattern.match(value.strip())):
+            return f"{self.name} {value!r} is not valid{fix}"
         if self.choices is not None and self.normalise(value) not in self.choices:
             return f"{self.name} {value!r} is not one of {', '.join(self.choices)}{fix}"
         return None

@@ -52,12 +52,7 @@ class UptimeRobotProvider(Provider):
         return client.post_object(self.path, self.to_wire(fields, creating=True))
 
     def update_remote(
-        self,
-        client: UptimeRobotClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: Doc | None,
-        olds: dict[str, Any],
+        self, client: UptimeRobotClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
     ) -> Doc:
         return client.patch_object(self.path, id_, self.to_wire(fields, creating=False))
 
