@@ -40,7 +40,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from core.errors import ApiError, Conflict, ServerError, TransportError
+from core.errors import ClientError, Conflict, ServerError, TransportError
 
 T = TypeVar("T")
 Doc = dict[str, Any]
@@ -62,6 +62,8 @@ class WritePolicy:
     settle_reads: int = 8  # reads until the API shows a write
     settle_delay_s: float = 0.1  # doubling, capped
     settle_cap_s: float = 1.0
+    appear_reads: int = 10  # reads until an object another resource creates exists (about 13 s)
+    appear_cap_s: float = 2.0
 
 
 POLICIES: dict[str, WritePolicy] = {
@@ -121,9 +123,9 @@ def appear(policy: WritePolicy, fetch: Callable[[], Doc | None]) -> Doc | None:
     return wait_until(
         fetch,
         lambda doc: doc is not None,
-        reads=policy.settle_reads,
+        reads=policy.appear_reads,
         delay_s=policy.settle_delay_s,
-        cap_s=policy.settle_cap_s,
+        cap_s=policy.appear_cap_s,
     )
 
 
@@ -217,7 +219,7 @@ def create_or_adopt(
     def attempt() -> Doc:
         try:
             return create()
-        except ApiError as error:
+        except ClientError as error:
             if not ambiguous(error):
                 raise
             found = wait_until(
@@ -247,7 +249,7 @@ def write_or_confirm(
     def attempt() -> T:
         try:
             return write()
-        except ApiError as error:
+        except ClientError as error:
             if not ambiguous(error):
                 raise
             confirmed = confirm()
@@ -259,7 +261,7 @@ def write_or_confirm(
 
 
 class _NotSaved(Exception):
-    def __init__(self, error: ApiError) -> None:
+    def __init__(self, error: ClientError) -> None:
         super().__init__(str(error))
         self.error = error
 

@@ -31,9 +31,10 @@ client, session, lock or credential; every method builds its client at call time
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import fields as dataclass_fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -53,6 +54,9 @@ from core.fields import Doc, Table, changed_fields
 from core.inputs import PROVIDER_KEY, managed, pack, unpack
 from core.policy import WritePolicy
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 class Created(CreateResult):
     """A create's result; vigil's always carry outputs (typed so callers need no None check)."""
@@ -66,6 +70,20 @@ class Read(ReadResult):
 
 class Updated(UpdateResult):
     outs: dict[str, Any]
+
+
+def _short(method: Callable[P, R]) -> Callable[P, R]:
+    """The engine prints the traceback of what leaves a provider: cut it to the message (a client
+    error's frames say nothing the message does not)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ClientError as error:
+            raise error.with_traceback(None) from None
+
+    return wrapper
 
 
 class Provider(ResourceProvider):
@@ -259,6 +277,7 @@ class Provider(ResourceProvider):
             delete_before_replace=bool(replaces) and self.delete_first,
         )
 
+    @_short
     def create(self, props: dict[str, Any]) -> Created:
         props = self.flat(props)
         fields = self.normalise(managed(props))
@@ -274,6 +293,7 @@ class Provider(ResourceProvider):
             doc = self._settle(client, self.remote_id(doc), fields, doc)
         return Created(self.pulumi_id(doc), self.shaped(self.outputs(doc, props)))
 
+    @_short
     def read(self, id_: str, props: dict[str, Any]) -> Read:
         props = self.flat(props)
         with self.naming(props, id_):
@@ -282,6 +302,7 @@ class Provider(ResourceProvider):
             return Read("", {})  # gone: the engine drops it (outs must be a dict, not None)
         return Read(id_, self.shaped(self.outputs(doc, props)))
 
+    @_short
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Updated:
         news, olds = self.flat(news), self.flat(olds)
         fields = self.normalise(managed(news))
@@ -303,6 +324,7 @@ class Provider(ResourceProvider):
             doc = self._settle(client, id_, fields, doc)
         return Updated(self.shaped(self.outputs(doc, news)))
 
+    @_short
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         props = self.flat(props)
         with self.naming(props, id_), contextlib.suppress(NotFound):  # already gone: the goal
