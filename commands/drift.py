@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from commands.context import AllowDeleteOption, EnvOption, JsonOption, app_context
 from engine.errors import ChangesFound, VigilError
@@ -16,6 +15,7 @@ from render.console import Output
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
     """(report, loaded stack, pulumi stack)."""
+    from commands.stack import require_environment
     from core.credentials import INVENTORY_VARIABLE
     from engine import operations
     from engine.drift import classify, state_resources
@@ -31,6 +31,7 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
         workspace_env = stack.workspace.env_vars
         stack.workspace.env_vars = {**workspace_env, INVENTORY_VARIABLE: listings}
         try:
+            require_environment(loaded)
             before = state_resources(stack.export_stack().deployment or {})
             preview = operations.preview(stack, env, refresh=True, progress=out.progress)
             report = classify(preview, before)
@@ -38,37 +39,6 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any]:
         finally:
             stack.workspace.env_vars = workspace_env
     return report, loaded, stack
-
-
-def _render(out: Output, report: Any) -> None:
-    from render.markdown import show
-
-    if not report.drifted:
-        out.print(f"[bold]{report.env}[/bold]: [green]no drift[/green] ({report.duration_seconds:.1f}s)")
-    for item in report.changed:
-        out.print(f"[yellow]~ changed[/yellow] {escape(item.type)} [bold]{escape(item.name)}[/bold]")
-        for f in item.fields:
-            out.print(
-                f"    {escape(f.path)}: live {escape(show(f.live))}, stack wants {escape(show(f.desired))}"
-            )
-    for item in report.missing:
-        out.print(
-            f"[red]- missing[/red] {escape(item.type)} [bold]{escape(item.name)}[/bold] (id {item.remote_id})"
-        )
-    for item in report.unmanaged:
-        out.print(
-            f"[magenta]? unmanaged[/magenta] {escape(item.type)} [bold]{escape(item.name)}[/bold] "
-            f"(id {item.remote_id})"
-        )
-    for change in report.pending:
-        out.print(
-            f"[dim]pending: {change.op} {escape(change.type)} {escape(change.name)} (stack changed)[/dim]"
-        )
-    if report.drifted:
-        out.print(
-            f"[bold]{report.env}[/bold]: {len(report.changed)} changed, {len(report.missing)} missing, "
-            f"{len(report.unmanaged)} unmanaged"
-        )
 
 
 def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | None:
@@ -97,6 +67,24 @@ def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output) -> str | 
     return event
 
 
+def _notify_reporting_failure(
+    ctx: typer.Context, report: Any, loaded: Any, out: Output
+) -> tuple[str | None, VigilError | None]:
+    """Notify; a failure (the webhook answers 500, is missing …) is returned to report after the
+    drift report instead of replacing it."""
+    from core.errors import ClientError
+
+    try:
+        return _notify(ctx, report, loaded, out), None
+    except VigilError as error:
+        return None, error
+    except ClientError as error:
+        return None, VigilError(
+            f"the drift report was not sent to Slack: {error}",
+            hint="check SLACK_WEBHOOK_URL and Slack's status; the next `drift --notify slack` retries",
+        )
+
+
 def drift(
     ctx: typer.Context,
     env: EnvOption,
@@ -116,15 +104,23 @@ def drift(
 
         guard_and_apply(out, loaded, stack, env, allow_delete=allow_delete, refresh=True)
         report, loaded, stack = detect(ctx, env, out)
-    event = _notify(ctx, report, loaded, out) if notify else None
+    event, failed = _notify_reporting_failure(ctx, report, loaded, out) if notify else (None, None)
     if report_file is not None:
-        from render.markdown import render_drift
+        from render.markdown import drift_markdown
 
-        report_file.write_text(render_drift(report))
+        report_file.write_text(drift_markdown(report))
     if json:
-        out.document({**report.as_dict(), "notified": event})
+        document = {**report.as_dict(), "notified": event}
+        if failed is not None:
+            document["notify_error"] = failed.message
+        out.document(document)
     else:
-        _render(out, report)
+        from render.drift import render_drift
+
+        render_drift(out, report)
+    if failed is not None:  # after the report: the drift is known even when Slack is not told
+        failed.reported = json
+        raise failed
     if report.drifted:
         raise ChangesFound(
             f"drift found in '{env}'",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 import re
-import shlex
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from commands.context import EnvOption, app_context
 from spec import outputs as names
@@ -62,6 +58,7 @@ def outputs(
     """Print what the application needs: SENTRY_DSN_*, SENTRY_ENVIRONMENT, sample rates, URLs."""
     from engine.operations import stack_outputs
     from engine.workspace import select_stack
+    from render.outputs import render_outputs_dotenv, render_outputs_json, render_outputs_table
 
     context = app_context(ctx)
     loaded = context.stack(env)
@@ -73,14 +70,8 @@ def outputs(
     ]
     out = context.output(format is Format.json)
     if format is Format.json:
-        out.document({"env": env, "outputs": dict(shown)}) if not show_secrets else typer.echo(
-            jsonlib.dumps({"env": env, "outputs": dict(shown)}, indent=2)
-        )
+        render_outputs_json(out, env, shown, masked=not show_secrets)
     elif format is Format.dotenv:
-        for name, value in shown:
-            typer.echo(f"{name}={shlex.quote('' if value is None else str(value))}")
+        render_outputs_dotenv(out, shown)
     else:
-        table = Table("setting", "value", box=None)
-        for name, value in shown:
-            table.add_row(name, "(not created yet)" if value is None else escape(str(value)))
-        out.rich(table)
+        render_outputs_table(out, shown)

@@ -32,7 +32,7 @@ def release(
     stack = context.stack(env).stack
     if not stack.release_notifications:
         raise VigilError(f"the '{env}' stack declares no ReleaseNotification", hint="add one to the stack")
-    posted = []
+    posted: list[dict[str, str]] = []
     for notification in stack.release_notifications:
         webhook = next((w for w in stack.slack_webhooks if w.channel == notification.channel), None)
         if webhook is None or not webhook.url.env:
@@ -52,5 +52,6 @@ def release(
     if json:
         out.document({"env": env, "posted": posted})
     else:
-        for item in posted:
-            out.print(f"posted release {item['version']} of {item['project']} to {item['channel']}")
+        from render.release import render_release
+
+        render_release(out, posted)

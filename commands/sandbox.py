@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json as jsonlib
-import shlex
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from commands.context import JsonOption, app_context
 from engine.errors import SandboxUnavailable
-from engine.workspace import CREDENTIAL_ENV
+from engine.workspace import CREDENTIAL_ENV, SANDBOX_PASSPHRASE
 from sandbox import control
 
 app = typer.Typer(
@@ -60,28 +57,27 @@ def _status(ctx: typer.Context) -> dict[str, dict[str, str]]:
 @app.command()
 def status(ctx: typer.Context, json: JsonOption = False) -> None:
     """Where each emulator listens and its credentials (masked unless --json)."""
+    from render.sandbox import render_status_json, render_status_table
+
     out = app_context(ctx).output(json)
     document = _status(ctx)
     if json:
-        # Unredacted on purpose: the sandbox's credentials guard nothing real, and tools read them here.
-        typer.echo(jsonlib.dumps(document, indent=2))
-        return
-    table = Table("service", "url", "credentials", box=None)
-    for service, info in document.items():
-        keys = ", ".join(k for k in info if k != "url")
-        table.add_row(service, info.get("url", ""), f"{keys} (see --json)")
-    out.rich(table)
+        render_status_json(out, document)
+    else:
+        render_status_table(out, document)
 
 
 @app.command()
 def env(ctx: typer.Context) -> None:
     """Print `export` lines for plain `pulumi` runs: eval "$(vigil sandbox env)"."""
+    from render.sandbox import render_exports
+
     document = _status(ctx)
-    lines = []
+    variables = []
     for service, names in CREDENTIAL_ENV.items():
         info = document.get(service) or {}
         for variable, key in names.items():
             if info.get(key):
-                lines.append(f"export {variable}={shlex.quote(str(info[key]))}")
-    lines.append("export PULUMI_CONFIG_PASSPHRASE=vigil-sandbox")
-    typer.echo("\n".join(lines))
+                variables.append((variable, str(info[key])))
+    variables.append(("PULUMI_CONFIG_PASSPHRASE", SANDBOX_PASSPHRASE))
+    render_exports(app_context(ctx).output(False), variables)

@@ -18,25 +18,49 @@ if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by comman
 
 def validate(
     ctx: typer.Context,
-    env: EnvOption,
+    env: Annotated[
+        str | None,
+        typer.Option("--env", "-e", help="environment: a stacks/<env>.yaml file", envvar="VIGIL_ENV"),
+    ] = None,
     json: JsonOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="treat SLA warnings as errors")] = False,
+    every: Annotated[bool, typer.Option("--all", help="validate every environment in stacks/")] = False,
 ) -> None:
     """Check a stack offline: schema, references, plan limits, literal secrets, SLA rules."""
+    from spec.findings import InvalidStack
+    from spec.loader import known_environments
+
     context = app_context(ctx)
     out = context.output(json)
-    loaded = read_stack(env, context.project().stacks_dir)
-    findings = loaded.findings
-    if strict:
-        findings = [f.__class__(f.rule, "error", f.where, f.message, f.fix) for f in findings]
-    valid = not any(f.level == "error" for f in findings)
+    stacks_dir = context.project().stacks_dir
+    if every == bool(env):
+        raise typer.BadParameter("pass --env ENV, or --all for every environment")
+    envs = known_environments(stacks_dir) if every else [str(env)]
+    results = []
+    for name in envs:
+        try:
+            findings = read_stack(name, stacks_dir).findings
+        except InvalidStack as invalid:
+            if not every:
+                raise
+            findings = invalid.findings
+        if strict:
+            findings = [f.__class__(f.rule, "error", f.where, f.message, f.fix) for f in findings]
+        results.append((name, findings, not any(f.level == "error" for f in findings)))
     if json:
-        out.document({"env": env, "valid": valid, "findings": [f.as_dict() for f in findings]})
+        documents = [
+            {"env": name, "valid": valid, "findings": [f.as_dict() for f in findings]}
+            for name, findings, valid in results
+        ]
+        out.document(
+            {"valid": all(r[2] for r in results), "environments": documents} if every else documents[0]
+        )
     else:
         from render.changes import render_findings
 
-        render_findings(out, env, findings)
-    if not valid:
+        for name, findings, _ in results:
+            render_findings(out, name, findings)
+    if not all(valid for _, _, valid in results):
         raise typer.Exit(1)
 
 
@@ -48,7 +72,21 @@ def _prepare(ctx: typer.Context, env: str, out: Output) -> tuple[LoadedStack, An
     for finding in loaded.warnings:
         out.warning(str(finding))
     stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
+    require_environment(loaded)
     return loaded, stack
+
+
+def require_environment(loaded: LoadedStack) -> None:
+    """Every ``{env: NAME}`` the stack references is set (after the sandbox's own are exported),
+    else one finding per variable at its YAML line, before the engine starts."""
+    import os
+
+    from spec.findings import InvalidStack
+    from spec.validate import missing_environment
+
+    missing = missing_environment(loaded.stack, os.environ)
+    if missing:
+        raise InvalidStack(loaded.stack.env, missing)
 
 
 def _emit(out: Output, result: OperationResult, *, done: bool, json: bool) -> None:

@@ -3,56 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from commands.context import EnvOption, JsonOption, app_context
 from engine.errors import VigilError
-
-
-def _sentry_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any]:
-    from engine.verify import Check
-    from engine.verify_sentry import send_test_event
-    from spec import outputs as names
-
-    checks = []
-    for project in stack.sentry_projects:
-        dsn, _ = outputs.get(names.sentry_dsn(project.slug), (None, True))
-        if not dsn:
-            checks.append(
-                Check("sentry", project.slug, False, "no DSN in the stack outputs: run `vigil up` first")
-            )
-            continue
-        checks.append(send_test_event(project.slug, str(dsn), stack.sentry_environment))
-    return checks
-
-
-def _slack_checks(stack: Any, outputs: dict[str, tuple[Any, bool]]) -> list[Any]:
-    from engine.verify import Check
-    from engine.verify_slack import post_test_message, post_to_channel
-    from spec import outputs as names
-
-    checks = []
-    for webhook in stack.slack_webhooks:
-        url = os.environ.get(webhook.url.env or "") if webhook.url.env else None
-        if not url:
-            checks.append(
-                Check(
-                    "slack",
-                    webhook.name,
-                    False,
-                    f"the webhook reference {webhook.url.describe()} is not set in this environment",
-                )
-            )
-            continue
-        checks.append(post_test_message(webhook.name, url, stack.env))
-    channel = stack.slack_channel
-    if channel is not None:
-        channel_id, _ = outputs.get(names.SLACK_CHANNEL_ID, (None, False))
-        checks.append(post_to_channel(channel.name, channel_id, stack.env))
-    return checks
 
 
 def verify(
@@ -67,9 +23,15 @@ def verify(
     ] = False,
 ) -> None:
     """Probe every monitored URL, send a test event to each Sentry project, optionally test Slack."""
+    from core.sentry import SentryClient
+    from core.slack import SlackClient
     from engine.operations import stack_outputs
-    from engine.verify import probe_monitor, timed
     from engine.workspace import select_stack
+    from probes.report import Check, timed
+    from probes.sentry import sentry_checks
+    from probes.slack import slack_checks
+    from probes.targets import probe_monitor
+    from render.verify import render_verify
 
     context = app_context(ctx)
     out = context.output(json)
@@ -77,25 +39,17 @@ def verify(
     stack = select_stack(context.project(), env, sandbox=loaded.sandbox)
     outputs = stack_outputs(stack)
 
-    def run() -> list[Any]:
-        checks = [probe_monitor(m) for m in loaded.stack.monitors]
-        checks += _sentry_checks(loaded.stack, outputs)
+    def run() -> list[Check]:
+        checks = [probe_monitor(m, dict(os.environ)) for m in loaded.stack.monitors]
+        checks += sentry_checks(loaded.stack, outputs, SentryClient.from_env)
         if slack:
-            checks += _slack_checks(loaded.stack, outputs)
+            checks += slack_checks(loaded.stack, outputs, dict(os.environ), SlackClient.from_env)
         return checks
 
     report = timed(env, run)
     if json:
         out.document(report.as_dict())
     else:
-        for check in report.checks:
-            mark = "[green]pass[/green]" if check.passed else "[red]FAIL[/red]"
-            out.print(f"{mark} {check.kind:<8} {escape(check.name)}: {escape(check.detail)}")
-        if report.would_alert:
-            out.print(f"[yellow]would alert now:[/yellow] {escape(', '.join(report.would_alert))}")
-        out.print(
-            f"[bold]{env}[/bold]: {sum(c.passed for c in report.checks)}/{len(report.checks)} checks passed"
-        )
+        render_verify(out, report)
     if not report.passed:
-        failed = [c.name for c in report.checks if not c.passed]
-        raise VigilError(f"verify of '{env}' failed: {', '.join(failed)}", reported=True)
+        raise VigilError(f"verify of '{env}' failed: {', '.join(report.failed)}", reported=True)

@@ -10,6 +10,7 @@ from components.secrets import resolve
 from monitors.monitor import Monitor, MonitorArgs
 from spec import blocks
 from spec.outputs import resource_name
+from spec.secrets import SecretRef
 from spec.stack import Stack
 from spec.units import whole_seconds
 
@@ -79,11 +80,11 @@ def monitor_args(monitor: Any, contact_ids: dict[str, pulumi.Output[str]]) -> Mo
     }
     if isinstance(monitor, blocks.HttpMonitor):
         common.update(
-            url=monitor.url,
+            url=_plain_or_secret(monitor.url, f"monitor '{monitor.name}' URL"),
             timeout=whole_seconds(monitor.timeout),
             http_method=monitor.method,
             success_codes=list(monitor.expect_status),
-            headers=dict(monitor.headers) or None,
+            headers=_headers(monitor),
             follow_redirects=monitor.follow_redirects,
             check_ssl_errors=monitor.check_ssl_errors,
             ssl_expiration_reminder=monitor.ssl_expiry_reminder,
@@ -104,6 +105,30 @@ def monitor_args(monitor: Any, contact_ids: dict[str, pulumi.Output[str]]) -> Mo
     return MonitorArgs(**common)
 
 
+def _plain_or_secret(value: Any, used_for: str) -> Any:
+    return resolve(value, used_for) if isinstance(value, SecretRef) else value
+
+
+def _headers(monitor: blocks.HttpMonitor) -> Any:
+    """The headers; a mapping holding a referenced value is one secret as a whole (the provider
+    lower-cases the names, and a secret nested under a renamed key would be stored in the clear)."""
+    if not monitor.headers:
+        return None
+    values = {
+        name: _plain_or_secret(v, f"monitor '{monitor.name}' header {name}") for name, v in monitor.headers
+    }
+    if any(isinstance(v, SecretRef) for _, v in monitor.headers):
+        return pulumi.Output.secret(pulumi.Output.from_input(values))
+    return values
+
+
+def holds_secrets(monitor: Any) -> bool:
+    """A monitor whose URL or a header is a reference: its settings are stored as a Pulumi secret."""
+    if not isinstance(monitor, blocks.HttpMonitor):
+        return False
+    return isinstance(monitor.url, SecretRef) or any(isinstance(v, SecretRef) for _, v in monitor.headers)
+
+
 class UptimeMonitors(pulumi.ComponentResource):
     """The stack's Uptime Robot monitors, alerting through ``AlertRouting``."""
 
@@ -118,10 +143,12 @@ class UptimeMonitors(pulumi.ComponentResource):
         self.monitor_ids = {}
         self.heartbeat_urls = {}
         for monitor in stack.monitors:
+            # The packed settings carry the referenced URL/headers: the whole output is secret too.
+            secret = ["settings"] if holds_secrets(monitor) else None
             resource = Monitor(
                 resource_name("monitor", monitor.name),
                 monitor_args(monitor, routing.contact_ids),
-                pulumi.ResourceOptions(parent=self),
+                pulumi.ResourceOptions(parent=self, additional_secret_outputs=secret),
             )
             self.monitors[monitor.name] = resource
             self.monitor_ids[monitor.name] = resource.id

@@ -3,6 +3,7 @@
 VigilError (exit 1)
 ├── EngineMissing            no usable Pulumi CLI: says how to get one
 ├── PassphraseMissing        a non-sandbox env without PULUMI_CONFIG_PASSPHRASE(_FILE)
+├── BackendUnusable          PULUMI_BACKEND_URL is not a backend, or its directory is missing/read-only
 ├── SandboxError             the sandbox cannot start, or is not running when needed
 ├── OperationFailed          the engine or a provider failed: the provider's message, redacted
 ├── ChangesFound (exit 2)    --expect-no-changes / drift found changes
@@ -36,6 +37,10 @@ class EngineMissing(VigilError):
 
 
 class PassphraseMissing(VigilError):
+    pass
+
+
+class BackendUnusable(VigilError):
     pass
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
-from engine.errors import PassphraseMissing, SandboxUnavailable
+from engine.errors import BackendUnusable, PassphraseMissing, SandboxUnavailable
 from engine.pulumi_cli import REPO_ROOT, find_pulumi
 from sandbox import control
 
@@ -117,9 +119,45 @@ def engine_env(project: Project, *, sandbox: bool) -> dict[str, str]:
     return env
 
 
+BACKEND_SCHEMES = ("file", "s3", "gs", "azblob", "https", "http")
+
+
+def check_backend(url: str, *, default: bool) -> None:
+    """A state backend the engine can use, or one line naming the cause and the fix.
+
+    Without this the engine answers ``foo://bar`` with "PULUMI_ACCESS_TOKEN must be set" (it takes
+    any unknown URL for Pulumi Cloud) and a missing or read-only directory with a Go stack trace.
+    """
+    scheme, _, rest = url.partition("://")
+    if not rest or scheme.lower() not in BACKEND_SCHEMES:
+        raise BackendUnusable(
+            f"PULUMI_BACKEND_URL={url!r} is not a state backend vigil can use",
+            hint="use file:///absolute/dir, s3://bucket, gs://bucket or azblob://container "
+            "(or unset it for the project's .vigil/state)",
+        )
+    if scheme.lower() != "file" or default:
+        return
+    path = Path(unquote(urlsplit(url).path))
+    if not path.is_dir():
+        raise BackendUnusable(
+            f"the state backend directory {path} does not exist (PULUMI_BACKEND_URL)",
+            hint=f"create it (mkdir -p {path}) or fix PULUMI_BACKEND_URL",
+        )
+    try:  # a real write: os.access says yes to root on a read-only mount
+        probe, probe_path = tempfile.mkstemp(prefix=".vigil-write-check-", dir=path)
+        os.close(probe)
+        os.unlink(probe_path)
+    except OSError:
+        raise BackendUnusable(
+            f"the state backend directory {path} is not writable (PULUMI_BACKEND_URL)",
+            hint="give this user write access to it, or point PULUMI_BACKEND_URL at another directory",
+        ) from None
+
+
 def select_stack(project: Project, env_name: str, *, sandbox: bool) -> auto.Stack:
     from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
 
+    check_backend(project.state_url, default=not os.environ.get("PULUMI_BACKEND_URL"))
     variables = engine_env(project, sandbox=sandbox)
     if not os.environ.get("PULUMI_BACKEND_URL"):
         (project.root / ".vigil" / "state").mkdir(parents=True, exist_ok=True)

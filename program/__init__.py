@@ -11,11 +11,18 @@ from pathlib import Path
 import pulumi
 
 from components.build import build_stack
+from spec.findings import InvalidStack
 from spec.loader import load_stack
 
 
 def run(project_dir: Path | None = None) -> None:
     env = pulumi.get_stack()
     root = project_dir or Path.cwd()
-    loaded = load_stack(env, root / "stacks")  # raises InvalidStack: nothing reaches an API
+    try:
+        # The same guarded load as the CLI's: a stack module's exit, exception or hang is a finding,
+        # its prints go to stderr. Nothing reaches an API when the stack is invalid.
+        loaded = load_stack(env, root / "stacks")
+    except InvalidStack as invalid:
+        # RunError: Pulumi prints the message alone (no traceback of vigil's own frames).
+        raise pulumi.RunError(str(invalid)) from None
     build_stack(loaded.stack)

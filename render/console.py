@@ -6,6 +6,7 @@ coloured rich text; piped, in CI or with ``NO_COLOR`` it is plain.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -16,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from core.redact import redact
+
+PIPED_WIDTH = 10_000  # piped output is read by tools: one line per row, whatever its length
 
 
 def _plain() -> bool:
@@ -50,16 +53,31 @@ class Output:
         )
 
     # stdout ------------------------------------------------------------------------------------
-    def document(self, data: Any) -> None:
-        """The one JSON document of a --json run."""
-        sys.stdout.write(redact(json.dumps(data, indent=2, sort_keys=False, default=str)) + "\n")
+    def document(self, data: Any, *, masked: bool = True) -> None:
+        """The one JSON document of a --json run; ``masked=False`` only where the user asked for
+        secrets (``outputs --show-secrets``) or they guard nothing real (the sandbox's)."""
+        text = json.dumps(data, indent=2, sort_keys=False, default=str)
+        sys.stdout.write((redact(text) if masked else text) + "\n")
+        sys.stdout.flush()
+
+    def lines(self, lines: list[str]) -> None:
+        """Plain lines for a shell or a dotenv file: no markup, no wrapping, no masking (the caller
+        masks what must not be shown)."""
+        sys.stdout.write("".join(f"{line}\n" for line in lines))
         sys.stdout.flush()
 
     def print(self, text: str = "", *, markup: bool = True) -> None:
         self.out.print(redact(text), markup=markup)
 
     def rich(self, renderable: Any) -> None:
-        self.out.print(renderable)
+        """A table or other rich renderable: as wide as the terminal; piped, never wrapped or padded."""
+        if self.out.is_terminal:
+            self.out.print(renderable)
+            return
+        plain = Console(file=io.StringIO(), width=PIPED_WIDTH, highlight=False, emoji=False, no_color=True)
+        with plain.capture() as captured:
+            plain.print(renderable)
+        self.lines([line.rstrip() for line in captured.get().splitlines()])
 
     # stderr ------------------------------------------------------------------------------------
     def progress(self, text: str) -> None:

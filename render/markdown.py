@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from engine.drift import DriftReport
 from engine.operations import OperationResult
 from render.runbook import templates
 
@@ -35,13 +36,13 @@ def render_preview(result: OperationResult) -> str:
     )
 
 
-def render_drift(report: Any) -> str:
+def drift_markdown(report: DriftReport) -> str:
     env = templates()
     env.filters["show"] = show
     return env.get_template("drift.md.j2").render(report=report)
 
 
-def slack_message(report: Any, event: str) -> dict[str, Any]:
+def slack_message(report: DriftReport, event: str) -> dict[str, Any]:
     """The Slack payload for a drift ('drift') or resolution ('resolved') notification."""
     lines = []
     for item in report.changed[:10]:

@@ -48,5 +48,6 @@ got=$(PULUMI_SKIP_UPDATE_CHECK=true "$work/bin/pulumi" version)
 
 rm -rf "$prefix" && mkdir -p "$prefix"
 mv "$work/bin" "$prefix/bin"
+cd "$prefix"  # leave the work dir before removing it (a later command would fail in a deleted cwd)
 rm -rf "$work"
 echo "[pulumi] installed ${prefix}/bin/pulumi (${got})"

@@ -101,11 +101,13 @@ class _UptimeMonitor(Block):
 
 @dataclass(frozen=True)
 class HttpMonitor(_UptimeMonitor):
-    url: str = ""
+    # A URL holding a credential (user:password@, ?token=) is a reference: url=env_secret("NAME").
+    url: str | SecretRef = ""
     method: Literal["HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     timeout: str = "30s"
     expect_status: tuple[str, ...] = ("2xx", "3xx")
-    headers: tuple[tuple[str, str], ...] = ()
+    # (name, value); a credential's value is a reference: ("Authorization", env_secret("API_AUTH")).
+    headers: tuple[tuple[str, str | SecretRef], ...] = ()
     follow_redirects: bool = True
     check_ssl_errors: bool = True
     ssl_expiry_reminder: bool = False
@@ -117,7 +119,7 @@ class HttpMonitor(_UptimeMonitor):
 
     @property
     def target(self) -> str:
-        return self.url
+        return self.url if isinstance(self.url, str) else f"(secret URL, {self.url.describe()})"
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from spec.where import Location
+
+
+def escape_controls(text: str) -> str:
+    """Control and text-direction characters as escapes (ESC → ``\\x1b``, U+202E → ``\\u202e``):
+    what a finding quotes from a stack must not rewrite the terminal or reorder the line."""
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c != "\n"
+        else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -15,6 +27,15 @@ class Finding:
     where: Location
     message: str
     fix: str
+    # The text value the finding is about, when the stack built it from YAML values (an f-string
+    # URL): validation then points at the YAML value it came from (``Values.origin_of``).
+    value: str | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", escape_controls(self.message))
+        object.__setattr__(self, "fix", escape_controls(self.fix))
+        if self.where.path:
+            object.__setattr__(self, "where", replace(self.where, path=escape_controls(self.where.path)))
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -5,12 +5,18 @@ Offline and credential-free: nothing here touches the network or the environment
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import re
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
+from typing import TypeVar
 
 from spec.findings import Finding, InvalidStack
 from spec.stack import Stack
@@ -18,6 +24,13 @@ from spec.units import UnitError
 from spec.validate import validate
 from spec.values import MissingValue, ValueTypeError, YamlError, load_values
 from spec.where import Location
+
+T = TypeVar("T")
+
+# A stack module is code: it may loop, wait on the network or exit. Loading it is bounded, and every
+# way it can stop (exit, exception, recursion, timeout) is a finding with its file and line.
+DEFAULT_TIMEOUT_S = 30.0
+_MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class UnknownEnvironment(LookupError):
@@ -50,9 +63,11 @@ def known_environments(stacks_dir: Path) -> list[str]:
     return sorted(p.stem for p in stacks_dir.glob("*.yaml"))
 
 
-def load_stack(env: str, stacks_dir: Path, *, strict: bool = False) -> LoadedStack:
+def load_stack(
+    env: str, stacks_dir: Path, *, strict: bool = False, timeout_s: float | None = DEFAULT_TIMEOUT_S
+) -> LoadedStack:
     """Load and validate; raises ``InvalidStack`` with every finding when any is an error."""
-    loaded = read_stack(env, stacks_dir)
+    loaded = read_stack(env, stacks_dir, timeout_s=timeout_s)
     findings = loaded.findings
     if strict:
         findings = [Finding(f.rule, "error", f.where, f.message, f.fix) for f in findings]
@@ -61,7 +76,7 @@ def load_stack(env: str, stacks_dir: Path, *, strict: bool = False) -> LoadedSta
     return LoadedStack(loaded.stack, findings, loaded.values_file, loaded.sandbox)
 
 
-def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
+def read_stack(env: str, stacks_dir: Path, *, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> LoadedStack:
     """Load and validate, returning the findings instead of raising on them."""
     values_file = stacks_dir / f"{env}.yaml"
     if not values_file.exists():
@@ -69,10 +84,22 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
     try:
         values = load_values(values_file)
     except YamlError as error:
-        raise InvalidStack(
-            env, [Finding("yaml", "error", error.where, str(error), "fix the YAML syntax at that line")]
-        ) from error
+        raise InvalidStack(env, [Finding("yaml", "error", error.where, str(error), error.fix)]) from error
     app = values.get("app")
+    if app and not (isinstance(app, str) and _MODULE_NAME.match(app)):
+        raise InvalidStack(
+            env,
+            [
+                Finding(
+                    "app",
+                    "error",
+                    values.where("app"),
+                    f"`app: {app}` is not the name of a module in {stacks_dir}",
+                    "write the module's name only (letters, digits, _), e.g. `app: myapp` for "
+                    "stacks/myapp.py; modules outside stacks/ are never imported",
+                )
+            ],
+        )
     if not app:
         raise InvalidStack(
             env,
@@ -87,7 +114,7 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
             ],
         )
     module_path = stacks_dir / f"{app}.py"
-    if not module_path.exists():
+    if not module_path.is_file():
         raise InvalidStack(
             env,
             [
@@ -100,7 +127,7 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
                 )
             ],
         )
-    module = _import(module_path)
+    module = _guarded(env, stacks_dir, module_path, "importing it", timeout_s, lambda: _import(module_path))
     build = getattr(module, "build", None)
     if not callable(build):
         raise InvalidStack(
@@ -116,8 +143,17 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
             ],
         )
     try:
-        stack = build(env, values)
+        stack = _guarded(
+            env,
+            stacks_dir,
+            module_path,
+            "in build()",
+            timeout_s,
+            lambda: build(env, values),
+            passthrough=True,
+        )
     except MissingValue as error:
+        short = error.key.split(".")[-1]
         raise InvalidStack(
             env,
             [
@@ -125,11 +161,14 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
                     "missing-value",
                     "error",
                     error.where,
-                    f"'{error.key}' is required by the stack",
-                    f"add `{error.key.split('.')[-1]}:` to {values_file}",
+                    f"'{error.key}' is required by the stack"
+                    + (f": did you mean '{short}' instead of '{error.close}'?" if error.close else ""),
+                    f"rename `{error.close}:` to `{short}:`"
+                    if error.close
+                    else f"add `{short}:` to {values_file}",
                 )
             ],
-        ) from error
+        ) from None
     except (ValueTypeError, UnitError, TypeError, ValueError) as error:
         raise InvalidStack(
             env,
@@ -137,12 +176,12 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
                 Finding(
                     "schema",
                     "error",
-                    getattr(error, "where", None) or _raising_line(error, module_path),
+                    getattr(error, "where", None) or _raising_line(error, stacks_dir, module_path),
                     str(error),
-                    "correct the value or the call",
+                    _schema_fix(error),
                 )
             ],
-        ) from error
+        ) from None
     if not isinstance(stack, Stack):
         raise InvalidStack(
             env,
@@ -156,8 +195,22 @@ def read_stack(env: str, stacks_dir: Path) -> LoadedStack:
                 )
             ],
         )
-    sandbox = bool(values.get("sandbox", False))
-    findings = validate(stack, values)
+    findings = []
+    try:
+        sandbox = values.flag("sandbox")
+    except ValueTypeError as error:
+        sandbox = False
+        findings.append(
+            Finding(
+                "sandbox-flag",
+                "error",
+                error.where,
+                str(error),
+                "write `sandbox: true` only for the local sandbox; remove it (or `sandbox: false`) "
+                "for a real environment",
+            )
+        )
+    findings.extend(validate(stack, values))
     return LoadedStack(stack, findings, values_file, sandbox)
 
 
@@ -167,14 +220,115 @@ def _import(path: Path) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
     return module
 
 
-def _raising_line(error: BaseException, module_path: Path) -> Location:
-    """The deepest frame of the stack module in the traceback: the call with the bad argument."""
+class StackTimeout(BaseException):
+    """Raised into a stack module that runs too long (a BaseException: ``except Exception`` in the
+    module does not swallow it; the alarm repeats until loading stops)."""
+
+
+@contextlib.contextmanager
+def _time_limit(timeout_s: float | None) -> Iterator[None]:
+    usable = (
+        timeout_s is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert timeout_s is not None
+
+    def on_alarm(_signum: int, _frame: FrameType | None) -> None:
+        raise StackTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout_s, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _guarded(
+    env: str,
+    stacks_dir: Path,
+    module_path: Path,
+    action: str,
+    timeout_s: float | None,
+    call: Callable[[], T],
+    *,
+    passthrough: bool = False,
+) -> T:
+    """Run stack code: its prints go to stderr (``--json`` stays one document on stdout), and an
+    exit, a timeout or an unexpected exception becomes a finding at the module's line."""
+    try:
+        with _time_limit(timeout_s), contextlib.redirect_stdout(sys.stderr):
+            return call()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # any other way user code stops is a finding, exit included
+        if passthrough and isinstance(error, _LOCATED):
+            raise  # located by the caller (a YAML line, or the call with the bad argument)
+        where = _raising_line(error, stacks_dir, module_path)
+        message, fix = _explain(error, action, timeout_s)
+        raise InvalidStack(env, [Finding("stack-module", "error", where, message, fix)]) from None
+
+
+_UNEXPECTED = re.compile(r"^(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def _schema_fix(error: Exception) -> str:
+    """For a misspelt block field (``severitys=``), the field it resembles."""
+    import difflib
+    from dataclasses import fields, is_dataclass
+
+    import spec
+
+    found = _UNEXPECTED.match(str(error))
+    kind = getattr(spec, found.group(1), None) if found else None
+    if found and is_dataclass(kind):
+        names = [f.name for f in fields(kind) if f.name != "where"]
+        close = difflib.get_close_matches(found.group(2), names, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'? ({found.group(1)} takes {', '.join(names)})"
+        return f"{found.group(1)} takes {', '.join(names)}"
+    return "correct the value or the call"
+
+
+_LOCATED = (MissingValue, ValueTypeError, UnitError, TypeError, ValueError)
+
+
+def _explain(error: BaseException, action: str, timeout_s: float | None) -> tuple[str, str]:
+    if isinstance(error, SystemExit):
+        return (
+            f"the stack module called sys.exit({error.code!r}) {action}",
+            "remove the exit: build() must return a Stack (raise an exception to report a problem)",
+        )
+    if isinstance(error, StackTimeout):
+        return (
+            f"the stack module did not finish {action} within {timeout_s:g} s",
+            "remove the loop or the blocking call (a stack module must not wait on anything)",
+        )
+    if isinstance(error, RecursionError):
+        return f"the stack module recursed without end {action}", "fix the recursion at that line"
+    message = f"the stack module raised {type(error).__name__} {action}: {error}"
+    return message, "fix the stack module at that line"
+
+
+def _raising_line(error: BaseException, stacks_dir: Path, module_path: Path) -> Location:
+    """The deepest frame of the stack's own code (``stacks/``) in the traceback: the line to fix."""
     found = Location(str(module_path))
+    root = stacks_dir.resolve()
     for frame in traceback.extract_tb(error.__traceback__):
-        if Path(frame.filename).resolve() == module_path.resolve():
-            found = Location(str(module_path), frame.lineno)
+        path = Path(frame.filename).resolve()
+        if path == module_path.resolve() or root in path.parents:
+            found = Location(str(path), frame.lineno)
     return found

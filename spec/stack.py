@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from spec.blocks import (
     Block,
@@ -32,6 +32,10 @@ from spec.blocks import (
 from spec.where import Location, call_site
 
 B = TypeVar("B", bound=Block)
+# What ``Stack(blocks=...)`` takes: blocks, nested in lists or tuples as a stack module builds them,
+# with None/False for "not in this environment". ``__post_init__`` flattens it to the blocks; read
+# them through ``Stack.of`` and the typed properties.
+BlockTree: TypeAlias = "Block | Sequence[BlockTree] | bool | None"
 
 MONITOR_TYPES = (HttpMonitor, KeywordMonitor, PingMonitor, PortMonitor, HeartbeatMonitor)
 
@@ -40,15 +44,29 @@ MONITOR_TYPES = (HttpMonitor, KeywordMonitor, PingMonitor, PortMonitor, Heartbea
 class Stack:
     app: str
     env: str
-    blocks: tuple[Block, ...] = ()
+    blocks: Sequence[BlockTree] = ()
     protected: bool = False  # deletes and replaces need confirmation (production)
     uptime_plan: Literal["free", "solo", "team", "enterprise"] = "free"
     sentry_environment: str | None = None  # SENTRY_ENVIRONMENT the app reports
     links: tuple[tuple[str, str], ...] = ()  # (title, url) for the runbook: dashboards, consoles
+    uptime_monitor_limit: int | None = None  # monitors the account may hold; None: the plan's default
     where: Location = field(default_factory=call_site, compare=False, repr=False)
+    # What ``blocks`` held that is not a block (a dict, a string, another object): reported by
+    # validation at the Stack(...) call instead of dropped or crashing a rule.
+    rejected: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "blocks", tuple(_flatten(self.blocks)))
+        kept: list[Block] = []
+        rejected: list[str] = []
+        items = self.blocks if isinstance(self.blocks, (list, tuple)) else (self.blocks,)
+        for item in _flatten(items):
+            if isinstance(item, Block):
+                kept.append(item)
+            else:
+                text = repr(item)
+                rejected.append(f"{type(item).__name__} {text[:60]}{'…' if len(text) > 60 else ''}")
+        object.__setattr__(self, "blocks", tuple(kept))
+        object.__setattr__(self, "rejected", tuple(rejected))
 
     def of(self, *kinds: type[B]) -> tuple[B, ...]:
         return tuple(b for b in self.blocks if isinstance(b, kinds))  # type: ignore[misc]
@@ -131,7 +149,7 @@ class Stack:
         return {c.name for c in self.email_contacts} | {w.name for w in self.slack_webhooks}
 
 
-def _flatten(items: Iterable[Any]) -> Iterable[Block]:
+def _flatten(items: Iterable[Any]) -> Iterable[Any]:
     for item in items:
         if item is None or item is False:
             continue  # lets a stack write `x if env.get(...) else None`

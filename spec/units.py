@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d|w)?\s*$")
 _FACTORS = {"ms": 0.001, "s": 1, None: 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+MAX_DURATION_S = 365 * 86400  # no duration a stack writes is longer than a year
 
 
 class UnitError(ValueError):
@@ -17,11 +21,16 @@ def seconds(value: str | int | float) -> float:
     if isinstance(value, bool):
         raise UnitError(f"{value!r} is not a duration; write e.g. '5m', '30s' or '1h'")
     if isinstance(value, (int, float)):
-        return float(value)
-    found = _DURATION.match(str(value))
-    if not found:
-        raise UnitError(f"{value!r} is not a duration; write e.g. '5m', '30s', '1h' or '500ms'")
-    return float(found.group(1)) * _FACTORS[found.group(2)]
+        total = float(value)
+    else:
+        found = _DURATION.match(str(value))
+        if not found:
+            raise UnitError(f"{value!r} is not a duration; write e.g. '5m', '30s', '1h' or '500ms'")
+        total = float(found.group(1)) * _FACTORS[found.group(2)]
+    # .inf, .nan, 1e26 or "100000000w": no API takes them, and rounding them raises OverflowError.
+    if not math.isfinite(total) or not 0 <= total <= MAX_DURATION_S:
+        raise UnitError(f"{value!r} is not a usable duration; write e.g. '5m', '30s' or '1h' (at most 365d)")
+    return total
 
 
 def whole_seconds(value: str | int | float) -> int:

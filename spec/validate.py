@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from core.platforms import PLATFORMS
+from spec import api_rules
+from spec.api_rules import shown
 from spec.blocks import (
     Block,
     ErrorAlert,
@@ -23,7 +24,7 @@ from spec.blocks import (
     PortMonitor,
 )
 from spec.findings import Finding
-from spec.secrets import SecretRef, looks_like_secret
+from spec.secrets import SecretRef, looks_like_secret, secret_in_header, secret_in_url
 from spec.stack import Stack
 from spec.units import UnitError, human_duration, seconds
 from spec.values import Values, where_of
@@ -39,29 +40,64 @@ Rule = Callable[[Stack], Iterator[Finding]]
 def validate(stack: Stack, values: Values | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
-        findings.extend(rule(stack))
+        try:
+            findings.extend(rule(stack))
+        except Exception as error:  # a value no rule foresaw: still a finding, never a traceback
+            findings.append(
+                Finding(
+                    "unchecked",
+                    "error",
+                    stack.where,
+                    f"a value of the stack could not be checked by rule {rule.__name__} "
+                    f"({type(error).__name__}: {error})",
+                    "check the types of the blocks' fields (run with --debug and report it)",
+                )
+            )
     if values is not None:
-        for where in values.unread():
+        findings = [_from_yaml(f, values) for f in findings]
+        for where, close in values.unread():
             findings.append(
                 Finding(
                     "unknown-key",
                     "error",
                     where,
-                    f"'{where.path}' is not used by the stack (a typo?)",
-                    "remove it, or fix its name",
+                    f"'{where.path}' is not used by the stack"
+                    + (f": did you mean '{close}'?" if close else " (a typo?)"),
+                    f"rename it to '{close}'" if close else "remove it, or fix its name",
                 )
             )
     return findings
 
 
+_BUILT_VALUE_RULES = frozenset({"url", "literal-secret", "host", "status-domain"})  # URLs and hosts
+
+
+def _from_yaml(finding: Finding, values: Values) -> Finding:
+    """A finding at the stack's Python line about a value built from YAML (``f"{values.api}/x"``)
+    points at the YAML value instead, naming the Python line in the message."""
+    if not finding.value or finding.rule not in _BUILT_VALUE_RULES or finding.where.file == values.file:
+        return finding
+    origin = values.origin_of(finding.value)
+    if origin is None:
+        return finding
+    built = f"{finding.where.file}:{finding.where.line}" if finding.where.line else finding.where.file
+    return Finding(
+        finding.rule,
+        finding.level,
+        origin,
+        f"{finding.message} (built from this value at {Location(built)})",
+        finding.fix,
+        finding.value,
+    )
+
+
 def _at(block: Block, field_name: str) -> Location:
     """The YAML line a field's value came from, else the call site of the block."""
-    located = where_of(getattr(block, field_name, None))
-    return located or block.where.at(f"{block.kind}.{field_name}")
+    return api_rules.at(block, field_name)
 
 
 def _error(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
-    return Finding(rule, "error", _at(block, field_name), message, fix)
+    return api_rules.error(rule, block, field_name, message, fix)
 
 
 def _warning(rule: str, block: Block, field_name: str, message: str, fix: str) -> Finding:
@@ -122,15 +158,6 @@ def monitor_fields(stack: Stack) -> Iterator[Finding]:
             if problem:
                 yield problem
         if isinstance(monitor, HttpMonitor):
-            parts = urlsplit(str(monitor.url))
-            if parts.scheme not in {"http", "https"} or not parts.netloc:
-                yield _error(
-                    "url",
-                    monitor,
-                    "url",
-                    f"monitor '{monitor.name}' has URL {monitor.url!r}, which is not an http(s) URL",
-                    "write a full URL like https://api.example.com/health",
-                )
             _, problem = _duration(monitor, "timeout")
             if problem:
                 yield problem
@@ -150,7 +177,9 @@ def monitor_fields(stack: Stack) -> Iterator[Finding]:
                 f"keyword monitor '{monitor.name}' has no keyword",
                 'set keyword=\'"status":"healthy"\' (the text to look for)',
             )
-        if isinstance(monitor, PortMonitor) and not 1 <= int(monitor.port) <= 65535:
+        if isinstance(monitor, PortMonitor) and (
+            not isinstance(monitor.port, int) or not 1 <= monitor.port <= 65535
+        ):
             yield _error(
                 "port-range",
                 monitor,
@@ -276,9 +305,47 @@ def sentry_fields(stack: Stack) -> Iterator[Finding]:
 
 
 def literal_secrets(stack: Stack) -> Iterator[Finding]:
-    for block in stack.blocks:
+    fix = (
+        "reference it instead: {env: NAME} in YAML, env_secret('NAME') or config_secret('key') in "
+        "Python (the value is then stored only as an encrypted Pulumi secret)"
+    )
+    for block in stack.of(Block):
+        if isinstance(block, HttpMonitor):
+            reason = secret_in_url(block.url)
+            if reason:
+                yield _error(
+                    "literal-secret",
+                    block,
+                    "url",
+                    f"monitor '{shown(block.name)}': {reason}; it would be stored in plain text",
+                    "move the whole URL to an environment variable: url: {env: NAME} in YAML, "
+                    "url=env_secret('NAME') in Python",
+                )
+            for pair in block.headers if isinstance(block.headers, (tuple, list)) else ():
+                if isinstance(pair, (tuple, list)) and len(pair) == 2:
+                    reason = secret_in_header(pair[0], pair[1])
+                    if reason:
+                        yield Finding(
+                            "literal-secret",
+                            "error",
+                            where_of(pair[1]) or _at(block, "headers"),
+                            f"monitor '{shown(block.name)}': {reason}; it would be stored in plain text",
+                            f"write the header's value as a reference: ('{pair[0]}', env_secret('NAME')), "
+                            "or {env: NAME} in YAML",
+                        )
         for name, value in vars(block).items():
-            if isinstance(value, SecretRef) or name == "where":
+            if isinstance(value, SecretRef):
+                problem = value.problem()
+                if problem:
+                    yield Finding(
+                        "secret-ref",
+                        "error",
+                        value.where or _at(block, name),
+                        f"{block.kind}.{name}: {problem}",
+                        "write {env: SOME_VARIABLE} (letters, digits, _) or {config: key}",
+                    )
+                continue
+            if name == "where" or (isinstance(block, HttpMonitor) and name in ("url", "headers")):
                 continue
             for item in value if isinstance(value, tuple) else (value,):
                 if looks_like_secret(item):
@@ -287,8 +354,7 @@ def literal_secrets(stack: Stack) -> Iterator[Finding]:
                         block,
                         name,
                         f"{block.kind}.{name} holds what looks like a secret value",
-                        "reference it instead: {env: NAME} in YAML, "
-                        "env_secret('NAME') or config_secret('key') in Python",
+                        fix,
                     )
 
 
@@ -374,6 +440,7 @@ def _known(what: str, names: set[str]) -> str:
 
 
 RULES: list[Rule] = [
+    *api_rules.RULES,
     duplicate_names,
     monitor_fields,
     references,
@@ -383,4 +450,42 @@ RULES: list[Rule] = [
     sla_routing,
 ]
 
-__all__ = ["ErrorAlert", "LatencyMonitor", "validate", "worst_case_detection"]
+
+def secret_refs(stack: Stack) -> Iterator[tuple[Block, str, SecretRef]]:
+    """Every secret reference of the stack: (block, field, reference); header values included."""
+    for block in stack.of(Block):
+        for name, value in vars(block).items():
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if isinstance(item, SecretRef):
+                    yield block, name, item
+                elif isinstance(item, tuple):
+                    yield from ((block, name, part) for part in item if isinstance(part, SecretRef))
+
+
+def missing_environment(stack: Stack, environ: Mapping[str, str]) -> list[Finding]:
+    """``{env: NAME}`` references whose variable is unset, at the YAML line (before the engine runs,
+    instead of a traceback from inside the Pulumi program)."""
+    findings = []
+    for block, name, ref in secret_refs(stack):
+        if ref.env and not environ.get(ref.env):
+            findings.append(
+                Finding(
+                    "secret-missing",
+                    "error",
+                    ref.where or _at(block, name),
+                    f"{block.kind}.{name} needs the environment variable {ref.env}, which is not set",
+                    f"export {ref.env}=… (in CI, from the repository's secrets)",
+                )
+            )
+    return findings
+
+
+__all__ = [
+    "ErrorAlert",
+    "LatencyMonitor",
+    "missing_environment",
+    "secret_refs",
+    "validate",
+    "worst_case_detection",
+]

@@ -28,6 +28,7 @@ from spec import (
     StatusPage,
     Widget,
 )
+from spec.blocks import Block
 from spec.values import Values
 
 
@@ -40,7 +41,9 @@ def build(env: str, values: Values) -> Stack:
     slack = values.get("slack")
     page = values.get("status_page")
 
-    contacts = [EmailContact(name=c.name, email=c.email) for c in values.contacts.emails]
+    contacts: list[EmailContact | SlackWebhook] = [
+        EmailContact(name=c.name, email=c.email) for c in values.contacts.emails
+    ]
     if slack:
         contacts.append(SlackWebhook(name="slack", url=slack.secret("webhook_url"), channel=slack.channel))
 
@@ -81,7 +84,7 @@ def build(env: str, values: Values) -> Stack:
         ),
     ]
 
-    sentry_blocks: list[object] = []
+    sentry_blocks: list[Block] = []
     if sentry:
         team = sentry.team
         notify_errors = ("team", slack.channel) if slack else ("team",)
@@ -143,8 +146,9 @@ def build(env: str, values: Values) -> Stack:
     return Stack(
         app="conductor",
         env=env,
-        protected=bool(values.get("protected", False)),
+        protected=values.flag("protected"),
         uptime_plan=values.get("uptime_plan", "free"),
+        uptime_monitor_limit=values.get("uptime_monitor_limit"),
         sentry_environment=values.sentry_environment,
         links=tuple((str(k), str(v)) for k, v in (values.get("links") or {}).items()),
         blocks=(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from tests.conftest import ProjectDir, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine
+
+Deployed = dict[str, dict[str, Any]]  # the account's monitors by name, right after `up`
 
 STACK = """
 app: basic
@@ -19,14 +22,14 @@ monitors:
 
 
 @pytest.fixture
-def deployed(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> dict[str, dict]:
+def deployed(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> Deployed:
     project.write_env("t", STACK)
     result = project.vigil("up", "--env", "t", "--yes")
     assert result.exit_code == 0, result
     return {m["friendlyName"]: m for m in uptimerobot.monitors()}
 
 
-def test_right_after_up_drift_is_clean_every_time(project: ProjectDir, deployed: dict) -> None:
+def test_right_after_up_drift_is_clean_every_time(project: ProjectDir, deployed: Deployed) -> None:
     for _ in range(10):
         result = project.vigil("drift", "--env", "t", "--json")
         assert result.exit_code == 0, result
@@ -76,7 +79,7 @@ def test_an_object_created_in_the_account_is_unmanaged(
     assert result.json["changed"] == [] and result.json["missing"] == []
 
 
-def test_a_stack_change_is_pending_not_drift(project: ProjectDir, deployed: dict) -> None:
+def test_a_stack_change_is_pending_not_drift(project: ProjectDir, deployed: Deployed) -> None:
     project.write_env("t", STACK.replace("every: 5m}\n  - {name: Web", "every: 10m}\n  - {name: Web"))
     result = project.vigil("drift", "--env", "t", "--json")
     assert result.exit_code == 0, result
@@ -84,7 +87,9 @@ def test_a_stack_change_is_pending_not_drift(project: ProjectDir, deployed: dict
     assert [c["name"] for c in result.json["pending"]] == ["monitor-api"]
 
 
-def test_fix_removes_the_drift(project: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: dict) -> None:
+def test_fix_removes_the_drift(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: Deployed
+) -> None:
     assert uptimerobot.patch(f"/monitors/{deployed['API']['id']}", {"interval": 900}).status_code == 200
     fixed = project.vigil("drift", "--env", "t", "--fix", "--json")
     assert fixed.exit_code == 0, fixed
@@ -92,7 +97,7 @@ def test_fix_removes_the_drift(project: ProjectDir, uptimerobot: UptimeRobotAcco
     assert project.vigil("drift", "--env", "t").exit_code == 0
 
 
-def _monitor_inputs(project: ProjectDir) -> dict[str, dict]:
+def _monitor_inputs(project: ProjectDir) -> dict[str, dict[str, Any]]:
     [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
     resources = json.loads(state_file.read_text())["checkpoint"]["latest"]["resources"]
     return {  # __provider is a secret: its ciphertext changes with every save
@@ -102,7 +107,9 @@ def _monitor_inputs(project: ProjectDir) -> dict[str, dict]:
     }
 
 
-def test_a_refresh_that_finds_nothing_keeps_the_stacks_inputs(project: ProjectDir, deployed: dict) -> None:
+def test_a_refresh_that_finds_nothing_keeps_the_stacks_inputs(
+    project: ProjectDir, deployed: Deployed
+) -> None:
     before = _monitor_inputs(project)
     assert len(before) == 2
     assert project.vigil("refresh", "--env", "t", "--yes").exit_code == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ProjectDir, UptimeRobotAccount
+from tests.conftest import ProjectDir, SandboxApi, UptimeRobotAccount
 
 ONE_MONITOR = """
 app: basic
@@ -75,7 +75,9 @@ def test_passphrase_is_required_outside_the_sandbox(
     assert "PULUMI_CONFIG_PASSPHRASE is not set" in result.stderr
 
 
-def test_invalid_stack_sends_nothing(project: ProjectDir, uptimerobot: UptimeRobotAccount, sandbox) -> None:
+def test_invalid_stack_sends_nothing(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, sandbox: SandboxApi
+) -> None:
     project.write_env("t", 'app: basic\nmonitors:\n  - {name: AI, url: "ftp://x", keyword: ""}\n')
     result = project.vigil("up", "--env", "t", "--yes", "--json")
     assert result.exit_code == 1

@@ -54,6 +54,17 @@ def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:
         f"{document['uptimerobot']['url']}/monitors", timeout=5, headers={"Authorization": "Bearer wrong"}
     )
     assert wrong.status_code == 401 and wrong.json()["code"] == "003-005"
+    table = conductor.vigil("sandbox", "status")
+    assert table.exit_code == 0, table
+    rows = [line.split(maxsplit=2) for line in table.stdout.splitlines()]
+    assert rows == [["service", "url", "credentials"]] + [
+        [service, info["url"], ", ".join(k for k in info if k != "url") + " (see --json)"]
+        for service, info in document.items()
+    ], table
+    secrets = [
+        v for info in document.values() for k, v in info.items() if k in ("api_key", "token", "webhook_url")
+    ]
+    assert secrets and not [v for v in secrets if v in table.stdout]
     assert conductor.vigil("sandbox", "stop").exit_code == 0
     assert conductor.vigil("sandbox", "status").exit_code == 1
 
@@ -96,6 +107,7 @@ def test_up_on_the_sandbox_starts_it_and_creates_the_whole_plan(conductor: Proje
 def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import subprocess
+    import sys
 
     from engine.pulumi_cli import find_pulumi
 
@@ -110,7 +122,7 @@ def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: 
         PATH=f"{binary.bin_dir}:{env['PATH']}",
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-        PULUMI_PYTHON_CMD=str(Path(os.sys.executable)),
+        PULUMI_PYTHON_CMD=str(Path(sys.executable)),
     )
     run = subprocess.run(
         [str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive", "--skip-preview"],

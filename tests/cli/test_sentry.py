@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ProjectDir, SentryAccount, SlackAccount
+from tests.conftest import ProjectDir, SandboxApi, SentryAccount, SlackAccount
 
 pytestmark = pytest.mark.engine
 
@@ -95,14 +95,15 @@ def test_the_dsn_is_secret_everywhere_but_outputs_show_secrets(
     assert (
         "SENTRY_ENVIRONMENT=test" in shown.stdout and "SENTRY_TRACES_SAMPLE_RATE_BACKEND=0.1" in shown.stdout
     )
-    state = sentry_project.root.parent / "state"
-    for path in state.rglob("*.json"):
+    state_files = list((sentry_project.root.parent / "state").rglob("*.json"))
+    assert state_files, "the up wrote no state file to search"
+    for path in state_files:
         text = path.read_text()
         assert key["public"] not in text and slack.token not in text and sentry.token not in text
 
 
 def test_updates_in_place_keep_workflow_sub_object_ids(
-    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: SandboxApi
 ) -> None:
     import requests
 
@@ -131,7 +132,7 @@ def test_updates_in_place_keep_workflow_sub_object_ids(
 
 
 def test_invalid_platform_fails_before_any_request(
-    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: SandboxApi
 ) -> None:
     sentry_project.write_env("t", "app: s\nplatform: python-fastapy\n")
     result = sentry_project.vigil("up", "--env", "t", "--yes", "--json")
@@ -142,7 +143,7 @@ def test_invalid_platform_fails_before_any_request(
 
 
 def test_no_retired_endpoint_is_ever_called(
-    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: Any
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount, sandbox: SandboxApi
 ) -> None:
     import requests
 

@@ -25,7 +25,13 @@ def test_up_creates_the_monitor_in_the_account(project: ProjectDir, uptimerobot:
     assert [(m["friendlyName"], m["url"], m["interval"], m["type"]) for m in monitors] == [
         ("API", "http://127.0.0.1:9/health", 300, "HTTP")
     ]
-    assert result.json["summary"]["create"] >= 1
+    created = sorted((c["op"], c["type"], c["name"]) for c in result.json["changes"])
+    assert created == [  # the monitor, and the two components that group the stack's uptime side
+        ("create", "uptimerobot:Monitor", "monitor-api"),
+        ("create", "vigil:uptimerobot:AlertRouting", "alert-routing"),
+        ("create", "vigil:uptimerobot:Monitors", "uptime"),
+    ]
+    assert result.json["summary"] == {"create": 3, "update": 0, "replace": 0, "delete": 0}
 
 
 def test_preview_right_after_up_has_no_changes(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -23,7 +23,7 @@ def monitors_yaml(count: int, plan: str = "team", name: str = "m") -> str:
 @pytest.fixture
 def account(
     sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[SandboxApi, UptimeRobotAccount]]:
+) -> Iterator[tuple[SandboxApi, Callable[[str], UptimeRobotAccount]]]:
     def make(plan: str) -> UptimeRobotAccount:
         created = sandbox.account("uptimerobot", plan=plan)
         monkeypatch.setenv("UPTIMEROBOT_API_URL", created["url"])

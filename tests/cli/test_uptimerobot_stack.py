@@ -145,7 +145,7 @@ def test_drift_reports_each_type_deleted_out_of_band_and_each_type_made_by_hand(
         assert uptimerobot.delete(f"{path}/{doc['id']}").status_code in (200, 204), path
     page, window = deployed["/psps"], deployed["/maintenance-windows"]
     contact, slack = deployed["/alert-contacts"], deployed["/integrations"]
-    made = {
+    made: dict[str, dict[str, Any]] = {
         "/alert-contacts": {"type": "Email", "value": "someone@example.com", "friendlyName": "by-hand"},
         "/psps": {"friendlyName": "Hand page"},
         "/maintenance-windows": {

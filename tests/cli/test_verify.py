@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from sandbox.target import TargetServer
-from tests.conftest import ProjectDir, SentryAccount, SlackAccount, UptimeRobotAccount
+from tests.conftest import ProjectDir, SandboxApi, SentryAccount, SlackAccount, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine
 
@@ -58,7 +58,9 @@ def checks(result: Any) -> dict[str, dict[str, Any]]:
     return {f"{c['kind']}:{c['name']}": c for c in result.json["checks"]}
 
 
-def test_verify_passes_on_a_healthy_setup(deployed: ProjectDir, sentry: SentryAccount, sandbox: Any) -> None:
+def test_verify_passes_on_a_healthy_setup(
+    deployed: ProjectDir, sentry: SentryAccount, sandbox: SandboxApi
+) -> None:
     result = deployed.vigil("verify", "--env", "t", "--slack", "--json")
     assert result.exit_code == 0, result
     found = checks(result)
@@ -78,10 +80,23 @@ def test_verify_fails_when_the_target_is_down(deployed: ProjectDir, target: Targ
     assert "answered 503" in found["monitor:Backend API"]["detail"]
     assert sorted(result.json["would_alert"]) == ["AI endpoints", "Backend API"]
     assert "verify of 't' failed" in result.stderr
+    human = deployed.vigil("verify", "--env", "t")  # the same checks, one line each
+    assert human.exit_code == 1, human
+    lines = human.stdout.splitlines()
+    api = f"{target.url}/api/v1/health/simple"
+    assert lines[:2] == [
+        f"FAIL monitor  Backend API: {api} answered 503, not 2xx/3xx",
+        f"FAIL monitor  AI endpoints: {target.url}/api/v1/ai/health answered 503, not 2xx/3xx",
+    ], human
+    assert lines[2].startswith("pass sentry   backend: test event ") and lines[2].endswith(
+        " arrived in project backend"
+    ), human
+    assert lines[3:] == ["would alert now: Backend API, AI endpoints", "t: 1/3 checks passed"], human
+    assert human.stderr == "error: verify of 't' failed: Backend API, AI endpoints\n"
 
 
 def test_verify_fails_when_the_dsn_is_revoked(
-    deployed: ProjectDir, sentry: SentryAccount, sandbox: Any
+    deployed: ProjectDir, sentry: SentryAccount, sandbox: SandboxApi
 ) -> None:
     [project] = sentry.get(f"organizations/{sentry.org}/projects/").json()
     [key] = sentry.get(f"projects/{sentry.org}/{project['id']}/keys/").json()
@@ -99,7 +114,7 @@ def test_verify_fails_when_the_dsn_is_revoked(
 
 
 def test_verify_fails_when_the_slack_webhook_answers_404(
-    deployed: ProjectDir, slack: SlackAccount, sandbox: Any
+    deployed: ProjectDir, slack: SlackAccount, sandbox: SandboxApi
 ) -> None:
     revoked = requests.post(
         f"{sandbox.url}/_sandbox/slack/webhooks/revoke",
