@@ -27,11 +27,11 @@ ids and order. ``frequency`` is the minutes between two notifications for one is
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import DiffResult, Resource
+from pulumi.dynamic import DiffResult
 
 from alerts.base import (
     SentryProvider,
@@ -39,11 +39,11 @@ from alerts.base import (
     as_id,
     as_int,
     is_id,
-    is_unknown,
     known,
-    props_of,
 )
 from core.errors import NotFound
+from core.fields import Doc, Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 from core.slack import normalise_channel_name
 
@@ -218,51 +218,42 @@ def _match_ids(new: list[dict[str, Any]], old: list[Any], key: Callable[[dict[st
             item["id"] = ids.pop(0)
 
 
+# --- the table -----------------------------------------------------------------------------------------
+def _triggers(value: Any) -> Any:
+    return sorted({str(t).strip().lower() for t in value}) if isinstance(value, (list, tuple)) else value
+
+
+def _actions(value: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    return sorted((normalise_action(a) for a in value), key=action_key)
+
+
+TABLE = Table(
+    (
+        Field("name", "name", "str", norm=strip, length=NAME_MAX, required=True),
+        Field("actions", "actionFilters.actions", "list", norm=_actions),
+        Field("project_id", "detectorIds", "str", norm=as_id),
+        Field("metric_monitor_id", "detectorIds", "str", norm=as_id),
+        Field("triggers", "triggers", "list", norm=_triggers),
+        Field("events_above", "actionFilters.conditions.comparison.value", "int", norm=as_int),
+        Field("interval", "actionFilters.conditions.comparison.interval", "str", norm=lower),
+        Field("frequency", "config.frequency", "int", norm=as_int),
+        Field("environment", "environment", "str", norm=strip),
+        Field("enabled", "enabled", "bool", norm=bool),
+        Field("min_priority", "actionFilters.conditions", "str", norm=lower),
+    )
+)
+
+
 # --- the provider --------------------------------------------------------------------------------------
 class AlertProvider(SentryProvider):
     kind: ClassVar[str] = "alert"
     id_output: ClassVar[str] = "alert_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(AlertArgs))
-    field_paths: ClassVar[dict[str, str]] = {
-        "config": "frequency",
-        "detectorIds": "project_id/metric_monitor_id",
-        "triggers": "triggers",
-        "actionFilters": "actions/events_above/interval",
-    }
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        for key in ("project_id", "metric_monitor_id"):
-            if known(out.get(key)):
-                out[key] = as_id(out[key])
-        for key in ("events_above", "frequency"):
-            if known(out.get(key)):
-                out[key] = as_int(out[key])
-        for key in ("interval", "min_priority"):
-            if known(out.get(key)):
-                out[key] = str(out[key]).strip().lower()
-        if known(out.get("name")):
-            out["name"] = str(out["name"]).strip()
-        if known(out.get("environment")):
-            out["environment"] = str(out["environment"]).strip()
-        if known(out.get("enabled")):
-            out["enabled"] = bool(out["enabled"])
-        triggers = out.get("triggers")
-        if isinstance(triggers, (list, tuple)) and not is_unknown(triggers):
-            out["triggers"] = sorted({str(t).strip().lower() for t in triggers})
-        actions = out.get("actions")
-        if isinstance(actions, (list, tuple)):
-            normalised = [normalise_action(a) for a in actions]
-            out["actions"] = normalised if is_unknown(normalised) else sorted(normalised, key=action_key)
-        return out
+    table: ClassVar[Table] = TABLE
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        name = fields.get("name")
-        if name is None or (
-            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
-        ):
-            problems.append(("name", f"write an alert name of 1-{NAME_MAX} characters"))
         issue, metric = fields.get("project_id"), fields.get("metric_monitor_id")
         if (issue is None) == (metric is None):
             problems.append(
@@ -394,7 +385,7 @@ class AlertProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_workflow(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         detectors = set(self._detector_ids(client, fields))
         project = fields.get("project_id")
         found = client.list_workflows(project=project, query=fields["name"])
@@ -424,13 +415,8 @@ class AlertProvider(SentryProvider):
         return client.create_workflow(self._body(client, fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         return client.update_workflow(id_, self._body(client, fields, current))
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
@@ -470,11 +456,9 @@ def _validate_actions(actions: Any) -> list[tuple[str, str]]:
     return problems
 
 
-class Alert(Resource, module="sentry", name="Alert"):
+class Alert(DynamicResource, module="sentry", name="Alert"):
     alert_id: pulumi.Output[str]
     detector_ids: pulumi.Output[list[str]]
 
-    def __init__(
-        self, resource_name: str, args: AlertArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(AlertProvider(), resource_name, props_of(args, ("alert_id", "detector_ids")), opts)
+    provider_type: ClassVar[type[Provider]] = AlertProvider
+    output_names: ClassVar[tuple[str, ...]] = ("alert_id", "detector_ids")

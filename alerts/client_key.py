@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_id, is_id, known, props_of, with_secrets
+from alerts.base import SentryProvider, as_id, is_id, known
 from core.errors import NotFound
+from core.fields import Doc, Field, Table
+from core.provider import DynamicResource, Provider
 from core.redact import register_secret
 from core.sentry import SentryClient
 
@@ -85,23 +86,24 @@ def remote_name(name: str) -> str:
     return SENTRY_DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
 
 
+def _name(value: Any) -> Any:
+    name = str(value).strip()
+    return DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
+
+
+TABLE = Table(
+    (
+        Field("project_id", "projectId", "str", norm=as_id, replaces=True),
+        Field("name", "name", "str", norm=_name, length=NAME_MAX),
+        Field("rate_limit", "rateLimit", "str", norm=_rate),
+    )
+)
+
+
 class ClientKeyProvider(SentryProvider):
     kind: ClassVar[str] = "client key"
     id_output: ClassVar[str] = "key_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(ClientKeyArgs))
-    replace_on: ClassVar[tuple[str, ...]] = ("project_id",)
-    field_paths: ClassVar[dict[str, str]] = {"rateLimit": "rate_limit", "name": "name"}
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        if known(out.get("project_id")):
-            out["project_id"] = as_id(out["project_id"])
-        if known(out.get("name")):
-            name = str(out["name"]).strip()
-            out["name"] = DEFAULT_NAME if name.lower() == DEFAULT_NAME else name
-        if known(out.get("rate_limit")):
-            out["rate_limit"] = _rate(out["rate_limit"])
-        return out
+    table: ClassVar[Table] = TABLE
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -111,11 +113,6 @@ class ClientKeyProvider(SentryProvider):
         elif known(project) and not is_id(project):
             problems.append(
                 ("project_id", f"{project!r} is not a numeric project id (use Project.project_id)")
-            )
-        name = fields.get("name")
-        if known(name) and (not str(name).strip() or len(str(name).strip()) > NAME_MAX):
-            problems.append(
-                ("name", f"{name!r}: write a non-empty key name of at most {NAME_MAX} characters")
             )
         rate = fields.get("rate_limit")
         if known(rate):
@@ -179,7 +176,7 @@ class ClientKeyProvider(SentryProvider):
             return None
         return client.get_key(project, key_id) if key_id else None
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         wanted = remote_name(fields.get("name") or DEFAULT_NAME)
         keys = [_remember(k) for k in client.list_keys(fields["project_id"]) if k.get("name") == wanted]
         keys.sort(key=lambda k: (not k.get("isActive", True), str(k.get("dateCreated") or "")))
@@ -200,13 +197,9 @@ class ClientKeyProvider(SentryProvider):
         return client.create_key(fields["project_id"], self._body(fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
+        assert current is not None  # Sentry updates read the object first (read_before_update)
         body = self._body(fields, current)
         return client.update_key(fields["project_id"], str(current["id"]), body) if body else current
 
@@ -217,7 +210,7 @@ class ClientKeyProvider(SentryProvider):
             client.delete_key(project, key_id)
 
 
-class ClientKey(Resource, module="sentry", name="ClientKey"):
+class ClientKey(DynamicResource, module="sentry", name="ClientKey"):
     key_id: pulumi.Output[str]
     project_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -225,12 +218,6 @@ class ClientKey(Resource, module="sentry", name="ClientKey"):
     rate_limit_applied: pulumi.Output[bool]
     dsn: pulumi.Output[str]  # secret
 
-    def __init__(
-        self, resource_name: str, args: ClientKeyArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            ClientKeyProvider(),
-            resource_name,
-            props_of(args, ("key_id", "dsn", "rate_limit_applied")),
-            with_secrets(opts, SECRET_OUTPUTS),
-        )
+    provider_type: ClassVar[type[Provider]] = ClientKeyProvider
+    output_names: ClassVar[tuple[str, ...]] = ("key_id", "dsn", "rate_limit_applied")
+    extra_secrets: ClassVar[tuple[str, ...]] = SECRET_OUTPUTS

@@ -8,13 +8,14 @@ ids of the widgets and queries read (matched by widget title), so Sentry keeps t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_id, is_id, is_unknown, known, props_of
+from alerts.base import SentryProvider, as_id, is_id, is_unknown, known
+from core.fields import Doc, Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 DISPLAYS = ("line", "area", "stacked_area", "bar", "table", "big_number", "top_n")
@@ -93,34 +94,34 @@ def build_body(fields: dict[str, Any], current: dict[str, Any] | None) -> dict[s
     return body
 
 
+def _widgets(value: Any) -> Any:
+    return [normalise_widget(w) for w in value] if isinstance(value, (list, tuple)) else value
+
+
+def _project_ids(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and not is_unknown(value):
+        return sorted({as_id(p) for p in value}, key=str)
+    return value
+
+
+TABLE = Table(
+    (
+        Field("title", "title", "str", norm=strip, length=TITLE_MAX, required=True),
+        Field("widgets", "widgets", "list", norm=_widgets),
+        Field("period", "period", "str", norm=lower),
+        Field("project_ids", "projects", "list", norm=_project_ids),
+    )
+)
+
+
 class DashboardProvider(SentryProvider):
     kind: ClassVar[str] = "dashboard"
     id_output: ClassVar[str] = "dashboard_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(DashboardArgs))
+    table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "title"
-    field_paths: ClassVar[dict[str, str]] = {"projects": "project_ids"}
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        if known(out.get("title")):
-            out["title"] = str(out["title"]).strip()
-        if known(out.get("period")):
-            out["period"] = str(out["period"]).strip().lower()
-        widgets = out.get("widgets")
-        if isinstance(widgets, (list, tuple)):
-            out["widgets"] = [normalise_widget(w) for w in widgets]
-        projects = out.get("project_ids")
-        if isinstance(projects, (list, tuple)) and not is_unknown(projects):
-            out["project_ids"] = sorted({as_id(p) for p in projects}, key=str)
-        return out
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        title = fields.get("title")
-        if title is None or (
-            known(title) and not (isinstance(title, str) and 0 < len(title.strip()) <= TITLE_MAX)
-        ):
-            problems.append(("title", f"write a dashboard title of 1-{TITLE_MAX} characters"))
         period = fields.get("period", "24h")
         if known(period) and not PERIOD.match(str(period).strip().lower()):
             problems.append(("period", f"{period!r}: write e.g. '24h', '7d' or '30m'"))
@@ -166,7 +167,7 @@ class DashboardProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_dashboard(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         summary = next((d for d in client.list_dashboards() if d.get("title") == fields["title"]), None)
         return client.get_dashboard(str(summary["id"])) if summary else None
 
@@ -174,13 +175,8 @@ class DashboardProvider(SentryProvider):
         return client.create_dashboard(build_body(fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         return client.update_dashboard(id_, build_body(fields, current))
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
@@ -212,10 +208,8 @@ def _widget_problems(index: int, widget: Any, titles: set[str]) -> list[tuple[st
     return problems
 
 
-class Dashboard(Resource, module="sentry", name="Dashboard"):
+class Dashboard(DynamicResource, module="sentry", name="Dashboard"):
     dashboard_id: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: DashboardArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(DashboardProvider(), resource_name, props_of(args, ("dashboard_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = DashboardProvider
+    output_names: ClassVar[tuple[str, ...]] = ("dashboard_id",)

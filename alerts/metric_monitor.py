@@ -19,13 +19,14 @@ not move between projects).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known, props_of
+from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known
+from core.fields import Doc, Field, Table, lower, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)  # seconds
@@ -124,45 +125,31 @@ def _source(doc: dict[str, Any]) -> dict[str, Any]:
     return dict(((first.get("queryObj") or {}).get("snubaQuery")) or first)
 
 
+TABLE = Table(
+    (
+        Field("name", "name", "str", norm=strip, length=NAME_MAX, required=True),
+        Field("project_id", "projectId", "str", norm=as_id, replaces=True),
+        Field("aggregate", "dataSources.aggregate", "str", norm=strip),
+        Field("threshold", "conditionGroup.conditions.comparison", "number", norm=as_number),
+        Field("time_window", "dataSources.timeWindow", "int", norm=as_int),
+        Field("dataset", "dataSources.dataset", "str", norm=_dataset),
+        Field("query", "dataSources.query", "str", norm=strip),
+        Field("environment", "dataSources.environment", "str", norm=strip),
+        Field("priority", "conditionGroup.conditions.conditionResult", "str", norm=lower),
+        Field("above", "conditionGroup.conditions.type", "bool", norm=bool),
+        Field("resolve_threshold", "conditionGroup.conditions", "number", norm=as_number),
+        Field("owner_team_id", "owner", "str", norm=as_id),
+    )
+)
+
+
 class MetricMonitorProvider(SentryProvider):
     kind: ClassVar[str] = "metric monitor"
     id_output: ClassVar[str] = "monitor_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(MetricMonitorArgs))
-    replace_on: ClassVar[tuple[str, ...]] = ("project_id",)
-    field_paths: ClassVar[dict[str, str]] = {
-        "dataSources": "aggregate/dataset/time_window/query",
-        "conditionGroup": "threshold",
-        "owner": "owner_team_id",
-    }
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        out = dict(fields)
-        for key in ("project_id", "owner_team_id"):
-            if known(out.get(key)):
-                out[key] = as_id(out[key])
-        for key in ("threshold", "resolve_threshold"):
-            if known(out.get(key)):
-                out[key] = as_number(out[key])
-        if known(out.get("time_window")):
-            out["time_window"] = as_int(out["time_window"])
-        if known(out.get("dataset")):
-            out["dataset"] = _dataset(out["dataset"])
-        for key in ("name", "aggregate", "query", "environment"):
-            if known(out.get(key)) and isinstance(out[key], str):
-                out[key] = out[key].strip()
-        if known(out.get("priority")):
-            out["priority"] = str(out["priority"]).strip().lower()
-        if known(out.get("above")):
-            out["above"] = bool(out["above"])
-        return out
+    table: ClassVar[Table] = TABLE
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        name = fields.get("name")
-        if name is None or (
-            known(name) and not (isinstance(name, str) and 0 < len(name.strip()) <= NAME_MAX)
-        ):
-            problems.append(("name", f"write a monitor name of 1-{NAME_MAX} characters"))
         project = fields.get("project_id")
         if project is None or (known(project) and not is_id(project)):
             problems.append(
@@ -244,7 +231,7 @@ class MetricMonitorProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_detector(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         found = client.list_detectors(fields["project_id"], "metric_issue")
         return next(
             (d for d in found if d.get("name") == fields["name"] and d.get("type") == "metric_issue"), None
@@ -254,26 +241,17 @@ class MetricMonitorProvider(SentryProvider):
         return client.create_detector(fields["project_id"], build_body(fields, None))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
         return client.update_detector(id_, build_body(fields, current))
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
         client.delete_detector(id_)
 
 
-class MetricMonitor(Resource, module="sentry", name="MetricMonitor"):
+class MetricMonitor(DynamicResource, module="sentry", name="MetricMonitor"):
     monitor_id: pulumi.Output[str]
     workflow_ids: pulumi.Output[list[str]]
 
-    def __init__(
-        self, resource_name: str, args: MetricMonitorArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            MetricMonitorProvider(), resource_name, props_of(args, ("monitor_id", "workflow_ids")), opts
-        )
+    provider_type: ClassVar[type[Provider]] = MetricMonitorProvider
+    output_names: ClassVar[tuple[str, ...]] = ("monitor_id", "workflow_ids")

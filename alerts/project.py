@@ -16,21 +16,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, appear, known, props_of, reject
+from alerts.base import SentryProvider, known, reject
 from alerts.team import SLUG, SLUG_RULE
 from core.errors import Conflict, NotFound
+from core.fields import Doc, Field, Table, strip
 from core.platforms import PLATFORMS
+from core.policy import appear
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 NAME_MAX = 50  # the create endpoint's limit (updates allow 200)
-TEAM_WAITS = 6  # reads of a team not there yet (0.1 s doubling: about 6 s in all)
 # sentry.constants.RESERVED_PROJECT_SLUGS (the ones a stack could plausibly pick)
 RESERVED = frozenset(
     {"api-keys", "audit-log", "auth", "members", "projects", "rate-limits", "repos", "settings", "teams",
@@ -48,8 +49,14 @@ class ProjectArgs:
     name: pulumi.Input[str] | None = None  # None: the slug on create, then not managed
 
 
-def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+TABLE = Table(
+    (
+        Field("slug", "slug", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
+        Field("team", "teams", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
+        Field("platform", "platform", "str", norm=strip),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX),
+    )
+)
 
 
 def platform_problem(platform: Any) -> str | None:
@@ -69,34 +76,17 @@ def platform_problem(platform: Any) -> str | None:
 class ProjectProvider(SentryProvider):
     kind: ClassVar[str] = "project"
     id_output: ClassVar[str] = "project_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(ProjectArgs))
+    table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {k: _text(v) if known(v) else v for k, v in fields.items()}
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         slug = fields.get("slug")
-        if slug is None:
-            problems.append(("slug", f"a project needs a slug: {SLUG_RULE}"))
-        elif known(slug):
-            text = str(slug).strip()
-            if not SLUG.match(text):
-                problems.append(("slug", f"{slug!r} is not a valid project slug: {SLUG_RULE}"))
-            elif text in RESERVED:
-                problems.append(("slug", f"'{text}' is reserved by Sentry: pick another slug"))
-        team = fields.get("team")
-        if team is None:
-            problems.append(("team", "a project belongs to a team: set team to the team's slug"))
-        elif known(team) and not SLUG.match(str(team).strip()):
-            problems.append(("team", f"{team!r} is not a team slug: {SLUG_RULE}"))
+        if isinstance(slug, str) and slug.strip() in RESERVED:
+            problems.append(("slug", f"'{slug.strip()}' is reserved by Sentry: pick another slug"))
         problem = platform_problem(fields.get("platform"))
         if problem:
             problems.append(("platform", problem))
-        name = fields.get("name")
-        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
-            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
         return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +103,7 @@ class ProjectProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_project(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         found = client.get_project(fields["slug"])
         if found is None or found.get("slug") != fields["slug"]:  # an old slug redirects elsewhere
             return None
@@ -143,7 +133,7 @@ class ProjectProvider(SentryProvider):
         except NotFound as error:
             # The team may be being created right now by a resource without a declared dependency
             # (or Sentry may not show it yet): wait for it, bounded, then try once more.
-            if appear(lambda: client.get_team(fields["team"]), attempts=TEAM_WAITS) is not None:
+            if appear(self.policy, lambda: client.get_team(fields["team"])) is not None:
                 return client.create_project(fields["team"], body)
             raise reject(
                 error,
@@ -152,13 +142,9 @@ class ProjectProvider(SentryProvider):
             ) from None
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
+        assert current is not None  # Sentry updates read the object first (read_before_update)
         body = {k: v for k, v in fields.items() if k in ("slug", "name", "platform") and current.get(k) != v}
         doc = client.update_project(id_, body) if body else current
         teams = [str(t.get("slug")) for t in doc.get("teams") or [] if isinstance(t, dict)]
@@ -181,14 +167,12 @@ class ProjectProvider(SentryProvider):
         client.delete_project(id_)
 
 
-class Project(Resource, module="sentry", name="Project"):
+class Project(DynamicResource, module="sentry", name="Project"):
     project_id: pulumi.Output[str]
     slug: pulumi.Output[str]
     team: pulumi.Output[str]
     platform: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(ProjectProvider(), resource_name, props_of(args, ("project_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = ProjectProvider
+    output_names: ClassVar[tuple[str, ...]] = ("project_id",)

@@ -13,26 +13,17 @@ The Pulumi id is Slack's channel id.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import DiffResult
 
-from alerts.base import is_unknown, known, managed, props_of, settle
-from core.errors import ClientError, Conflict, MissingCredential, NotFound
+from core.errors import Conflict, MissingCredential, NotFound
+from core.fields import Doc, Field, Table, known, managed
+from core.inputs import PROVIDER_KEY
+from core.provider import Created, DynamicResource, Provider, Read, Updated
 from core.slack import SlackClient, normalise_channel_name
 
 UNMANAGED = "unmanaged:"
@@ -59,170 +50,146 @@ def _unmanaged_outputs(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _outputs(channel: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    purpose = (channel.get("purpose") or {}).get("value")
-    return {
-        "name": channel.get("name"),
-        "purpose": purpose if purpose or fields.get("purpose") is not None else None,
-        "channel_id": channel.get("id"),
-        "managed": True,
-    }
+TABLE = Table(
+    (
+        Field("name", "name", "str", norm=normalise_channel_name),
+        Field("purpose", "purpose", "str", norm=lambda v: str(v).strip()),
+    )
+)
 
 
-class SlackChannelProvider(ResourceProvider):
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(SlackChannelArgs))
+class SlackChannelProvider(Provider):
+    service: ClassVar[str] = "Slack"
+    kind: ClassVar[str] = "channel"
+    table: ClassVar[Table] = TABLE
+    id_output: ClassVar[str] = "channel_id"
 
-    # --- helpers ----------------------------------------------------------------------------------
-    def normalise(self, values: dict[str, Any]) -> dict[str, Any]:
-        out = dict(values)
-        if known(out.get("name")):
-            out["name"] = normalise_channel_name(out["name"])
-        if known(out.get("purpose")):
-            out["purpose"] = str(out["purpose"]).strip()
-        return out
+    def label(self, fields: dict[str, Any]) -> str:
+        name = fields.get("name")
+        return f"Slack channel '#{name}'" if isinstance(name, str) else "Slack channel"
 
-    @contextlib.contextmanager
-    def naming(self, values: dict[str, Any], id_: str | None = None) -> Iterator[None]:
-        try:
-            yield
-        except ClientError as error:
-            name = values.get("name")
-            label = f"Slack channel '#{name}'" if isinstance(name, str) else "Slack channel"
-            error.args = (f"{label}{f' (id {id_})' if id_ else ''}: {error}",)
-            raise
+    def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        name = fields.get("name")
+        if name is None or (known(name) and not NAME.match(normalise_channel_name(str(name)))):
+            problems.append(
+                (
+                    "name",
+                    f"{name!r}: use 1-80 lower-case letters, digits, '-' or '_' (e.g. 'incidents'); "
+                    "a leading '#' is fine",
+                )
+            )
+        purpose = fields.get("purpose")
+        if known(purpose) and len(str(purpose)) > PURPOSE_MAX:
+            problems.append(("purpose", f"at most {PURPOSE_MAX} characters: shorten it"))
+        return problems
 
-    @staticmethod
-    def _client_or_fail(action: str) -> SlackClient:
+    def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        purpose = (doc.get("purpose") or {}).get("value")
+        return {
+            "name": doc.get("name"),
+            "purpose": purpose if purpose or props.get("purpose") is not None else None,
+        }
+
+    def settled(self, doc: dict[str, Any], fields: dict[str, Any]) -> bool:
+        return not doc.get("is_archived") and super().settled(doc, fields)
+
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return {"managed": True}
+
+    # --- the adapter --------------------------------------------------------------------------------
+    def client(self) -> SlackClient:
         client = SlackClient.from_env()
         if client is None:
             raise MissingCredential(
-                f"SLACK_BOT_TOKEN is not set: vigil cannot {action} the managed channel without it; set "
+                "SLACK_BOT_TOKEN is not set: vigil cannot change the managed channel without it; set "
                 "it to a bot token with channels:manage and channels:read",
                 "SLACK_BOT_TOKEN",
             )
         return client
 
-    # --- ResourceProvider ---------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        values = managed(news)
-        failures: list[CheckFailure] = []
-        name = values.get("name")
-        if name is None or (known(name) and not NAME.match(normalise_channel_name(str(name)))):
-            failures.append(
-                CheckFailure(
-                    "name",
-                    f"Slack channel {name!r}: use 1-80 lower-case letters, digits, '-' or '_' "
-                    "(e.g. 'incidents'); a leading '#' is fine",
-                )
-            )
-        purpose = values.get("purpose")
-        if known(purpose) and len(str(purpose)) > PURPOSE_MAX:
-            failures.append(CheckFailure("purpose", f"at most {PURPOSE_MAX} characters: shorten it"))
-        if failures:
-            return CheckResult(dict(news), failures)
-        return CheckResult({**news, **self.normalise(values)}, [])
+    def find(self, client: SlackClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
+        return client.find_channel(fields["name"])  # archived ones too: adopting unarchives
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        wanted = self.normalise(managed(news))
-        current = self.normalise({k: olds.get(k) for k in wanted if olds.get(k) is not None})
-        changed = [k for k in wanted if is_unknown(wanted[k]) or wanted[k] != current.get(k)]
-        becomes_managed = is_unmanaged(id_) and SlackClient.from_env() is not None
-        return DiffResult(
-            changes=bool(changed) or becomes_managed,
-            replaces=["managed"] if becomes_managed else [],
-            stables=[],
-            delete_before_replace=False,
-        )
+    def fetch(self, client: SlackClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            channel = client.channel_info(id_)
+        except NotFound:
+            return None
+        return None if channel.get("is_archived") else channel  # archived outside vigil: gone
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        values = self.normalise(managed(props))
-        client = SlackClient.from_env()
-        if client is None:
-            return CreateResult(UNMANAGED + str(values["name"]), _unmanaged_outputs(values))
-        with self.naming(values):
-            channel = client.find_channel(values["name"])
-            if channel is None:
-                try:
-                    channel = client.create_channel(values["name"])
-                except Conflict:  # name_taken: made meanwhile (or a retry): adopt it
-                    channel = client.find_channel(values["name"])
-                    if channel is None:
-                        raise
-            if channel.get("is_archived"):
-                client.unarchive_channel(str(channel["id"]))
-            channel = self._apply_purpose(client, channel, values)
-        return CreateResult(str(channel["id"]), _outputs(channel, values))
+    def settle_fetch(self, client: SlackClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return client.channel_info(id_)
+        except NotFound:
+            return None
 
-    def _apply_purpose(
-        self, client: SlackClient, channel: dict[str, Any], values: dict[str, Any]
-    ) -> dict[str, Any]:
-        channel_id = str(channel["id"])
-        purpose = values.get("purpose")
+    def create_remote(self, client: SlackClient, fields: dict[str, Any]) -> dict[str, Any]:
+        channel = client.create_channel(fields["name"])
+        return self.update_remote(client, str(channel["id"]), fields, channel, {})
+
+    def update_remote(
+        self, client: SlackClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
+        channel = current if current is not None else client.channel_info(id_)
+        if channel.get("is_archived"):
+            client.unarchive_channel(id_)
+        if channel.get("name") != fields["name"]:
+            channel = client.rename_channel(id_, fields["name"])
+        purpose = fields.get("purpose")
         if purpose is not None and (channel.get("purpose") or {}).get("value") != purpose:
-            client.set_purpose(channel_id, purpose)
-        seen = settle(
-            lambda: client.channel_info(channel_id),
-            lambda c: (
-                c.get("name") == values["name"]
-                and not c.get("is_archived")
-                and (purpose is None or (c.get("purpose") or {}).get("value") == purpose)
-            ),
-        )
-        return seen or channel
+            client.set_purpose(id_, purpose)
+            channel = {**channel, "purpose": {"value": purpose}}
+        return {**channel, "is_archived": False}
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def delete_remote(self, client: SlackClient, id_: str, props: dict[str, Any]) -> None:
+        try:
+            client.archive_channel(id_)  # Slack channels are archived, not deleted
+        except Conflict as error:
+            if error.code != "already_archived":
+                raise
+
+    # --- without a token: the channel is recorded as unmanaged ------------------------------------------
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if is_unmanaged(id_) and SlackClient.from_env() is not None:
+            return DiffResult(changes=True, replaces=["managed"], stables=[], delete_before_replace=False)
+        return result
+
+    def create(self, props: dict[str, Any]) -> Created:
+        if SlackClient.from_env() is None:
+            values = self.normalise(managed(props))
+            return Created(UNMANAGED + str(values["name"]), _unmanaged_outputs(values))
+        return super().create(props)
+
+    def read(self, id_: str, props: dict[str, Any]) -> Read:
         values = {k: props.get(k) for k in self.fields}
         if is_unmanaged(id_):
             outs = _unmanaged_outputs(values)
-            return ReadResult(id_, outs, {k: v for k, v in values.items() if v is not None})
-        client = SlackClient.from_env()
-        if client is None:  # cannot look without a token: keep what the state says
-            return ReadResult(id_, {k: v for k, v in props.items() if k != "__provider"})
-        with self.naming(values, id_):
-            try:
-                channel = client.channel_info(id_)
-            except NotFound:
-                return ReadResult("", {})
-        if channel.get("is_archived"):
-            return ReadResult("", {})  # archived outside vigil: gone for the stack
-        outs = _outputs(channel, values)
-        return ReadResult(id_, outs, {k: outs[k] for k in self.fields if props.get(k) is not None})
+            return Read(id_, outs, {k: v for k, v in values.items() if v is not None})
+        if SlackClient.from_env() is None:  # cannot look without a token: keep what the state says
+            return Read(id_, {k: v for k, v in props.items() if k != PROVIDER_KEY})
+        result = super().read(id_, props)
+        if not result.id:
+            return result
+        outs = dict(result.outs or {})
+        return Read(id_, outs, {k: outs[k] for k in self.fields if props.get(k) is not None})
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        values = self.normalise(managed(news))
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Updated:
         if is_unmanaged(id_):
-            return UpdateResult(_unmanaged_outputs(values))
-        with self.naming(values, id_):
-            client = self._client_or_fail("rename or describe")
-            channel = client.channel_info(id_)
-            if channel.get("name") != values["name"]:
-                client.rename_channel(id_, values["name"])
-            channel = self._apply_purpose(client, client.channel_info(id_), values)
-        return UpdateResult(_outputs(channel, values))
+            return Updated(_unmanaged_outputs(self.normalise(managed(news))))
+        return super().update(id_, olds, news)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if is_unmanaged(id_):
-            return
-        with self.naming(props, id_):
-            client = self._client_or_fail("archive")
-            try:
-                client.archive_channel(id_)  # Slack channels are archived, not deleted
-            except NotFound:
-                return
-            except Conflict as error:
-                if error.code != "already_archived":
-                    raise
+        if not is_unmanaged(id_):
+            super().delete(id_, props)
 
 
-class SlackChannel(Resource, module="slack", name="SlackChannel"):
+class SlackChannel(DynamicResource, module="slack", name="SlackChannel"):
     channel_id: pulumi.Output[str]
     managed: pulumi.Output[bool]
     name: pulumi.Output[str]
     purpose: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: SlackChannelArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            SlackChannelProvider(), resource_name, props_of(args, ("channel_id", "managed")), opts
-        )
+    provider_type: ClassVar[type[Provider]] = SlackChannelProvider
+    output_names: ClassVar[tuple[str, ...]] = ("channel_id", "managed")

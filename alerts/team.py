@@ -7,13 +7,14 @@ in place (``PUT``); nothing forces a replace. Every path after create uses the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from alerts.base import SentryProvider, known, props_of
+from alerts.base import SentryProvider
+from core.fields import Doc, Field, Table, strip
+from core.provider import DynamicResource, Provider
 from core.sentry import SentryClient
 
 SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
@@ -27,30 +28,19 @@ class TeamArgs:
     name: pulumi.Input[str] | None = None  # None: Sentry's default (the slug), not managed
 
 
-def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+TABLE = Table(
+    (
+        Field("slug", "slug", "str", norm=strip, required=True, pattern=SLUG, hint=SLUG_RULE),
+        Field("name", "name", "str", norm=strip, length=NAME_MAX),
+    )
+)
 
 
 class TeamProvider(SentryProvider):
     kind: ClassVar[str] = "team"
     id_output: ClassVar[str] = "team_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(TeamArgs))
+    table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return {k: _text(v) if known(v) else v for k, v in fields.items()}
-
-    def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        problems: list[tuple[str, str]] = []
-        slug = fields.get("slug")
-        if slug is None:
-            problems.append(("slug", f"a team needs a slug: {SLUG_RULE}"))
-        elif known(slug) and not (isinstance(slug, str) and SLUG.match(slug.strip())):
-            problems.append(("slug", f"{slug!r} is not a valid team slug: {SLUG_RULE}"))
-        name = fields.get("name")
-        if known(name) and (not isinstance(name, str) or not name.strip() or len(name.strip()) > NAME_MAX):
-            problems.append(("name", f"{name!r}: write a non-empty name of at most {NAME_MAX} characters"))
-        return problems
 
     def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return {"slug": doc.get("slug"), "name": doc.get("name")}
@@ -58,7 +48,7 @@ class TeamProvider(SentryProvider):
     def fetch(self, client: SentryClient, id_: str, props: dict[str, Any]) -> dict[str, Any] | None:
         return client.get_team(id_)
 
-    def find(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any] | None:
+    def find(self, client: SentryClient, fields: dict[str, Any], fresh: bool) -> dict[str, Any] | None:
         found = client.get_team(fields["slug"])
         return found if found is not None and found.get("slug") == fields["slug"] else None
 
@@ -66,13 +56,9 @@ class TeamProvider(SentryProvider):
         return client.create_team(fields["slug"], fields.get("name"))
 
     def update_remote(
-        self,
-        client: SentryClient,
-        id_: str,
-        fields: dict[str, Any],
-        current: dict[str, Any],
-        olds: dict[str, Any],
-    ) -> dict[str, Any]:
+        self, client: SentryClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
+    ) -> Doc:
+        assert current is not None  # Sentry updates read the object first (read_before_update)
         body = {k: v for k, v in fields.items() if k in ("slug", "name") and current.get(k) != v}
         return client.update_team(id_, body) if body else current
 
@@ -80,12 +66,10 @@ class TeamProvider(SentryProvider):
         client.delete_team(id_)
 
 
-class Team(Resource, module="sentry", name="Team"):
+class Team(DynamicResource, module="sentry", name="Team"):
     team_id: pulumi.Output[str]
     slug: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: TeamArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(TeamProvider(), resource_name, props_of(args, ("team_id",)), opts)
+    provider_type: ClassVar[type[Provider]] = TeamProvider
+    output_names: ClassVar[tuple[str, ...]] = ("team_id",)

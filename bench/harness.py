@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,21 +82,18 @@ def project(name: str, main: str, stacks: dict[str, str]) -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def vigil(root: Path, *args: str) -> tuple[int, str, str]:
-    from cli import run
-
-    out, err = io.StringIO(), io.StringIO()
-    saved = os.environ.get("PULUMI_BACKEND_URL")
-    os.environ["PULUMI_BACKEND_URL"] = (root / "state").as_uri()
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = run(["--project", str(root), *args])
-    finally:
-        if saved is None:
-            os.environ.pop("PULUMI_BACKEND_URL", None)
-        else:
-            os.environ["PULUMI_BACKEND_URL"] = saved
-    return code, out.getvalue(), err.getvalue()
+def vigil(root: Path, *args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """One CLI run in its own process, with ``env`` on top of this process's environment (the
+    API credentials, the passphrase, the program's inputs): values passed, never written here."""
+    variables = {**os.environ, "PULUMI_BACKEND_URL": (root / "state").as_uri(), **env}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "--project", str(root), *args],
+        env=variables,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 def timed(action: Callable[[], Any], count_calls: Callable[[], dict[str, int]] | None = None) -> Measured:

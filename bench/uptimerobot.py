@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,21 +27,25 @@ def _must(result: tuple[int, str, str], what: str) -> None:
         raise SystemExit(f"{what} failed (exit {code}):\n{out}\n{err}")
 
 
-def _operation(root: Path, args: tuple[str, ...]) -> None:
+def _operation(root: Path, args: tuple[str, ...], env: dict[str, str]) -> None:
     """One CLI operation; drift's exit 2 (drift found) is a result, every other failure stops the run."""
-    result = harness.vigil(root, *args)
+    result = harness.vigil(root, *args, env=env)
     if args[0] != "drift":
         _must(result, f"{root.name}: " + " ".join(args))
 
 
-def run_uptimerobot(url: str, sizes: list[int], latency_ms: int) -> str:
+def run_uptimerobot(url: str, sizes: list[int], latency_ms: int, env: dict[str, str]) -> str:
     rows: list[list[Any]] = []
     drift_rows: list[list[Any]] = []
     for count in sizes:
         creds = harness.account(url, "uptimerobot", plan="enterprise", monitor_limit=max(1000, count * 2))
         harness.control(url, "faults", service="uptimerobot", account=creds["api_key"], latency_ms=latency_ms)
-        os.environ["UPTIMEROBOT_API_URL"], os.environ["UPTIMEROBOT_API_KEY"] = creds["url"], creds["api_key"]
-        os.environ["BENCH_N"] = str(count)
+        run_env = {
+            **env,
+            "UPTIMEROBOT_API_URL": creds["url"],
+            "UPTIMEROBOT_API_KEY": creds["api_key"],
+            "BENCH_N": str(count),
+        }
 
         def counter(key: str = creds["api_key"]) -> dict[str, int]:
             return harness.calls(url, "uptimerobot", key)
@@ -64,8 +67,8 @@ def run_uptimerobot(url: str, sizes: list[int], latency_ms: int) -> str:
                 pairs = []
                 base_args = args if args[0] != "drift" else ("preview", "--env", "b", "--refresh")
                 for _ in range(runs):
-                    vigil = harness.timed(partial(_operation, root, args), counter)
-                    base = harness.timed(partial(_operation, floor, base_args))
+                    vigil = harness.timed(partial(_operation, root, args, run_env), counter)
+                    base = harness.timed(partial(_operation, floor, base_args, run_env))
                     pairs.append((vigil, base))
                 measured[label] = (harness.median(p[0] for p in pairs), harness.median(p[1] for p in pairs))
             for label, (vigil, base) in measured.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from render.console import Output
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, RunEnvironment]:
     """(report, loaded stack, pulumi stack, run environment)."""
     from commands.stack import require_environment
+    from core.credentials import INVENTORY_VARIABLE
     from engine import operations
     from engine.drift import classify, state_resources
     from engine.inventory import unmanaged
@@ -24,21 +24,18 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
     context = app_context(ctx)
     loaded = context.stack(env)
     with tempfile.TemporaryDirectory(prefix="vigil-inventory-") as listings:
-        os.environ["VIGIL_INVENTORY_DIR"] = (
-            listings  # the refresh leaves its listings here (core/uptimerobot)
-        )
-        try:
-            run_env, stack = context.select(env, loaded, out)
-            require_environment(loaded, run_env.variables)
-            guard = context.guard(run_env, out)
-            guard.ensure_no_writer()
-            before = state_resources(operations.export_deployment(stack, guard))
-            preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
-            report = classify(preview, before)
-            report.items.extend(unmanaged(loaded.stack, before, run_env.variables))
-            guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
-        finally:
-            os.environ.pop("VIGIL_INVENTORY_DIR", None)
+        run_env, stack = context.select(env, loaded, out)
+        # The refresh leaves its listings here (core/uptimerobot): a value for the Pulumi process's
+        # environment only, never this process's.
+        stack.workspace.env_vars = {**stack.workspace.env_vars, INVENTORY_VARIABLE: listings}
+        require_environment(loaded, run_env.variables)
+        guard = context.guard(run_env, out)
+        guard.ensure_no_writer()
+        before = state_resources(operations.export_deployment(stack, guard))
+        preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
+        report = classify(preview, before)
+        report.items.extend(unmanaged(loaded.stack, before, run_env.variables, Path(listings)))
+        guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
     return report, loaded, stack, run_env
 
 

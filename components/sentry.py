@@ -80,6 +80,10 @@ def _actions(targets: tuple[str, ...], team_id: pulumi.Output[str]) -> list[dict
     return actions
 
 
+def _declared(resources: dict[str, Team], key: str) -> list[pulumi.Resource]:
+    return [resources[key]] if key in resources else []
+
+
 class SentryProject(pulumi.ComponentResource):
     """A Sentry project with its DSN keys, error alerts and latency monitors."""
 
@@ -100,7 +104,8 @@ class SentryProject(pulumi.ComponentResource):
         self.project = Project(
             f"{name}-project",
             ProjectArgs(slug=project.slug, platform=project.platform, team=project.team, name=project.name),
-            pulumi.ResourceOptions(parent=self, depends_on=[]),
+            # The team first (when the stack declares it): a project is created inside its team.
+            pulumi.ResourceOptions(parent=self, depends_on=_declared(organization.teams, project.team)),
         )
         self.project_id = self.project.id
         self.dsns = {}

@@ -9,6 +9,7 @@
 | SENTRY_ORG           | (required for Sentry)           | the organization slug                     |
 | SLACK_BOT_TOKEN      | (optional)                      | without it the incidents channel is unmanaged |
 | SLACK_API_URL        | https://slack.com/api           | the Web API base                          |
+| VIGIL_INVENTORY_DIR  | (none)                          | `vigil drift`, Pulumi process only: listings |
 
 The token lives only in the ``Credential`` a client is built from: never in state, URLs or messages.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from core.errors import MissingCredential
 
@@ -89,3 +91,16 @@ def slack(environ: Mapping[str, str] | None = None) -> Credential | None:
     if not token:
         return None
     return Credential("Slack", _url("SLACK_API_URL", SLACK_DEFAULT_URL, environ), token, "SLACK_BOT_TOKEN")
+
+
+def inventory_dir() -> Path | None:
+    """Where this (provider) process leaves the lists it read, when the command asked for them.
+
+    ``vigil drift`` sets it in the environment it gives the Pulumi process (never its own), so its
+    unmanaged-object inventory reuses the refresh's listing instead of listing every collection again.
+    """
+    value = os.environ.get(INVENTORY_VARIABLE, "").strip()
+    return Path(value) if value else None
+
+
+INVENTORY_VARIABLE = "VIGIL_INVENTORY_DIR"

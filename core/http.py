@@ -6,16 +6,17 @@ Every call gets, in ``_send`` and nowhere else:
 - Bearer auth from a small auth object that reads the token when the request is prepared;
 - a default timeout (requests has none, which is how calls hang forever);
 - the shared per-credential ``RateLimiter`` (``core/ratelimit.py``);
-- retries only where repeating is safe: idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) on 5xx,
-  timeouts and dropped connections, with exponential backoff and jitter, bounded in attempts and
-  total time; a 429 is retried for every method after the announced wait (the request was not
-  processed); never another 4xx, never a 410;
+- retries only where repeating is safe, by the service's policy (``core.policy.call``): idempotent
+  methods (GET, HEAD, PUT, DELETE, OPTIONS) on 5xx, timeouts and dropped connections, with
+  exponential backoff and jitter, bounded in attempts and total time; a 429 is retried for every
+  method after the announced wait (the request was not processed); never another 4xx, never a 410;
 - redirects handled here: Authorization never follows a redirect to another host;
 - ``requests`` exceptions translated to ``core.errors``; URLs and messages redacted.
 
 Subclasses add paths and error parsing only: set ``api``, override ``parse_error`` (message, API
 code, field errors) and ``auth_hint``; call ``get``/``post``/``patch``/``put``/``delete`` or
-``request``; paginate with ``paginate_cursor`` (``nextLink``) or ``paginate_links`` (RFC 5988).
+``request``; paginate with ``paginate_cursor`` (``nextLink``) or ``paginate_links`` (RFC 5988
+``Link`` headers, parsed by requests: ``Response.links``).
 
 Test seam: ``session_for(base_url)`` returns the process's pooled session for that base; mounting a
 ``requests`` adapter on it (``session.mount(base_url, adapter)``) replaces the transport — only for
@@ -24,28 +25,24 @@ cases the sandbox emulators cannot produce.
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from core import policy
 from core.credentials import Credential
 from core.errors import ApiError, ClientError, TransportError, error_for_status
+from core.policy import Throttled, Transient
 from core.ratelimit import RateLimiter, limiter_for, seconds_until
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DEFAULT_TIMEOUT_S = 30.0
-MAX_ATTEMPTS = 6  # 5xx/transport attempts of an idempotent call (0.2^6: a 20 % fault rate still gets through)
-MAX_RETRY_TIME_S = 60.0  # total time budget for those retries
-MAX_THROTTLED = 8  # 429 retries (as the official Terraform provider)
-BACKOFF_BASE_S = 0.25
-BACKOFF_CAP_S = 8.0
+MAX_ATTEMPTS = policy.DEFAULT.call_attempts  # the same for every service (core/policy.py)
 MAX_REDIRECTS = 3
 USER_AGENT = "vigil/0.1 (+monitoring as code)"
 
@@ -97,6 +94,7 @@ class ApiResponse:
     headers: dict[str, str]
     data: Any
     url: str
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # requests' ``Response.links``
 
     def header(self, name: str) -> str | None:
         lower = name.lower()
@@ -104,23 +102,7 @@ class ApiResponse:
 
     def link(self, rel: str) -> dict[str, str] | None:
         """An RFC 5988 ``Link`` entry (``rel="next"``) with its attributes (``results``, ``cursor``)."""
-        return parse_link_header(self.header("Link") or "").get(rel)
-
-
-def parse_link_header(value: str) -> dict[str, dict[str, str]]:
-    """``<url>; rel="next"; results="true", <…>`` → {rel: {"url": …, "results": …}}."""
-    links: dict[str, dict[str, str]] = {}
-    for part in value.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        if not pieces or not pieces[0].startswith("<") or not pieces[0].endswith(">"):
-            continue
-        attrs = {"url": pieces[0][1:-1]}
-        for piece in pieces[1:]:
-            key, _, val = piece.partition("=")
-            attrs[key.strip().lower()] = val.strip().strip('"')
-        if "rel" in attrs:
-            links[attrs["rel"]] = attrs
-    return links
+        return self.links.get(rel)
 
 
 class ApiClient:
@@ -199,34 +181,35 @@ class ApiClient:
     def _send(
         self, method: str, url: str, *, params: dict[str, Any] | None, json: Any, idempotent: bool
     ) -> ApiResponse:
-        started = time.monotonic()
-        attempts = throttled = 0
-        while True:
-            attempts += 1
-            may_retry = (
-                idempotent and attempts < MAX_ATTEMPTS and time.monotonic() - started < MAX_RETRY_TIME_S
-            )
+        """One exchange under the service's policy (``core.policy.call``): what may be repeated is."""
+
+        def exchange() -> requests.Response:
             try:
                 response = self._exchange(method, url, params, json)
             except (requests.Timeout, requests.ConnectionError) as error:
-                if may_retry:
-                    self._backoff(attempts)
-                    continue
                 reason = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
-                raise TransportError(self.api, method, url, reason) from None
+                failure = TransportError(self.api, method, url, reason)
+                if idempotent:
+                    raise Transient(failure) from None
+                raise failure from None
             except requests.RequestException as error:
                 raise TransportError(self.api, method, url, type(error).__name__) from None
-            status = response.status_code
-            if status == 429 and throttled < MAX_THROTTLED:
-                throttled += 1
-                attempts -= 1  # a throttled request was not processed: it is not an attempt
-                continue  # ``release`` already blocked every thread for the announced wait
-            if status >= 500 and may_retry:
-                self._backoff(attempts)
-                continue
-            if status >= 400:
-                raise self._error(method, url, response)
-            return ApiResponse(status, dict(response.headers), _json(response), response.url or url)
+            if response.status_code == 429:
+                raise Throttled(response)  # ``release`` already blocked every thread for the wait
+            if response.status_code >= 500 and idempotent:
+                raise Transient(response)
+            return response
+
+        response = policy.call(policy.policy_for(self.api), exchange)
+        if response.status_code >= 400:
+            raise self._error(method, url, response)
+        return ApiResponse(
+            response.status_code,
+            dict(response.headers),
+            _json(response),
+            response.url or url,
+            links=dict(response.links),
+        )
 
     def _exchange(self, method: str, url: str, params: dict[str, Any] | None, json: Any) -> requests.Response:
         """One request with redirects followed by hand (the token stays on its own host)."""
@@ -263,11 +246,6 @@ class ApiClient:
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method, json = "GET", None
         raise TransportError(self.api, method, url, f"more than {MAX_REDIRECTS} redirects")
-
-    @staticmethod
-    def _backoff(attempt: int) -> None:
-        delay = min(BACKOFF_BASE_S * (2 ** (attempt - 1)), BACKOFF_CAP_S)
-        time.sleep(delay * random.uniform(0.75, 1.25))
 
     def _error(self, method: str, url: str, response: requests.Response) -> ApiError:
         status = response.status_code
@@ -360,7 +338,6 @@ __all__ = [
     "ApiResponse",
     "BearerAuth",
     "ClientError",
-    "parse_link_header",
     "reset_sessions",
     "session_for",
 ]

@@ -168,10 +168,6 @@ class RateLimiter:
         self.reset_at = max(self.reset_at or 0.0, now + wait)
         return wait
 
-    def block_for(self, seconds: float) -> None:
-        with self._cond:
-            self.blocked_until = max(self.blocked_until, time.monotonic() + min(seconds, self.max_wait_s))
-
     def __reduce__(self) -> str | tuple[Any, ...]:
         raise TypeError("a RateLimiter is process state: look it up with limiter_for(), never pickle it")
 

@@ -78,10 +78,6 @@ def redact(text: object) -> str:
     return result
 
 
-def redact_url(url: str) -> str:
-    return redact(url)
-
-
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy for printing: sensitive headers masked whole, the others redacted."""
     return {

@@ -13,13 +13,12 @@ error, log or message ever contains it — errors say "the Slack webhook".
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import requests
 
-from core import credentials
+from core import credentials, policy
 from core.credentials import Credential
 from core.errors import (
     ApiError,
@@ -32,6 +31,7 @@ from core.errors import (
     ValidationError,
 )
 from core.http import DEFAULT_TIMEOUT_S, ApiClient, session_for
+from core.policy import Throttled
 from core.ratelimit import seconds_until
 from core.redact import redact, register_secret
 
@@ -73,7 +73,6 @@ _INVALID = frozenset(
 _FIELD_OF = {"invalid_name": "name", "no_text": "text", "msg_too_long": "text", "too_long": "purpose"}
 
 WEBHOOK_LABEL = "the Slack webhook"
-WEBHOOK_RETRIES = 3  # 429s obeyed before giving up
 WEBHOOK_MAX_WAIT_S = 30.0
 
 
@@ -194,8 +193,8 @@ def _web_api_error(url: str, method: str, data: dict[str, Any]) -> ApiError:
 def post_webhook(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
     """Post one message to an incoming webhook. Errors say "the Slack webhook", never its URL.
 
-    A 429 is waited out (``Retry-After``, bounded) and retried; nothing else is retried, since a
-    webhook post is not idempotent (a 5xx may still have posted).
+    A 429 is waited out (``Retry-After``, bounded) and retried (``core.policy``, "Slack webhook");
+    nothing else is retried, since a webhook post is not idempotent (a 5xx may still have posted).
     """
     register_secret(url)
     parts = urlsplit(url)
@@ -211,23 +210,28 @@ def post_webhook(url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_
         )
     session = session_for(f"{parts.scheme}://{parts.netloc}/")
     shown = f"({WEBHOOK_LABEL})"
-    for attempt in range(WEBHOOK_RETRIES + 1):
+
+    def exchange() -> requests.Response:
         try:
             response = session.post(url, json=payload, timeout=timeout, allow_redirects=False)
         except requests.Timeout:
             raise TransportError("Slack webhook", "POST", shown, "timed out") from None
         except requests.RequestException as error:
             raise TransportError("Slack webhook", "POST", shown, type(error).__name__) from None
-        status = response.status_code
-        text = redact(response.text.strip()[:80]) if response.content else ""
-        if 200 <= status < 300:
-            return
-        if status == 429 and attempt < WEBHOOK_RETRIES:
-            wait = seconds_until(response.headers.get("Retry-After"))
-            time.sleep(min(wait if wait is not None else 1.0, WEBHOOK_MAX_WAIT_S))
-            continue
-        raise _webhook_error(status, text, shown, response.headers.get("Retry-After"))
-    raise RateLimited("Slack webhook", "POST", shown, 429, "rate_limited")  # pragma: no cover
+        if response.status_code == 429:
+            raise Throttled(response)
+        return response
+
+    def waited(response: requests.Response) -> float:
+        wait = seconds_until(response.headers.get("Retry-After"))
+        return min(wait if wait is not None else 1.0, WEBHOOK_MAX_WAIT_S)
+
+    response = policy.call(policy.policy_for("Slack webhook"), exchange, throttle_wait=waited)
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    text = redact(response.text.strip()[:80]) if response.content else ""
+    raise _webhook_error(status, text, shown, response.headers.get("Retry-After"))
 
 
 def _webhook_error(status: int, text: str, shown: str, retry_after: str | None) -> ApiError:

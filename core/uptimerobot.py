@@ -1,4 +1,4 @@
-"""Uptime Robot API v3 client: paths, error parsing, batched reads, idempotent creates, settling.
+"""Uptime Robot API v3 client: paths, error parsing, batched reads, single writes.
 
 - **Errors.** v3 answers ``{"message": str | [str], "code": "000-004"}``; validation 400s carry a
   list of messages and no code; a 429 body is plain text. ``parse_error`` reads all three.
@@ -6,12 +6,11 @@
   snapshot of the whole list, at most ``SNAPSHOT_TTL_S`` old: N reads cost ceil(N/200) list calls
   for monitors (one per 50 for the other lists), not N gets. An id missing from a fresh snapshot is
   confirmed with one GET before it is reported gone. Writes patch the snapshot.
-- **Idempotent creates.** Before a create, and after an ambiguous failure (timeout, 5xx, or the
-  404 ``000-004`` a POST can answer after saving), the object is looked up by its natural key and
-  adopted. POST and PATCH are never retried blindly: only after a fresh read showed the write did
-  not happen.
-- **Settling.** After a write, the object is re-read (bounded) until it reflects the written
-  fields, so a preview right after ``up`` is clean despite the API's read lag.
+- **Writes.** ``post_object``/``patch_object`` send one request each and patch the snapshot. The
+  write policy around them — adopt by natural key before a create and after an ambiguous failure
+  (timeout, 5xx, or the 404 ``000-004`` a POST can answer after saving), never a blind repeat of a
+  POST or PATCH, settle after the write — is ``core.policy``, applied by ``core.provider``;
+  ``find_object(fresh=True)`` and ``fetch_object`` are its reads.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +29,7 @@ import requests
 
 from core import credentials
 from core.credentials import Credential
-from core.errors import ApiError, NotFound, ServerError, TransportError
+from core.errors import ApiError, NotFound, ServerError
 from core.http import ApiClient
 from core.ratelimit import credential_key
 
@@ -43,11 +41,6 @@ MAINTENANCE_WINDOWS = "maintenance-windows"
 
 PAGE_SIZE = 200  # GET /monitors takes limit 1..200; the other lists take no page size
 SNAPSHOT_TTL_S = 30.0
-SETTLE_ATTEMPTS = 10
-SETTLE_DELAY_S = 0.1
-WRITE_ATTEMPTS = 8  # ambiguous creates: each retry follows a lookup, so a retry never duplicates
-ADOPT_LOOKUPS = 2  # fresh lookups after an ambiguous create (the list can lag behind the write)
-ADOPT_DELAY_S = 0.5
 
 Doc = dict[str, Any]
 Match = Callable[[Doc], bool]
@@ -87,16 +80,34 @@ def same_monitor(doc: Doc, monitor_type: str, name: str, url: str | None) -> boo
     return live == url.rstrip("/").lower()
 
 
+def listing_file(folder: Path, path: str, account: str) -> Path:
+    return folder / f"{path.replace('/', '_')}-{account[:16]}.json"
+
+
+def read_listing(folder: Path, path: str, account: str) -> list[Doc] | None:
+    """What a provider process listed into ``folder`` during this run, if it did (see ``_export``)."""
+    target = listing_file(folder, path, account)
+    if not target.exists():
+        return None
+    return list(json.loads(target.read_text()))
+
+
 class UptimeRobotClient(ApiClient):
     api = "Uptime Robot"
 
     @classmethod
     def from_env(cls) -> UptimeRobotClient:
-        return cls(credentials.uptimerobot())
+        return cls(credentials.uptimerobot(), inventory=credentials.inventory_dir())
 
-    def __init__(self, credential: Credential, **kwargs: Any) -> None:
+    def __init__(self, credential: Credential, *, inventory: Path | None = None, **kwargs: Any) -> None:
         super().__init__(credential, **kwargs)
         self._account = credential_key(self.api, self.base_url, credential.token)
+        self.inventory = inventory  # where to leave the lists read (``vigil drift``), or None
+
+    @property
+    def account(self) -> str:
+        """This credential's key (the listing files carry it, so accounts never mix)."""
+        return self._account
 
     # --- errors -------------------------------------------------------------------------------
     def parse_error(self, response: requests.Response) -> tuple[str, str | None, dict[str, list[str]]]:
@@ -151,32 +162,20 @@ class UptimeRobotClient(ApiClient):
             return dict(snapshot.items)
 
     # `vigil drift` lists each collection once: the provider process (which reads every object through
-    # this snapshot during the refresh) leaves its listing in VIGIL_INVENTORY_DIR, and the unmanaged-object
-    # inventory in the CLI process reads it instead of listing the account a second time.
-    def _export_file(self, path: str) -> Path | None:
-        folder = os.environ.get("VIGIL_INVENTORY_DIR")
-        if not folder:
-            return None
-        return Path(folder) / f"{path.replace('/', '_')}-{self._account[:16]}.json"
-
+    # this snapshot during the refresh) leaves its listing in ``inventory`` (a folder the command chose),
+    # and the unmanaged-object inventory in the CLI process reads it (``read_listing``) instead of
+    # listing the account a second time.
     def _export(self, path: str, items: dict[int, Doc]) -> None:
-        target = self._export_file(path)
-        if target is None:
+        if self.inventory is None:
             return
         rows = [
             {"id": doc["id"], "friendlyName": doc.get("friendlyName"), "name": doc.get("name")}
             for doc in items.values()
         ]
+        target = listing_file(self.inventory, path, self._account)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(rows))
         tmp.replace(target)
-
-    def exported(self, path: str) -> list[Doc] | None:
-        """What the provider process listed during this run, if it did (see ``_export``)."""
-        target = self._export_file(path)
-        if target is None or not target.exists():
-            return None
-        return list(json.loads(target.read_text()))
 
     def _remember(self, path: str, doc: Doc) -> Doc:
         snapshot = self._snapshot(path)
@@ -189,13 +188,15 @@ class UptimeRobotClient(ApiClient):
         with snapshot.lock:
             snapshot.items.pop(object_id, None)
 
-    def fetch_object(self, path: str, object_id: int | str) -> Doc | None:
-        """One GET, bypassing the snapshot; None when the API says 404."""
+    def fetch_object(self, path: str, object_id: int | str, *, remember: bool = False) -> Doc | None:
+        """One GET, bypassing the snapshot (``remember``: and update it); None when the API says 404."""
         try:
             data = self.request("GET", f"{path}/{int(object_id)}").data
         except NotFound:
             return None
-        return dict(data) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        return dict(self._remember(path, data)) if remember else dict(data)
 
     def get_object(self, path: str, object_id: int | str) -> Doc | None:
         """The live object through the snapshot, or None when it is gone (confirmed by one GET)."""
@@ -223,92 +224,20 @@ class UptimeRobotClient(ApiClient):
             candidates = list(self.snapshot(path).values())
         return next((dict(doc) for doc in candidates if match(doc)), None)
 
-    # --- writes -------------------------------------------------------------------------------
-    def create_object(
-        self,
-        path: str,
-        body: Doc,
-        match: Match,
-        settled: Match,
-        update_body: Doc | None = None,
-        *,
-        lookup: dict[str, Any] | None = None,
-    ) -> Doc:
-        """Create, or adopt the object that already has this natural key. Never creates twice."""
-        existing = self.find_object(path, match)
-        if existing is not None:
-            return self.update_object(path, int(existing["id"]), update_body or body, settled)
-        last_error: Exception | None = None
-        for _ in range(WRITE_ATTEMPTS):
-            try:
-                created = self.request("POST", path, json=body).data
-            except (ServerError, TransportError, NotFound) as error:
-                if isinstance(error, NotFound) and error.code not in (None, "000-004"):
-                    raise
-                # Ambiguous: the API may have saved the object and still failed to answer.
-                last_error = error
-                adopted = self._adopt(path, match, lookup or {})
-                if adopted is not None:
-                    return self.update_object(
-                        path, int(adopted["id"]), update_body or body, settled, current=adopted
-                    )
-                continue  # a fresh list shows it was not saved: creating again is not a duplicate
-            if not isinstance(created, dict) or "id" not in created:
-                raise ApiError(self.api, "POST", self.url(path), 201, "the response carried no id")
-            self._remember(path, created)
-            return self.settle_object(path, int(created["id"]), settled)
-        assert last_error is not None
-        raise last_error
+    # --- writes (the write policy around them is core.policy, applied by core.provider) -------
+    def post_object(self, path: str, body: Doc) -> Doc:
+        """One POST (never repeated here: a repeat could duplicate); the created object."""
+        created = self.request("POST", path, json=body).data
+        if not isinstance(created, dict) or "id" not in created:
+            raise ApiError(self.api, "POST", self.url(path), 201, "the response carried no id")
+        return self._remember(path, created)
 
-    def _adopt(self, path: str, match: Match, lookup: dict[str, Any]) -> Doc | None:
-        for attempt in range(ADOPT_LOOKUPS):
-            if attempt:
-                time.sleep(ADOPT_DELAY_S)
-            found = self.find_object(path, match, fresh=True, **lookup)
-            if found is not None:
-                return found
-        return None
-
-    def update_object(
-        self, path: str, object_id: int, body: Doc, settled: Match, current: Doc | None = None
-    ) -> Doc:
-        """PATCH unless ``current`` (a fresh read) already matches; after a failure, re-read first."""
-        if current is not None and settled(current):
-            return self._remember(path, current)
-        last_error: Exception | None = None
-        for _ in range(WRITE_ATTEMPTS):
-            try:
-                updated = self.request("PATCH", f"{path}/{object_id}", json=body).data
-            except (ServerError, TransportError) as error:
-                last_error = error
-                latest = self.fetch_object(path, object_id)
-                if latest is not None and settled(latest):
-                    return self._remember(path, latest)
-                continue
-            if isinstance(updated, dict) and "id" in updated:
-                self._remember(path, updated)
-            return self.settle_object(path, object_id, settled)
-        assert last_error is not None
-        raise last_error
-
-    def settle_object(self, path: str, object_id: int, settled: Match) -> Doc:
-        """Re-read until the API reflects the write (eventual consistency), bounded."""
-        latest: Doc | None = None
-        for attempt in range(SETTLE_ATTEMPTS):
-            latest = self.fetch_object(path, object_id)
-            if latest is not None and settled(latest):
-                break
-            time.sleep(SETTLE_DELAY_S * (attempt + 1))
-        if latest is None:
-            raise NotFound(
-                self.api,
-                "GET",
-                self.url(f"{path}/{object_id}"),
-                404,
-                "the object vanished right after it was written",
-                code="000-004",
-            )
-        return self._remember(path, latest)
+    def patch_object(self, path: str, object_id: int | str, body: Doc) -> Doc:
+        """One PATCH; the object as the answer shows it (or as last read when the answer is empty)."""
+        updated = self.request("PATCH", f"{path}/{int(object_id)}", json=body).data
+        if isinstance(updated, dict) and "id" in updated:
+            return self._remember(path, updated)
+        return dict(self.snapshot(path).get(int(object_id)) or {"id": int(object_id), **body})
 
     def delete_object(self, path: str, object_id: int | str) -> None:
         """Delete; a 404 is success (already gone is the goal)."""
@@ -326,35 +255,6 @@ class UptimeRobotClient(ApiClient):
 
     def get_monitor(self, monitor_id: int | str) -> Doc | None:
         return self.get_object(MONITORS, monitor_id)
-
-    def get_monitor_direct(self, monitor_id: int | str) -> Doc | None:
-        return self.fetch_object(MONITORS, monitor_id)
-
-    def find_monitor(
-        self, monitor_type: str, name: str, url: str | None, *, fresh: bool = False
-    ) -> Doc | None:
-        escapable = any(c in name for c in "&<>\"'")
-        return self.find_object(
-            MONITORS,
-            lambda doc: same_monitor(doc, monitor_type, name, url),
-            fresh=fresh,
-            **({"name": name} if fresh and not escapable else {}),
-        )
-
-    def create_monitor(self, body: Doc, settled: Match, update_body: Doc | None = None) -> Doc:
-        monitor_type, name, url = str(body["type"]), str(body["friendlyName"]), body.get("url")
-        escapable = any(c in name for c in "&<>\"'")  # the API may filter on the escaped form
-        return self.create_object(
-            MONITORS,
-            body,
-            lambda doc: same_monitor(doc, monitor_type, name, url),
-            settled,
-            update_body,
-            lookup={} if escapable else {"name": name},
-        )
-
-    def update_monitor(self, monitor_id: int | str, body: Doc, settled: Match) -> Doc:
-        return self.update_object(MONITORS, int(monitor_id), body, settled)
 
     def delete_monitor(self, monitor_id: int | str) -> None:
         self.delete_object(MONITORS, monitor_id)
@@ -397,5 +297,6 @@ __all__ = [
     "STATUS_PAGES",
     "UptimeRobotClient",
     "forget_snapshots",
+    "read_listing",
     "same_monitor",
 ]

@@ -8,6 +8,7 @@ type has its id. Listing goes through the same clients (and rate limiters) as th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from engine.changes import display_type
@@ -16,7 +17,6 @@ from spec.stack import Stack
 
 Row = tuple[str, str, str]  # (display type, name, id)
 Lister = Callable[[], Iterable[Row]]
-Objects = Callable[[], Iterable[dict[str, Any]]]
 
 
 def _rows(kind: str, label: str, objects: Callable[[], Iterable[dict[str, Any]]]) -> Lister:
@@ -26,11 +26,13 @@ def _rows(kind: str, label: str, objects: Callable[[], Iterable[dict[str, Any]]]
     return lister
 
 
-def _uptimerobot_listers(stack: Stack, environ: Mapping[str, str] | None) -> list[Lister]:
+def _uptimerobot_listers(
+    stack: Stack, environ: Mapping[str, str] | None, listings: Path | None
+) -> list[Lister]:
     if not (stack.monitors or stack.contacts or stack.status_pages or stack.maintenance_windows):
         return []
     from core import credentials
-    from core.uptimerobot import UptimeRobotClient
+    from core.uptimerobot import UptimeRobotClient, read_listing
 
     client = UptimeRobotClient(credentials.uptimerobot(environ))
 
@@ -38,7 +40,11 @@ def _uptimerobot_listers(stack: Stack, environ: Mapping[str, str] | None) -> lis
         path: str, lister: Callable[[], Iterable[dict[str, Any]]]
     ) -> Callable[[], Iterable[dict[str, Any]]]:
         # Reuse what the refresh listed in the provider process during this run; list only if it did not.
-        return lambda: client.exported(path) or lister()
+        def read() -> Iterable[dict[str, Any]]:
+            found = read_listing(listings, path, client.account) if listings else None
+            return found if found is not None else lister()
+
+        return read
 
     return [
         _rows("uptimerobot:Monitor", "friendlyName", listing("monitors", client.iter_monitors)),
@@ -77,12 +83,16 @@ def managed_ids(before: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str]]
 
 
 def unmanaged(
-    stack: Stack, before: Mapping[str, Mapping[str, Any]], environ: Mapping[str, str] | None = None
+    stack: Stack,
+    before: Mapping[str, Mapping[str, Any]],
+    environ: Mapping[str, str] | None = None,
+    listings: Path | None = None,
 ) -> list[DriftItem]:
-    """``environ``: the run's variables (credentials), handed down by the command layer."""
+    """``environ``: the run's variables (credentials), handed down by the command layer;
+    ``listings``: the folder the refresh of this run left its Uptime Robot lists in, if any."""
     known = managed_ids(before)
     found: list[DriftItem] = []
-    for lister in (*_uptimerobot_listers(stack, environ), *_sentry_listers(stack, environ)):
+    for lister in (*_uptimerobot_listers(stack, environ, listings), *_sentry_listers(stack, environ)):
         for kind, name, object_id in lister():
             if (kind, object_id) not in known:
                 found.append(DriftItem("unmanaged", kind, name, object_id))

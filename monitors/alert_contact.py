@@ -9,16 +9,15 @@ Contacts and integrations are both assigned to monitors by id (``MonitorArgs.ale
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
+from core.fields import Field, Table, as_int, choice, flag, is_whole, known, lower, text
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import ALERT_CONTACTS
-from monitors.collection import CollectionProvider
-from monitors.fields import as_bool, known, normalise_each
-from monitors.resource import props_of
+from monitors.collection import UptimeRobotProvider
 
 NOTIFY = ("UpAndDown", "Down", "Up", "None")  # the write takes the index, reads the name
 TYPES = {"email": "Email"}
@@ -35,33 +34,32 @@ class AlertContactArgs:
 
 
 def _notify(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(NOTIFY):
-        return NOTIFY[value]
-    if isinstance(value, float) and value.is_integer() and 0 <= value < len(NOTIFY):
-        return NOTIFY[int(value)]
-    by_lower = {n.lower(): n for n in NOTIFY}
-    return by_lower.get(str(value).strip().lower(), value)
+    """The name of a notification setting, from its name in any case or its index (reads)."""
+    if is_whole(value) and 0 <= as_int(value) < len(NOTIFY):
+        return NOTIFY[as_int(value)]
+    return choice(NOTIFY)(value)
 
 
-_RULES: dict[str, Any] = {
-    "name": lambda v: str(v).strip(),
-    "type": lambda v: str(v).strip().lower(),
-    "value": lambda v: str(v).strip().lower(),
-    "notify_on": _notify,
-    "ssl_expiration_reminder": lambda v: bool(as_bool(v)),
-}
+TABLE = Table(
+    (
+        Field("name", "friendlyName", "str", norm=text, required=True),
+        Field("value", "value", "str", norm=lower, replaces=True, create_only=True),
+        Field("type", "type", "str", norm=lower, replaces=True, create_only=True,
+              encode=lambda v, _c: TYPES[v], decode=lambda v, _d: str(v or "").lower()),
+        Field("notify_on", "enableNotificationsFor", "str", norm=_notify, choices=NOTIFY,
+              encode=lambda v, _c: NOTIFY.index(v)),  # numeric on writes, the name on reads
+        Field("ssl_expiration_reminder", "sslExpirationReminder", "bool", norm=flag,
+              encode=lambda v, _c: bool(v)),
+    )
+)  # fmt: skip
 
 
-class AlertContactProvider(CollectionProvider):
+class AlertContactProvider(UptimeRobotProvider):
     path: ClassVar[str] = ALERT_CONTACTS
     kind: ClassVar[str] = "alert contact"
+    table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "contact_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(AlertContactArgs))
-    replace_on: ClassVar[tuple[str, ...]] = ("type", "value")
     computed: ClassVar[tuple[str, ...]] = ("status",)
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return normalise_each(fields, _RULES)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
@@ -78,32 +76,10 @@ class AlertContactProvider(CollectionProvider):
         value = fields.get("value")
         if value is None or (known(value) and not _EMAIL.match(str(value).strip())):
             problems.append(("value", f"{value!r} is not an e-mail address; write e.g. oncall@example.com"))
-        notify = fields.get("notify_on")
-        if known(notify) and _notify(notify) not in NOTIFY:
-            problems.append(("notify_on", f"{notify!r}: use one of {', '.join(NOTIFY)}"))
         return problems
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        norm = self.normalise(fields)
-        body: dict[str, Any] = {"friendlyName": norm["name"]}
-        if creating:
-            body.update(type=TYPES[str(norm.get("type", "email"))], value=norm["value"])
-        if norm.get("notify_on") is not None:
-            body["enableNotificationsFor"] = NOTIFY.index(norm["notify_on"])  # numeric on writes
-        if norm.get("ssl_expiration_reminder") is not None:
-            body["sslExpirationReminder"] = bool(norm["ssl_expiration_reminder"])
-        return body
-
-    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
-        return self.normalise(
-            {
-                "name": doc.get("friendlyName"),
-                "type": str(doc.get("type", "")).lower(),
-                "value": doc.get("value"),
-                "notify_on": doc.get("enableNotificationsFor"),
-                "ssl_expiration_reminder": doc.get("sslExpirationReminder"),
-            }
-        )
+        return TABLE.to_wire({"type": "email", **self.normalise(fields)}, creating=creating)
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
         return (
@@ -111,15 +87,13 @@ class AlertContactProvider(CollectionProvider):
             and str(doc.get("value", "")).strip().lower() == str(fields["value"]).strip().lower()
         )
 
-    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return {"status": doc.get("status")}
 
 
-class AlertContact(Resource, module="uptimerobot", name="AlertContact"):
+class AlertContact(DynamicResource, module="uptimerobot", name="AlertContact"):
     contact_id: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(AlertContactProvider(), resource_name, props_of(args, "contact_id", "status"), opts)
+    provider_type: ClassVar[type[Provider]] = AlertContactProvider
+    output_names: ClassVar[tuple[str, ...]] = ("contact_id", "status")

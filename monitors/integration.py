@@ -8,16 +8,15 @@ idempotent creates, is type + URL (the API itself refuses a duplicate with 409).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
+from core.fields import Field, Table, choice, flag, known, lower, text
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import INTEGRATIONS
-from monitors.collection import CollectionProvider
-from monitors.fields import as_bool, known, normalise_each
-from monitors.resource import props_of, with_secrets
+from monitors.collection import UptimeRobotProvider
 
 # vigil type → (wire type, the data field holding the URL, whether it takes a channel)
 TYPES: dict[str, tuple[str, str, bool]] = {
@@ -50,32 +49,35 @@ def _channel(value: Any) -> Any:
     return text if not text or text.startswith("#") else "#" + text
 
 
-def _notify(value: Any) -> Any:
-    return {n.lower(): n for n in NOTIFY}.get(str(value).strip().lower(), value)
+_notify = choice(NOTIFY)
+_WEBHOOK_ONLY = ("webhook",)
+
+# The wire names are inside ``data`` on writes; the URL's wire name depends on the type (TYPES).
+TABLE = Table(
+    (
+        Field("name", "friendlyName", "str", norm=text, required=True),
+        Field("type", "type", "str", norm=lower, replaces=True, required=True),
+        Field("webhook_url", "value", "str", norm=text, secret=True),
+        Field("channel", "customValue", "str", norm=_channel),
+        Field("post_value", "customValue", "str", applies=_WEBHOOK_ONLY),
+        Field("custom_headers", "customHeaders", "dict", secret=True, applies=_WEBHOOK_ONLY,
+              norm=lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()}),
+        Field("send_as_json", "sendAsJSON", "bool", norm=flag, applies=_WEBHOOK_ONLY),
+        Field("notify_on", "enableNotificationsFor", "str", norm=_notify, choices=NOTIFY),
+        Field("ssl_expiration_reminder", "sslExpirationReminder", "bool", norm=flag),
+    )
+)  # fmt: skip
 
 
-_RULES: dict[str, Any] = {
-    "name": lambda v: str(v).strip(),
-    "type": lambda v: str(v).strip().lower(),
-    "webhook_url": lambda v: str(v).strip(),
-    "channel": _channel,
-    "custom_headers": lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()},
-    "send_as_json": lambda v: bool(as_bool(v)),
-    "notify_on": _notify,
-    "ssl_expiration_reminder": lambda v: bool(as_bool(v)),
-}
-
-
-class IntegrationProvider(CollectionProvider):
+class IntegrationProvider(UptimeRobotProvider):
     path: ClassVar[str] = INTEGRATIONS
     kind: ClassVar[str] = "integration"
+    table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "integration_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(IntegrationArgs))
-    replace_on: ClassVar[tuple[str, ...]] = ("type",)
     computed: ClassVar[tuple[str, ...]] = ("status",)
 
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return normalise_each(fields, _RULES)
+    def problems(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        return self.validate(fields)  # every rule depends on the type: written out below
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -125,7 +127,7 @@ class IntegrationProvider(CollectionProvider):
             data["sslExpirationReminder"] = bool(norm["ssl_expiration_reminder"])
         return {"type": wire_type, "data": data}  # PATCH repeats the type too
 
-    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         kind = next((k for k, t in TYPES.items() if t[0].lower() == str(doc.get("type", "")).lower()), "")
         values: dict[str, Any] = {
             "name": doc.get("friendlyName"),
@@ -148,21 +150,14 @@ class IntegrationProvider(CollectionProvider):
             and str(doc.get("value", "")).strip() == str(fields["webhook_url"]).strip()
         )
 
-    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return {"status": doc.get("status")}
 
 
-class Integration(Resource, module="uptimerobot", name="Integration"):
+class Integration(DynamicResource, module="uptimerobot", name="Integration"):
     integration_id: pulumi.Output[str]
     webhook_url: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: IntegrationArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            IntegrationProvider(),
-            resource_name,
-            props_of(args, "integration_id", "status"),
-            with_secrets(opts, ["webhook_url", "custom_headers"]),
-        )
+    provider_type: ClassVar[type[Provider]] = IntegrationProvider
+    output_names: ClassVar[tuple[str, ...]] = ("integration_id", "status")

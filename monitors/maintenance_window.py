@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
+from core.fields import Field, Table, as_int, id_list, is_whole, known, lower, text
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import MAINTENANCE_WINDOWS
-from monitors.collection import CollectionProvider
-from monitors.fields import as_int, id_list, is_whole, known, normalise_each
-from monitors.resource import props_of
+from monitors.collection import UptimeRobotProvider
 
 INTERVALS = ("once", "daily", "weekly", "monthly")
 STATUSES = ("active", "paused")
@@ -43,35 +42,33 @@ def _time(value: Any) -> Any:
     return f"{text}:00" if re.match(r"^\d{2}:\d{2}$", text) else text
 
 
-_RULES: dict[str, Any] = {
-    "name": lambda v: str(v).strip(),
-    "interval": lambda v: str(v).strip().lower(),
-    "time": _time,
-    "duration": as_int,
-    "date": lambda v: str(v).strip(),
-    "days": lambda v: sorted(as_int(d) for d in v),
-    "monitor_ids": id_list,
-    "status": lambda v: str(v).strip().lower(),
-}
+TABLE = Table(
+    (
+        Field("name", "name", "str", norm=text, required=True),
+        Field("interval", "interval", "str", norm=lower, choices=INTERVALS, required=True),
+        Field("time", "time", "str", norm=_time, required=True),
+        Field("duration", "duration", "int", norm=as_int, required=True),  # minutes
+        Field("date", "date", "str", norm=text),
+        Field("days", "days", "list", norm=lambda v: sorted(as_int(d) for d in v), read_default=[]),
+        Field("monitor_ids", "monitorIds", "list", norm=id_list, read_default=[],
+              encode=lambda v, _c: [int(i) for i in v]),
+        Field("status", "status", "str", norm=lower, choices=STATUSES),  # not on create (to_wire)
+    )
+)  # fmt: skip
 
 
-class MaintenanceWindowProvider(CollectionProvider):
+class MaintenanceWindowProvider(UptimeRobotProvider):
     path: ClassVar[str] = MAINTENANCE_WINDOWS
     kind: ClassVar[str] = "maintenance window"
+    table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "window_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(MaintenanceWindowArgs))
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return normalise_each(fields, _RULES)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         interval = fields.get("interval")
         interval = str(interval).strip().lower() if known(interval) else interval
-        if interval is None or (known(interval) and interval not in INTERVALS):
-            problems.append(("interval", f"{interval!r}: use one of {', '.join(INTERVALS)}"))
         time_of_day = fields.get("time")
-        if time_of_day is None or (known(time_of_day) and not _TIME.match(_time(time_of_day))):
+        if known(time_of_day) and not _TIME.match(_time(time_of_day)):
             problems.append(("time", f"{time_of_day!r}: write HH:MM:SS, e.g. 02:00:00"))
         date = fields.get("date")
         if interval == "once" and date is None:
@@ -79,7 +76,7 @@ class MaintenanceWindowProvider(CollectionProvider):
         if known(date) and not _DATE.match(str(date).strip()):
             problems.append(("date", f"{date!r}: write YYYY-MM-DD, e.g. 2026-12-24"))
         duration = fields.get("duration")
-        if duration is None or (known(duration) and (not is_whole(duration) or as_int(duration) < 1)):
+        if known(duration) and is_whole(duration) and as_int(duration) < 1:
             problems.append(("duration", f"{duration!r}: the duration is whole minutes, at least 1"))
         days = fields.get("days")
         if known(days) and days:
@@ -91,52 +88,21 @@ class MaintenanceWindowProvider(CollectionProvider):
                 if bad:
                     rule = "1..7 (Mon..Sun)" if interval == "weekly" else "1..31 or -1 (last day)"
                     problems.append(("days", f"invalid days {bad} for a {interval} window: use {rule}"))
-        status = fields.get("status")
-        if known(status) and str(status).strip().lower() not in STATUSES:
-            problems.append(("status", f"{status!r}: use active or paused"))
         return problems
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        norm = self.normalise(fields)
-        body: dict[str, Any] = {
-            "name": norm["name"],
-            "interval": norm["interval"],
-            "time": norm["time"],
-            "duration": norm["duration"],
-        }
-        if norm.get("date") is not None:
-            body["date"] = norm["date"]
-        if norm.get("days") is not None:
-            body["days"] = norm["days"]
-        if norm.get("monitor_ids") is not None:
-            body["monitorIds"] = [int(i) for i in norm["monitor_ids"]]
-        if norm.get("status") is not None and not creating:
-            body["status"] = norm["status"]
+        body = TABLE.to_wire(self.normalise(fields), creating=creating)
+        if creating:
+            body.pop("status", None)  # a new window is active; the status is set by later updates
         return body
-
-    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
-        return self.normalise(
-            {
-                "name": doc.get("name"),
-                "interval": doc.get("interval"),
-                "time": doc.get("time"),
-                "duration": doc.get("duration"),
-                "date": doc.get("date"),
-                "days": doc.get("days") or [],
-                "monitor_ids": doc.get("monitorIds") or [],
-                "status": doc.get("status"),
-            }
-        )
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
         return str(doc.get("name", "")).strip() == str(fields["name"]).strip()
 
 
-class MaintenanceWindow(Resource, module="uptimerobot", name="MaintenanceWindow"):
+class MaintenanceWindow(DynamicResource, module="uptimerobot", name="MaintenanceWindow"):
     window_id: pulumi.Output[str]
     status: pulumi.Output[str]
 
-    def __init__(
-        self, resource_name: str, args: MaintenanceWindowArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(MaintenanceWindowProvider(), resource_name, props_of(args, "window_id"), opts)
+    provider_type: ClassVar[type[Provider]] = MaintenanceWindowProvider
+    output_names: ClassVar[tuple[str, ...]] = ("window_id",)

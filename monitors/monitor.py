@@ -16,18 +16,22 @@ from urllib.parse import urlsplit
 import pulumi
 from pulumi.dynamic import Resource
 
-from core.uptimerobot import MONITORS, same_monitor
-from monitors.collection import CollectionProvider
-from monitors.fields import (
-    as_bool,
+from core.fields import (
+    Doc,
+    Field,
+    Table,
     as_int,
+    flag,
     id_list,
     is_whole,
     known,
-    normalise_each,
+    lower,
     unescape,
+    upper,
 )
-from monitors.resource import packed_props, with_secrets
+from core.provider import packed_props, with_secrets
+from core.uptimerobot import MONITORS, same_monitor
+from monitors.collection import UptimeRobotProvider
 
 TYPES = {
     "http": "HTTP",
@@ -39,7 +43,6 @@ TYPES = {
 }
 TOP_LEVEL = ("name", "type")  # the rest is packed (see Monitor)
 HEARTBEAT_TOP_LEVEL = (*TOP_LEVEL, "url")  # a heartbeat's URL is its push secret: a secret output
-REPLACE_ON = ("type",)  # Uptime Robot cannot change a monitor's type in place
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 KEYWORD_TYPES = {"exists": "ALERT_EXISTS", "not_exists": "ALERT_NOT_EXISTS"}
 MIN_INTERVAL_S = 30  # the API's floor; the plan's own minimum (60/300 s) is unknown offline
@@ -48,30 +51,6 @@ DEFAULT_SUCCESS_CODES = ["2xx", "3xx"]
 HEARTBEAT_BASE = "https://heartbeat.uptimerobot.com/"
 _STATUS_CODE = re.compile(r"^[1-5](\d\d|xx)$")
 _HTTP_TYPES = ("http", "keyword")
-
-# vigil field → (wire field, the types it applies to; None = every type)
-WIRE: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "name": ("friendlyName", None),
-    "url": ("url", ("http", "keyword", "ping", "port", "dns")),
-    "interval": ("interval", None),
-    "timeout": ("timeout", ("http", "keyword", "port", "ping")),
-    "http_method": ("httpMethodType", _HTTP_TYPES),
-    "headers": ("customHttpHeaders", _HTTP_TYPES),
-    "body": ("postValueData", _HTTP_TYPES),
-    "success_codes": ("successHttpResponseCodes", _HTTP_TYPES),
-    "keyword": ("keywordValue", ("keyword",)),
-    "keyword_type": ("keywordType", ("keyword",)),
-    "keyword_case_sensitive": ("keywordCaseType", ("keyword",)),
-    "port": ("port", ("port",)),
-    "check_ssl_errors": ("checkSSLErrors", _HTTP_TYPES),
-    "ssl_expiration_reminder": ("sslExpirationReminder", _HTTP_TYPES),
-    "domain_expiration_reminder": ("domainExpirationReminder", _HTTP_TYPES),
-    "follow_redirects": ("followRedirections", _HTTP_TYPES),
-    "grace_period": ("gracePeriod", ("heartbeat",)),
-    "tags": ("tagNames", None),
-    "alert_contacts": ("assignedAlertContacts", None),
-    "maintenance_window_ids": ("maintenanceWindowsIds", None),
-}
 
 
 @dataclass(frozen=True)
@@ -99,7 +78,8 @@ class MonitorArgs:
     maintenance_window_ids: pulumi.Input[list[str]] | None = None
 
 
-ARG_FIELDS = tuple(f.name for f in fields(MonitorArgs))
+_HOSTED = ("http", "keyword", "ping", "port", "dns")  # types with a URL or host of their own
+_TIMED = ("http", "keyword", "port", "ping")
 
 
 def _contacts(value: list[Any]) -> list[dict[str, Any]]:
@@ -118,6 +98,29 @@ def _contacts(value: list[Any]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda c: str(c.get("contact_id")) if isinstance(c, dict) else "")
 
 
+def _contacts_to_wire(value: list[dict[str, Any]], _creating: bool) -> list[dict[str, Any]]:
+    # a number in the official schema (AlertContactSettings); reads are normalised
+    return [
+        {
+            "alertContactId": int(c["contact_id"]) if str(c["contact_id"]).isdigit() else c["contact_id"],
+            "threshold": c["threshold"],
+            "recurrence": c["recurrence"],
+        }
+        for c in value
+    ]
+
+
+def _contacts_from_wire(value: Any, _doc: Doc) -> list[dict[str, Any]]:
+    return [
+        {
+            "contact_id": c.get("alertContactId"),
+            "threshold": c.get("threshold", 0),
+            "recurrence": c.get("recurrence", 0),
+        }
+        for c in value or []
+    ]
+
+
 def _body(value: Any) -> Any:
     """The API stores and reads back a body as an object: a JSON string compares as its object."""
     if isinstance(value, str):
@@ -128,71 +131,87 @@ def _body(value: Any) -> Any:
     return value
 
 
-_RULES: dict[str, Any] = {
-    "body": _body,
-    "name": lambda v: unescape(str(v)).strip(),
-    "type": lambda v: str(v).strip().lower(),
-    "url": lambda v: unescape(str(v)).strip(),
-    "interval": as_int,
-    "timeout": as_int,
-    "port": as_int,
-    "grace_period": as_int,
-    "http_method": lambda v: str(v).strip().upper(),
-    "headers": lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()},
-    "success_codes": lambda v: sorted(str(c).lower() for c in v) or list(DEFAULT_SUCCESS_CODES),
-    "tags": lambda v: sorted(str(t) for t in v),
-    "alert_contacts": _contacts,
-    "maintenance_window_ids": id_list,
-    "keyword_type": lambda v: str(v).strip().lower(),
-    "keyword_case_sensitive": lambda v: bool(as_bool(v)),
-    "check_ssl_errors": lambda v: bool(as_bool(v)),
-    "ssl_expiration_reminder": lambda v: bool(as_bool(v)),
-    "domain_expiration_reminder": lambda v: bool(as_bool(v)),
-    "follow_redirects": lambda v: bool(as_bool(v)),
-}
+def _url_from_wire(value: Any, doc: Doc) -> Any:
+    heartbeat = str(doc.get("type", "")).lower() == "heartbeat"
+    return HEARTBEAT_BASE + str(value) if heartbeat else value
+
+
+def _case_to_wire(value: Any, creating: bool) -> Any:
+    # Create takes the names, PATCH (and reads) the numbers: 0 = sensitive, 1 = insensitive.
+    if creating:
+        return "CaseSensitive" if value else "CaseInsensitive"
+    return 0 if value else 1
+
+
+def _http(name: str, wire: str, **options: Any) -> Field:
+    return Field(name, wire, applies=_HTTP_TYPES, **options)
+
+
+def _flag(name: str, wire: str) -> Field:
+    return _http(name, wire, type="bool", norm=flag)
+
+
+# Every monitor field, once: stack name, wire name, type, comparison, conversion, bounds, variants.
+TABLE = Table(
+    (
+        Field("name", "friendlyName", "str", norm=lambda v: unescape(str(v)).strip(), required=True),
+        Field("type", "type", "str", norm=lower, encode=lambda v, _c: TYPES[v],
+              decode=lambda v, _d: str(v or "").lower(), replaces=True, required=True),
+        Field("interval", "interval", "int", norm=as_int, bounds=(MIN_INTERVAL_S, MAX_INTERVAL_S),
+              required=True, hint="use 30 or more (your plan may require 60 or 300)"),
+        Field("url", "url", "str", norm=lambda v: unescape(str(v)).strip(), decode=_url_from_wire),
+        Field("timeout", "timeout", "int", norm=as_int, bounds=(0, 60), applies=_TIMED),
+        _http("http_method", "httpMethodType", type="str", norm=upper, choices=HTTP_METHODS,
+              read_default="HEAD"),  # never set reads back null
+        _http("headers", "customHttpHeaders", type="dict", read_default={},
+              norm=lambda v: {str(k).strip().lower(): str(x) for k, x in dict(v).items()},
+              hint="write headers as a mapping of name to value"),
+        _http("body", "postValueData", norm=_body),
+        _http("success_codes", "successHttpResponseCodes", type="list",
+              norm=lambda v: sorted(str(c).lower() for c in v) or list(DEFAULT_SUCCESS_CODES),
+              read_default=DEFAULT_SUCCESS_CODES),
+        Field("keyword", "keywordValue", "str", applies=("keyword",)),
+        Field("keyword_type", "keywordType", "str", norm=lower, choices=tuple(KEYWORD_TYPES),
+              encode=lambda v, _c: KEYWORD_TYPES[v], applies=("keyword",),
+              decode=lambda v, _d: "exists" if v == "ALERT_EXISTS" else "not_exists"),
+        Field("keyword_case_sensitive", "keywordCaseType", "bool", norm=flag, encode=_case_to_wire,
+              decode=lambda v, _d: v in (0, "0", "CaseSensitive"), applies=("keyword",)),
+        Field("port", "port", "int", norm=as_int, bounds=(1, 65535), applies=("port",)),
+        _flag("check_ssl_errors", "checkSSLErrors"),
+        _flag("ssl_expiration_reminder", "sslExpirationReminder"),
+        _flag("domain_expiration_reminder", "domainExpirationReminder"),
+        _flag("follow_redirects", "followRedirections"),
+        Field("grace_period", "gracePeriod", "int", norm=as_int, bounds=(0, 86_400),
+              applies=("heartbeat",)),
+        Field("tags", "tagNames", "list", read="tags", norm=lambda v: sorted(str(t) for t in v),
+              decode=lambda v, _d: [t["name"] for t in v or [] if isinstance(t, dict)]),
+        Field("alert_contacts", "assignedAlertContacts", "list", norm=_contacts,
+              encode=_contacts_to_wire, decode=_contacts_from_wire),
+        Field("maintenance_window_ids", "maintenanceWindowsIds", "list", read="maintenanceWindows",
+              norm=id_list, encode=lambda v, _c: [int(i) for i in v],
+              decode=lambda v, _d: [m.get("id") if isinstance(m, dict) else m for m in v or []]),
+    ),
+    bounds_label="Uptime Robot's ",
+)  # fmt: skip
+ARG_FIELDS = TABLE.names
+assert tuple(f.name for f in fields(MonitorArgs)) == ARG_FIELDS, "the table follows MonitorArgs"
 
 
 def normalise(values: dict[str, Any]) -> dict[str, Any]:
     """Canonical form of vigil's fields, so equal settings compare equal whatever the API returned."""
-    return normalise_each(values, _RULES)
+    return TABLE.normalise(values)
 
 
 def to_wire(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     """The v3 request body (POST when ``creating``, else PATCH) for the fields the stack sets."""
     norm = normalise(values)
     kind = str(norm["type"])
-    body: dict[str, Any] = {"type": TYPES[kind]}
-    for key, value in norm.items():
-        if key == "type" or value is None or key not in WIRE:
-            continue
-        wire, types = WIRE[key]
-        if types is not None and kind not in types:
-            continue
-        if key == "keyword_type":
-            value = KEYWORD_TYPES[value]
-        elif key == "keyword_case_sensitive":
-            # Create takes the names, PATCH (and reads) the numbers: 0 = sensitive, 1 = insensitive.
-            value = ("CaseSensitive" if value else "CaseInsensitive") if creating else (0 if value else 1)
-        elif key == "alert_contacts":
-            value = [
-                {
-                    # a number in the official schema (AlertContactSettings); reads are normalised
-                    "alertContactId": int(c["contact_id"])
-                    if str(c["contact_id"]).isdigit()
-                    else c["contact_id"],
-                    "threshold": c["threshold"],
-                    "recurrence": c["recurrence"],
-                }
-                for c in value
-            ]
-        elif key == "maintenance_window_ids":
-            value = [int(v) for v in value]
-        elif key == "body":
-            body["postValueType"] = "RAW_JSON"
-        body[wire] = value
+    body = TABLE.to_wire(norm, creating=creating, variant=kind)
+    if "postValueData" in body:
+        body["postValueType"] = "RAW_JSON"
     if creating:
-        if kind in ("http", "keyword", "port", "ping") and "timeout" not in body:
-            body["timeout"] = 30
+        if kind in _TIMED:
+            body.setdefault("timeout", 30)
         if kind == "keyword":
             body.setdefault("keywordType", "ALERT_EXISTS")
             body.setdefault("keywordCaseType", "CaseInsensitive")
@@ -203,50 +222,7 @@ def to_wire(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
 
 def from_wire(doc: dict[str, Any]) -> dict[str, Any]:
     """vigil's fields from a monitor as the API returns it (defaults filled in, normalised)."""
-    kind = str(doc.get("type", "")).lower()
-    values: dict[str, Any] = {
-        "name": doc.get("friendlyName"),
-        "type": kind,
-        "interval": doc.get("interval"),
-        "url": HEARTBEAT_BASE + str(doc.get("url")) if kind == "heartbeat" else doc.get("url"),
-        "tags": [t["name"] for t in doc.get("tags") or [] if isinstance(t, dict)],
-        "alert_contacts": [
-            {
-                "contact_id": c.get("alertContactId"),
-                "threshold": c.get("threshold", 0),
-                "recurrence": c.get("recurrence", 0),
-            }
-            for c in doc.get("assignedAlertContacts") or []
-        ],
-        "maintenance_window_ids": [
-            m.get("id") if isinstance(m, dict) else m for m in doc.get("maintenanceWindows") or []
-        ],
-    }
-    if kind in ("http", "keyword", "port", "ping"):
-        values["timeout"] = doc.get("timeout")
-    if kind in _HTTP_TYPES:
-        values.update(
-            http_method=doc.get("httpMethodType") or "HEAD",  # never set reads back null
-            headers=doc.get("customHttpHeaders") or {},
-            body=doc.get("postValueData"),
-            success_codes=doc.get("successHttpResponseCodes") or list(DEFAULT_SUCCESS_CODES),
-            check_ssl_errors=doc.get("checkSSLErrors"),
-            ssl_expiration_reminder=doc.get("sslExpirationReminder"),
-            domain_expiration_reminder=doc.get("domainExpirationReminder"),
-            follow_redirects=doc.get("followRedirections"),
-        )
-    if kind == "keyword":
-        keyword_type = doc.get("keywordType")
-        values.update(
-            keyword=doc.get("keywordValue"),
-            keyword_type="exists" if keyword_type == "ALERT_EXISTS" else "not_exists",
-            keyword_case_sensitive=doc.get("keywordCaseType") in (0, "0", "CaseSensitive"),
-        )
-    if kind == "port":
-        values["port"] = doc.get("port")
-    if kind == "heartbeat":
-        values["grace_period"] = doc.get("gracePeriod")
-    return normalise(values)
+    return TABLE.from_wire(doc, variant=str(doc.get("type", "")).lower())
 
 
 def top_level_fields(monitor_type: Any) -> tuple[str, ...]:
@@ -254,24 +230,20 @@ def top_level_fields(monitor_type: Any) -> tuple[str, ...]:
     return HEARTBEAT_TOP_LEVEL if monitor_type == "heartbeat" else TOP_LEVEL
 
 
-class MonitorProvider(CollectionProvider):
+class MonitorProvider(UptimeRobotProvider):
     """Holds no state: clients are built per call from the environment (the object is pickled)."""
 
     path: ClassVar[str] = MONITORS
     kind: ClassVar[str] = "monitor"
+    table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "monitor_id"
-    fields: ClassVar[tuple[str, ...]] = ARG_FIELDS
-    replace_on: ClassVar[tuple[str, ...]] = REPLACE_ON
     computed: ClassVar[tuple[str, ...]] = ("status", "heartbeat_url")
     top_level: ClassVar[tuple[str, ...] | None] = TOP_LEVEL
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return normalise(fields)
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         return to_wire(fields, creating=creating)
 
-    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def from_wire(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return from_wire(doc)
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
@@ -293,42 +265,34 @@ class MonitorProvider(CollectionProvider):
     def top_level_fields(self, values: dict[str, Any]) -> tuple[str, ...]:
         return top_level_fields(values.get("type"))
 
-    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         heartbeat = str(doc.get("type", "")).upper() == "HEARTBEAT"
         return {
             "status": doc.get("status"),
             "heartbeat_url": HEARTBEAT_BASE + str(doc.get("url")) if heartbeat else None,
         }
 
-    def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
-        return validate(fields)
+    def problems(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
+        """The table's checks for this monitor's type, then what the table cannot say."""
+        kind_raw = fields.get("type")
+        if not known(kind_raw):
+            return []  # nothing type-specific can be said yet
+        kind = str(kind_raw).strip().lower()
+        if kind not in TYPES:
+            return [("type", f"type {kind_raw!r} is not one of {', '.join(TYPES)}; pick one of them")]
+        return [
+            *TABLE.problems(fields, variant=kind),
+            *TABLE.misplaced({k: v for k, v in fields.items() if k != "url"}, kind, "monitors"),
+            *validate(fields, kind),
+        ]
 
 
-def validate(values: dict[str, Any]) -> list[tuple[str, str]]:
-    """Offline checks: (field, what is wrong and how to fix it). Unknown values always pass."""
+def validate(values: dict[str, Any], kind: str) -> list[tuple[str, str]]:
+    """What the table cannot say: rules between fields of one type. Unknown values always pass."""
     problems: list[tuple[str, str]] = []
-    kind_raw = values.get("type")
-    if not known(kind_raw):
-        return problems  # nothing type-specific can be said yet
-    kind = str(kind_raw).strip().lower()
-    if kind not in TYPES:
-        return [("type", f"type {kind_raw!r} is not one of {', '.join(TYPES)}; pick one of them")]
     name = values.get("name")
     if known(name) and not str(name).strip():
         problems.append(("name", "set a name (it is shown in alerts and on the status page)"))
-    interval = values.get("interval")
-    if interval is None:
-        problems.append(("interval", "set the check interval in seconds, e.g. 300"))
-    elif known(interval) and (
-        not is_whole(interval) or not MIN_INTERVAL_S <= as_int(interval) <= MAX_INTERVAL_S
-    ):
-        problems.append(
-            (
-                "interval",
-                f"interval {interval!r} s is outside Uptime Robot's {MIN_INTERVAL_S}..{MAX_INTERVAL_S} s; "
-                "use 30 or more (your plan may require 60 or 300)",
-            )
-        )
     url = values.get("url")
     if kind in _HTTP_TYPES:
         if url is None:
@@ -339,41 +303,23 @@ def validate(values: dict[str, Any]) -> list[tuple[str, str]]:
                 problems.append(
                     ("url", f"{url!r} is not an http(s) URL; write e.g. https://api.example.com/health")
                 )
-    elif kind in ("ping", "port", "dns"):
+    elif kind in _HOSTED:
         if url is None or (known(url) and not str(url).strip()):
             problems.append(("url", f"set the host a {kind} monitor checks, e.g. db.example.com"))
         elif known(url) and "://" in str(url) and kind != "dns":
             problems.append(("url", f"{url!r}: write the host only (no scheme), e.g. db.example.com"))
-    elif kind == "heartbeat" and url is not None:
+    elif url is not None:
         problems.append(("url", "a heartbeat monitor's URL is generated by Uptime Robot: remove url"))
     keyword = values.get("keyword")
     if kind == "keyword" and (keyword is None or (known(keyword) and not str(keyword).strip())):
         problems.append(("keyword", "a keyword monitor needs the keyword to look for; set keyword"))
-    keyword_type = values.get("keyword_type")
-    if known(keyword_type) and str(keyword_type).strip().lower() not in KEYWORD_TYPES:
-        problems.append(("keyword_type", f"{keyword_type!r}: use 'exists' or 'not_exists'"))
-    port = values.get("port")
-    if kind == "port" and port is None:
+    if kind == "port" and values.get("port") is None:
         problems.append(("port", "a port monitor needs the port to check (1..65535)"))
-    if known(port) and (not is_whole(port) or not 1 <= as_int(port) <= 65535):
-        problems.append(("port", f"port {port!r} is outside 1..65535"))
-    timeout = values.get("timeout")
-    if known(timeout) and (not is_whole(timeout) or not 0 <= as_int(timeout) <= 60):
-        problems.append(("timeout", f"timeout {timeout!r} s is outside Uptime Robot's 0..60 s"))
-    grace = values.get("grace_period")
-    if known(grace) and (not is_whole(grace) or not 0 <= as_int(grace) <= 86_400):
-        problems.append(("grace_period", f"grace period {grace!r} s is outside 0..86400 s"))
-    method = values.get("http_method")
-    if known(method) and str(method).strip().upper() not in HTTP_METHODS:
-        problems.append(("http_method", f"{method!r} is not one of {', '.join(HTTP_METHODS)}"))
     codes = values.get("success_codes")
     if known(codes):
         bad = [c for c in codes or [] if not _STATUS_CODE.match(str(c).lower())]
         if bad:
             problems.append(("success_codes", f"{bad} are not status codes; write e.g. '2xx', '404'"))
-    headers = values.get("headers")
-    if known(headers) and not isinstance(headers, dict):
-        problems.append(("headers", "write headers as a mapping of name to value"))
     contacts = values.get("alert_contacts")
     if known(contacts):
         for contact in contacts or []:
@@ -384,9 +330,6 @@ def validate(values: dict[str, Any]) -> list[tuple[str, str]]:
                 minutes = contact.get(key)
                 if known(minutes) and (not is_whole(minutes) or as_int(minutes) < 0):
                     problems.append(("alert_contacts", f"{key} {minutes!r} must be whole minutes ≥ 0"))
-    for key, (_wire, types) in WIRE.items():
-        if types is not None and kind not in types and values.get(key) is not None and key != "url":
-            problems.append((key, f"{key} does not apply to {kind} monitors: remove it or change type"))
     return problems
 
 
@@ -401,13 +344,13 @@ class Monitor(Resource, module="uptimerobot", name="Monitor"):
 
     url: pulumi.Output[str]  # heartbeats only: the push URL (secret)
 
-    SECRET_OUTPUTS: ClassVar[list[str]] = ["heartbeat_url"]
+    SECRET_OUTPUTS: ClassVar[tuple[str, ...]] = ("heartbeat_url",)
 
     def __init__(
         self, resource_name: str, args: MonitorArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         # Only a heartbeat has a push URL (the others' heartbeat_url is empty): its URL is the secret.
-        secrets = [*self.SECRET_OUTPUTS, "url"] if args.type == "heartbeat" else []
+        secrets = (*self.SECRET_OUTPUTS, "url") if args.type == "heartbeat" else ()
         super().__init__(
             MonitorProvider(),
             resource_name,

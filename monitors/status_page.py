@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import Resource
 
+from core.fields import Field, Table, as_bool, choice, flag, id_list, known, lower, text, upper
+from core.provider import DynamicResource, Provider
 from core.uptimerobot import STATUS_PAGES
-from monitors.collection import CollectionProvider
-from monitors.fields import as_bool, id_list, known, normalise_each
-from monitors.resource import props_of, with_secrets
+from monitors.collection import UptimeRobotProvider
 
 SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 STATUSES = ("ENABLED", "PAUSED")
 STANDARD_BASE = "https://stats.uptimerobot.com/"
-_BOOLS = {"hide_url_links": "hideUrlLinks", "no_index": "noIndex", "subscription": "subscription"}
-_STRINGS = {"custom_domain": "customDomain", "homepage_link": "homepageLink", "ga_code": "gaCode"}
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -46,47 +43,45 @@ class StatusPageArgs:
     ga_code: pulumi.Input[str] | None = None  # G-XXXXXXXXXX (custom domains only)
 
 
-def _sort(value: Any) -> Any:
-    return {s.lower(): s for s in SORTS}.get(str(value).strip().lower(), value)
+_sort = choice(SORTS)
 
 
-_RULES: dict[str, Any] = {
-    "name": lambda v: str(v).strip(),
-    "monitor_ids": id_list,
-    "all_monitors": lambda v: bool(as_bool(v)),
-    "custom_domain": lambda v: str(v).strip().lower(),
-    "sort": _sort,
-    "status": lambda v: str(v).strip().upper(),
-    "hide_url_links": lambda v: bool(as_bool(v)),
-    "no_index": lambda v: bool(as_bool(v)),
-    "subscription": lambda v: bool(as_bool(v)),
-    "homepage_link": lambda v: str(v).strip(),
-    "ga_code": lambda v: str(v).strip(),
-}
+def _flag(name: str, wire: str) -> Field:
+    return Field(name, wire, "bool", norm=flag)
 
 
-class StatusPageProvider(CollectionProvider):
+TABLE = Table(
+    (
+        Field("name", "friendlyName", "str", norm=text, required=True),
+        Field("monitor_ids", "monitorIds", "list", norm=id_list, read_default=[],
+              encode=lambda v, _c: [int(i) for i in v]),
+        Field("all_monitors", None, "bool", norm=flag,  # sent as monitorIds [0] (see to_wire)
+              decode=lambda _v, doc: id_list(doc.get("monitorIds") or []) == ["0"]),
+        Field("custom_domain", "customDomain", "str", norm=lower, read_default=""),
+        Field("password", "password", "str", secret=True, write_only=True),
+        Field("sort", "sort", "str", norm=_sort, choices=SORTS, write_only=True),
+        Field("status", "status", "str", norm=upper, choices=STATUSES),
+        _flag("hide_url_links", "hideUrlLinks"),
+        _flag("no_index", "noIndex"),
+        _flag("subscription", "subscription"),
+        Field("homepage_link", "homepageLink", "str", norm=text, read_default=""),
+        Field("ga_code", "gaCode", "str", norm=text, read_default=""),
+    )
+)  # fmt: skip
+
+
+class StatusPageProvider(UptimeRobotProvider):
     path: ClassVar[str] = STATUS_PAGES
     kind: ClassVar[str] = "status page"
+    table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "status_page_id"
-    fields: ClassVar[tuple[str, ...]] = tuple(f.name for f in fields(StatusPageArgs))
-    write_only: ClassVar[tuple[str, ...]] = ("password", "sort")
     computed: ClassVar[tuple[str, ...]] = ("url", "standard_url", "password_set")
-
-    def normalise(self, fields: dict[str, Any]) -> dict[str, Any]:
-        return normalise_each(fields, _RULES)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
         name = fields.get("name")
         if known(name) and not 0 < len(str(name).strip()) <= 255:
             problems.append(("name", "the name must have 1..255 characters"))
-        sort = fields.get("sort")
-        if known(sort) and _sort(sort) not in SORTS:
-            problems.append(("sort", f"{sort!r}: use one of {', '.join(SORTS)}"))
-        status = fields.get("status")
-        if known(status) and str(status).strip().upper() not in STATUSES:
-            problems.append(("status", f"{status!r}: use ENABLED or PAUSED"))
         domain = fields.get("custom_domain")
         if known(domain) and str(domain).strip() and not _HOST.match(str(domain).strip().lower()):
             problems.append(("custom_domain", f"{domain!r}: write the host only, e.g. status.example.com"))
@@ -111,35 +106,15 @@ class StatusPageProvider(CollectionProvider):
 
     def to_wire(self, fields: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         norm = self.normalise(fields)
-        body: dict[str, Any] = {"friendlyName": norm["name"]}
+        body = TABLE.to_wire(norm, creating=creating)
         if norm.get("all_monitors"):
-            body["monitorIds"] = [0]
-        elif norm.get("monitor_ids") is not None:
-            body["monitorIds"] = [int(i) for i in norm["monitor_ids"]]
-        for key, wire in (("password", "password"), ("sort", "sort"), ("status", "status"), *_BOOLS.items()):
-            if norm.get(key) is not None:
-                body[wire] = norm[key]
-        for key, wire in _STRINGS.items():
-            if norm.get(key) is not None:
-                body[wire] = norm[key]
+            body["monitorIds"] = [0]  # every monitor, now and later
         return body
-
-    def from_wire(self, doc: dict[str, Any]) -> dict[str, Any]:
-        ids = id_list(doc.get("monitorIds") or [])
-        values = {
-            "name": doc.get("friendlyName"),
-            "monitor_ids": ids,
-            "all_monitors": ids == ["0"],
-            "status": doc.get("status"),
-            **{k: doc.get(w) for k, w in _BOOLS.items()},
-            **{k: doc.get(w) or "" for k, w in _STRINGS.items()},
-        }
-        return self.normalise(values)
 
     def same(self, fields: dict[str, Any], doc: dict[str, Any]) -> bool:
         return str(doc.get("friendlyName", "")).strip() == str(fields["name"]).strip()
 
-    def extra_outputs(self, doc: dict[str, Any]) -> dict[str, Any]:
+    def extra_outputs(self, doc: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         domain = doc.get("customDomain")
         standard = f"{STANDARD_BASE}{doc.get('urlKey')}"
         return {
@@ -149,18 +124,11 @@ class StatusPageProvider(CollectionProvider):
         }
 
 
-class StatusPage(Resource, module="uptimerobot", name="StatusPage"):
+class StatusPage(DynamicResource, module="uptimerobot", name="StatusPage"):
     status_page_id: pulumi.Output[str]
     url: pulumi.Output[str]
     standard_url: pulumi.Output[str]
     password_set: pulumi.Output[bool]
 
-    def __init__(
-        self, resource_name: str, args: StatusPageArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(
-            StatusPageProvider(),
-            resource_name,
-            props_of(args, "status_page_id", "url", "standard_url", "password_set"),
-            with_secrets(opts, ["password"]),
-        )
+    provider_type: ClassVar[type[Provider]] = StatusPageProvider
+    output_names: ClassVar[tuple[str, ...]] = ("status_page_id", "url", "standard_url", "password_set")

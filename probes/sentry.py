@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 import requests
 
 from core.errors import ClientError
+from core.policy import wait_until
 from probes.report import Check
 from spec import outputs as names
 from spec.stack import Stack
@@ -88,26 +88,6 @@ def send_test_event(
     if wait_until(arrived, bool, reads=CONFIRM_READS, delay_s=CONFIRM_DELAY_S, cap_s=CONFIRM_CAP_S):
         return Check("sentry", project, True, f"test event {event_id[:8]} arrived in project {project}")
     return Check("sentry", project, False, f"test event {event_id[:8]} was accepted but never showed up")
-
-
-def wait_until(
-    fetch: Callable[[], T], done: Callable[[T], bool], *, reads: int, delay_s: float, cap_s: float
-) -> T:
-    """Call ``fetch`` until ``done(result)``, at most ``reads`` times (delay doubling up to ``cap_s``);
-    the last result either way.
-
-    TODO(issue 11, item 2): the "framework" helper's ``core.policy.wait_until`` (tenacity) has this
-    signature: at merge, delete this function and import that one.
-    """
-    result = fetch()
-    delay = delay_s
-    for _ in range(max(1, reads) - 1):
-        if done(result):
-            break
-        time.sleep(delay)
-        delay = min(delay * 2, cap_s)
-        result = fetch()
-    return result
 
 
 def sentry_checks(

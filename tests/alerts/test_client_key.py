@@ -65,10 +65,12 @@ def test_rate_limit_with_the_feature_applies_and_updates(
     provider = ClientKeyProvider()
     result, _ = create(provider, {"project_id": project.id, "name": "default", "rate_limit": "1000/1m"})
     assert result.outs["rate_limit_applied"] is True
-    assert SentryClient.from_env().get_key(project.id, result.outs["key_id"])["rateLimit"] == {
+    live = SentryClient.from_env().get_key(project.id, result.outs["key_id"])
+    assert live is not None
+    assert live["rateLimit"] == {
         "count": 1000,
         "window": 60,
-    }  # type: ignore[index]
+    }
     news = {"project_id": project.id, "name": "default", "rate_limit": "50/1s"}
     assert provider.diff(result.id, result.outs, news).changes is True
     outs = provider.update(result.id, result.outs, news).outs

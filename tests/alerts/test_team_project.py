@@ -6,7 +6,7 @@ import pytest
 
 from alerts.project import ProjectProvider
 from alerts.team import TeamProvider
-from core.errors import AuthError, Conflict, ValidationError
+from core.errors import AuthError, Conflict, NotFound, ValidationError
 from core.sentry import SentryClient
 from tests.alerts.helpers import create, failures
 from tests.conftest import SandboxApi, SentryAccount
@@ -130,7 +130,7 @@ def test_project_in_the_same_team_is_adopted(sentry: SentryAccount, team: str) -
 
 
 def test_project_of_a_missing_team_says_to_create_the_team(sentry: SentryAccount) -> None:
-    with pytest.raises(Exception, match="team 'ops' does not exist"):
+    with pytest.raises(NotFound, match="team 'ops' does not exist"):
         create(ProjectProvider(), project_props())
     assert SentryClient.from_env().list_projects() == []
 

@@ -131,8 +131,8 @@ def test_what_the_monitor_provider_rejects_validate_rejects_first(
     field: str, case_id: str, project: ProjectDir
 ) -> None:
     from components.uptime import monitor_args
+    from core.provider import props_of
     from monitors.monitor import MonitorProvider
-    from monitors.resource import props_of
     from spec.loader import read_stack
 
     install(project, BY_ID[case_id])

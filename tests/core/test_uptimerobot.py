@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-import core.uptimerobot as uptimerobot_client
 from core.errors import ServerError
+from core.inputs import unpack
+from core.policy import policy_for
 from core.uptimerobot import MONITORS, UptimeRobotClient, forget_snapshots
+from monitors.monitor import MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
 
 
@@ -93,10 +95,22 @@ def uptimerobot_delete(account: UptimeRobotAccount, monitor_id: int) -> None:
     assert response.status_code == 200
 
 
-def settled_on(body: dict[str, Any]) -> Any:
-    return lambda doc: (
-        doc.get("friendlyName") == body["friendlyName"] and doc.get("interval") == body["interval"]
-    )
+def create(index: int) -> dict[str, Any]:
+    """A monitor created through the provider (the write policy lives there, core/policy.py)."""
+    provider = MonitorProvider()
+    news = provider.check({}, monitor_inputs(index)).inputs
+    result = provider.create(news)
+    return {"id": int(result.id), **unpack(result.outs)}
+
+
+def monitor_inputs(index: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "name": f"m{index:04d}",
+        "type": "http",
+        "url": f"https://example.com/{index}",
+        "interval": 300,
+        **fields,
+    }
 
 
 def test_save_then_500_is_adopted_not_duplicated(
@@ -105,8 +119,7 @@ def test_save_then_500_is_adopted_not_duplicated(
     sandbox.control(
         "quirks", service="uptimerobot", account=uptimerobot.api_key, quirks={"save_then_500": True}
     )
-    body = monitor_body(1)
-    doc = UptimeRobotClient.from_env().create_monitor(body, settled_on(body))
+    doc = create(1)
     monitors = uptimerobot.monitors()
     assert [m["id"] for m in monitors] == [doc["id"]]
     assert calls(sandbox, uptimerobot)["create_monitor"] == 1
@@ -118,8 +131,7 @@ def test_save_then_404_is_adopted_not_duplicated(
     sandbox.control(
         "quirks", service="uptimerobot", account=uptimerobot.api_key, quirks={"save_then_404": True}
     )
-    body = monitor_body(2)
-    doc = UptimeRobotClient.from_env().create_monitor(body, settled_on(body))
+    doc = create(2)
     assert [m["id"] for m in uptimerobot.monitors()] == [doc["id"]]
 
 
@@ -128,8 +140,7 @@ def test_a_create_adopts_the_monitor_that_already_has_its_natural_key(
 ) -> None:
     [existing] = seed(uptimerobot, 1)
     reset_calls(sandbox, uptimerobot)
-    body = monitor_body(0)
-    doc = UptimeRobotClient.from_env().create_monitor(body, settled_on(body))
+    doc = create(0)
     assert doc["id"] == existing and len(uptimerobot.monitors()) == 1
     assert calls(sandbox, uptimerobot).get("create_monitor", 0) == 0
 
@@ -141,26 +152,25 @@ def test_a_post_that_failed_before_saving_is_sent_again_only_after_a_lookup(
     sandbox.control(
         "faults", service="uptimerobot", account=uptimerobot.api_key, error_rate=0.4, methods=["POST"], seed=7
     )
-    client = UptimeRobotClient.from_env()
     for index in range(6):
-        body = monitor_body(index)
-        client.create_monitor(body, settled_on(body))
+        create(index)
     made = calls(sandbox, uptimerobot)
     assert len(uptimerobot.monitors()) == 6
     assert made.get("fault:create_monitor", 0) > 0 and made["create_monitor"] == 6
-    # one snapshot before the first create, then two fresh lookups after each failed POST
-    assert made["list_monitors"] == 1 + 2 * made["fault:create_monitor"]
+    # one snapshot before the first create, then the policy's fresh lookups after each failed POST
+    lookups = policy_for("Uptime Robot").adopt_reads
+    assert made["list_monitors"] == 1 + lookups * made["fault:create_monitor"]
 
 
 def test_a_write_settles_through_read_lag(sandbox: SandboxApi, uptimerobot: UptimeRobotAccount) -> None:
     [monitor_id] = seed(uptimerobot, 1)
     sandbox.control("quirks", service="uptimerobot", account=uptimerobot.api_key, quirks={"read_lag": 2})
-    client = UptimeRobotClient.from_env()
-    body = {"type": "HTTP", "friendlyName": "renamed", "interval": 600}
-    doc = client.update_monitor(monitor_id, body, settled_on(body))
-    assert doc["friendlyName"] == "renamed" and doc["interval"] == 600
+    provider = MonitorProvider()
+    news = provider.check({}, monitor_inputs(0, name="renamed", interval=600)).inputs
+    outs = unpack(provider.update(str(monitor_id), news, news).outs)
+    assert outs["name"] == "renamed" and outs["interval"] == 600
     forget_snapshots()
-    assert client.get_monitor(monitor_id)["friendlyName"] == "renamed"  # type: ignore[index]
+    assert UptimeRobotClient.from_env().get_monitor(monitor_id)["friendlyName"] == "renamed"  # type: ignore[index]
 
 
 def test_a_patch_is_reconciled_not_blindly_retried(
@@ -170,17 +180,21 @@ def test_a_patch_is_reconciled_not_blindly_retried(
     sandbox.control(
         "faults", service="uptimerobot", account=uptimerobot.api_key, error_rate=1.0, methods=["PATCH"]
     )
-    body = {"type": "HTTP", "friendlyName": "never", "interval": 600}
+    provider = MonitorProvider()
+    news = provider.check({}, monitor_inputs(0, name="never", interval=600)).inputs
     with pytest.raises(ServerError):
-        UptimeRobotClient.from_env().update_monitor(monitor_id, body, settled_on(body))
+        provider.update(str(monitor_id), news, news)
     made = calls(sandbox, uptimerobot)
     # each retry came after a read showed it had not landed
-    assert made["fault:update_monitor"] == uptimerobot_client.WRITE_ATTEMPTS
-    assert made["get_monitor"] == uptimerobot_client.WRITE_ATTEMPTS
+    attempts = policy_for("Uptime Robot").write_attempts
+    assert made["fault:update_monitor"] == attempts
+    assert made["get_monitor"] == attempts
 
 
-def test_delete_of_a_missing_monitor_is_success(uptimerobot: UptimeRobotAccount) -> None:
-    UptimeRobotClient.from_env().delete_monitor(123456)
+def test_delete_of_a_missing_monitor_is_success(sandbox: SandboxApi, uptimerobot: UptimeRobotAccount) -> None:
+    UptimeRobotClient.from_env().delete_monitor(123456)  # the API answers 404: no error
+    made = calls(sandbox, uptimerobot)
+    assert made["delete_monitor"] == 1 and made.get("fault:delete_monitor", 0) == 0
 
 
 def test_error_bodies_are_parsed_into_message_and_code(uptimerobot: UptimeRobotAccount) -> None:

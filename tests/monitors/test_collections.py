@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from core.errors import NotFound
 from core.uptimerobot import forget_snapshots
 from monitors.alert_contact import AlertContactProvider
-from monitors.collection import CollectionProvider
+from monitors.collection import UptimeRobotProvider
 from monitors.integration import IntegrationProvider
 from monitors.maintenance_window import MaintenanceWindowProvider
 from monitors.monitor import MonitorProvider
@@ -20,17 +21,17 @@ PROVIDER = {"__provider": "serialized-provider"}
 WEBHOOK = "https://hooks.slack.com/services/T0SANDBOX/B0SANDBOX/verysecretpart123"
 
 
-def checked(provider: CollectionProvider, **fields: Any) -> dict[str, Any]:
+def checked(provider: UptimeRobotProvider, **fields: Any) -> dict[str, Any]:
     result = provider.check({}, {**PROVIDER, **fields})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return dict(result.inputs)
 
 
-def failures(provider: CollectionProvider, **fields: Any) -> dict[str, str]:
+def failures(provider: UptimeRobotProvider, **fields: Any) -> dict[str, str]:
     return {f.property: f.reason for f in provider.check({}, {**PROVIDER, **fields}).failures}
 
 
-def round_trip(provider: CollectionProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def round_trip(provider: UptimeRobotProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """create → read (new process) → the same inputs show no change."""
     created = provider.create(news)
     forget_snapshots()
@@ -115,7 +116,7 @@ def test_integration_errors_never_show_the_webhook_url(uptimerobot: UptimeRobotA
     news = checked(provider, name="s", type="slack", webhook_url=WEBHOOK, channel="#a")
     created = provider.create(news)
     provider.delete(created.id, created.outs)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(NotFound) as caught:
         provider.update(created.id, created.outs, news)  # gone: the API says 404
     assert "verysecretpart123" not in str(caught.value) and "integration 's'" in str(caught.value)
 
