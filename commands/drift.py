@@ -88,8 +88,12 @@ def drift(
     ctx: typer.Context,
     env: EnvOption,
     json: JsonOption = False,
-    report_file: Annotated[Path | None, typer.Option("--report", help="write a Markdown report")] = None,
-    notify: Annotated[str | None, typer.Option("--notify", help="'slack': post new drift once")] = None,
+    report_file: Annotated[
+        Path | None, typer.Option("--report", metavar="FILE", help="write a Markdown report")
+    ] = None,
+    notify: Annotated[
+        str | None, typer.Option("--notify", metavar="slack", help="'slack': post new drift once")
+    ] = None,
     fix: Annotated[bool, typer.Option("--fix", help="re-apply the stack to remove drift")] = False,
     allow_delete: AllowDeleteOption = False,
 ) -> None:

@@ -14,7 +14,9 @@ from engine.errors import ChangesFound
 def runbook(
     ctx: typer.Context,
     env: EnvOption,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="write to this file")
+    ] = None,
     check: Annotated[bool, typer.Option("--check", help="exit 2 when --output is stale")] = False,
 ) -> None:
     """Render the incident runbook of an environment from its stack."""

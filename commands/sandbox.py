@@ -6,16 +6,22 @@ from typing import Annotated
 
 import typer
 
-from commands.context import JsonOption, app_context
+from commands.context import CONTEXT_SETTINGS, HelpGroup, JsonOption, app_context
 from engine.errors import SandboxUnavailable
 from engine.workspace import CREDENTIAL_ENV, SANDBOX_PASSPHRASE
 from sandbox import control
 
 app = typer.Typer(
-    help="Local emulators of the Uptime Robot, Sentry and Slack APIs (127.0.0.1 only).", no_args_is_help=True
+    cls=HelpGroup,
+    help="Local emulators of the Uptime Robot, Sentry and Slack APIs (127.0.0.1 only).",
+    no_args_is_help=True,
+    context_settings=CONTEXT_SETTINGS,
+    rich_markup_mode=None,
 )
 
-PortOption = Annotated[int, typer.Option("--port", envvar="VIGIL_SANDBOX_PORT", help="port on 127.0.0.1")]
+PortOption = Annotated[
+    int, typer.Option("--port", metavar="PORT", envvar="VIGIL_SANDBOX_PORT", help="port on 127.0.0.1")
+]
 
 
 @app.command()

@@ -10,7 +10,7 @@ import typer
 from commands.context import AllowDeleteOption, EnvOption, JsonOption, YesOption, app_context
 from engine.errors import ChangesFound, ConfirmationNeeded
 from render.console import Output
-from spec.loader import LoadedStack, read_stack
+from spec.loader import LoadedStack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
     from engine.operations import OperationResult
@@ -20,7 +20,9 @@ def validate(
     ctx: typer.Context,
     env: Annotated[
         str | None,
-        typer.Option("--env", "-e", help="environment: a stacks/<env>.yaml file", envvar="VIGIL_ENV"),
+        typer.Option(
+            "--env", "-e", metavar="ENV", help="environment: a stacks/<env>.yaml file", envvar="VIGIL_ENV"
+        ),
     ] = None,
     json: JsonOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="treat SLA warnings as errors")] = False,
@@ -39,7 +41,7 @@ def validate(
     results = []
     for name in envs:
         try:
-            findings = read_stack(name, stacks_dir).findings
+            findings = context.read(name).findings
         except InvalidStack as invalid:
             if not every:
                 raise
@@ -107,7 +109,10 @@ def preview(
         bool, typer.Option("--expect-no-changes", help="exit 2 when there are changes")
     ] = False,
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="also write the preview as Markdown (CI job summary)")
+        Path | None,
+        typer.Option(
+            "--markdown", metavar="FILE", help="also write the preview as Markdown (CI job summary)"
+        ),
     ] = None,
 ) -> None:
     """Show what `up` would change, field by field."""
