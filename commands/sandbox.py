@@ -66,6 +66,9 @@ def status(ctx: typer.Context, json: JsonOption = False) -> None:
     from render.sandbox import render_status_json, render_status_table
 
     out = app_context(ctx).output(json)
+    if json and control.running(app_context(ctx).project().sandbox_paths) is None:
+        out.document({"running": False})  # asking whether it runs is not an error
+        return
     document = _status(ctx)
     if json:
         render_status_json(out, document)

@@ -92,10 +92,12 @@ def require_environment(loaded: LoadedStack) -> None:
 
 
 def _emit(out: Output, result: OperationResult, *, done: bool, json: bool) -> None:
-    from render.changes import render_operation
+    from render.changes import masked_outputs, render_operation
 
     if json:
-        out.document({**result.as_dict(), "has_changes": result.has_changes})
+        document = result.as_dict()
+        document["outputs"] = masked_outputs(result.outputs)
+        out.document({**document, "has_changes": result.has_changes})
     else:
         render_operation(out, result, done=done)
 
@@ -132,22 +134,55 @@ def preview(
         )
 
 
+CANCELLED = "Cancelled, nothing applied"
+
+
+def ask(out: Output, question: str, refused: ConfirmationNeeded, *, env: str, json: bool = False) -> None:
+    """Ask on a terminal; declining prints CANCELLED and exits 0. Without a terminal nothing is
+    asked: ``refused`` (exit 3, naming the flag that answers for the user) is raised."""
+    if not out.interactive:
+        raise refused
+    if not out.confirm(question):
+        out.notice(CANCELLED)
+        if json:
+            out.document({"env": env, "cancelled": True, "applied": False})
+        raise typer.Exit(0)
+
+
 def _guard(
-    out: Output, loaded: LoadedStack, planned: OperationResult, *, yes: bool, allow_delete: bool, verb: str
+    out: Output,
+    loaded: LoadedStack,
+    planned: OperationResult,
+    *,
+    yes: bool,
+    allow_delete: bool,
+    verb: str,
+    json: bool = False,
 ) -> None:
     """The delete guard, then the ordinary confirmation."""
     destructive = planned.destructive
     if loaded.stack.protected and destructive and not allow_delete:
         names = ", ".join(f"{c.op} {c.type} {c.name}" for c in destructive)
-        if not out.confirm(f"'{planned.env}' is protected and this {verb} would {names}. Continue?"):
-            raise ConfirmationNeeded(
+        ask(
+            out,
+            f"'{planned.env}' is protected and this {verb} would {names}. Continue?",
+            ConfirmationNeeded(
                 f"refusing to {verb} '{planned.env}': it would {names}",
                 hint="review the preview, then pass --allow-delete",
-            )
+            ),
+            env=planned.env,
+            json=json,
+        )
         return
-    if not yes and not out.confirm(f"Apply these changes to '{planned.env}'?"):
-        raise ConfirmationNeeded(
-            f"{verb} of '{planned.env}' needs confirmation", hint="pass --yes to apply without asking"
+    if not yes:
+        ask(
+            out,
+            f"Apply these changes to '{planned.env}'?",
+            ConfirmationNeeded(
+                f"{verb} of '{planned.env}' needs confirmation", hint="pass --yes to apply without asking"
+            ),
+            env=planned.env,
+            json=json,
         )
 
 
@@ -161,6 +196,7 @@ def guard_and_apply(
     allow_delete: bool = False,
     refresh: bool = False,
     json: bool = False,
+    verb: str = "up",
 ) -> OperationResult:
     """Preview when a confirmation or the delete guard may be needed, then apply."""
     from engine import operations
@@ -172,7 +208,7 @@ def guard_and_apply(
             return planned
         if not json:
             render_operation(out, planned, done=False)
-        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
+        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb=verb, json=json)
     return operations.up(stack, env, refresh=refresh, progress=out.progress)
 
 
@@ -212,7 +248,7 @@ def destroy(
         return
     if not json and not yes:
         render_operation(out, planned, done=False)
-    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy")
+    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
     result = operations.destroy(stack, env, progress=out.progress)
     _emit(out, result, done=True, json=json)
 
@@ -223,7 +259,13 @@ def refresh(ctx: typer.Context, env: EnvOption, json: JsonOption = False, yes: Y
 
     out = app_context(ctx).output(json)
     _, stack = _prepare(ctx, env, out)
-    if not yes and not out.confirm(f"Refresh the state of '{env}' from the live APIs?"):
-        raise ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes")
+    if not yes:
+        ask(
+            out,
+            f"Refresh the state of '{env}' from the live APIs?",
+            ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes"),
+            env=env,
+            json=json,
+        )
     result = operations.refresh(stack, env, progress=out.progress)
     _emit(out, result, done=True, json=json)
