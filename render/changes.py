@@ -64,7 +64,8 @@ def _known(value: Any) -> Any:
     return value
 
 
-def _value(value: Any, field: str | None = None) -> str:
+def shown_value(value: Any, field: str | None = None) -> str:
+    """A value as a person reads it: seconds fields in the stack's units, unknowns as words."""
     value = _known(value)
     if field in SECONDS_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         return duration(value)
@@ -83,13 +84,14 @@ def render_change(out: Output, change: ResourceChange) -> None:
         for field_change in change.fields:
             note = " [magenta](forces replace)[/magenta]" if field_change.replaces else ""
             out.print(
-                f"    {escape(field_change.path)}: {escape(_value(field_change.old, field_change.path))} → "
-                f"{escape(_value(field_change.new, field_change.path))}{note}"
+                f"    {escape(field_change.path)}: "
+                f"{escape(shown_value(field_change.old, field_change.path))} → "
+                f"{escape(shown_value(field_change.new, field_change.path))}{note}"
             )
     elif change.op in ("create", "delete"):
         shown = {k: v for k, v in change.key_fields.items() if k in _KEY_FIELDS}
         for key, value in shown.items():
-            out.print(f"    {escape(key)}: {escape(_value(value, key))}")
+            out.print(f"    {escape(key)}: {escape(shown_value(value, key))}")
 
 
 def summary_line(result: OperationResult) -> str:
@@ -112,7 +114,7 @@ def render_operation(out: Output, result: OperationResult, *, done: bool, output
     if done and outputs and result.outputs:
         table = Table("output", "value", box=None, show_header=False)
         for key, value in sorted(masked_outputs(result.outputs).items()):
-            table.add_row(key, escape(_value(value)))
+            table.add_row(key, escape(shown_value(value)))
         out.rich(table)
 
 

@@ -83,3 +83,14 @@ def test_a_table_is_never_cut_when_stdout_is_not_a_terminal() -> None:
     assert header.split() == ["setting", "value"]
     assert row.split() == ["STATUS_PAGE_URL_SHOP", long_value]
     assert "…" not in text
+
+
+@pytest.mark.engine
+def test_drift_reads_in_the_stacks_units(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> None:
+    project.write_env("t", ONE_MONITOR)
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    [monitor] = uptimerobot.monitors()
+    assert uptimerobot.patch(f"/monitors/{monitor['id']}", {"interval": 900}).status_code == 200
+    result = project.vigil("drift", "--env", "t")
+    assert result.exit_code == 2, result
+    assert "    interval: live 15m, stack wants 5m\n" in result.stdout
