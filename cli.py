@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer._click import Context as ClickContext
+from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
 from commands import drift as drift_commands
 from commands import outputs as outputs_commands
@@ -25,16 +27,79 @@ from commands import stack as stack_commands
 from commands import state as state_commands
 from commands import unlock as unlock_commands
 from commands import verify as verify_commands
-from commands.context import AppContext
+from commands.context import CONTEXT_SETTINGS, AppContext, HelpGroup
 from commands.errors import ExitCode, VigilError
 from engine.errors import EngineError, Interrupted
 from spec.findings import InvalidStack
 from spec.loader import UnknownEnvironment
 
+GLOBAL_FLAGS = ("--debug",)  # accepted before or after the command: `vigil up -e prod --debug`
+
+
+def _hoisted(args: list[str]) -> list[str]:
+    """The global flags moved in front of the command (never past a ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    return [*flags, *(a for a in args[:end] if a not in GLOBAL_FLAGS), *args[end:]]
+
+
+class VigilGroup(HelpGroup):
+    """The root command: global flags anywhere, and with ``--json`` a usage error is still one JSON
+    document on stdout (the usage text goes to stderr as usual)."""
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        ctx.meta["vigil.json"] = "--json" in args
+        args = _hoisted(args)
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            _usage_document(ctx, error)
+            raise
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            _usage_document(ctx, error)
+            raise
+
+
+def _usage_document(ctx: ClickContext, error: UsageError) -> None:
+    if not ctx.meta.get("vigil.json"):
+        return
+    command = error.ctx.command_path if error.ctx is not None else "vigil"
+    document = {
+        "error": {
+            "message": error.format_message(),
+            "exit_code": int(ExitCode.ERROR),
+            "hint": f"run `{command} --help`",
+        }
+    }
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vigil")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"vigil {_version()}")
+        raise typer.Exit()
+
+
 app = typer.Typer(
+    cls=VigilGroup,
     name="vigil",
     help="Monitoring as code: preview and apply Sentry, Uptime Robot and Slack per environment.",
     no_args_is_help=True,
+    context_settings=CONTEXT_SETTINGS,
+    rich_markup_mode=None,  # plain help: Typer's rich panels label every flag `<bool>`
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,  # never print locals: they can hold tokens
     add_completion=False,
@@ -47,10 +112,20 @@ def main_callback(
     project: Annotated[
         Path | None,
         typer.Option(
-            "--project", "-C", envvar="VIGIL_PROJECT", help="project directory (Pulumi.yaml + stacks/)"
+            "--project",
+            "-C",
+            envvar="VIGIL_PROJECT",
+            metavar="DIR",
+            help="project directory (Pulumi.yaml + stacks/)",
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks (also after the command)")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="print vigil's version and exit"
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = AppContext(project_dir=project, debug=debug)
 

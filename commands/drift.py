@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import AllowDeleteOption, EnvOption, JsonOption, RunEnvironment, app_context
+from commands.context import AllowDeleteOption, EnvOption, JsonOption, RunEnvironment, YesOption, app_context
 from commands.errors import ChangesFound, VigilError
 from render.console import Output
 
@@ -83,9 +83,16 @@ def drift(
     ctx: typer.Context,
     env: EnvOption,
     json: JsonOption = False,
-    report_file: Annotated[Path | None, typer.Option("--report", help="write a Markdown report")] = None,
-    notify: Annotated[str | None, typer.Option("--notify", help="'slack': post new drift once")] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="re-apply the stack to remove drift")] = False,
+    report_file: Annotated[
+        Path | None, typer.Option("--report", metavar="FILE", help="write a Markdown report")
+    ] = None,
+    notify: Annotated[
+        str | None, typer.Option("--notify", metavar="slack", help="'slack': post new drift once")
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="re-apply the stack to remove drift (asks first, like up)")
+    ] = False,
+    yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
 ) -> None:
     """Compare the live accounts with the stack (exit 0 clean, 2 drift, 1 error)."""
@@ -93,18 +100,27 @@ def drift(
     if notify not in (None, "slack"):
         raise VigilError(f"--notify {notify!r} is not supported", hint="use --notify slack")
     report, loaded, stack, run_env = detect(ctx, env, out)
+    fixed = None
     if fix and (report.changed or report.missing):
         from commands.stack import guard_and_apply
 
-        guard_and_apply(
+        fixed = guard_and_apply(
             out,
             loaded,
             stack,
             env,
+            yes=yes,
             allow_delete=allow_delete,
             refresh=True,
+            json=json,
             guard=app_context(ctx).guard(run_env, out),
+            verb="fix",
         )
+        if not json:
+            from render.changes import render_operation
+
+            out.print("[bold]fixed:[/bold]")
+            render_operation(out, fixed, done=True, outputs=False)
         report, loaded, stack, run_env = detect(ctx, env, out)
     event, failed = _notify_reporting_failure(ctx, report, loaded, out, run_env) if notify else (None, None)
     if report_file is not None:
@@ -113,6 +129,8 @@ def drift(
         report_file.write_text(drift_markdown(report))
     if json:
         document = {**report.as_dict(), "notified": event}
+        if fixed is not None:
+            document["fixed"] = [change.as_dict() for change in fixed.changes]
         if failed is not None:
             document["notify_error"] = failed.message
         out.document(document)

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import EnvOption, app_context
+from commands.context import EnvOption, JsonOption, app_context
+from commands.errors import VigilError
 from spec import outputs as names
 from spec.stack import Stack
 
@@ -54,11 +55,14 @@ def outputs(
     env: EnvOption,
     format: Annotated[Format, typer.Option("--format", "-f", help="table, json or dotenv")] = Format.table,
     show_secrets: Annotated[bool, typer.Option("--show-secrets", help="print secret values")] = False,
+    json: JsonOption = False,
 ) -> None:
     """Print what the application needs: SENTRY_DSN_*, SENTRY_ENVIRONMENT, sample rates, URLs."""
     from engine.operations import stack_outputs
     from render.outputs import render_outputs_dotenv, render_outputs_json, render_outputs_table
 
+    if json:  # the same document as --format json, like every other command's --json
+        format = Format.json
     context = app_context(ctx)
     loaded = context.stack(env)
     _, stack = context.select(env, loaded)
@@ -71,6 +75,13 @@ def outputs(
     if format is Format.json:
         render_outputs_json(out, env, shown, masked=not show_secrets)
     elif format is Format.dotenv:
+        masked = [name for name, value, secret in rows if secret and value is not None and not show_secrets]
+        if masked:  # a .env with "[secret]" in it configures the application with a wrong value
+            raise VigilError(
+                f"refusing to write masked secrets as dotenv: {', '.join(masked)}",
+                hint=f"pass --show-secrets to write their values (`vigil outputs --env {env} -f dotenv "
+                "--show-secrets > .env`), or use -f table / --json to look at them masked",
+            )
         render_outputs_dotenv(out, shown)
     else:
         render_outputs_table(out, shown)

@@ -20,7 +20,9 @@ from commands.errors import VigilError
 def release(
     ctx: typer.Context,
     env: EnvOption,
-    version: Annotated[str, typer.Option("--version", help="the release that was deployed")],
+    version: Annotated[
+        str, typer.Option("--version", metavar="VERSION", help="the release that was deployed")
+    ],
     json: JsonOption = False,
 ) -> None:
     """Post 'release X of <project> deployed to <env>' to the Slack channel each ReleaseNotification names."""

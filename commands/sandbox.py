@@ -6,15 +6,28 @@ from typing import Annotated
 
 import typer
 
-from commands.context import CREDENTIAL_ENV, SANDBOX_PASSPHRASE, JsonOption, app_context
+from commands.context import (
+    CONTEXT_SETTINGS,
+    CREDENTIAL_ENV,
+    SANDBOX_PASSPHRASE,
+    HelpGroup,
+    JsonOption,
+    app_context,
+)
 from commands.errors import SandboxUnavailable
 from sandbox import control
 
 app = typer.Typer(
-    help="Local emulators of the Uptime Robot, Sentry and Slack APIs (127.0.0.1 only).", no_args_is_help=True
+    cls=HelpGroup,
+    help="Local emulators of the Uptime Robot, Sentry and Slack APIs (127.0.0.1 only).",
+    no_args_is_help=True,
+    context_settings=CONTEXT_SETTINGS,
+    rich_markup_mode=None,
 )
 
-PortOption = Annotated[int, typer.Option("--port", envvar="VIGIL_SANDBOX_PORT", help="port on 127.0.0.1")]
+PortOption = Annotated[
+    int, typer.Option("--port", metavar="PORT", envvar="VIGIL_SANDBOX_PORT", help="port on 127.0.0.1")
+]
 
 
 @app.command()
@@ -59,6 +72,9 @@ def status(ctx: typer.Context, json: JsonOption = False) -> None:
     from render.sandbox import render_status_json, render_status_table
 
     out = app_context(ctx).output(json)
+    if json and control.running(app_context(ctx).sandbox_paths()) is None:
+        out.document({"running": False})  # asking whether it runs is not an error
+        return
     document = _status(ctx)
     if json:
         render_status_json(out, document)

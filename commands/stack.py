@@ -18,7 +18,7 @@ from commands.context import (
 )
 from commands.errors import ChangesFound, ConfirmationNeeded, VigilError
 from render.console import Output
-from spec.loader import LoadedStack, read_stack
+from spec.loader import LoadedStack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
     from engine.operations import Guard, OperationResult
@@ -28,7 +28,9 @@ def validate(
     ctx: typer.Context,
     env: Annotated[
         str | None,
-        typer.Option("--env", "-e", help="environment: a stacks/<env>.yaml file", envvar="VIGIL_ENV"),
+        typer.Option(
+            "--env", "-e", metavar="ENV", help="environment: a stacks/<env>.yaml file", envvar="VIGIL_ENV"
+        ),
     ] = None,
     json: JsonOption = False,
     strict: Annotated[bool, typer.Option("--strict", help="treat SLA warnings as errors")] = False,
@@ -47,7 +49,7 @@ def validate(
     results = []
     for name in envs:
         try:
-            findings = read_stack(name, stacks_dir).findings
+            findings = context.read(name).findings
         except InvalidStack as invalid:
             if not every:
                 raise
@@ -98,10 +100,12 @@ def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None
 
 
 def _emit(out: Output, result: OperationResult, *, done: bool, json: bool) -> None:
-    from render.changes import render_operation
+    from render.changes import masked_outputs, render_operation
 
     if json:
-        out.document({**result.as_dict(), "has_changes": result.has_changes})
+        document = result.as_dict()
+        document["outputs"] = masked_outputs(result.outputs)
+        out.document({**document, "has_changes": result.has_changes})
     else:
         render_operation(out, result, done=done)
 
@@ -115,7 +119,10 @@ def preview(
         bool, typer.Option("--expect-no-changes", help="exit 2 when there are changes")
     ] = False,
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="also write the preview as Markdown (CI job summary)")
+        Path | None,
+        typer.Option(
+            "--markdown", metavar="FILE", help="also write the preview as Markdown (CI job summary)"
+        ),
     ] = None,
 ) -> None:
     """Show what `up` would change, field by field."""
@@ -135,22 +142,55 @@ def preview(
         )
 
 
+CANCELLED = "Cancelled, nothing applied"
+
+
+def ask(out: Output, question: str, refused: ConfirmationNeeded, *, env: str, json: bool = False) -> None:
+    """Ask on a terminal; declining prints CANCELLED and exits 0. Without a terminal nothing is
+    asked: ``refused`` (exit 3, naming the flag that answers for the user) is raised."""
+    if not out.interactive:
+        raise refused
+    if not out.confirm(question):
+        out.notice(CANCELLED)
+        if json:
+            out.document({"env": env, "cancelled": True, "applied": False})
+        raise typer.Exit(0)
+
+
 def _guard(
-    out: Output, loaded: LoadedStack, planned: OperationResult, *, yes: bool, allow_delete: bool, verb: str
+    out: Output,
+    loaded: LoadedStack,
+    planned: OperationResult,
+    *,
+    yes: bool,
+    allow_delete: bool,
+    verb: str,
+    json: bool = False,
 ) -> None:
     """The delete guard, then the ordinary confirmation."""
     destructive = planned.destructive
     if loaded.stack.protected and destructive and not allow_delete:
         names = ", ".join(f"{c.op} {c.type} {c.name}" for c in destructive)
-        if not out.confirm(f"'{planned.env}' is protected and this {verb} would {names}. Continue?"):
-            raise ConfirmationNeeded(
+        ask(
+            out,
+            f"'{planned.env}' is protected and this {verb} would {names}. Continue?",
+            ConfirmationNeeded(
                 f"refusing to {verb} '{planned.env}': it would {names}",
                 hint="review the preview, then pass --allow-delete",
-            )
+            ),
+            env=planned.env,
+            json=json,
+        )
         return
-    if not yes and not out.confirm(f"Apply these changes to '{planned.env}'?"):
-        raise ConfirmationNeeded(
-            f"{verb} of '{planned.env}' needs confirmation", hint="pass --yes to apply without asking"
+    if not yes:
+        ask(
+            out,
+            f"Apply these changes to '{planned.env}'?",
+            ConfirmationNeeded(
+                f"{verb} of '{planned.env}' needs confirmation", hint="pass --yes to apply without asking"
+            ),
+            env=planned.env,
+            json=json,
         )
 
 
@@ -189,6 +229,7 @@ def guard_and_apply(
     refresh: bool = False,
     json: bool = False,
     guard: Guard | None = None,
+    verb: str = "up",
 ) -> OperationResult:
     """Preview when a confirmation or the delete guard may be needed, then apply."""
     from engine import operations
@@ -200,7 +241,7 @@ def guard_and_apply(
             return planned
         if not json:
             render_operation(out, planned, done=False)
-        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="up")
+        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb=verb, json=json)
     result = operations.up(stack, env, refresh=refresh, progress=out.progress, guard=guard)
     after_write(out, stack, guard)
     return result
@@ -244,7 +285,7 @@ def destroy(
         return
     if not json and not yes:
         render_operation(out, planned, done=False)
-    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy")
+    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
     result = operations.destroy(stack, env, progress=out.progress, guard=guard)
     after_write(out, stack, guard)
     _emit(out, result, done=True, json=json)
@@ -262,8 +303,14 @@ def refresh(
 
     out = app_context(ctx).output(json)
     _, stack, guard = _prepare(ctx, env, out, lock_timeout)
-    if not yes and not out.confirm(f"Refresh the state of '{env}' from the live APIs?"):
-        raise ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes")
+    if not yes:
+        ask(
+            out,
+            f"Refresh the state of '{env}' from the live APIs?",
+            ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes"),
+            env=env,
+            json=json,
+        )
     result = operations.refresh(stack, env, progress=out.progress, guard=guard)
     after_write(out, stack, guard)
     _emit(out, result, done=True, json=json)

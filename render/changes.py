@@ -8,9 +8,11 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from engine.changes import ResourceChange
+from core.inputs import UNKNOWN_WIRE
+from engine.changes import SECRET_MASK, ResourceChange
 from engine.operations import OperationResult
 from render.console import Output
+from spec import outputs as names
 from spec.findings import Finding
 
 _SYMBOL = {
@@ -24,7 +26,49 @@ _SYMBOL = {
 _KEY_FIELDS = ("name", "friendly_name", "type", "url", "interval", "slug", "platform", "channel")
 
 
-def _value(value: Any) -> str:
+KNOWN_AFTER_APPLY = "known after apply"  # what a preview shows for a value computed by the apply
+SECONDS_FIELDS = frozenset({"interval", "timeout", "grace_period"})  # sent in seconds, written as 5m
+_UNITS = (("d", 86_400), ("h", 3_600), ("m", 60))
+
+
+def duration(seconds: int) -> str:
+    """300 → '5m', 5400 → '90m', 86400 → '1d', 45 → '45s': the units a stack is written in."""
+    for unit, size in _UNITS:
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def masked_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
+    """Stack outputs with every credential shown as ``[secret]``, as `vigil outputs` shows them: the
+    heartbeat push URLs (each one lets anyone report the job as alive) and the DSNs, whether or not
+    the engine marked them secret."""
+    shown: dict[str, Any] = {}
+    for key, value in outputs.items():
+        if key == names.HEARTBEAT_URLS and isinstance(value, dict):
+            shown[key] = {name: SECRET_MASK for name in value}
+        elif key.startswith("sentry_dsn_") or key == names.HEARTBEAT_URLS:
+            shown[key] = SECRET_MASK
+        else:
+            shown[key] = value
+    return shown
+
+
+def _known(value: Any) -> Any:
+    if isinstance(value, str):
+        return KNOWN_AFTER_APPLY if value == UNKNOWN_WIRE else value
+    if isinstance(value, dict):
+        return {k: _known(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_known(v) for v in value]
+    return value
+
+
+def shown_value(value: Any, field: str | None = None) -> str:
+    """A value as a person reads it: seconds fields in the stack's units, unknowns as words."""
+    value = _known(value)
+    if field in SECONDS_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return duration(value)
     if isinstance(value, str):
         return value
     return json.dumps(value, default=str)
@@ -40,13 +84,14 @@ def render_change(out: Output, change: ResourceChange) -> None:
         for field_change in change.fields:
             note = " [magenta](forces replace)[/magenta]" if field_change.replaces else ""
             out.print(
-                f"    {escape(field_change.path)}: {escape(_value(field_change.old))} → "
-                f"{escape(_value(field_change.new))}{note}"
+                f"    {escape(field_change.path)}: "
+                f"{escape(shown_value(field_change.old, field_change.path))} → "
+                f"{escape(shown_value(field_change.new, field_change.path))}{note}"
             )
     elif change.op in ("create", "delete"):
         shown = {k: v for k, v in change.key_fields.items() if k in _KEY_FIELDS}
         for key, value in shown.items():
-            out.print(f"    {escape(key)}: {escape(_value(value))}")
+            out.print(f"    {escape(key)}: {escape(shown_value(value, key))}")
 
 
 def summary_line(result: OperationResult) -> str:
@@ -55,7 +100,7 @@ def summary_line(result: OperationResult) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
-def render_operation(out: Output, result: OperationResult, *, done: bool) -> None:
+def render_operation(out: Output, result: OperationResult, *, done: bool, outputs: bool = True) -> None:
     for change in result.changes:
         render_change(out, change)
     verb = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted"}
@@ -66,10 +111,10 @@ def render_operation(out: Output, result: OperationResult, *, done: bool) -> Non
     else:
         line = summary_line(result)
     out.print(f"[bold]{result.env}[/bold]: {line} [dim]({result.duration_seconds:.1f}s)[/dim]")
-    if done and result.outputs:
+    if done and outputs and result.outputs:
         table = Table("output", "value", box=None, show_header=False)
-        for key, value in sorted(result.outputs.items()):
-            table.add_row(key, escape(_value(value)))
+        for key, value in sorted(masked_outputs(result.outputs).items()):
+            table.add_row(key, escape(shown_value(value)))
         out.rich(table)
 
 

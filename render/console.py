@@ -88,6 +88,10 @@ class Output:
         if not self.json_mode:
             self.err.print(redact(text))
 
+    def notice(self, text: str) -> None:
+        """A line the user must see even with --json (stderr, so stdout stays one document)."""
+        self.err.print(escape(redact(text)))
+
     def warning(self, text: str) -> None:
         self.err.print(f"[yellow]warning:[/yellow] {escape(redact(text))}")
 
@@ -97,8 +101,11 @@ class Output:
             self.err.print(f"  [dim]hint:[/dim] {escape(redact(hint))}")
 
     def confirm(self, question: str) -> bool:
+        """Ask ``question [y/N]`` on a terminal; anything but y/yes is no. Without a terminal nothing
+        is asked and the answer is no: callers check ``interactive`` to tell "declined" apart."""
         if not self.interactive:
             return False
-        self.err.print(f"{escape(question)} [y/N] ", end="")
+        # markup off: as rich markup "[y/N]" is a style tag and would vanish from the question
+        self.err.print(f"{redact(question)} [y/N] ", end="", markup=False)
         answer = sys.stdin.readline().strip().lower()
         return answer in {"y", "yes"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.markup import escape
 
 from engine.drift import DriftReport
+from render.changes import shown_value
 from render.console import Output
-from render.markdown import show
 
 
 def render_drift(out: Output, report: DriftReport) -> None:
@@ -16,7 +16,8 @@ def render_drift(out: Output, report: DriftReport) -> None:
         out.print(f"[yellow]~ changed[/yellow] {escape(item.type)} [bold]{escape(item.name)}[/bold]")
         for f in item.fields:
             out.print(
-                f"    {escape(f.path)}: live {escape(show(f.live))}, stack wants {escape(show(f.desired))}"
+                f"    {escape(f.path)}: live {escape(shown_value(f.live, f.path))}, "
+                f"stack wants {escape(shown_value(f.desired, f.path))}"
             )
     for item in report.missing:
         out.print(

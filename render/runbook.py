@@ -163,6 +163,7 @@ def render_runbook(stack: Stack) -> str:
         .render(
             stack=stack,
             severities=severities,
+            used_levels=sorted({m.severity for m in stack.monitors} | {a.severity for a in alerts}),
             sla=stack.sla,
             monitors=monitor_rows(stack),
             sentry=sentry_rows(stack),

@@ -91,7 +91,7 @@ def test_fix_removes_the_drift(
     project: ProjectDir, uptimerobot: UptimeRobotAccount, deployed: Deployed
 ) -> None:
     assert uptimerobot.patch(f"/monitors/{deployed['API']['id']}", {"interval": 900}).status_code == 200
-    fixed = project.vigil("drift", "--env", "t", "--fix", "--json")
+    fixed = project.vigil("drift", "--env", "t", "--fix", "--yes", "--json")
     assert fixed.exit_code == 0, fixed
     assert {m["friendlyName"]: m["interval"] for m in uptimerobot.monitors()} == {"API": 300, "Web": 300}
     assert project.vigil("drift", "--env", "t").exit_code == 0

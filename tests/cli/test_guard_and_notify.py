@@ -53,7 +53,7 @@ def test_same_drift_notifies_once_and_clearing_notifies_once(
     [message] = slack.messages()
     assert "drift in t" in message["text"] and "1 changed" in message["text"]
     assert "interval" in str(message["blocks"])
-    assert project.vigil("drift", "--env", "t", "--fix", "--notify", "slack").exit_code == 0
+    assert project.vigil("drift", "--env", "t", "--fix", "--yes", "--notify", "slack").exit_code == 0
     assert project.vigil("drift", "--env", "t", "--notify", "slack").exit_code == 0
     messages = slack.messages()
     assert len(messages) == 2 and "resolved" in messages[1]["text"]

@@ -75,5 +75,5 @@ def test_a_heartbeat_push_token_is_encrypted_in_state(
     state_dir = Path(project.root).parent / "state"
     assert list(state_dir.rglob("*.json")), "the state file exists"
     assert _files_containing(state_dir, token) == []
-    shown = project.vigil("outputs", "--env", "t", "--format", "dotenv")
+    shown = project.vigil("outputs", "--env", "t", "--format", "table")
     assert shown.exit_code == 0 and "HEARTBEAT" in shown.stdout.upper() and token not in shown.stdout
