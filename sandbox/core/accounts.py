@@ -61,7 +61,8 @@ class Account:
     faults: Faults = field(default_factory=Faults)
     quirks: dict[str, Any] = field(default_factory=dict)  # service-specific switches, off by default
     backend: Any = None
-    rate: RateWindow | None = None
+    rate: RateWindow | None = None  # one window for the whole account (Uptime Robot)
+    windows: dict[str, RateWindow] = field(default_factory=dict)  # per operation (Sentry, Slack)
     requests: Counter[str] = field(default_factory=Counter)  # operation → calls
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     rng: random.Random = field(default_factory=random.Random, repr=False)

@@ -72,8 +72,10 @@ class Sandbox:
         return account.backend
 
     def save(self) -> None:
-        with self._lock:
-            self.store.save(self.accounts, self.defaults)
+        if self.store.path is None:
+            return
+        with self._lock:  # one writer at a time; each account is copied under its own lock
+            self.store.save(Store.snapshot(list(self.accounts.items())), self.defaults)
 
     # --- dispatch -----------------------------------------------------------------------------
     def handle(
@@ -237,6 +239,7 @@ class Sandbox:
                     account.backend = None
                     account.requests.clear()
                     account.rate = None
+                    account.windows.clear()  # Sentry's and Slack's per-method throttle windows
                     account.faults = Faults()
                     account.quirks = {}
         self.save()

@@ -60,6 +60,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The standard library listens with a backlog of 5: under 40 simultaneous clients the kernel
+    # resets connections. The real APIs never drop them, so queue as many as the kernel allows.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -96,6 +99,10 @@ class SandboxServer:
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
+
+    def close(self) -> None:
+        """Release the port of a server that never served."""
+        self._server.server_close()
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -141,7 +141,7 @@ class SentryService(Service):
         if not set(allowed_scopes) & set(account.options["scopes"]):
             raise Forbidden()
         limit = int(account.options.get("rate_limit_per_second", 40))
-        windows: dict[str, RateWindow] = account.options.setdefault("_rate_windows", {})
+        windows: dict[str, RateWindow] = account.windows
         window = windows.get(call.operation)
         if window is None or window.limit != limit:
             window = windows[call.operation] = RateWindow(limit, float(RATE_WINDOW_SECONDS))

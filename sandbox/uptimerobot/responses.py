@@ -7,13 +7,17 @@ Quirks (off by default, per account through ``POST /_sandbox/quirks``): ``html_e
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sandbox.core.http import Response
+from sandbox.core.http import FormPart, Response, multipart
 from sandbox.core.service import Call
-from sandbox.uptimerobot.errors import IntegrationNotFound, IntegrationPlanLimit, NotFound, ValidationFailed
+from sandbox.core.values import whole
+from sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, ValidationFailed
 from sandbox.uptimerobot.models import (
+    PSP_TYPES,
+    TYPE_ALIASES,
     AlertContact,
     Integration,
     MaintenanceWindow,
@@ -53,22 +57,86 @@ def _backend(call: Call) -> UptimeRobotBackend:
     return backend
 
 
-def _id(raw: str, error: Exception | None = None) -> int:
-    if raw.isdigit():
-        return int(raw)
-    raise error or NotFound()
+def _id(raw: str) -> int:
+    """A numeric path parameter: NestJS's ParseIntPipe answers 400 for anything but ASCII digits."""
+    value = whole(raw)
+    if value is None:
+        raise ValidationFailed("Validation failed (numeric string is expected)")
+    return value
 
 
 def _body(call: Call) -> dict[str, Any]:
+    request = call.request
+    if (request.header("content-type") or "").startswith("multipart/form-data"):
+        return multipart_fields(request.body, request.header("content-type") or "")
     try:
-        body = call.request.json()
+        body = request.json()
     except ValueError:  # malformed JSON is refused before the throttler (service.admit)
         raise ValidationFailed("Unexpected token in JSON body") from None
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
+    if body is None and not request.body.strip():
+        return {}  # no body at all (the action endpoints take none)
+    if not isinstance(body, dict):  # a JSON null, number, string or array
         raise ValidationFailed("body must be a JSON object")
     return body
+
+
+IMAGE_LIMIT = 150 * 1024  # logo and icon: JPG or PNG, at most 150 KB (reference §4.6)
+
+
+def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart/form-data PSP body as the JSON body it stands for (the document offers both).
+
+    Form values are strings: numbers, booleans and ``customSettings`` (JSON) are converted the way
+    the DTO declares them; arrays arrive as a repeated field or as ``name[]``; ``logo`` and ``icon``
+    are files.
+    """
+    try:
+        parts = multipart(body, content_type)
+    except ValueError:
+        raise ValidationFailed("Multipart: Malformed part header") from None
+    fields: dict[str, Any] = {}
+    for part in parts:
+        name = part.name.removesuffix("[]")
+        if name in ("logo", "icon"):
+            fields[name] = _image(name, part)
+            continue
+        kind = PSP_TYPES.get(name, "string")
+        if kind == "number[]":
+            fields.setdefault(name, []).append(_form_number(part.text))
+        elif kind == "number":
+            fields[name] = _form_number(part.text)
+        elif kind == "boolean":
+            fields[name] = {"true": True, "false": False}.get(part.text, part.text)
+        elif kind == "object":
+            try:
+                fields[name] = json.loads(part.text)
+            except ValueError:
+                fields[name] = part.text  # refused by the type check as "must be an object"
+        else:
+            fields[name] = part.text
+    return fields
+
+
+def _form_number(text: str) -> Any:
+    value = whole(text)
+    return text if value is None else value
+
+
+def _image(name: str, part: FormPart) -> dict[str, Any]:
+    if part.filename is None:
+        raise ValidationFailed(f"{name} must be a file")
+    kind = (
+        "png"
+        if part.data.startswith(b"\x89PNG\r\n\x1a\n")
+        else "jpg"
+        if part.data[:3] == b"\xff\xd8\xff"
+        else None
+    )
+    if kind is None:
+        raise ValidationFailed(f"{name} must be a JPG or PNG image")
+    if len(part.data) > IMAGE_LIMIT:
+        raise ValidationFailed(f"{name} must be smaller than 150 KB")
+    return {"filename": part.filename, "type": kind, "size": len(part.data)}
 
 
 def _chance(call: Call, quirk: str) -> bool:
@@ -92,9 +160,10 @@ def _cursor(call: Call) -> int | None:
     raw = call.request.arg("cursor")
     if not raw:
         return None
-    if not raw.isdigit():
+    value = whole(raw)
+    if value is None:
         raise ValidationFailed("cursor must be a number conforming to the specified constraints")
-    return int(raw)
+    return value
 
 
 def _page(
@@ -139,11 +208,7 @@ def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
         "responseTimeThreshold": 0,  # stored into regionData.THRESHOLD; always reads 0 (reference §4.3)
         "config": dict(monitor.config),
         "regionalData": {"REGION": list(monitor.regions), "MANUAL_SELECTED": False, "INFRASTRUCTURE": "New"},
-        "maintenanceWindows": [
-            window_document(backend.windows[i])
-            for i in monitor.maintenance_window_ids
-            if i in backend.windows
-        ],
+        "maintenanceWindows": [window_document(window) for window in backend.windows_of(monitor.id)],
         "psps": [psp_document(call, page) for page in backend.psps_showing(monitor.id)],
         "currentStateDuration": 0,
         "lastIncidentId": None,
@@ -233,9 +298,9 @@ def psp_document(call: Call, page: StatusPage) -> dict[str, Any]:
         "gaCode": page.ga_code,
         "shareAnalyticsConsent": page.share_analytics_consent,
         "useSmallCookieConsentModal": page.use_small_cookie_consent_modal,
-        "icon": None,
+        "icon": page.icon,
         "noIndex": page.no_index,
-        "logo": None,
+        "logo": page.logo,
         "hideUrlLinks": page.hide_url_links,
         "subscription": page.subscription,
         "showCookieBar": page.show_cookie_bar,
@@ -300,17 +365,19 @@ class UptimeRobotResponses:
 
     def delete_monitor_group(self, call: Call, id: str) -> Response:
         raw = call.request.arg("monitorsNewGroupId")
-        new_group = _id(raw, ValidationFailed("monitorsNewGroupId must not be less than 1")) if raw else None
+        new_group = whole(raw) if raw else None
+        if raw and not new_group:
+            raise ValidationFailed("monitorsNewGroupId must not be less than 1")
         _backend(call).delete_monitor_group(_id(id), new_group)
         return Response(204, None)
 
     # --- monitors -----------------------------------------------------------------------------
     def list_monitors(self, call: Call) -> Response:
         request = call.request
-        limit_raw = request.arg("limit") or str(MONITOR_PAGE)
-        if not limit_raw.isdigit():
+        limit_value = whole(request.arg("limit") or str(MONITOR_PAGE))
+        if limit_value is None:
             raise ValidationFailed("limit must be a number conforming to the specified constraints")
-        limit, cursor = int(limit_raw), _cursor(call)
+        limit, cursor = limit_value, _cursor(call)
         if limit < 1:
             raise ValidationFailed("limit must not be less than 1")
         if limit > MONITOR_PAGE_MAX:
@@ -322,6 +389,8 @@ class UptimeRobotResponses:
         name, url = (request.arg("name") or "").lower(), (request.arg("url") or "").lower()
         tags = {t.strip() for t in (request.arg("tags") or "").split(",") if t.strip()}  # OR, case-sensitive
         group = request.arg("groupId")
+        if group and whole(group) is None:
+            raise ValidationFailed("groupId must be a number conforming to the specified constraints")
         custom = [f.partition(":") for f in request.args("customField")]  # AND of key:value
         selected = [
             m
@@ -453,31 +522,34 @@ class UptimeRobotResponses:
 
     # --- integrations -------------------------------------------------------------------------
     def list_integrations(self, call: Call) -> Response:
+        flag = call.request.arg("includeOrgMembers")
+        if flag is not None and flag not in ("true", "false"):
+            raise ValidationFailed("includeOrgMembers must be a boolean value")
         items = _backend(call).list_integrations()
         return _page(call, items, integration_document, "integrations", lambda i: i.id)
 
     def create_integration(self, call: Call) -> Response:
         body = _body(call)
         backend = _backend(call)
-        if backend.limits.plan == "free" and body.get("type") in FREE_PLAN_INTEGRATIONS_MISSING:
+        kind = body.get("type")
+        if (
+            backend.limits.plan == "free"
+            and TYPE_ALIASES.get(str(kind), kind) in FREE_PLAN_INTEGRATIONS_MISSING
+        ):
             raise IntegrationPlanLimit()
         integration = backend.create_integration(body.get("type"), _data(body))
         return Response(201, integration_document(integration))
 
     def get_integration(self, call: Call, id: str) -> Response:
-        return Response(
-            200, integration_document(_backend(call).get_integration(_id(id, IntegrationNotFound())))
-        )
+        return Response(200, integration_document(_backend(call).get_integration(_id(id))))
 
     def update_integration(self, call: Call, id: str) -> Response:
         body = _body(call)
-        integration = _backend(call).update_integration(
-            _id(id, IntegrationNotFound()), body.get("type"), _data(body)
-        )
+        integration = _backend(call).update_integration(_id(id), body.get("type"), _data(body))
         return Response(200, integration_document(integration))
 
     def delete_integration(self, call: Call, id: str) -> Response:
-        integration = _backend(call).delete_integration(_id(id, IntegrationNotFound()))
+        integration = _backend(call).delete_integration(_id(id))
         return Response(200, integration_document(integration))
 
     # --- personal alert contacts --------------------------------------------------------------
@@ -514,9 +586,10 @@ class UptimeRobotResponses:
 
 
 def _data(body: dict[str, Any]) -> dict[str, Any]:
-    data = body.get("data")
-    if data is None:
-        return {}
+    """An integration's ``data``: required on create and update alike (the document's schemas)."""
+    if "data" not in body or body["data"] is None:
+        raise ValidationFailed("data should not be empty", "data must be an object")
+    data = body["data"]
     if not isinstance(data, dict):
         raise ValidationFailed("data must be an object")
     return data

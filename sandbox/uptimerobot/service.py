@@ -82,7 +82,8 @@ class UptimeRobotService(Service):
         A malformed JSON body is refused before it, so like a bad key it carries no rate-limit headers.
         """
         request = call.request
-        if request.body and request.method in ("POST", "PATCH", "PUT"):
+        multipart = (request.header("content-type") or "").startswith("multipart/form-data")
+        if request.body and request.method in ("POST", "PATCH", "PUT") and not multipart:
             try:
                 request.json()
             except ValueError:
