@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.core.values import whole
 from sandbox.sentry import validation
 from sandbox.sentry.errors import EnvelopeRejected, Invalid, NotFound, ProjectSlugTaken, TeamSlugTaken
 from sandbox.sentry.platforms import PLATFORMS
+from sandbox.sentry.validation import NOT_A_LIST, NOT_A_STRING, integer, string_errors, string_list_errors
 
 _SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
 _SLUG_MESSAGE = (
@@ -73,6 +75,49 @@ def project_settings() -> dict[str, Any]:
     }
 
 
+def project_options() -> dict[str, Any]:
+    """The legacy ``options`` a project detail carries from the start: inbound filters as strings
+    (newline-separated lists, "" when unset), the flags as booleans."""
+    return {
+        "filters:blacklisted_ips": "",
+        "filters:releases": "",
+        "filters:error_messages": "",
+        "filters:log_messages": "",
+        "filters:trace_metric_names": "",
+        "filters:react-hydration-errors": True,
+        "filters:chunk-load-error": True,
+        "sentry:csp_ignored_sources_defaults": True,
+        "sentry:csp_ignored_sources": "",
+        "sentry:reprocessing_active": False,
+        "sentry:feedback_user_report_notifications": True,
+        "sentry:feedback_ai_spam_detection": False,
+        "sentry:replay_rage_click_issues": True,
+        "sentry:replay_hydration_error_issues": True,
+        "sentry:toolbar_allowed_origins": "",
+        "feedback:branding": True,
+        "quotas:spike-protection-disabled": False,
+    }
+
+
+_LIST_OPTIONS = {k for k, v in project_options().items() if v == ""}
+
+
+def _options(given: dict[str, Any]) -> dict[str, Any]:
+    """Inbound-filter lists are stored as newline-joined strings, as Sentry stores them."""
+    stored: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in _LIST_OPTIONS and isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        stored[str(key)] = value
+    return stored
+
+
+_PROJECT_STRINGS = (
+    "name", "slug", "platform", "subjectPrefix", "subjectTemplate", "fingerprintingRules",
+    "groupingEnhancements", "securityToken", "securityTokenHeader", "defaultEnvironment", "debugFilesRole",
+)  # fmt: skip
+
+
 @dataclass
 class Team:
     id: int
@@ -91,7 +136,7 @@ class Project:
     created: str = field(default_factory=timestamp)
     old_slugs: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=project_settings)
-    options: dict[str, Any] = field(default_factory=dict)  # the legacy "options" dict (filters:*, …)
+    options: dict[str, Any] = field(default_factory=project_options)  # the legacy dict (filters:*, …)
 
 
 @dataclass
@@ -185,7 +230,10 @@ class SentryBackend:
         teams = sorted(self.teams.values(), key=lambda t: t.id)
         return [t for t in teams if slug is None or t.slug == slug]
 
-    def create_team(self, slug: str | None, name: str | None) -> Team:
+    def create_team(self, slug: Any, name: Any) -> Team:
+        errors = string_errors({"slug": slug, "name": name}, "slug", "name")
+        if errors:
+            raise Invalid(errors)
         slug = slug or slugify(name or "")
         if not slug and not name:
             raise Invalid({"slug": ["This field is required."]})
@@ -201,6 +249,9 @@ class SentryBackend:
 
     def update_team(self, ref: str, data: dict[str, Any]) -> Team:
         team = self.team(ref)
+        errors = string_errors(data, "slug", "name")
+        if errors:
+            raise Invalid(errors)
         slug = data.get("slug")
         if slug is not None and slug != team.slug:
             if not _SLUG.match(str(slug)):
@@ -234,13 +285,17 @@ class SentryBackend:
         return sorted(self.projects.values(), key=lambda p: p.id)
 
     def _check_platform(self, platform: Any, errors: dict[str, Any]) -> None:
-        if platform not in (None, "", "other") and platform not in PLATFORMS:
+        if platform is not None and not isinstance(platform, str):
+            errors["platform"] = NOT_A_STRING
+        elif platform not in (None, "", "other") and platform not in PLATFORMS:
             errors["platform"] = ["Invalid platform"]
 
     def create_project(self, team_ref: str, data: dict[str, Any]) -> Project:
         team = self.team(team_ref)
         name, slug, platform = data.get("name"), data.get("slug"), data.get("platform")
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = string_errors(data, "name", "slug")
+        if errors:
+            raise Invalid(errors)
         if not name:
             errors["name"] = ["This field is required."]
         elif len(str(name)) > 50:
@@ -307,7 +362,16 @@ class SentryBackend:
 
     def update_project(self, ref: str, data: dict[str, Any]) -> Project:
         project = self.project(ref)
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = string_errors(data, *_PROJECT_STRINGS)
+        errors.update(
+            string_list_errors(data, "highlightTags", "sensitiveFields", "safeFields", "allowedDomains")
+        )
+        if data.get("options") is not None and not isinstance(data["options"], dict):
+            errors["options"] = [
+                'Expected a dictionary of items but got type "{}".'.format(type(data["options"]).__name__)
+            ]
+        if errors:
+            raise Invalid(errors)
         if "platform" in data:
             self._check_platform(data["platform"], errors)
         slug = data.get("slug")
@@ -323,9 +387,9 @@ class SentryBackend:
             errors["name"] = ["Ensure this field has no more than 200 characters."]
         for delay in ("digestsMinDelay", "digestsMaxDelay"):
             value = data.get(delay)
-            if value is not None and not (isinstance(value, int) and 60 <= value <= 3600):
+            if value is not None and not (integer(value) and 60 <= value <= 3600):
                 errors[delay] = ["Ensure this value is between 60 and 3600."]
-        if "resolveAge" in data and not (isinstance(data["resolveAge"], int) and data["resolveAge"] >= 0):
+        if "resolveAge" in data and not (integer(data["resolveAge"]) and data["resolveAge"] >= 0):
             errors["resolveAge"] = ["A valid integer is required."]
         if errors:
             raise Invalid(errors)
@@ -337,7 +401,7 @@ class SentryBackend:
         if "platform" in data:
             project.platform = data["platform"] or None
         if isinstance(data.get("options"), dict):
-            project.options.update(data["options"])
+            project.options.update(_options(data["options"]))
         for key, value in data.items():
             if key in project.settings:  # DRF ignores fields it does not know
                 project.settings[key] = value
@@ -379,13 +443,18 @@ class SentryBackend:
             return None
         return {"window": int(value["window"]), "count": int(value["count"])}
 
-    def create_key(self, project: Project, name: str | None, rate_limit: Any = None) -> ClientKey:
+    def create_key(self, project: Project, name: Any, rate_limit: Any = None) -> ClientKey:
+        errors = string_errors({"name": name}, "name")
+        if errors:
+            raise Invalid(errors)
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")
         key.rate_limit = self._rate_limit(rate_limit)
         self.keys[key.public] = key
         return key
 
     def project_keys(self, project: Project, status: str | None = None) -> list[ClientKey]:
+        if status not in (None, "active", "inactive"):
+            raise Invalid({"status": [f'"{status}" is not a valid choice.']})
         keys = [k for k in self.keys.values() if k.project_id == project.id]
         if status in ("active", "inactive"):
             keys = [k for k in keys if k.is_active == (status == "active")]
@@ -399,6 +468,15 @@ class SentryBackend:
 
     def update_key(self, project: Project, key_id: str, data: dict[str, Any]) -> ClientKey:
         key = self.key(project, key_id)
+        errors = string_errors(data, "name", "browserSdkVersion")
+        if data.get("isActive") is not None and not isinstance(data["isActive"], bool):
+            errors["isActive"] = ["Must be a valid boolean."]
+        if data.get("dynamicSdkLoaderOptions") is not None and not isinstance(
+            data["dynamicSdkLoaderOptions"], dict
+        ):
+            errors["dynamicSdkLoaderOptions"] = ["Expected a dictionary of items."]
+        if errors:
+            raise Invalid(errors)
         version = data.get("browserSdkVersion")
         if version is not None and version not in BROWSER_SDK_VERSIONS:
             raise Invalid({"browserSdkVersion": [f'"{version}" is not a valid choice.']})
@@ -487,8 +565,10 @@ class SentryBackend:
     def _link_workflows(self, detector: Detector, workflow_ids: Any) -> None:
         if workflow_ids is None:
             return
+        if not isinstance(workflow_ids, list):
+            raise Invalid({"workflowIds": [NOT_A_LIST[0].format(type(workflow_ids).__name__)]})
         wanted = {str(i) for i in workflow_ids}
-        unknown = [i for i in wanted if not i.isdigit() or int(i) not in self.workflows]
+        unknown = [i for i in wanted if whole(i) is None or int(i) not in self.workflows]
         if unknown:
             raise Invalid({"workflowIds": [f"Alert {unknown[0]} does not exist"]})
         for workflow in self.workflows.values():

@@ -8,6 +8,7 @@ TEAM = "/api/0/teams/{org}/{team}"
 PROJECT = "/api/0/projects/{org}/{project}"
 
 ROUTES = [
+    Route("GET", "/api/0/internal/health", "health_check"),
     Route("GET", ORG, "get_organization"),
     Route("GET", f"{ORG}/teams", "list_teams"),
     Route("POST", f"{ORG}/teams", "create_team"),

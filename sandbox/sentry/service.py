@@ -57,6 +57,7 @@ _SCOPES: dict[str, tuple[str, ...]] = {
          "create_workflow", "update_workflow", "delete_workflow"),
         _ALERTS,
     ),
+    "health_check": (),  # any valid token (clients call it before anything else)
     "list_integrations": ("org:integrations", *_READ),
     "get_integration": ("org:integrations", *_READ),
 }  # fmt: skip
@@ -138,7 +139,7 @@ class SentryService(Service):
             return {}  # Relay, not the API: no scopes, no X-Sentry-Rate-Limit-* headers
         account = call.account
         allowed_scopes = _SCOPES.get(call.operation, _READ)
-        if not set(allowed_scopes) & set(account.options["scopes"]):
+        if allowed_scopes and not set(allowed_scopes) & set(account.options["scopes"]):
             raise Forbidden()
         limit = int(account.options.get("rate_limit_per_second", 40))
         windows: dict[str, RateWindow] = account.windows

@@ -44,6 +44,7 @@ METHOD_TIERS = {
     "conversations_set_purpose": "tier2",
     "conversations_archive": "tier2",
     "conversations_unarchive": "tier2",
+    "conversations_join": "tier3",
     "chat_post_message": "special",  # about one message per second per channel
     "incoming_webhook": "special",  # one per second, short bursts allowed
 }
