@@ -16,9 +16,9 @@ from typing import Any
 
 from sandbox.core.accounts import Account, Faults
 from sandbox.core.clock import Clock
-from sandbox.core.errors import DroppedConnection, SandboxError
+from sandbox.core.errors import DroppedConnection, MethodNotAllowed, SandboxError
 from sandbox.core.http import Request, Response
-from sandbox.core.routing import match
+from sandbox.core.routing import allowed_methods, match
 from sandbox.core.service import Call, Service
 from sandbox.core.store import Store
 
@@ -99,6 +99,9 @@ class Sandbox:
             if account is None:
                 raise service.unauthorized(request)
             if found is None:
+                allowed = allowed_methods(service.routes, request.path)
+                if allowed and request.method not in allowed:
+                    raise MethodNotAllowed(request.method, allowed)
                 raise service.not_found(request)
             route, params = found
             call = Call(request, account, None, service, route.operation)
@@ -188,7 +191,12 @@ class Sandbox:
                         )
                         with account.lock:
                             call = Call(request, account, self.backend(account), service, route.operation)
-                            response: Response = getattr(service.responses(), route.operation)(call, **params)
+                            try:
+                                response: Response = getattr(service.responses(), route.operation)(
+                                    call, **params
+                                )
+                            except SandboxError as error:
+                                return Response(error.status, {"error": error.message})
                         self.save()
                         return response
         except ControlError as error:

@@ -51,7 +51,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    # every method reaches the dispatcher (which answers 405 where no route takes it), never the
+    # standard library's HTML 501
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _serve
 
     def log_message(self, format: str, *args: object) -> None:
         return  # requests are counted by the control plane; nothing (no tokens) goes to logs

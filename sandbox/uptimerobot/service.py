@@ -13,11 +13,12 @@ from typing import Any
 from sandbox.core.accounts import Account, RateWindow, new_key
 from sandbox.core.errors import SandboxError
 from sandbox.core.http import Request, Response
+from sandbox.core.routing import Route
 from sandbox.core.service import Call, Service
 from sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
 from sandbox.uptimerobot.responses import UptimeRobotResponses
-from sandbox.uptimerobot.routes import ROUTES
+from sandbox.uptimerobot.routes import CONTROL_ROUTES, ROUTES
 
 _RESPONSES = UptimeRobotResponses()
 WINDOW_SECONDS = 60.0
@@ -105,3 +106,6 @@ class UptimeRobotService(Service):
             account.requests["throttled:" + call.operation] += 1
             raise TooManyRequests(headers={**headers, "Retry-After": str(wait)})
         return headers
+
+    def control_routes(self) -> list[Route]:
+        return CONTROL_ROUTES
