@@ -51,9 +51,14 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    # every method reaches the dispatcher (which answers 405 where no route takes it), never the
-    # standard library's HTML 501
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _serve
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def __getattr__(self, name: str) -> object:
+        """Any other method (TRACE, QUERY…) reaches the dispatcher too, which answers 405 where no
+        route takes it, never the standard library's HTML 501."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: object) -> None:
         return  # requests are counted by the control plane; nothing (no tokens) goes to logs

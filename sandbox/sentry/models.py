@@ -18,9 +18,23 @@ from typing import Any
 
 from sandbox.core.values import whole
 from sandbox.sentry import validation
-from sandbox.sentry.errors import EnvelopeRejected, Invalid, NotFound, ProjectSlugTaken, TeamSlugTaken
+from sandbox.sentry.errors import (
+    EnvelopeRejected,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ProjectSlugTaken,
+    TeamSlugTaken,
+)
 from sandbox.sentry.platforms import PLATFORMS
-from sandbox.sentry.validation import NOT_A_LIST, NOT_A_STRING, integer, string_errors, string_list_errors
+from sandbox.sentry.validation import (
+    NOT_A_LIST,
+    NOT_A_STRING,
+    REQUIRED,
+    integer,
+    string_errors,
+    string_list_errors,
+)
 
 _SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
 _SLUG_MESSAGE = (
@@ -118,6 +132,40 @@ _PROJECT_STRINGS = (
 )  # fmt: skip
 
 
+ORG_ROLE_IDS = ("member", "admin", "manager", "owner", "billing")
+TEAM_ROLE_IDS = ("contributor", "admin")
+AUTO_ASSIGNMENTS = (
+    "Auto Assign to Issue Owner",
+    "Auto Assign to Suspect Commits",
+    "Turn off Auto-Assignment",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# an ownership rule: `path:`, `module:`, `url:`, `tags.<key>:` or `codeowners:` matcher, then owners
+_OWNERSHIP_RULE = re.compile(
+    r"^(path|module|url|codeowners|tags\.[\w.-]+):\S+(\s+(#[\w-]+|[^@\s]+@[^@\s]+))+$"
+)
+
+
+@dataclass
+class Member:
+    id: int
+    email: str
+    role: str
+    pending: bool = False
+    team_roles: dict[str, str | None] = field(default_factory=dict)  # team slug → team role (None: default)
+    created: str = field(default_factory=timestamp)
+
+
+@dataclass
+class Ownership:
+    raw: str = ""
+    fallthrough: bool = True
+    auto_assignment: str = "Turn off Auto-Assignment"
+    codeowners_auto_sync: bool = True
+    created: str = field(default_factory=timestamp)
+    updated: str = field(default_factory=timestamp)
+
+
 @dataclass
 class Team:
     id: int
@@ -210,6 +258,11 @@ class SentryBackend:
         self.events: list[Event] = []
         self.retired_calls: list[str] = []  # "METHOD path" of every call to a retired endpoint
         self.slack_id = self.new_id()
+        self.members: dict[int, Member] = {}
+        owner = Member(self.new_id(), "owner@sandbox.invalid", "owner")  # the token's user
+        self.members[owner.id] = owner
+        self.ownership: dict[int, Ownership] = {}  # project id → its ownership rules
+        self.integration_config: dict[str, Any] = {"installationType": "born_as_bot"}
         self.slack_channels = {name.lstrip("#"): channel for name, channel in slack_channels.items()}
 
     def new_id(self) -> int:
@@ -429,6 +482,132 @@ class SentryBackend:
         project, team = self.project(project_ref), self.team(team_ref)
         project.team_ids = [t for t in project.team_ids if t != team.id]
         return project
+
+    # --- members ------------------------------------------------------------------------------
+    def list_members(self) -> list[Member]:
+        return sorted(self.members.values(), key=lambda m: m.id)
+
+    def member(self, ref: str) -> Member:
+        number = whole(ref)
+        if ref == "me":
+            number = min(self.members)
+        if number is None or number not in self.members:
+            raise NotFound()
+        return self.members[number]
+
+    def invite_member(self, data: dict[str, Any]) -> Member:
+        errors = string_errors(data, "email", "orgRole")
+        errors.update(string_list_errors(data, "teams"))
+        email, role = data.get("email"), data.get("orgRole", "member")
+        if "email" not in errors and not (isinstance(email, str) and _EMAIL.match(email)):
+            errors["email"] = ["Enter a valid email address."]
+        if "orgRole" not in errors and role not in ORG_ROLE_IDS:
+            errors["orgRole"] = ["Invalid role"]
+        if errors:
+            raise Invalid(errors)
+        if any(m.email == email for m in self.members.values()):
+            raise Invalid({"email": [f"The user {email} has already been invited"]})
+        teams = [self.team(str(t)).slug for t in data.get("teams") or []]
+        member = Member(
+            self.new_id(), str(email), str(role), pending=True, team_roles={t: None for t in teams}
+        )
+        self.members[member.id] = member
+        return member
+
+    def update_member(self, ref: str, data: dict[str, Any]) -> Member:
+        member = self.member(ref)
+        errors = string_errors(data, "orgRole")
+        role = data.get("orgRole")
+        if role is not None and "orgRole" not in errors and role not in ORG_ROLE_IDS:
+            errors["orgRole"] = ["Invalid role"]
+        team_roles = data.get("teamRoles")
+        if team_roles is not None and (
+            not isinstance(team_roles, list)
+            or not all(isinstance(t, dict) and isinstance(t.get("teamSlug"), str) for t in team_roles)
+        ):
+            errors["teamRoles"] = ["Each team role needs a teamSlug."]
+        elif team_roles:
+            bad = [t.get("role") for t in team_roles if t.get("role") not in (None, *TEAM_ROLE_IDS)]
+            if bad:
+                errors["teamRoles"] = [f"Invalid team-role {bad[0]!r}"]
+        if errors:
+            raise Invalid(errors)
+        for item in team_roles or []:
+            member.team_roles[self.team(item["teamSlug"]).slug] = item.get("role")
+        if role is not None:
+            member.role = str(role)
+        return member
+
+    def remove_member(self, ref: str) -> None:
+        member = self.member(ref)
+        if member.role == "owner" and sum(1 for m in self.members.values() if m.role == "owner") == 1:
+            raise Forbidden("You cannot remove the only remaining owner of the organization.")
+        del self.members[member.id]
+
+    # --- spike protection (the project option quotas:spike-protection-disabled) ----------------
+    def set_spike_protection(self, data: dict[str, Any], enabled: bool) -> list[Project]:
+        projects = data.get("projects")
+        if not isinstance(projects, list) or not projects:
+            raise Invalid({"projects": REQUIRED})
+        errors = string_list_errors(data, "projects")
+        if errors:
+            raise Invalid(errors)
+        chosen = self.list_projects() if "$all" in projects else [self.project(str(p)) for p in projects]
+        for project in chosen:
+            project.options["quotas:spike-protection-disabled"] = not enabled
+        return chosen
+
+    # --- ownership rules ----------------------------------------------------------------------
+    def update_ownership(self, project: Project, data: dict[str, Any]) -> Ownership:
+        errors = string_errors(data, "raw", "autoAssignment")
+        for flag in ("fallthrough", "codeownersAutoSync"):
+            if data.get(flag) is not None and not isinstance(data[flag], bool):
+                errors[flag] = ["Must be a valid boolean."]
+        assignment = data.get("autoAssignment")
+        if "autoAssignment" not in errors and assignment is not None and assignment not in AUTO_ASSIGNMENTS:
+            errors["autoAssignment"] = [f'"{assignment}" is not a valid choice.']
+        raw = data.get("raw")
+        if "raw" not in errors and isinstance(raw, str):
+            bad = [
+                line for line in raw.splitlines() if line.strip() and not _OWNERSHIP_RULE.match(line.strip())
+            ]
+            if bad:
+                errors["raw"] = [f"Parse error: invalid rule {bad[0]!r}"]
+        if errors:
+            raise Invalid(errors)
+        ownership = self.ownership.setdefault(project.id, Ownership())
+        if raw is not None:
+            ownership.raw = raw
+        for wire, attr in (("fallthrough", "fallthrough"), ("codeownersAutoSync", "codeowners_auto_sync")):
+            if data.get(wire) is not None:
+                setattr(ownership, attr, data[wire])
+        if assignment is not None:
+            ownership.auto_assignment = str(assignment)
+        ownership.updated = timestamp()
+        return ownership
+
+    # --- the Slack integration's configuration ------------------------------------------------
+    def update_integration(self, data: dict[str, Any]) -> dict[str, Any]:
+        """POST …/integrations/{id}/: the document's config bodies are Opsgenie's team_table and
+        PagerDuty's service_table; either is checked and kept on the integration."""
+        errors: dict[str, Any] = {}
+        for table, fields in (
+            ("service_table", ("service", "integration_key")),
+            ("team_table", ("team", "integration_key")),
+        ):
+            rows = data.get(table)
+            if rows is None:
+                continue
+            if not isinstance(rows, list) or not all(
+                isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
+            ):
+                errors[table] = [f"Each row needs the strings {', '.join(fields)} and an id."]
+        if errors:
+            raise Invalid(errors)
+        self.integration_config.update(
+            {k: v for k, v in data.items() if k in ("service_table", "team_table")}
+        )
+        return self.integration_config
 
     # --- client keys --------------------------------------------------------------------------
     def _rate_limit(self, value: Any) -> dict[str, int] | None:

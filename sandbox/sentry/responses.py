@@ -21,6 +21,8 @@ from sandbox.sentry.models import (
     Dashboard,
     Detector,
     Event,
+    Member,
+    Ownership,
     Project,
     SentryBackend,
     Team,
@@ -389,11 +391,42 @@ def integration_document(backend: SentryBackend) -> dict[str, Any]:
             "aspects": {},
         },
         "configOrganization": [],
-        "configData": {"installationType": "born_as_bot"},
+        "configData": dict(backend.integration_config),
         "externalId": "TSANDBOX",
         "organizationId": backend.org_id,
         "organizationIntegrationStatus": "active",
         "gracePeriodEnd": None,
+    }
+
+
+def member_document(member: Member, with_roles: bool = False) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": str(member.id),
+        "email": member.email,
+        "name": member.email,
+        "pending": member.pending,
+        "expired": False,
+        "orgRole": member.role,
+        "role": member.role,
+        "dateCreated": member.created,
+        "user": {"id": str(member.id)},
+    }
+    if with_roles:
+        document["orgRoleList"] = [dict(role) for role in ORG_ROLES]
+        document["teamRoleList"] = [dict(role) for role in TEAM_ROLES]
+        document["teamRoles"] = [{"teamSlug": t, "role": r} for t, r in sorted(member.team_roles.items())]
+    return document
+
+
+def ownership_document(ownership: Ownership) -> dict[str, Any]:
+    return {
+        "raw": ownership.raw,
+        "fallthrough": ownership.fallthrough,
+        "dateCreated": ownership.created,
+        "lastUpdated": ownership.updated,
+        "isActive": True,
+        "autoAssignment": ownership.auto_assignment,
+        "codeownersAutoSync": ownership.codeowners_auto_sync,
     }
 
 
@@ -625,6 +658,54 @@ class SentryResponses:
         if integration != str(backend.slack_id):
             raise NotFound()
         return Response(200, integration_document(backend))
+
+    # --- members ------------------------------------------------------------------------------
+    def list_members(self, call: Call, org: str) -> Response:
+        return _listing(call, [member_document(m) for m in _org(call, org).list_members()])
+
+    def invite_member(self, call: Call, org: str) -> Response:
+        return Response(201, member_document(_org(call, org).invite_member(_body(call))))
+
+    def get_member(self, call: Call, org: str, member: str) -> Response:
+        return Response(200, member_document(_org(call, org).member(member), with_roles=True))
+
+    def update_member(self, call: Call, org: str, member: str) -> Response:
+        updated = _org(call, org).update_member(member, _body(call))
+        return Response(200, member_document(updated, with_roles=True))
+
+    def remove_member(self, call: Call, org: str, member: str) -> Response:
+        _org(call, org).remove_member(member)
+        return Response(204)
+
+    # --- sentry app installations, spike protections, the integration's config ----------------
+    def list_app_installations(self, call: Call, org: str) -> Response:
+        _org(call, org)
+        return _listing(call, [])  # the sandbox installs no Sentry apps: real data, an empty list
+
+    def enable_spike_protection(self, call: Call, org: str) -> Response:
+        _org(call, org).set_spike_protection(_body(call), enabled=True)
+        return Response(201)
+
+    def disable_spike_protection(self, call: Call, org: str) -> Response:
+        _org(call, org).set_spike_protection(_body(call), enabled=False)
+        return Response(200)
+
+    def update_integration(self, call: Call, org: str, integration: str) -> Response:
+        backend = _org(call, org)
+        if integration != str(backend.slack_id):
+            raise NotFound()
+        backend.update_integration(_body(call))
+        return Response(200, integration_document(backend))
+
+    # --- ownership rules ----------------------------------------------------------------------
+    def get_ownership(self, call: Call, org: str, project: str) -> Response:
+        found = _project(call, org, project)
+        ownership = call.backend.ownership.get(found.id) or Ownership()
+        return Response(200, ownership_document(ownership))
+
+    def update_ownership(self, call: Call, org: str, project: str) -> Response:
+        found = _project(call, org, project)
+        return Response(200, ownership_document(call.backend.update_ownership(found, _body(call))))
 
     # --- dashboards ---------------------------------------------------------------------------
     def list_dashboards(self, call: Call, org: str) -> Response:

@@ -57,6 +57,15 @@ _SCOPES: dict[str, tuple[str, ...]] = {
          "create_workflow", "update_workflow", "delete_workflow"),
         _ALERTS,
     ),
+    **dict.fromkeys(
+        ("invite_member", "update_member", "remove_member"), ("member:write", "member:admin", "org:admin")
+    ),
+    **dict.fromkeys(
+        ("enable_spike_protection", "disable_spike_protection"),
+        ("project:write", "project:admin", "org:write"),
+    ),
+    "update_integration": ("org:integrations", "org:write", "org:admin"),
+    "update_ownership": ("project:write", "project:admin"),
     "health_check": (),  # any valid token (clients call it before anything else)
     "list_integrations": ("org:integrations", *_READ),
     "get_integration": ("org:integrations", *_READ),

@@ -64,6 +64,7 @@ NOTIFY = ("UpAndDown", "Down", "Up", "None")
 PSP_SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 MW_INTERVALS = ("once", "daily", "weekly", "monthly")
 TAG_COLORS = ("#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6")
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/\S*)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$", re.ASCII)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -357,7 +358,7 @@ class UptimeRobotBackend:
             if contact_id not in self.contacts and contact_id not in self.integrations:
                 raise ForeignResource(f"Alert contact {contact_id} does not belong to your account")
         for window_id in data.get("maintenanceWindowsIds") or []:
-            if int(window_id) not in self.windows:
+            if not float(window_id).is_integer() or int(window_id) not in self.windows:
                 raise ForeignResource(f"Maintenance window {window_id} does not belong to your account")
         group_id = data.get("groupId")
         if group_id and int(group_id) not in self.groups:
@@ -624,6 +625,9 @@ class UptimeRobotBackend:
             problems.append("friendlyName should not be empty")
         for name in ("friendlyName", "customDomain", "password", "homepageLink"):
             max_length(problems, data, name, 255)
+        link = data.get("homepageLink")
+        if isinstance(link, str) and link and not _URL.match(link):
+            problems.append("homepageLink must be a URL address")
         sort = data.get("sort")
         # The API stores the sort as 1–4 and takes those as well as the names (reference §4.6;
         # Uptime Robot's own provider sends 1 and 4 in its acceptance tests against the live API).
@@ -713,7 +717,7 @@ class UptimeRobotBackend:
         max_length(problems, data, "name", 255)
         if "interval" in data and data["interval"] not in MW_INTERVALS:
             problems.append(one_of("interval", MW_INTERVALS))
-        if data.get("date") is not None and not _DATE.match(str(data["date"])):
+        if data.get("date") is not None and not _real_date(data["date"]):
             problems.append("date must be in YYYY-MM-DD format")
         if "time" in data and not _TIME.match(str(data["time"])):
             problems.append("time must be in HH:mm:ss format")
@@ -727,7 +731,8 @@ class UptimeRobotBackend:
         if "duration" in data:
             window.duration = int(data["duration"])
         if "days" in data or "interval" in data:  # invalid days are silently dropped (GS)
-            days = _ids(data.get("days", window.days) or [], "days", low=-1)
+            given = data.get("days", window.days) or []
+            days = [int(d) for d in given if is_integral(d) and abs(d) < 100]
             allowed = {"weekly": range(1, 8), "monthly": [-1, *range(1, 32)]}.get(window.interval, [])
             window.days = [d for d in days if d in allowed]
         if "monitorIds" in data:
@@ -1005,7 +1010,7 @@ class UptimeRobotBackend:
     # --- bulk operations and storm protection -------------------------------------------------
     def bulk_selection(self, data: dict[str, Any]) -> list[Monitor]:
         problems: list[str] = []
-        typed(problems, data, {"groupId": "number", "tagId": "number"})
+        typed(problems, data, {"groupId": "number", "tagId": "number"}, nulls=False)
         if problems:
             raise ValidationFailed(*problems)
         group, tag_id = data.get("groupId"), data.get("tagId")
@@ -1020,6 +1025,8 @@ class UptimeRobotBackend:
 
     def bulk_update(self, data: dict[str, Any]) -> list[tuple[Monitor, str | None]]:
         changes = {k: v for k, v in data.items() if k not in ("groupId", "tagId")}
+        if isinstance(changes.get("regionalData"), dict):  # PublicBulkUpdateDto: a RegionalDataDto object
+            changes["regionData"] = changes.pop("regionalData")
         problems: list[str] = []
         typed(problems, changes, MONITOR_FIELD_TYPES)
         if "interval" in changes:
@@ -1039,8 +1046,9 @@ class UptimeRobotBackend:
 
     def update_storm_protection(self, data: dict[str, Any]) -> StormProtection:
         problems: list[str] = []
-        typed(problems, data, {"isEnabled": "boolean", "thresholdType": "string", "thresholdValue": "number",
-                               "windowMinutes": "number", "config": "object"})  # fmt: skip
+        types = {"isEnabled": "boolean", "thresholdType": "string", "thresholdValue": "number",
+                 "windowMinutes": "number", "config": "object"}  # fmt: skip
+        typed(problems, data, types, nulls=False)
         number_in(problems, data, "thresholdValue", 1, 1_000_000)
         number_in(problems, data, "windowMinutes", 1, 15)
         if isinstance(data.get("thresholdType"), str) and data["thresholdType"] not in (
@@ -1176,7 +1184,10 @@ class IntegrationShape:
         for name in (self.address, self.custom_field):
             if name:
                 types[name] = "string"
-        typed(problems, data, types, nulls=False)
+        nullable = {"customHeaders"}  # the document's only nullable data field
+        typed(
+            problems, {k: v for k, v in data.items() if not (k in nullable and v is None)}, types, nulls=False
+        )
         if creating:
             problems.extend(f"{name} should not be empty" for name in self.required if name not in data)
         max_length(problems, data, "friendlyName", 60)
@@ -1208,7 +1219,7 @@ class IntegrationShape:
         return str(data.get(self.custom_field) or "") if self.custom_field else ""
 
     def extra(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {name: data[name] for name in self.fields if name in data}
+        return {name: data[name] for name in self.fields if data.get(name) is not None}
 
 
 _WEBHOOK_FIELDS = {
@@ -1251,6 +1262,16 @@ INTEGRATION_SHAPES: dict[str, IntegrationShape] = {
     ),
     "Mattermost": IntegrationShape("webhookURL", "customValue", ("webhookURL", "customValue")),
 }
+
+
+def _real_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
 
 
 def _integration_shape(kind: Any) -> IntegrationShape:

@@ -92,8 +92,12 @@ def _id(raw: str) -> int:
     return value
 
 
-def _body(call: Call) -> dict[str, Any]:
+def _body(call: Call, required: bool = True) -> dict[str, Any]:
+    """The JSON (or multipart) body. ``required``: the document marks the body required, so an
+    absent one is a 400; the action endpoints (pause, start, reset) take none."""
     request = call.request
+    if required and not request.body.strip() and request.method in ("POST", "PATCH", "PUT"):
+        raise ValidationFailed("body should not be empty")
     if (request.header("content-type") or "").startswith("multipart/form-data"):
         return multipart_fields(request.body, request.header("content-type") or "")
     try:
@@ -145,8 +149,11 @@ def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
 
 
 def _form_number(text: str) -> Any:
-    value = whole(text)
-    return text if value is None else value
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # refused by the type check as "must be a number"
+    return int(number) if number.is_integer() else number
 
 
 def _image(name: str, part: FormPart) -> dict[str, Any]:
@@ -185,9 +192,9 @@ def _flag(call: Call, value: Any) -> Any:
 
 def _cursor(call: Call) -> int | None:
     raw = call.request.arg("cursor")
-    if not raw:
+    if raw is None:
         return None
-    value = whole(raw)
+    value = signed(raw)
     if value is None:
         raise ValidationFailed("cursor must be a number conforming to the specified constraints")
     return value
@@ -210,7 +217,7 @@ def _now(call: Call) -> float:
 
 def _query_int(call: Call, name: str) -> int | None:
     raw = call.request.arg(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     value = signed(raw)
     if value is None:
@@ -235,7 +242,7 @@ def _window(call: Call, monitor: Monitor, now: float) -> tuple[float, float]:
     end = min(end, now) if end is not None else now
     checks = _backend(call).history_of(monitor.id).checks
     begins = min([monitor.created_at, *(c.at for c in checks[:1])])
-    start = start if start is not None else max(end - 86400, begins)
+    start = start if start is not None else min(max(end - 86400, begins), end)
     if start > end:
         raise ValidationFailed("from must be before to")
     return start, end
@@ -580,7 +587,7 @@ class UptimeRobotResponses:
         name, url = (request.arg("name") or "").lower(), (request.arg("url") or "").lower()
         tags = {t.strip() for t in (request.arg("tags") or "").split(",") if t.strip()}  # OR, case-sensitive
         group = request.arg("groupId")
-        if group and whole(group) is None:
+        if group is not None and signed(group) is None:
             raise ValidationFailed("groupId must be a number conforming to the specified constraints")
         custom = [f.partition(":") for f in request.args("customField")]  # AND of key:value
         selected = [
@@ -619,16 +626,16 @@ class UptimeRobotResponses:
         return Response(200, monitor_document(call, _backend(call).delete_monitor(_id(id))))
 
     def reset_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
+        _body(call, required=False)
         _backend(call).reset_monitor(_id(id))
         return Response(201, None)
 
     def pause_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
+        _body(call, required=False)
         return Response(201, monitor_document(call, _backend(call).pause_monitor(_id(id), _now(call))))
 
     def start_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
+        _body(call, required=False)
         return Response(201, monitor_document(call, _backend(call).start_monitor(_id(id), _now(call))))
 
     # --- public status pages ------------------------------------------------------------------
@@ -979,11 +986,13 @@ class UptimeRobotResponses:
         return Response(200, announcement_document(announcement))
 
     def pin_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        _body(call, required=False)
         return Response(
             200, announcement_document(_backend(call).pin_announcement(_id(pspId), _id(id), True))
         )
 
     def unpin_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        _body(call, required=False)
         return Response(
             200, announcement_document(_backend(call).pin_announcement(_id(pspId), _id(id), False))
         )

@@ -175,8 +175,6 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         problems.append(one_of("keywordType", KEYWORD_TYPES))
     if not creating and "keywordCaseType" in data and data["keywordCaseType"] not in (0, 1):
         problems.append("keywordCaseType must be one of the following values: 0, 1")
-    if not creating and "keywordValue" in data and data["keywordValue"] is None:
-        problems.append("keywordValue must be a string")
     max_length(problems, data, "keywordValue", 500)
     if kind in ("PORT", "UDP") and (creating or "port" in data):
         if data.get("port") is None:
@@ -198,7 +196,7 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         if data.get(name) is not None and not isinstance(data[name], list):
             problems.append(f"{name} must be an array")
     windows = data.get("maintenanceWindowsIds")
-    if isinstance(windows, list) and not all(is_integral(w) and w >= 0 for w in windows):
+    if isinstance(windows, list) and not all(is_number(w) for w in windows):
         problems.append(
             "each value in maintenanceWindowsIds must be a number conforming to the specified constraints"
         )
@@ -288,5 +286,5 @@ def _visual_problems(config: Any) -> list[str]:
 
 def duration_problems(data: dict[str, Any]) -> list[str]:
     problems: list[str] = []
-    number_in(problems, data, "duration", 1, 2**31 - 1)
+    number_in(problems, data, "duration", 1, float("inf"))
     return problems

@@ -175,3 +175,62 @@ def test_a_taken_stand_in_port_is_named(tmp_path: Path) -> None:
     from sandbox.control import SandboxPaths, _port_taken
 
     assert _port_taken(SandboxPaths(tmp_path), api_port) == (target_port, "the stand-in application")
+
+
+# --- 14. the documented operations the emulator lacked ------------------------------------
+def test_members_invite_read_update_and_remove(sandbox: SandboxApi) -> None:
+    created = sandbox.account("sentry", scopes=["org:read", "member:admin", "team:write"])
+    sentry = Sentry(created["url"], created["token"], created["org"])
+    sentry.ok("POST", "organizations/{org}/teams/", {"slug": "ops"}, status=201)
+    body = {"email": "new@example.com", "orgRole": "member", "teams": ["ops"]}
+    member = sentry.ok("POST", "organizations/{org}/members/", body, status=201)
+    assert member["pending"] is True and member["orgRole"] == "member"
+    assert sentry.call("POST", "organizations/{org}/members/", body).status_code == 400  # invited already
+    assert (
+        sentry.call("POST", "organizations/{org}/members/", {"email": "x", "orgRole": "member"}).status_code
+        == 400
+    )
+    roles = {"orgRole": "admin", "teamRoles": [{"teamSlug": "ops", "role": "admin"}]}
+    updated = sentry.ok("PUT", f"organizations/{{org}}/members/{member['id']}/", roles)
+    assert updated["orgRole"] == "admin" and updated["teamRoles"] == [{"teamSlug": "ops", "role": "admin"}]
+    assert [m["email"] for m in sentry.ok("GET", "organizations/{org}/members/")] == [
+        "owner@sandbox.invalid", "new@example.com"
+    ]  # fmt: skip
+    sentry.ok("DELETE", f"organizations/{{org}}/members/{member['id']}/", status=204)
+    assert sentry.call("GET", f"organizations/{{org}}/members/{member['id']}/").status_code == 404
+
+
+def test_spike_protection_sets_the_project_option(sentry: Sentry) -> None:
+    project = make_project(sentry)
+    path = f"projects/{{org}}/{project['slug']}/"
+    sentry.ok("DELETE", "organizations/{org}/spike-protections/", {"projects": ["$all"]})
+    assert sentry.ok("GET", path)["options"]["quotas:spike-protection-disabled"] is True
+    sentry.ok("POST", "organizations/{org}/spike-protections/", {"projects": [project["slug"]]}, status=201)
+    assert sentry.ok("GET", path)["options"]["quotas:spike-protection-disabled"] is False
+    assert sentry.call("POST", "organizations/{org}/spike-protections/", {"projects": []}).status_code == 400
+
+
+def test_ownership_rules_round_trip(sentry: Sentry) -> None:
+    project = make_project(sentry)
+    path = f"projects/{{org}}/{project['slug']}/ownership"
+    assert sentry.ok("GET", path)["raw"] == ""
+    body = {"raw": "path:src/* #ops", "fallthrough": False, "autoAssignment": "Auto Assign to Issue Owner",
+            "codeownersAutoSync": False}  # fmt: skip
+    sentry.ok("PUT", path, body)
+    read = sentry.ok("GET", path)
+    assert (read["raw"], read["fallthrough"], read["autoAssignment"]) == (
+        body["raw"],
+        False,
+        body["autoAssignment"],
+    )
+    assert sentry.call("PUT", path, {**body, "raw": "nonsense"}).status_code == 400
+
+
+def test_integration_update_and_app_installations(sentry: Sentry) -> None:
+    [slack] = sentry.ok("GET", "organizations/{org}/integrations/")
+    table = {"service_table": [{"service": "api", "integration_key": "k" * 32, "id": 1}]}
+    updated = sentry.ok("POST", f"organizations/{{org}}/integrations/{slack['id']}/", table)
+    assert updated["configData"]["service_table"] == table["service_table"]
+    bad = {"service_table": [{"service": 1}]}
+    assert sentry.call("POST", f"organizations/{{org}}/integrations/{slack['id']}/", bad).status_code == 400
+    assert sentry.ok("GET", "organizations/{org}/sentry-app-installations/") == []
