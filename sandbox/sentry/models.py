@@ -347,6 +347,8 @@ class SentryBackend:
         team = self.team(team_ref)
         name, slug, platform = data.get("name"), data.get("slug"), data.get("platform")
         errors: dict[str, Any] = string_errors(data, "name", "slug")
+        if "slug" in data and data["slug"] is None:
+            errors["slug"] = ["This field may not be null."]
         if errors:
             raise Invalid(errors)
         if not name:
@@ -498,10 +500,12 @@ class SentryBackend:
     def invite_member(self, data: dict[str, Any]) -> Member:
         errors = string_errors(data, "email", "orgRole")
         errors.update(string_list_errors(data, "teams"))
-        email, role = data.get("email"), data.get("orgRole", "member")
+        email, role = data.get("email"), data.get("orgRole")
         if "email" not in errors and not (isinstance(email, str) and _EMAIL.match(email)):
             errors["email"] = ["Enter a valid email address."]
-        if "orgRole" not in errors and role not in ORG_ROLE_IDS:
+        if role is None:
+            errors["orgRole"] = REQUIRED
+        elif "orgRole" not in errors and role not in ORG_ROLE_IDS:
             errors["orgRole"] = ["Invalid role"]
         if errors:
             raise Invalid(errors)

@@ -127,12 +127,15 @@ def dsn_key(request: Request) -> str | None:
 
 
 def _body(call: Call) -> dict[str, Any]:
+    """The JSON body every write operation requires (an absent or null one is a 400)."""
+    if not call.request.body.strip():
+        raise Invalid({"detail": ["Malformed request: a JSON body is required."]})
     try:
         body = call.request.json()
     except ValueError:
         raise Invalid({"detail": ["Malformed request: the body is not JSON."]}) from None
     if body is None:
-        return {}
+        raise Invalid({"non_field_errors": ["No data provided"]})
     if not isinstance(body, dict):
         raise Invalid({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]})
     return body
@@ -165,7 +168,12 @@ def paginate(
     request = call.request
     try:
         per_page = max(1, min(_number(request.arg("per_page") or str(default)), MAX_PER_PAGE))
-        offset = _number((request.arg("cursor") or "0:0:0").split(":")[1])
+        cursor = request.arg("cursor")
+        parts = (cursor if cursor is not None else "0:0:0").split(":")
+        if len(parts) != 3 or parts[2] not in ("0", "1"):
+            raise ValueError(cursor)
+        _number(parts[0])
+        offset = _number(parts[1])
     except (ValueError, IndexError):
         raise Invalid({"detail": ["Invalid cursor parameter."]}) from None
     base = request.base_url + request.path

@@ -211,6 +211,9 @@ def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[
         config = action.get("config") or {}
         if kind not in ACTION_TYPES:
             return {"actions": {"type": [f'"{kind}" is not a valid choice.']}}
+        target = config.get("targetIdentifier") if isinstance(config, dict) else None
+        if target is not None and not isinstance(target, str):  # the document: a string
+            return {"actions": {"config": {"targetIdentifier": NOT_A_STRING}}}
         if kind == "plugin":
             return {"actions": ["Plugin actions can no longer be created."]}
         if kind == "email" and config.get("targetType") not in EMAIL_TARGETS:

@@ -354,7 +354,8 @@ class UptimeRobotBackend:
         if problems:
             raise ValidationFailed(*problems)
         for contact in data.get("assignedAlertContacts") or []:
-            contact_id = int(contact["alertContactId"])
+            raw_id = float(contact["alertContactId"])
+            contact_id = int(raw_id) if raw_id.is_integer() else -1  # a fraction names no contact
             if contact_id not in self.contacts and contact_id not in self.integrations:
                 raise ForeignResource(f"Alert contact {contact_id} does not belong to your account")
         for window_id in data.get("maintenanceWindowsIds") or []:

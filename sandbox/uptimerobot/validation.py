@@ -10,7 +10,7 @@ import re
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-from sandbox.core.values import is_integral, whole
+from sandbox.core.values import whole
 
 MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP", "VISUAL_COMPARISON")
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
@@ -255,9 +255,7 @@ def _contact_setting_problems(index: int, contact: Any) -> list[str]:
     problems: list[str] = []
     contact_id = contact.get("alertContactId")
     # a number, or its ASCII digits: clients send "123" (reference §4.3, TF-OFF), never "¹²³"
-    if not (is_integral(contact_id) and contact_id >= 0) and not (
-        isinstance(contact_id, str) and whole(contact_id) is not None
-    ):
+    if not is_number(contact_id) and not (isinstance(contact_id, str) and whole(contact_id) is not None):
         problems.append(f"{where}.alertContactId must be a number conforming to the specified constraints")
     for name in ("threshold", "recurrence"):
         value = contact.get(name)

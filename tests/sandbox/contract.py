@@ -79,6 +79,8 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "(reference §4.6, lower case only): the patched copy lists the lower-case values",
         "GET /monitors' limit is documented without bounds; the API takes 1–200 (reference §4.1); its "
         "status is a comma list of PAUSED, STARTED, UP, LOOKS_DOWN, DOWN (reference §4.2)",
+        "an alert contact's threshold and recurrence (minutes) have no documented minimum; the "
+        "validator says 'must not be less than 0'",
         "a monitor's interval has its bounds in prose only (30 s on this test's plan – 2678400 s)",
         "ids and cursors (path and query) are typed number, but the API parses them as integers "
         "(NestJS ParseIntPipe: '7000004.0' is a 400): the patched copy types them integer",
@@ -96,11 +98,29 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "dates are typed oneOf [{}, {type: string}], which no string satisfies (it matches both "
         "branches): the patched copy types them string",
         "the integration create/update bodies are oneOf branches that overlap (Telegram's data is a "
-        "subset of every other type's): a valid body matches several branches, so only `type` decides",
+        "subset of every other type's): a valid body matches several branches; the patched copy "
+        "makes it anyOf, and `type` decides",
     ],
     "sentry": [
-        "most operations document no 400 although every DRF serializer answers 400 with a field map: "
-        "the patched copy adds a 400 to each operation that takes a body or query parameters",
+        "most operations document no 400 (every DRF serializer answers one), no 401 (every operation "
+        "takes a token) and no 404 for their path's objects: the patched copy adds them",
+        "the four /rules/ operations were retired in 2026 and answer 410 to every method (reference "
+        "sentry-api.md §4a): the patched copy documents the 410",
+        "cursor is typed as any string; Sentry's cursors are <value>:<offset>:<is_prev>, anything else "
+        "is 'Invalid cursor parameter.': the patched copy gives the pattern",
+        "required strings may be blank in the document, DRF refuses blank strings; a team name has "
+        "at most 64 characters; spike protection needs at least one project: the patched copy says so",
+        "OrganizationIntegration must be oneOf Opsgenie or PagerDuty, which a Slack integration never "
+        "is; the workflow's triggers and actionFilters are oneOf [X, {}], which nothing satisfies (any "
+        "X also matches {}): the patched copy drops those oneOfs",
+        "ProjectMonitor.conditionGroup is not nullable, but the system detectors have none",
+        "the workflow's sub-object ids are typed integer, though Sentry writes ids as strings; an "
+        "e-mail action to the issue owners has a null targetIdentifier: the patched copy allows both",
+        "PUT …/ownership documents a ProjectRule as its response; it answers the ProjectOwnership",
+        "creating a team or project whose slug is taken answers 409 (reference sentry-api.md), which "
+        "the document omits: the patched copy adds it",
+        "PUT /teams/{org}/{team}/ (update a team) exists but the document omits it: for that path "
+        "the unsupported-method check is told PUT is a method it takes",
     ],
 }
 
@@ -117,6 +137,33 @@ UPTIMEROBOT_RELATIONS = {
     "MonitorsController_getMonitorResponseTimeStats": "from must not be after to",
     "MonitorsController_getMonitorResponseTimeStatsByRegion": "from must not be after to",
 }
+
+
+SENTRY_RELATIONS = {
+    "createOrganizationMember": "an e-mail already invited (the owner's) is a 400",
+    "createProjectMonitor": "DRF's cross-field rules (a metric detector needs a resolution condition…)",
+    "createOrganizationWorkflow": "detectorIds must name existing detectors, Slack targets existing channels",
+    "updateOrganizationWorkflow": "detectorIds must name existing detectors, Slack targets existing channels",
+    "updateProjectMonitor": "DRF's cross-field rules, as on create",
+    "createOrganizationTeam": "a slug already taken is a 409, a name longer than 64 characters a 400",
+    "updateOrganizationProject": "bounds the document omits: slug pattern, name ≤ 200, digests 60–3600 s",
+    "updateProjectOwnership": "autoAssignment is one of three phrases, raw must parse as ownership rules",
+    "updateOrganizationMember": "team roles must be contributor or admin, of existing teams",
+}
+
+
+def sentry_settings() -> list[dict[str, Any]]:
+    retired = [
+        {
+            "include-operation-id": operation_id,
+            "checks.positive_data_acceptance.expected-statuses": ["410"],
+            "checks.negative_data_rejection.expected-statuses": ["410"],
+            "checks.unsupported_method.enabled": False,  # a retired path answers 410 to every method
+        }
+        for operation_id in RETIRED_SENTRY
+    ]
+    team = [{"include-operation-id": "getOrganizationTeam", "checks.unsupported_method.enabled": False}]
+    return relation_settings(SENTRY_RELATIONS) + retired + team
 
 
 def relation_settings(relations: dict[str, str]) -> list[dict[str, Any]]:
@@ -246,6 +293,9 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
             responses[status] = {"description": description, "content": content}
         if method == "POST" and op.get("operationId") == "IntegrationsController_create":
             responses.setdefault("409", {"description": "Integration already exists"})
+        if op.get("operationId") in ("IntegrationsController_create", "IntegrationsController_update"):
+            schema = op["requestBody"]["content"]["application/json"]["schema"]
+            schema["anyOf"] = schema.pop("oneOf")  # the branches overlap: only `type` tells them apart
     schemas = patched["components"]["schemas"]
     _boolean_strings(patched)
     page = schemas["PageCustomSettingsDto"]["properties"]
@@ -292,26 +342,84 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
         if (name.startswith("Create") and name.endswith("MonitorDto")) or name == "UpdateMonitorDto":
             interval.update({"minimum": 30, "maximum": 2678400})
     schemas["UpdatePersonalAlertContactDto"]["additionalProperties"] = False
+    for name in ("threshold", "recurrence"):  # minutes: the validator's "must not be less than 0"
+        schemas["AlertContactSettings"]["properties"][name]["minimum"] = 0
     return patched
+
+
+RETIRED_SENTRY = ("createProjectRule", "getProjectRule", "updateProjectRule", "deleteProjectRule")
 
 
 def patch_sentry(document: dict[str, Any]) -> dict[str, Any]:
     patched = copy.deepcopy(document)
-    for _, _, op in operations(patched):
+    _satisfiable_one_ofs(patched)
+    schemas = patched["components"]["schemas"]
+    for _, path, op in operations(patched):
         responses = op.setdefault("responses", {})
-        if "400" not in responses and (op.get("requestBody") or op.get("parameters")):
-            responses["400"] = {
-                "description": "Validation failed: a map of field → messages",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            }
+        if op.get("operationId") in ("createOrganizationTeam", "createOrganizationTeamProject"):
+            responses.setdefault("409", {"description": "A team or project with this slug already exists"})
+        takes_input = op.get("requestBody") or op.get("parameters") or "{" in path
+        if "400" not in responses and takes_input:
+            responses["400"] = {"description": "Validation failed: a map of field → messages"}
+        if "401" not in responses:
+            responses["401"] = {"description": "Invalid token (every operation takes a bearer token)"}
+        if "404" not in responses and "{" in path:
+            responses["404"] = {"description": "The requested resource does not exist"}
+        if op.get("operationId") in RETIRED_SENTRY:
+            responses["410"] = {"description": "Retired in 2026 (reference sentry-api.md §4a)"}
+        for parameter in op.get("parameters", []):
+            if "$ref" not in parameter and parameter.get("name") == "cursor":
+                parameter.setdefault("schema", {})["pattern"] = r"^[0-9]+:[0-9]+:[01]$"
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        body = _resolve(patched, body)
+        for name in body.get("required", []):
+            prop = _resolve(patched, body.get("properties", {}).get(name, {}))
+            if prop.get("type") == "string":
+                prop.setdefault("minLength", 1)  # DRF's CharField refuses blank strings
+            if prop.get("type") == "array" and name == "projects":
+                prop.setdefault("minItems", 1)
+        if op.get("operationId") == "createOrganizationTeam":
+            body["properties"]["name"]["maxLength"] = 64  # Sentry's team name limit
+        if op.get("operationId") == "updateProjectOwnership":
+            content = responses["200"].setdefault("content", {}).setdefault("application/json", {})
+            content["schema"] = {"$ref": "#/components/schemas/ProjectOwnership"}
+    for parameter in patched["components"].get("parameters", {}).values():
+        if parameter.get("name") == "cursor":
+            parameter.setdefault("schema", {})["pattern"] = r"^[0-9]+:[0-9]+:[01]$"
+    # Sentry writes every id as a string; the workflow's sub-object ids are typed integer
+    for name, schema in schemas.items():
+        if name.startswith("OrganizationWorkflow"):
+            identifier = schema.get("properties", {}).get("id")
+            if identifier and identifier.get("type") == "integer":
+                schema["properties"]["id"] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    # an e-mail action to the issue owners names no target
+    email = schemas["OrganizationWorkflow_ActionFilter_Action_Email"]["properties"]["config"]["properties"]
+    email["targetIdentifier"]["nullable"] = True
+    # an organization's integration is one of many providers, not only Opsgenie or PagerDuty
+    schemas["OrganizationIntegration"].pop("oneOf", None)
+    # the system-made detectors (error, issue_stream) have no condition group
+    schemas["ProjectMonitor"]["properties"]["conditionGroup"] = {
+        "allOf": [{"$ref": "#/components/schemas/ProjectMonitor_ConditionGroup"}],
+        "nullable": True,
+    }
     return patched
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node: Any = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
 
 
 # --- running schemathesis ------------------------------------------------------------------------
 @dataclass
 class Operation:
     name: str
-    failures: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # check code (ST101…) → count
+    errors: int = 0  # schemathesis' own runtime errors (a flaky generator), not the API's
     messages: list[str] = field(default_factory=list)
 
 
@@ -330,9 +438,16 @@ def _toml(value: Any) -> str:
     return json.dumps(value)
 
 
-def write_config(path: Path, settings: list[dict[str, Any]]) -> None:
-    """A schemathesis.toml of per-operation sections (the exceptions each document fault needs)."""
+def write_config(
+    path: Path, settings: list[dict[str, Any]], parameters: dict[str, str] | None = None
+) -> None:
+    """A schemathesis.toml: fixed parameter values (the account's own org, project and team), then
+    per-operation sections (the exceptions each document fault needs)."""
     lines: list[str] = []
+    if parameters:
+        lines.append("[parameters]")
+        lines.extend(f"{_toml(name)} = {_toml(value)}" for name, value in parameters.items())
+        lines.append("")
     for section in settings:
         lines.append("[[operations]]")
         for key, value in section.items():
@@ -350,6 +465,7 @@ def run(
     max_examples: int,
     max_time: int,
     settings: list[dict[str, Any]] | None = None,
+    parameters: dict[str, str] | None = None,
     seed: int = 14,
 ) -> Run:
     """``st run`` with every check and every phase (examples, coverage, fuzzing, stateful)."""
@@ -357,7 +473,7 @@ def run(
     schema = workdir / "openapi.json"
     schema.write_text(json.dumps(document))
     config = workdir / "schemathesis.toml"
-    write_config(config, settings or [])
+    write_config(config, settings or [], parameters)
     junit = workdir / "junit.xml"
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(schema),
@@ -376,15 +492,20 @@ def run(
         for case in ElementTree.parse(junit).getroot().iter("testcase"):
             name = case.get("name", "?")
             operation = found.setdefault(name, Operation(name))
-            for failure in list(case.iter("failure")) + list(case.iter("error")):
-                operation.failures[failure.get("message") or failure.tag] += 1
+            for failure in case.iter("failure"):
+                operation.failures[failure.get("message") or "failure"] += 1
                 operation.messages.append((failure.text or "")[:2000])
+            for error in case.iter("error"):
+                operation.errors += 1
+                operation.messages.append((error.text or "")[:2000])
     return Run(int(generated.group(1)) if generated else 0, found, output)
 
 
 def summary(result: Run) -> str:
     lines = [f"{result.cases} cases over {len(result.operations)} operations"]
     for name, op in sorted(result.operations.items()):
-        if op.failures:
-            lines.append(f"  {name}: " + ", ".join(f"{code}×{n}" for code, n in sorted(op.failures.items())))
+        if op.failures or op.errors:
+            found = [f"{code}×{n}" for code, n in sorted(op.failures.items())]
+            found += [f"schemathesis error×{op.errors}"] if op.errors else []
+            lines.append(f"  {name}: " + ", ".join(found))
     return "\n".join(lines)
