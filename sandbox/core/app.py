@@ -10,11 +10,11 @@ import json
 import logging
 import threading
 import time
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from sandbox.core.accounts import Account, Faults
+from sandbox.core.accounts import Account, Faults, Quirks
 from sandbox.core.clock import Clock
 from sandbox.core.errors import DroppedConnection, MethodNotAllowed, SandboxError
 from sandbox.core.http import Request, Response
@@ -165,9 +165,13 @@ class Sandbox:
                 return self._set_faults(payload)
             if method == "POST" and request.path == "/quirks":
                 account = self._control_account(payload)
-                account.quirks = dict(payload.get("quirks") or {})
+                wanted = payload.get("quirks") or {}
+                known = {f.name for f in fields(Quirks)}
+                if not isinstance(wanted, dict) or set(wanted) - known:
+                    raise ControlError(f"'quirks' takes the switches {sorted(known)}")
+                account.quirks = Quirks(**wanted)
                 self.save()
-                return Response(200, {"quirks": account.quirks})
+                return Response(200, {"quirks": asdict(account.quirks)})
             if request.path == "/requests":
                 return self._requests(method, payload or {k: v[-1] for k, v in request.query.items()})
             if method == "POST" and request.path == "/clock":
@@ -249,7 +253,7 @@ class Sandbox:
                     account.rate = None
                     account.windows.clear()  # Sentry's and Slack's per-method throttle windows
                     account.faults = Faults()
-                    account.quirks = {}
+                    account.quirks = Quirks()
         self.save()
         return Response(200, {"reset": len(targets)})
 

@@ -1012,6 +1012,8 @@ class UptimeRobotBackend:
     def bulk_selection(self, data: dict[str, Any]) -> list[Monitor]:
         problems: list[str] = []
         typed(problems, data, {"groupId": "number", "tagId": "number"}, nulls=False)
+        number_in(problems, data, "groupId", 0, float("inf"))
+        number_in(problems, data, "tagId", 1, float("inf"))
         if problems:
             raise ValidationFailed(*problems)
         group, tag_id = data.get("groupId"), data.get("tagId")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sandbox.core.errors import SandboxError
 from sandbox.core.http import FormPart, Response, multipart
+from sandbox.core.pagination import after_cursor
 from sandbox.core.service import Call
 from sandbox.core.values import is_number, signed, whole
 from sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
@@ -204,10 +205,8 @@ def _page(
     call: Call, items: Sequence[T], render: Callable[[T], dict[str, Any]], path: str, key: Callable[[T], int]
 ) -> Response:
     """A list without a page size: 50 per page, ``nextLink`` only when more follow."""
-    cursor = _cursor(call)
-    after = [item for item in sorted(items, key=key) if cursor is None or key(item) > cursor]
-    page = after[:LIST_PAGE]
-    next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if len(after) > LIST_PAGE else None
+    page, more = after_cursor(items, key, _cursor(call), LIST_PAGE)
+    next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if more else None
     return Response(200, {"data": [render(item) for item in page], "nextLink": next_link})
 
 
@@ -599,9 +598,8 @@ class UptimeRobotResponses:
             and (not tags or tags & set(m.tag_names))
             and (not group or str(m.group_id) == group)
             and all(m.custom_fields.get(k) == v for k, _, v in custom)
-            and (cursor is None or m.id > cursor)
         ]
-        page = selected[:limit]
+        page, _ = after_cursor(selected, lambda m: m.id, cursor, limit)
         # Live quirk: every FULL page carries a nextLink, even when nothing follows (reference §4.1).
         next_link = (
             f"{request.base_url}/monitors?limit={limit}&cursor={page[-1].id}" if len(page) == limit else None
@@ -770,10 +768,8 @@ class UptimeRobotResponses:
     # --- tags ---------------------------------------------------------------------------------
     def list_tags(self, call: Call) -> Response:
         """Paged by ``nextCursorId``, not ``nextLink`` (reference §4.1)."""
-        cursor = _cursor(call)
-        after = [t for t in _backend(call).get_tags() if cursor is None or t.id > cursor]
-        page = after[:LIST_PAGE]
-        next_cursor = page[-1].id if len(after) > LIST_PAGE else None
+        page, more = after_cursor(_backend(call).get_tags(), lambda t: t.id, _cursor(call), LIST_PAGE)
+        next_cursor = page[-1].id if more else None
         return Response(
             200, {"data": [{"id": t.id, "name": t.name} for t in page], "nextCursorId": next_cursor}
         )
@@ -794,16 +790,13 @@ class UptimeRobotResponses:
         selected = [
             i
             for i in backend.all_incidents()
-            if (cursor is None or int(i.id) > cursor)
-            and (monitor_id is None or i.monitor_id == monitor_id)
+            if (monitor_id is None or i.monitor_id == monitor_id)
             and (not name or name in backend.monitors[i.monitor_id].friendly_name.lower())
             and (after is None or i.started >= after)
             and (before is None or i.started <= before)
         ]
-        page = selected[:LIST_PAGE]
-        next_link = (
-            f"{request.base_url}/incidents?cursor={page[-1].id}" if len(selected) > LIST_PAGE else None
-        )
+        page, more = after_cursor(selected, lambda i: int(i.id), cursor, LIST_PAGE)
+        next_link = f"{request.base_url}/incidents?cursor={page[-1].id}" if more else None
         return Response(200, {"data": [incident_summary(call, i, now) for i in page], "nextLink": next_link})
 
     def get_incident(self, call: Call, id: str) -> Response:
@@ -816,9 +809,7 @@ class UptimeRobotResponses:
         if limit is not None and not 1 <= limit <= 100:
             raise ValidationFailed("limit must not be less than 1 and not greater than 100")
         cursor = _query_int(call, "cursor")
-        comments = [c for c in backend.comments_of(id) if cursor is None or c.id > cursor]
-        page = comments[: limit or 50]
-        more = len(comments) > len(page)
+        page, more = after_cursor(backend.comments_of(id), lambda c: c.id, cursor, limit or 50)
         next_link = f"{call.request.base_url}/incidents/{id}/comments?cursor={page[-1].id}" if more else None
         return Response(200, {"data": [comment_document(c) for c in page], "nextLink": next_link})
 

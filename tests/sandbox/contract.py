@@ -133,6 +133,8 @@ UPTIMEROBOT_RELATIONS = {
     "MonitorGroupsController_create": "monitorIds and groupIds must name existing monitors and groups",
     "MonitorGroupsController_delete": "monitorsNewGroupId must name another existing group",
     "MonitorsController_getUptimeStats": "a CUSTOM time frame needs start ≤ end",
+    "PspController_create": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
+    "PspController_update": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
     "MonitorsController_getMonitorUptimeStats": "from must not be after to",
     "MonitorsController_getMonitorResponseTimeStats": "from must not be after to",
     "MonitorsController_getMonitorResponseTimeStatsByRegion": "from must not be after to",
@@ -324,6 +326,10 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
                 prop = properties.get(required, {})
                 if prop.get("type") == "string" and "enum" not in prop:
                     prop.setdefault("minLength", 1)
+        if name.startswith("Update"):  # a name may be changed, never emptied
+            for field_name in ("name", "friendlyName"):
+                if properties.get(field_name, {}).get("type") == "string":
+                    properties[field_name].setdefault("minLength", 1)
         for field_name, prop in properties.items():
             if field_name in _URL_FIELDS and prop.get("type") == "string" and name not in _HOST_URLS:
                 prop["pattern"] = r"^https?://[A-Za-z0-9.-]+(/\S*)?$"
