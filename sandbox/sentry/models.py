@@ -619,19 +619,25 @@ class SentryBackend:
         if value is None:
             return None
         if not isinstance(value, dict) or not all(
-            isinstance(value.get(k), int) and value[k] >= 0 for k in ("window", "count")
+            integer(value.get(k)) and 0 <= value[k] <= 2**63 - 1 for k in ("window", "count")
         ):
             raise Invalid({"rateLimit": {"window": ["A valid integer is required."]}})
         if not self.has_feature("projects:rate-limits"):
             return None
-        return {"window": int(value["window"]), "count": int(value["count"])}
+        return {"window": int(value["window"]), "count": int(value["count"])}  # int64, as documented
 
-    def create_key(self, project: Project, name: Any, rate_limit: Any = None) -> ClientKey:
+    def create_key(
+        self, project: Project, name: Any, rate_limit: Any = None, data: dict[str, Any] | None = None
+    ) -> ClientKey:
         errors = string_errors({"name": name}, "name")
+        if name == "" and data is not None:  # a create body's name may not be blank (DRF)
+            errors["name"] = ["This field may not be blank."]
         if errors:
             raise Invalid(errors)
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")
         key.rate_limit = self._rate_limit(rate_limit)
+        if data:  # the other fields a create takes are the update's
+            self._key_fields(key, {k: v for k, v in data.items() if k not in ("name", "rateLimit")})
         self.keys[key.public] = key
         return key
 
@@ -651,13 +657,23 @@ class SentryBackend:
 
     def update_key(self, project: Project, key_id: str, data: dict[str, Any]) -> ClientKey:
         key = self.key(project, key_id)
+        return self._key_fields(key, data)
+
+    def _key_fields(self, key: ClientKey, data: dict[str, Any]) -> ClientKey:
         errors = string_errors(data, "name", "browserSdkVersion")
+        for name in ("browserSdkVersion", "dynamicSdkLoaderOptions", "name"):
+            if name in data and data[name] is None:
+                errors[name] = ["This field may not be null."]
         if data.get("isActive") is not None and not isinstance(data["isActive"], bool):
             errors["isActive"] = ["Must be a valid boolean."]
         if data.get("dynamicSdkLoaderOptions") is not None and not isinstance(
             data["dynamicSdkLoaderOptions"], dict
         ):
             errors["dynamicSdkLoaderOptions"] = ["Expected a dictionary of items."]
+        elif isinstance(data.get("dynamicSdkLoaderOptions"), dict) and not all(
+            isinstance(v, bool) for v in data["dynamicSdkLoaderOptions"].values()
+        ):
+            errors["dynamicSdkLoaderOptions"] = ["Must be a valid boolean."]
         if errors:
             raise Invalid(errors)
         version = data.get("browserSdkVersion")

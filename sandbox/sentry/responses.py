@@ -579,7 +579,8 @@ class SentryResponses:
         found = _project(call, org, project)
         body = _body(call)
         return Response(
-            201, key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit")))
+            201,
+            key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit"), body)),
         )
 
     def get_key(self, call: Call, org: str, project: str, key: str) -> Response:

@@ -911,7 +911,7 @@ class UptimeRobotBackend:
 
     def _comment_fields(self, data: dict[str, Any], *, creating: bool) -> tuple[str | None, bool | None]:
         problems: list[str] = []
-        typed(problems, data, {"content": "string", "publishOnStatusPage": "boolean"})
+        typed(problems, data, {"content": "string", "publishOnStatusPage": "boolean"}, nulls=False)
         if creating and not isinstance(data.get("content"), str):
             problems.append("content should not be empty")
         max_length(problems, data, "content", 10000)
@@ -942,9 +942,8 @@ class UptimeRobotBackend:
     # --- status page announcements ------------------------------------------------------------
     def _announcement_fields(self, announcement: Announcement, data: dict[str, Any]) -> None:
         problems: list[str] = []
-        typed(
-            problems, data, {"content": "string", "status": "string", "type": "string", "startDate": "string"}
-        )
+        types = {"content": "string", "status": "string", "type": "string", "startDate": "string"}
+        typed(problems, data, types, nulls=False)  # none of them is nullable (endDate is)
         max_length(problems, data, "content", 2000)
         for name, allowed in (("status", ANNOUNCEMENT_STATUSES), ("type", ANNOUNCEMENT_TYPES)):
             if isinstance(data.get(name), str) and data[name] not in allowed:

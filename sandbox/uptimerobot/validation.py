@@ -200,6 +200,8 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         problems.append(
             "each value in maintenanceWindowsIds must be a number conforming to the specified constraints"
         )
+    if any(tag == "" for tag in list_of(data, "tagNames")):  # a tag has a name (TagDto: minLength 1)
+        problems.append("each value in tagNames should not be empty")
     for index, contact in enumerate(list_of(data, "assignedAlertContacts")):
         problems.extend(_contact_setting_problems(index, contact))
     return unique(problems)

@@ -79,6 +79,8 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "(reference §4.6, lower case only): the patched copy lists the lower-case values",
         "GET /monitors' limit is documented without bounds; the API takes 1–200 (reference §4.1); its "
         "status is a comma list of PAUSED, STARTED, UP, LOOKS_DOWN, DOWN (reference §4.2)",
+        "a monitor's tagNames may hold empty strings, though a tag always has a name (minLength 1 "
+        "in the tag documents): the patched copy asks for names",
         "an alert contact's threshold and recurrence (minutes) have no documented minimum; the "
         "validator says 'must not be less than 0'",
         "a monitor's interval has its bounds in prose only (30 s on this test's plan – 2678400 s)",
@@ -113,6 +115,9 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "OrganizationIntegration must be oneOf Opsgenie or PagerDuty, which a Slack integration never "
         "is; the workflow's triggers and actionFilters are oneOf [X, {}], which nothing satisfies (any "
         "X also matches {}): the patched copy drops those oneOfs",
+        "a client key's browserSdkVersion is any string in the request, one of the choices the "
+        "response lists (latest, 7.x…10.x) in fact, and its rate limit's window and count are never "
+        "negative (null: no limit); a project's slug is Sentry's slug pattern: the patched copy says so",
         "ProjectMonitor.conditionGroup is not nullable, but the system detectors have none",
         "the workflow's sub-object ids are typed integer, though Sentry writes ids as strings; an "
         "e-mail action to the issue owners has a null targetIdentifier: the patched copy allows both",
@@ -151,6 +156,7 @@ SENTRY_RELATIONS = {
     "updateOrganizationProject": "bounds the document omits: slug pattern, name ≤ 200, digests 60–3600 s",
     "updateProjectOwnership": "autoAssignment is one of three phrases, raw must parse as ownership rules",
     "updateOrganizationMember": "team roles must be contributor or admin, of existing teams",
+    "deleteProjectMonitor": "the system-created detectors (error, issue_stream) cannot be deleted",
 }
 
 
@@ -348,6 +354,10 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
         if (name.startswith("Create") and name.endswith("MonitorDto")) or name == "UpdateMonitorDto":
             interval.update({"minimum": 30, "maximum": 2678400})
     schemas["UpdatePersonalAlertContactDto"]["additionalProperties"] = False
+    for schema in schemas.values():  # a tag is named: the tag documents say minLength 1
+        tags = schema.get("properties", {}).get("tagNames")
+        if tags and tags.get("type") == "array":
+            tags.setdefault("items", {})["minLength"] = 1
     for name in ("threshold", "recurrence"):  # minutes: the validator's "must not be less than 0"
         schemas["AlertContactSettings"]["properties"][name]["minimum"] = 0
     return patched
@@ -384,6 +394,14 @@ def patch_sentry(document: dict[str, Any]) -> dict[str, Any]:
                 prop.setdefault("minLength", 1)  # DRF's CharField refuses blank strings
             if prop.get("type") == "array" and name == "projects":
                 prop.setdefault("minItems", 1)
+        if op.get("operationId") in ("createProjectClientKey", "updateProjectClientKey"):
+            body["properties"]["browserSdkVersion"]["enum"] = ["latest", "7.x", "8.x", "9.x", "10.x"]
+            body["properties"]["rateLimit"]["nullable"] = True  # null: no rate limit
+            for bound in body["properties"]["rateLimit"]["properties"].values():
+                bound["minimum"] = 0  # a window and a count are never negative
+        if op.get("operationId") == "createOrganizationTeamProject" and "slug" in body.get("properties", {}):
+            body["properties"]["slug"]["pattern"] = r"^(?![0-9]+$)[a-z0-9_-]{1,50}$"  # Sentry's slugs
+            body["properties"]["name"]["maxLength"] = 50
         if op.get("operationId") == "createOrganizationTeam":
             body["properties"]["name"]["maxLength"] = 64  # Sentry's team name limit
         if op.get("operationId") == "updateProjectOwnership":
