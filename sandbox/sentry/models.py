@@ -632,6 +632,8 @@ class SentryBackend:
         errors = string_errors({"name": name}, "name")
         if name == "" and data is not None:  # a create body's name may not be blank (DRF)
             errors["name"] = ["This field may not be blank."]
+        if name is None and data is not None:  # the document: name is required
+            errors["name"] = ["This field may not be null."] if "name" in data else REQUIRED
         if errors:
             raise Invalid(errors)
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")

@@ -23,7 +23,7 @@ from sandbox.registry import build_services
 from tests.sandbox import contract
 
 MAX_EXAMPLES = 5  # per operation and phase
-MAX_TIME = 35  # seconds per document: the two documents together stay under ~90 s on 2 cores
+MAX_TIME = 30  # seconds per document: the two documents together stay under ~90 s on 2 cores
 SENTRY_SCOPES = [
     "org:admin", "org:write", "org:read", "member:admin", "team:admin", "team:write", "project:admin",
     "project:write", "alerts:write", "org:integrations",
@@ -73,10 +73,11 @@ def test_uptimerobot_emulator_fulfils_the_openapi_document(server: SandboxServer
         tmp_path,
         max_examples=MAX_EXAMPLES,
         max_time=MAX_TIME,
-        settings=contract.relation_settings(contract.UPTIMEROBOT_RELATIONS),
+        settings=contract.uptimerobot_settings(),
     )
     print(report(run, "uptimerobot"))
     assert len(run.operations) >= len(contract.operations(spec)), run.output[-3000:]
+    assert run.modes["negative"] > 0, run.output[-3000:]  # wrong types and missing fields: all 4xx
     assert run.cases > 0 and run.failed == {}, report(run, "uptimerobot")
 
 
@@ -109,4 +110,5 @@ def test_sentry_emulator_fulfils_sentry_api_yaml(server: SandboxServer, tmp_path
     )
     print(report(run, "sentry"))
     assert len(run.operations) >= len(contract.operations(spec)), run.output[-3000:]
+    assert run.modes["negative"] > 0, run.output[-3000:]
     assert run.cases > 0 and run.failed == {}, report(run, "sentry")
