@@ -234,3 +234,17 @@ def test_integration_update_and_app_installations(sentry: Sentry) -> None:
     bad = {"service_table": [{"service": 1}]}
     assert sentry.call("POST", f"organizations/{{org}}/integrations/{slack['id']}/", bad).status_code == 400
     assert sentry.ok("GET", "organizations/{org}/sentry-app-installations/") == []
+
+
+def test_the_control_plane_refuses_bad_input_with_400(sandbox: SandboxApi) -> None:
+    for path, body in (
+        ("clock", {"speed": "fast"}),
+        ("clock", {"speed": 0}),
+        ("quirks", {"quirks": {"nope": 1}}),
+    ):
+        response = requests.post(
+            f"{sandbox.url}/_sandbox/{path}", json={"service": "uptimerobot", **body}, timeout=10
+        )
+        assert response.status_code == 400, (path, body, response.text)
+    assert requests.post(f"{sandbox.url}/_sandbox/reset", json=[1], timeout=10).status_code == 400
+    assert requests.get(f"{sandbox.url}/_sandbox/nothing", timeout=10).status_code == 404
