@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sandbox.core.values import is_integral
+from sandbox.core.values import is_integral, is_number
 from sandbox.uptimerobot.errors import (
     ForeignResource,
     IntegrationExists,
@@ -232,6 +232,7 @@ ANNOUNCEMENT_TYPES = ("Info", "Maintenance", "Issue")
 class Announcement:
     id: int
     psp_id: int
+    title: str | None = None
     content: str = ""
     status: str = "Offline"
     type: str = "Info"
@@ -276,15 +277,16 @@ def _notify(value: Any, numeric: bool) -> str:
     )
 
 
-def _ids(value: Any, name: str, low: int = 0) -> list[int]:
-    """An array of whole numbers (JSON numbers, as the document declares: never strings)."""
+def _ids(value: Any, name: str) -> list[int]:
+    """An array of ids (JSON numbers, as the document declares: never strings). A number that is no
+    whole non-negative id names nothing: it is kept as -1, so the lookup that follows refuses it."""
     if not isinstance(value, list):
         raise ValidationFailed(TYPE_MESSAGES["array"].format(name))
-    if not all(is_integral(v) and v >= low for v in value):
+    if not all(is_number(v) for v in value):
         raise ValidationFailed(
             f"each value in {name} must be a number conforming to the specified constraints"
         )
-    return [int(v) for v in value]
+    return [int(v) if is_integral(v) and v >= 0 else -1 for v in value]
 
 
 class UptimeRobotBackend:
@@ -942,8 +944,15 @@ class UptimeRobotBackend:
     # --- status page announcements ------------------------------------------------------------
     def _announcement_fields(self, announcement: Announcement, data: dict[str, Any]) -> None:
         problems: list[str] = []
-        types = {"content": "string", "status": "string", "type": "string", "startDate": "string"}
+        types = {
+            "title": "string",
+            "content": "string",
+            "status": "string",
+            "type": "string",
+            "startDate": "string",
+        }
         typed(problems, data, types, nulls=False)  # none of them is nullable (endDate is)
+        max_length(problems, data, "title", 255)
         max_length(problems, data, "content", 2000)
         for name, allowed in (("status", ANNOUNCEMENT_STATUSES), ("type", ANNOUNCEMENT_TYPES)):
             if isinstance(data.get(name), str) and data[name] not in allowed:
@@ -954,7 +963,12 @@ class UptimeRobotBackend:
                 problems.append(f"{name} must be a valid ISO 8601 date string")
         if problems:
             raise ValidationFailed(*unique(problems))
-        for wire, attr in (("content", "content"), ("status", "status"), ("type", "type")):
+        for wire, attr in (
+            ("title", "title"),
+            ("content", "content"),
+            ("status", "status"),
+            ("type", "type"),
+        ):
             if data.get(wire) is not None:
                 setattr(announcement, attr, data[wire])
         if data.get("startDate") is not None:

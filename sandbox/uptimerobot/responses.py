@@ -360,7 +360,7 @@ def announcement_document(announcement: Announcement) -> dict[str, Any]:
         "id": announcement.id,
         "pspId": announcement.psp_id,
         "userId": USER_ID,
-        "title": None,  # required by PspAnnouncementResponseDto, although it declares no such property
+        "title": announcement.title,  # required by the response DTO, which declares no such property
         "content": announcement.content,
         "status": announcement.status,
         "type": announcement.type,
@@ -579,7 +579,8 @@ class UptimeRobotResponses:
             raise ValidationFailed("limit must not be less than 1")
         if limit > MONITOR_PAGE_MAX:
             raise ValidationFailed(f"limit must not be greater than {MONITOR_PAGE_MAX}")
-        statuses = {s.strip().upper() for s in (request.arg("status") or "").split(",") if s.strip()}
+        raw_status = request.arg("status")
+        statuses = set(raw_status.split(",")) if raw_status else set()  # exact names, comma-separated
         unknown = statuses - set(MONITOR_STATUSES)
         if unknown:
             raise ValidationFailed("status must be a comma list of " + ", ".join(MONITOR_STATUSES))

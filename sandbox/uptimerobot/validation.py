@@ -182,8 +182,11 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         number_in(problems, data, "port", 1, 65535)
     if kind == "DNS" and creating and not isinstance(data.get("config"), dict):
         problems.append("config should not be empty")
-    if kind == "VISUAL_COMPARISON" and (creating or "config" in data):
-        problems.extend(_visual_problems(data.get("config")))
+    config = data.get("config")
+    if kind == "VISUAL_COMPARISON" and (
+        creating or (isinstance(config, dict) and "visualComparison" in config)
+    ):  # an update may leave the comparison as it is
+        problems.extend(_visual_problems(config))
     if data.get("regionalData") is not None and data["regionalData"] not in REGIONS:
         problems.append(one_of("regionalData", REGIONS))
     _enum(problems, data, "httpMethodType", HTTP_METHODS, upper=True)

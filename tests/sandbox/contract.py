@@ -142,6 +142,8 @@ UPTIMEROBOT_RELATIONS = {
     "MonitorGroupsController_create": "monitorIds and groupIds must name existing monitors and groups",
     "MonitorGroupsController_delete": "monitorsNewGroupId must name another existing group",
     "MonitorsController_getUptimeStats": "a CUSTOM time frame needs start ≤ end",
+    "MonitorsController_update": "the url must suit the monitor's type (an http(s) URL for HTTP, KEYWORD, API…)",
+    "IncidentsController_list": "monitor_id ≥ 1; stateful links may fill it from a groupId of 0",
     "PspController_create": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
     "PspController_update": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
     "MonitorsController_getMonitorUptimeStats": "from must not be after to",
