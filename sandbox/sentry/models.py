@@ -349,6 +349,10 @@ class SentryBackend:
         errors: dict[str, Any] = string_errors(data, "name", "slug")
         if "slug" in data and data["slug"] is None:
             errors["slug"] = ["This field may not be null."]
+        if "platform" in data and data["platform"] is None:
+            errors["platform"] = ["This field may not be null."]
+        if "default_rules" in data and not isinstance(data["default_rules"], bool):
+            errors["default_rules"] = ["Must be a valid boolean."]
         if errors:
             raise Invalid(errors)
         if not name:
@@ -377,7 +381,7 @@ class SentryBackend:
         for kind in SYSTEM_DETECTORS:  # and its system-created monitors
             detector = Detector(self.new_id(), project.id, kind, _system_name(kind), {"enabled": True})
             self.detectors[detector.id] = detector
-        if data.get("default_rules", True) not in (False, "false", "0", 0):
+        if data.get("default_rules", True) is not False:
             self._default_workflow(project)
         return project
 

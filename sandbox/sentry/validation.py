@@ -178,6 +178,11 @@ def check_workflow(
     if frequency not in FREQUENCIES:
         errors["config"] = {"frequency": [f'"{frequency}" is not a valid choice.']}
     triggers = body.get("triggers") or {}
+    if not isinstance(triggers, dict):
+        errors["triggers"] = ["Expected a dictionary of items."]
+        triggers = {}
+    elif triggers and not isinstance(triggers.get("conditions"), list):
+        errors["triggers"] = {"conditions": REQUIRED}  # a trigger group always lists its conditions
     if triggers and triggers.get("logicType", "any-short") != "any-short":
         errors["triggers"] = {"logicType": [f'"{triggers.get("logicType")}" is not a valid choice.']}
     detector_ids = body.get("detectorIds") or []

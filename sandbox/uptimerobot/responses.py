@@ -580,7 +580,7 @@ class UptimeRobotResponses:
         if limit > MONITOR_PAGE_MAX:
             raise ValidationFailed(f"limit must not be greater than {MONITOR_PAGE_MAX}")
         raw_status = request.arg("status")
-        statuses = set(raw_status.split(",")) if raw_status else set()  # exact names, comma-separated
+        statuses = set(raw_status.split(",")) if raw_status is not None else set()  # exact, comma-separated
         unknown = statuses - set(MONITOR_STATUSES)
         if unknown:
             raise ValidationFailed("status must be a comma list of " + ", ".join(MONITOR_STATUSES))

@@ -247,9 +247,11 @@ def _map_problems(problems: list[str], data: dict[str, Any]) -> None:
         if len(fields) > 20:
             problems.append("customFields must contain no more than 20 keys")
         for key, value in fields.items():
-            if not _CUSTOM_FIELD_KEY.match(str(key)):
+            if not _CUSTOM_FIELD_KEY.fullmatch(str(key)):
                 problems.append(f"customFields key {key} must match /^[A-Za-z0-9_-]{{1,64}}$/")
-            if len(str(value)) > 255:
+            if not isinstance(value, str):
+                problems.append(f"customFields.{key} must be a string")
+            elif len(value) > 255:
                 problems.append(f"customFields.{key} must be shorter than or equal to 255 characters")
 
 

@@ -79,6 +79,8 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "(reference §4.6, lower case only): the patched copy lists the lower-case values",
         "GET /monitors' limit is documented without bounds; the API takes 1–200 (reference §4.1); its "
         "status is a comma list of PAUSED, STARTED, UP, LOOKS_DOWN, DOWN (reference §4.2)",
+        "a monitor's customFields is any object; the API takes at most 20 keys matching "
+        "^[A-Za-z0-9_-]{1,64}$ with values of at most 255 characters (reference §4.3)",
         "a monitor's tagNames may hold empty strings, though a tag always has a name (minLength 1 "
         "in the tag documents): the patched copy asks for names",
         "an alert contact's threshold and recurrence (minutes) have no documented minimum; the "
@@ -142,7 +144,11 @@ UPTIMEROBOT_RELATIONS = {
     "MonitorGroupsController_create": "monitorIds and groupIds must name existing monitors and groups",
     "MonitorGroupsController_delete": "monitorsNewGroupId must name another existing group",
     "MonitorsController_getUptimeStats": "a CUSTOM time frame needs start ≤ end",
-    "MonitorsController_update": "the url must suit the monitor's type (an http(s) URL for HTTP, KEYWORD, API…)",
+    "MonitorsController_update": "the url must suit the monitor's type (an http(s) URL for HTTP, KEYWORD, "
+    "API…); customFields keys must match ^[A-Za-z0-9_-]{1,64}$ (patched as propertyNames, which "
+    "schemathesis does not generate by)",
+    "MonitorsController_create": "customFields keys must match ^[A-Za-z0-9_-]{1,64}$ (as on update)",
+    "BulkMonitorsController_bulkUpdate": "customFields keys must match ^[A-Za-z0-9_-]{1,64}$ (as on update)",
     "IncidentsController_list": "monitor_id ≥ 1; stateful links may fill it from a groupId of 0",
     "PspController_create": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
     "PspController_update": "logo and icon must be JPG or PNG images of at most 150 KB (reference §4.6)",
@@ -378,6 +384,11 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
         if (name.startswith("Create") and name.endswith("MonitorDto")) or name == "UpdateMonitorDto":
             interval.update({"minimum": 30, "maximum": 2678400})
     schemas["UpdatePersonalAlertContactDto"]["additionalProperties"] = False
+    for name, schema in schemas.items():  # custom field keys: ^[A-Za-z0-9_-]{1,64}$, at most 20
+        custom = schema.get("properties", {}).get("customFields")
+        if custom and custom.get("type") == "object" and not name.startswith("MonitorDto"):
+            custom.update({"propertyNames": {"pattern": r"^[A-Za-z0-9_-]{1,64}$"}, "maxProperties": 20})
+            custom["additionalProperties"] = {"type": "string", "maxLength": 255}
     for schema in schemas.values():  # a tag is named: the tag documents say minLength 1
         tags = schema.get("properties", {}).get("tagNames")
         if tags and tags.get("type") == "array":
@@ -528,6 +539,7 @@ def run(
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(schema),
         "--url", base_url, "--checks", "all", "--max-examples", str(max_examples),
         "--max-time", str(max_time), "--workers", "2", "--seed", str(seed), "--no-color",
+        "--generation-deterministic",
         "--suppress-health-check", "all", "--report", "junit,ndjson", "--report-junit-path", str(junit),
         "--report-ndjson-path", str(workdir / "events.ndjson"),
         "--output-truncate", "false", "--output-sanitize", "false",
