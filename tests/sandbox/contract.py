@@ -546,7 +546,10 @@ def run(
     ]  # fmt: skip
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=max_time + 120, check=False)
+    # cwd: schemathesis keeps a cache directory (.schemathesis/) where it runs; not in the repository
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=max_time + 120, check=False, cwd=workdir
+    )
     output = done.stdout + done.stderr
     generated = re.search(r"(\d+) generated", output)
     found: dict[str, Operation] = {}
