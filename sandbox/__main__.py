@@ -36,22 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = SandboxServer(sandbox, port=args.port)
     except PortInUseError as error:
-        print(f"sandbox: {error}", file=sys.stderr)
-        return 98
+        return _port_taken(args.ready_file, error.port, "the sandbox API")
     target_port = args.target_port if args.target_port is not None else (args.port + 1 if args.port else 0)
     try:
         target = TargetServer(target_port).start()
     except OSError:
-        print(
-            f"sandbox: port {target_port} on 127.0.0.1 (the stand-in application) is already in use",
-            file=sys.stderr,
-        )
-        return 98
+        server.close()
+        return _port_taken(args.ready_file, target_port, "the stand-in application")
     if args.ready_file:
-        args.ready_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.ready_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "url": server.url, "target_url": target.url}))
-        tmp.replace(args.ready_file)
+        _write(args.ready_file, {"pid": os.getpid(), "url": server.url, "target_url": target.url})
 
     def _stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -65,6 +58,21 @@ def main(argv: list[str] | None = None) -> int:
         target.stop()
         sandbox.save()
     return 0
+
+
+def _write(path: Path, document: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(document))
+    tmp.replace(path)
+
+
+def _port_taken(ready_file: Path | None, port: int, role: str) -> int:
+    """Exit 98, saying which port was taken: the starter reads it from the ready file."""
+    print(f"sandbox: port {port} on 127.0.0.1 ({role}) is already in use", file=sys.stderr)
+    if ready_file:
+        _write(ready_file, {"error": "port_in_use", "port": port, "role": role})
+    return 98
 
 
 if __name__ == "__main__":

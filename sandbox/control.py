@@ -112,8 +112,9 @@ def start(paths: SandboxPaths, port: int = DEFAULT_PORT) -> tuple[int, str, bool
         code = process.poll()
         if code is not None:
             if code == 98:
+                taken, role = _port_taken(paths, port)
                 raise SandboxStartError(
-                    f"port {port} on 127.0.0.1 is already in use; stop what uses it, "
+                    f"port {taken} on 127.0.0.1 is already in use ({role}); stop what uses it, "
                     "or choose another port with `vigil sandbox start --port N` "
                     "(or VIGIL_SANDBOX_PORT)"
                 )
@@ -124,6 +125,16 @@ def start(paths: SandboxPaths, port: int = DEFAULT_PORT) -> tuple[int, str, bool
         time.sleep(0.1)
     process.terminate()
     raise SandboxStartError(f"the sandbox did not answer within {START_TIMEOUT_S:.0f} s; see {paths.log}")
+
+
+def _port_taken(paths: SandboxPaths, port: int) -> tuple[int, str]:
+    """Which port a sandbox that exited with 98 found taken (its ready file says; the API's if not)."""
+    try:
+        info = json.loads(paths.server_file.read_text())
+        paths.server_file.unlink(missing_ok=True)
+        return int(info["port"]), str(info["role"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return port, "the sandbox API"
 
 
 def stop(paths: SandboxPaths) -> bool:

@@ -33,6 +33,18 @@ class Faults:
 
 
 @dataclass
+class Quirks:
+    """Documented misbehaviours of the real services, off by default (reference uptimerobot-api.md
+    §4.8): set per account through ``POST /_sandbox/quirks``; unknown names are refused."""
+
+    html_escape: bool = False  # names and URLs come back HTML-escaped
+    bool_strings: bool = False  # status-page features come back as "true"/"false"
+    save_then_500: bool | float = False  # a create is saved and still answered 500 (True or a rate)
+    save_then_404: bool | float = False  # a create is saved and answered 404
+    read_lag: int = 0  # reads after a write return the old version this many times
+
+
+@dataclass
 class RateWindow:
     """A fixed window that opens with the first counted request (as Uptime Robot's does)."""
 
@@ -59,9 +71,10 @@ class Account:
     plan: str = "free"
     options: dict[str, Any] = field(default_factory=dict)  # service-specific: org slug, limits…
     faults: Faults = field(default_factory=Faults)
-    quirks: dict[str, Any] = field(default_factory=dict)  # service-specific switches, off by default
+    quirks: Quirks = field(default_factory=Quirks)
     backend: Any = None
-    rate: RateWindow | None = None
+    rate: RateWindow | None = None  # one window for the whole account (Uptime Robot)
+    windows: dict[str, RateWindow] = field(default_factory=dict)  # per operation (Sentry, Slack)
     requests: Counter[str] = field(default_factory=Counter)  # operation → calls
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     rng: random.Random = field(default_factory=random.Random, repr=False)

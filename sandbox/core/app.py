@@ -10,21 +10,31 @@ import json
 import logging
 import threading
 import time
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from sandbox.core.accounts import Account, Faults
+from sandbox.core.accounts import Account, Faults, Quirks
 from sandbox.core.clock import Clock
-from sandbox.core.errors import DroppedConnection, SandboxError
+from sandbox.core.errors import DroppedConnection, MethodNotAllowed, SandboxError
 from sandbox.core.http import Request, Response
-from sandbox.core.routing import match
+from sandbox.core.routing import Route, allowed_methods, match
 from sandbox.core.service import Call, Service
 from sandbox.core.store import Store
 
 log = logging.getLogger("vigil.sandbox")
 
 CONTROL_PREFIX = "/_sandbox"
+# The control plane's route table; ``/_sandbox/<service>/…`` adds each service's control_routes().
+CONTROL_ROUTES = [
+    Route("GET", "/status", "control_status"),
+    Route("POST", "/accounts", "control_accounts"),
+    Route("POST", "/reset", "control_reset"),
+    Route("POST", "/faults", "control_faults"),
+    Route("POST", "/quirks", "control_quirks"),
+    *(Route(method, "/requests", "control_requests") for method in ("GET", "POST", "DELETE")),
+    Route("POST", "/clock", "control_clock"),
+]
 
 
 class ControlError(SandboxError):
@@ -72,8 +82,10 @@ class Sandbox:
         return account.backend
 
     def save(self) -> None:
-        with self._lock:
-            self.store.save(self.accounts, self.defaults)
+        if self.store.path is None:
+            return
+        with self._lock:  # one writer at a time; each account is copied under its own lock
+            self.store.save(Store.snapshot(list(self.accounts.items())), self.defaults)
 
     # --- dispatch -----------------------------------------------------------------------------
     def handle(
@@ -97,6 +109,9 @@ class Sandbox:
             if account is None:
                 raise service.unauthorized(request)
             if found is None:
+                allowed = allowed_methods(service.routes, request.path)
+                if allowed and request.method not in allowed:
+                    raise MethodNotAllowed(request.method, allowed)
                 raise service.not_found(request)
             route, params = found
             call = Call(request, account, None, service, route.operation)
@@ -149,28 +164,14 @@ class Sandbox:
             payload = request.json() or {}
         except ValueError:
             return Response(400, {"error": "control plane requests take a JSON body"})
+        if not isinstance(payload, dict):
+            return Response(400, {"error": "control plane requests take a JSON object"})
         try:
-            if method == "GET" and request.path == "/status":
-                return Response(200, self.status(origin))
-            if method == "POST" and request.path == "/accounts":
-                return self._create_account(payload, origin)
-            if method == "POST" and request.path == "/reset":
-                return self._reset(payload)
-            if method == "POST" and request.path == "/faults":
-                return self._set_faults(payload)
-            if method == "POST" and request.path == "/quirks":
-                account = self._control_account(payload)
-                account.quirks = dict(payload.get("quirks") or {})
-                self.save()
-                return Response(200, {"quirks": account.quirks})
-            if request.path == "/requests":
-                return self._requests(method, payload or {k: v[-1] for k, v in request.query.items()})
-            if method == "POST" and request.path == "/clock":
-                if "speed" in payload:
-                    self.clock.set_speed(float(payload["speed"]))
-                if "advance_seconds" in payload:
-                    self.clock.advance(float(payload["advance_seconds"]))
-                return Response(200, {"speed": self.clock.speed, "now": self.clock.now()})
+            found = match(CONTROL_ROUTES, method, request.path)
+            if found:
+                handler = getattr(self, found[0].operation)
+                response: Response = handler(request, payload, origin)
+                return response
             for service in self.services.values():
                 prefix = "/" + service.name
                 if request.path.startswith(prefix + "/"):
@@ -186,12 +187,51 @@ class Sandbox:
                         )
                         with account.lock:
                             call = Call(request, account, self.backend(account), service, route.operation)
-                            response: Response = getattr(service.responses(), route.operation)(call, **params)
+                            try:
+                                response = getattr(service.responses(), route.operation)(call, **params)
+                            except SandboxError as error:
+                                return Response(error.status, {"error": error.message})
                         self.save()
                         return response
         except ControlError as error:
             return Response(error.status, {"error": error.message})
         return Response(404, {"error": f"no control route {method} {path}"})
+
+    # --- the control plane's own routes (CONTROL_ROUTES) ---------------------------------------
+    def control_status(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        return Response(200, self.status(origin))
+
+    def control_accounts(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        return self._create_account(payload, origin)
+
+    def control_reset(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        return self._reset(payload)
+
+    def control_faults(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        return self._set_faults(payload)
+
+    def control_quirks(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        account = self._control_account(payload)
+        wanted = payload.get("quirks") or {}
+        known = {f.name for f in fields(Quirks)}
+        if not isinstance(wanted, dict) or set(wanted) - known:
+            raise ControlError(f"'quirks' takes the switches {sorted(known)}")
+        account.quirks = Quirks(**wanted)
+        self.save()
+        return Response(200, {"quirks": asdict(account.quirks)})
+
+    def control_requests(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        return self._requests(request.method, payload or {k: v[-1] for k, v in request.query.items()})
+
+    def control_clock(self, request: Request, payload: dict[str, Any], origin: str) -> Response:
+        try:
+            if "speed" in payload:
+                self.clock.set_speed(float(payload["speed"]))
+            if "advance_seconds" in payload:
+                self.clock.advance(float(payload["advance_seconds"]))
+        except (TypeError, ValueError) as error:
+            raise ControlError(f"'speed' (positive) and 'advance_seconds' take numbers: {error}") from None
+        return Response(200, {"speed": self.clock.speed, "now": self.clock.now()})
 
     def status(self, origin: str) -> dict[str, Any]:
         document: dict[str, Any] = {}
@@ -237,8 +277,9 @@ class Sandbox:
                     account.backend = None
                     account.requests.clear()
                     account.rate = None
+                    account.windows.clear()  # Sentry's and Slack's per-method throttle windows
                     account.faults = Faults()
-                    account.quirks = {}
+                    account.quirks = Quirks()
         self.save()
         return Response(200, {"reset": len(targets)})
 

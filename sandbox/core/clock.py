@@ -12,11 +12,16 @@ class Clock:
         self._speed = speed
         self._anchor_real = time.monotonic()
         self._anchor_virtual = 0.0
+        self._started_epoch = time.time()  # wall time when the sandbox started
 
     def now(self) -> float:
         """Virtual seconds since the sandbox started."""
         with self._lock:
             return self._anchor_virtual + (time.monotonic() - self._anchor_real) * self._speed
+
+    def epoch(self) -> float:
+        """The sandbox's own wall clock (UNIX seconds): starts at the real time, runs at its speed."""
+        return self._started_epoch + self.now()
 
     @property
     def speed(self) -> float:

@@ -37,3 +37,13 @@ class SandboxError(Exception):
 
 class DroppedConnection(Exception):
     """Raised by fault injection: the server closes the socket without answering."""
+
+
+class MethodNotAllowed(SandboxError):
+    """A method no route takes on a path that exists: 405 with the ``Allow`` header."""
+
+    status = 405
+
+    def __init__(self, method: str, allowed: list[str]) -> None:
+        super().__init__(f'Method "{method}" not allowed.', headers={"Allow": ", ".join(allowed)})
+        self.method = method

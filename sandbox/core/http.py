@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email.policy
 import json
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -76,3 +78,45 @@ class Response:
         if isinstance(self.body, str):
             return self.body.encode("utf-8"), self.headers.get("Content-Type", "text/plain; charset=utf-8")
         return json.dumps(self.body).encode("utf-8"), "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """One part of a multipart/form-data body: a field, or a file when it has a filename."""
+
+    name: str
+    data: bytes
+    filename: str | None = None
+    content_type: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+def multipart(body: bytes, content_type: str) -> list[FormPart]:
+    """The parts of a multipart/form-data body (RFC 7578), in order; ValueError when it is not one."""
+    if "boundary=" not in content_type:
+        raise ValueError("multipart/form-data without a boundary")
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\nMIME-Version: 1.0\r\n\r\n" + body
+    )
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    parts: list[FormPart] = []
+    for part in message.iter_parts():
+        disposition = part.get("Content-Disposition", "")
+        name = part.get_param("name", header="content-disposition")
+        if "form-data" not in disposition or not isinstance(name, str):
+            raise ValueError("a part without a form-data name")
+        payload = part.get_payload(decode=True)
+        filename = part.get_filename()
+        parts.append(
+            FormPart(
+                name,
+                payload if isinstance(payload, bytes) else b"",
+                filename,
+                part.get_content_type() if filename else None,
+            )
+        )
+    return parts

@@ -31,5 +31,6 @@ def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str,
     return None
 
 
-def path_exists(routes: list[Route], path: str) -> bool:
-    return any(route.pattern.match(path) for route in routes)
+def allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods some route takes at ``path`` (for a 405's ``Allow`` header)."""
+    return sorted({route.method for route in routes if route.pattern.match(path)})

@@ -53,6 +53,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+    def __getattr__(self, name: str) -> object:
+        """Any other method (TRACE, QUERY…) reaches the dispatcher too, which answers 405 where no
+        route takes it, never the standard library's HTML 501."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: object) -> None:
         return  # requests are counted by the control plane; nothing (no tokens) goes to logs
 
@@ -60,6 +67,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The standard library listens with a backlog of 5: under 40 simultaneous clients the kernel
+    # resets connections. The real APIs never drop them, so queue as many as the kernel allows.
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -96,6 +106,10 @@ class SandboxServer:
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
+
+    def close(self) -> None:
+        """Release the port of a server that never served."""
+        self._server.server_close()
 
     def stop(self) -> None:
         self._server.shutdown()

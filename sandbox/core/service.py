@@ -28,7 +28,7 @@ class Call:
     operation: str
 
     def quirk(self, name: str, default: Any = None) -> Any:
-        return self.account.quirks.get(name, default)
+        return getattr(self.account.quirks, name, default)
 
 
 class Service:

@@ -16,9 +16,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.core.values import whole
 from sandbox.sentry import validation
-from sandbox.sentry.errors import EnvelopeRejected, Invalid, NotFound, ProjectSlugTaken, TeamSlugTaken
+from sandbox.sentry.errors import (
+    EnvelopeRejected,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ProjectSlugTaken,
+    TeamSlugTaken,
+)
 from sandbox.sentry.platforms import PLATFORMS
+from sandbox.sentry.validation import (
+    NOT_A_LIST,
+    NOT_A_STRING,
+    REQUIRED,
+    integer,
+    string_errors,
+    string_list_errors,
+)
 
 _SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
 _SLUG_MESSAGE = (
@@ -73,6 +89,83 @@ def project_settings() -> dict[str, Any]:
     }
 
 
+def project_options() -> dict[str, Any]:
+    """The legacy ``options`` a project detail carries from the start: inbound filters as strings
+    (newline-separated lists, "" when unset), the flags as booleans."""
+    return {
+        "filters:blacklisted_ips": "",
+        "filters:releases": "",
+        "filters:error_messages": "",
+        "filters:log_messages": "",
+        "filters:trace_metric_names": "",
+        "filters:react-hydration-errors": True,
+        "filters:chunk-load-error": True,
+        "sentry:csp_ignored_sources_defaults": True,
+        "sentry:csp_ignored_sources": "",
+        "sentry:reprocessing_active": False,
+        "sentry:feedback_user_report_notifications": True,
+        "sentry:feedback_ai_spam_detection": False,
+        "sentry:replay_rage_click_issues": True,
+        "sentry:replay_hydration_error_issues": True,
+        "sentry:toolbar_allowed_origins": "",
+        "feedback:branding": True,
+        "quotas:spike-protection-disabled": False,
+    }
+
+
+_LIST_OPTIONS = {k for k, v in project_options().items() if v == ""}
+
+
+def _options(given: dict[str, Any]) -> dict[str, Any]:
+    """Inbound-filter lists are stored as newline-joined strings, as Sentry stores them."""
+    stored: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in _LIST_OPTIONS and isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        stored[str(key)] = value
+    return stored
+
+
+_PROJECT_STRINGS = (
+    "name", "slug", "platform", "subjectPrefix", "subjectTemplate", "fingerprintingRules",
+    "groupingEnhancements", "securityToken", "securityTokenHeader", "defaultEnvironment", "debugFilesRole",
+)  # fmt: skip
+
+
+ORG_ROLE_IDS = ("member", "admin", "manager", "owner", "billing")
+TEAM_ROLE_IDS = ("contributor", "admin")
+AUTO_ASSIGNMENTS = (
+    "Auto Assign to Issue Owner",
+    "Auto Assign to Suspect Commits",
+    "Turn off Auto-Assignment",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# an ownership rule: `path:`, `module:`, `url:`, `tags.<key>:` or `codeowners:` matcher, then owners
+_OWNERSHIP_RULE = re.compile(
+    r"^(path|module|url|codeowners|tags\.[\w.-]+):\S+(\s+(#[\w-]+|[^@\s]+@[^@\s]+))+$"
+)
+
+
+@dataclass
+class Member:
+    id: int
+    email: str
+    role: str
+    pending: bool = False
+    team_roles: dict[str, str | None] = field(default_factory=dict)  # team slug → team role (None: default)
+    created: str = field(default_factory=timestamp)
+
+
+@dataclass
+class Ownership:
+    raw: str = ""
+    fallthrough: bool = True
+    auto_assignment: str = "Turn off Auto-Assignment"
+    codeowners_auto_sync: bool = True
+    created: str = field(default_factory=timestamp)
+    updated: str = field(default_factory=timestamp)
+
+
 @dataclass
 class Team:
     id: int
@@ -91,7 +184,7 @@ class Project:
     created: str = field(default_factory=timestamp)
     old_slugs: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=project_settings)
-    options: dict[str, Any] = field(default_factory=dict)  # the legacy "options" dict (filters:*, …)
+    options: dict[str, Any] = field(default_factory=project_options)  # the legacy dict (filters:*, …)
 
 
 @dataclass
@@ -165,6 +258,11 @@ class SentryBackend:
         self.events: list[Event] = []
         self.retired_calls: list[str] = []  # "METHOD path" of every call to a retired endpoint
         self.slack_id = self.new_id()
+        self.members: dict[int, Member] = {}
+        owner = Member(self.new_id(), "owner@sandbox.invalid", "owner")  # the token's user
+        self.members[owner.id] = owner
+        self.ownership: dict[int, Ownership] = {}  # project id → its ownership rules
+        self.integration_config: dict[str, Any] = {"installationType": "born_as_bot"}
         self.slack_channels = {name.lstrip("#"): channel for name, channel in slack_channels.items()}
 
     def new_id(self) -> int:
@@ -185,7 +283,10 @@ class SentryBackend:
         teams = sorted(self.teams.values(), key=lambda t: t.id)
         return [t for t in teams if slug is None or t.slug == slug]
 
-    def create_team(self, slug: str | None, name: str | None) -> Team:
+    def create_team(self, slug: Any, name: Any) -> Team:
+        errors = string_errors({"slug": slug, "name": name}, "slug", "name")
+        if errors:
+            raise Invalid(errors)
         slug = slug or slugify(name or "")
         if not slug and not name:
             raise Invalid({"slug": ["This field is required."]})
@@ -201,6 +302,9 @@ class SentryBackend:
 
     def update_team(self, ref: str, data: dict[str, Any]) -> Team:
         team = self.team(ref)
+        errors = string_errors(data, "slug", "name")
+        if errors:
+            raise Invalid(errors)
         slug = data.get("slug")
         if slug is not None and slug != team.slug:
             if not _SLUG.match(str(slug)):
@@ -234,13 +338,23 @@ class SentryBackend:
         return sorted(self.projects.values(), key=lambda p: p.id)
 
     def _check_platform(self, platform: Any, errors: dict[str, Any]) -> None:
-        if platform not in (None, "", "other") and platform not in PLATFORMS:
+        if platform is not None and not isinstance(platform, str):
+            errors["platform"] = NOT_A_STRING
+        elif platform not in (None, "", "other") and platform not in PLATFORMS:
             errors["platform"] = ["Invalid platform"]
 
     def create_project(self, team_ref: str, data: dict[str, Any]) -> Project:
         team = self.team(team_ref)
         name, slug, platform = data.get("name"), data.get("slug"), data.get("platform")
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = string_errors(data, "name", "slug")
+        if "slug" in data and data["slug"] is None:
+            errors["slug"] = ["This field may not be null."]
+        if "platform" in data and data["platform"] is None:
+            errors["platform"] = ["This field may not be null."]
+        if "default_rules" in data and not isinstance(data["default_rules"], bool):
+            errors["default_rules"] = ["Must be a valid boolean."]
+        if errors:
+            raise Invalid(errors)
         if not name:
             errors["name"] = ["This field is required."]
         elif len(str(name)) > 50:
@@ -267,7 +381,7 @@ class SentryBackend:
         for kind in SYSTEM_DETECTORS:  # and its system-created monitors
             detector = Detector(self.new_id(), project.id, kind, _system_name(kind), {"enabled": True})
             self.detectors[detector.id] = detector
-        if data.get("default_rules", True) not in (False, "false", "0", 0):
+        if data.get("default_rules", True) is not False:
             self._default_workflow(project)
         return project
 
@@ -307,7 +421,16 @@ class SentryBackend:
 
     def update_project(self, ref: str, data: dict[str, Any]) -> Project:
         project = self.project(ref)
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = string_errors(data, *_PROJECT_STRINGS)
+        errors.update(
+            string_list_errors(data, "highlightTags", "sensitiveFields", "safeFields", "allowedDomains")
+        )
+        if data.get("options") is not None and not isinstance(data["options"], dict):
+            errors["options"] = [
+                'Expected a dictionary of items but got type "{}".'.format(type(data["options"]).__name__)
+            ]
+        if errors:
+            raise Invalid(errors)
         if "platform" in data:
             self._check_platform(data["platform"], errors)
         slug = data.get("slug")
@@ -323,9 +446,9 @@ class SentryBackend:
             errors["name"] = ["Ensure this field has no more than 200 characters."]
         for delay in ("digestsMinDelay", "digestsMaxDelay"):
             value = data.get(delay)
-            if value is not None and not (isinstance(value, int) and 60 <= value <= 3600):
+            if value is not None and not (integer(value) and 60 <= value <= 3600):
                 errors[delay] = ["Ensure this value is between 60 and 3600."]
-        if "resolveAge" in data and not (isinstance(data["resolveAge"], int) and data["resolveAge"] >= 0):
+        if "resolveAge" in data and not (integer(data["resolveAge"]) and data["resolveAge"] >= 0):
             errors["resolveAge"] = ["A valid integer is required."]
         if errors:
             raise Invalid(errors)
@@ -337,7 +460,7 @@ class SentryBackend:
         if "platform" in data:
             project.platform = data["platform"] or None
         if isinstance(data.get("options"), dict):
-            project.options.update(data["options"])
+            project.options.update(_options(data["options"]))
         for key, value in data.items():
             if key in project.settings:  # DRF ignores fields it does not know
                 project.settings[key] = value
@@ -366,26 +489,167 @@ class SentryBackend:
         project.team_ids = [t for t in project.team_ids if t != team.id]
         return project
 
+    # --- members ------------------------------------------------------------------------------
+    def list_members(self) -> list[Member]:
+        return sorted(self.members.values(), key=lambda m: m.id)
+
+    def member(self, ref: str) -> Member:
+        number = whole(ref)
+        if ref == "me":
+            number = min(self.members)
+        if number is None or number not in self.members:
+            raise NotFound()
+        return self.members[number]
+
+    def invite_member(self, data: dict[str, Any]) -> Member:
+        errors = string_errors(data, "email", "orgRole")
+        errors.update(string_list_errors(data, "teams"))
+        email, role = data.get("email"), data.get("orgRole")
+        if "email" not in errors and not (isinstance(email, str) and _EMAIL.match(email)):
+            errors["email"] = ["Enter a valid email address."]
+        if role is None:
+            errors["orgRole"] = REQUIRED
+        elif "orgRole" not in errors and role not in ORG_ROLE_IDS:
+            errors["orgRole"] = ["Invalid role"]
+        if errors:
+            raise Invalid(errors)
+        if any(m.email == email for m in self.members.values()):
+            raise Invalid({"email": [f"The user {email} has already been invited"]})
+        teams = [self.team(str(t)).slug for t in data.get("teams") or []]
+        member = Member(
+            self.new_id(), str(email), str(role), pending=True, team_roles={t: None for t in teams}
+        )
+        self.members[member.id] = member
+        return member
+
+    def update_member(self, ref: str, data: dict[str, Any]) -> Member:
+        member = self.member(ref)
+        errors = string_errors(data, "orgRole")
+        role = data.get("orgRole")
+        if role is not None and "orgRole" not in errors and role not in ORG_ROLE_IDS:
+            errors["orgRole"] = ["Invalid role"]
+        team_roles = data.get("teamRoles")
+        if team_roles is not None and (
+            not isinstance(team_roles, list)
+            or not all(isinstance(t, dict) and isinstance(t.get("teamSlug"), str) for t in team_roles)
+        ):
+            errors["teamRoles"] = ["Each team role needs a teamSlug."]
+        elif team_roles:
+            bad = [t.get("role") for t in team_roles if t.get("role") not in (None, *TEAM_ROLE_IDS)]
+            if bad:
+                errors["teamRoles"] = [f"Invalid team-role {bad[0]!r}"]
+        if errors:
+            raise Invalid(errors)
+        for item in team_roles or []:
+            member.team_roles[self.team(item["teamSlug"]).slug] = item.get("role")
+        if role is not None:
+            member.role = str(role)
+        return member
+
+    def remove_member(self, ref: str) -> None:
+        member = self.member(ref)
+        if member.role == "owner" and sum(1 for m in self.members.values() if m.role == "owner") == 1:
+            raise Forbidden("You cannot remove the only remaining owner of the organization.")
+        del self.members[member.id]
+
+    # --- spike protection (the project option quotas:spike-protection-disabled) ----------------
+    def set_spike_protection(self, data: dict[str, Any], enabled: bool) -> list[Project]:
+        projects = data.get("projects")
+        if not isinstance(projects, list) or not projects:
+            raise Invalid({"projects": REQUIRED})
+        errors = string_list_errors(data, "projects")
+        if errors:
+            raise Invalid(errors)
+        chosen = self.list_projects() if "$all" in projects else [self.project(str(p)) for p in projects]
+        for project in chosen:
+            project.options["quotas:spike-protection-disabled"] = not enabled
+        return chosen
+
+    # --- ownership rules ----------------------------------------------------------------------
+    def update_ownership(self, project: Project, data: dict[str, Any]) -> Ownership:
+        errors = string_errors(data, "raw", "autoAssignment")
+        for flag in ("fallthrough", "codeownersAutoSync"):
+            if data.get(flag) is not None and not isinstance(data[flag], bool):
+                errors[flag] = ["Must be a valid boolean."]
+        assignment = data.get("autoAssignment")
+        if "autoAssignment" not in errors and assignment is not None and assignment not in AUTO_ASSIGNMENTS:
+            errors["autoAssignment"] = [f'"{assignment}" is not a valid choice.']
+        raw = data.get("raw")
+        if "raw" not in errors and isinstance(raw, str):
+            bad = [
+                line for line in raw.splitlines() if line.strip() and not _OWNERSHIP_RULE.match(line.strip())
+            ]
+            if bad:
+                errors["raw"] = [f"Parse error: invalid rule {bad[0]!r}"]
+        if errors:
+            raise Invalid(errors)
+        ownership = self.ownership.setdefault(project.id, Ownership())
+        if raw is not None:
+            ownership.raw = raw
+        for wire, attr in (("fallthrough", "fallthrough"), ("codeownersAutoSync", "codeowners_auto_sync")):
+            if data.get(wire) is not None:
+                setattr(ownership, attr, data[wire])
+        if assignment is not None:
+            ownership.auto_assignment = str(assignment)
+        ownership.updated = timestamp()
+        return ownership
+
+    # --- the Slack integration's configuration ------------------------------------------------
+    def update_integration(self, data: dict[str, Any]) -> dict[str, Any]:
+        """POST …/integrations/{id}/: the document's config bodies are Opsgenie's team_table and
+        PagerDuty's service_table; either is checked and kept on the integration."""
+        errors: dict[str, Any] = {}
+        for table, fields in (
+            ("service_table", ("service", "integration_key")),
+            ("team_table", ("team", "integration_key")),
+        ):
+            rows = data.get(table)
+            if rows is None:
+                continue
+            if not isinstance(rows, list) or not all(
+                isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
+            ):
+                errors[table] = [f"Each row needs the strings {', '.join(fields)} and an id."]
+        if errors:
+            raise Invalid(errors)
+        self.integration_config.update(
+            {k: v for k, v in data.items() if k in ("service_table", "team_table")}
+        )
+        return self.integration_config
+
     # --- client keys --------------------------------------------------------------------------
     def _rate_limit(self, value: Any) -> dict[str, int] | None:
         """Key rate limits only stick with the projects:rate-limits feature; otherwise null."""
         if value is None:
             return None
         if not isinstance(value, dict) or not all(
-            isinstance(value.get(k), int) and value[k] >= 0 for k in ("window", "count")
+            integer(value.get(k)) and 0 <= value[k] <= 2**63 - 1 for k in ("window", "count")
         ):
             raise Invalid({"rateLimit": {"window": ["A valid integer is required."]}})
         if not self.has_feature("projects:rate-limits"):
             return None
-        return {"window": int(value["window"]), "count": int(value["count"])}
+        return {"window": int(value["window"]), "count": int(value["count"])}  # int64, as documented
 
-    def create_key(self, project: Project, name: str | None, rate_limit: Any = None) -> ClientKey:
+    def create_key(
+        self, project: Project, name: Any, rate_limit: Any = None, data: dict[str, Any] | None = None
+    ) -> ClientKey:
+        errors = string_errors({"name": name}, "name")
+        if name == "" and data is not None:  # a create body's name may not be blank (DRF)
+            errors["name"] = ["This field may not be blank."]
+        if name is None and data is not None:  # the document: name is required
+            errors["name"] = ["This field may not be null."] if "name" in data else REQUIRED
+        if errors:
+            raise Invalid(errors)
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")
         key.rate_limit = self._rate_limit(rate_limit)
+        if data:  # the other fields a create takes are the update's
+            self._key_fields(key, {k: v for k, v in data.items() if k not in ("name", "rateLimit")})
         self.keys[key.public] = key
         return key
 
     def project_keys(self, project: Project, status: str | None = None) -> list[ClientKey]:
+        if status not in (None, "active", "inactive"):
+            raise Invalid({"status": [f'"{status}" is not a valid choice.']})
         keys = [k for k in self.keys.values() if k.project_id == project.id]
         if status in ("active", "inactive"):
             keys = [k for k in keys if k.is_active == (status == "active")]
@@ -399,6 +663,25 @@ class SentryBackend:
 
     def update_key(self, project: Project, key_id: str, data: dict[str, Any]) -> ClientKey:
         key = self.key(project, key_id)
+        return self._key_fields(key, data)
+
+    def _key_fields(self, key: ClientKey, data: dict[str, Any]) -> ClientKey:
+        errors = string_errors(data, "name", "browserSdkVersion")
+        for name in ("browserSdkVersion", "dynamicSdkLoaderOptions", "name"):
+            if name in data and data[name] is None:
+                errors[name] = ["This field may not be null."]
+        if data.get("isActive") is not None and not isinstance(data["isActive"], bool):
+            errors["isActive"] = ["Must be a valid boolean."]
+        if data.get("dynamicSdkLoaderOptions") is not None and not isinstance(
+            data["dynamicSdkLoaderOptions"], dict
+        ):
+            errors["dynamicSdkLoaderOptions"] = ["Expected a dictionary of items."]
+        elif isinstance(data.get("dynamicSdkLoaderOptions"), dict) and not all(
+            isinstance(v, bool) for v in data["dynamicSdkLoaderOptions"].values()
+        ):
+            errors["dynamicSdkLoaderOptions"] = ["Must be a valid boolean."]
+        if errors:
+            raise Invalid(errors)
         version = data.get("browserSdkVersion")
         if version is not None and version not in BROWSER_SDK_VERSIONS:
             raise Invalid({"browserSdkVersion": [f'"{version}" is not a valid choice.']})
@@ -487,8 +770,10 @@ class SentryBackend:
     def _link_workflows(self, detector: Detector, workflow_ids: Any) -> None:
         if workflow_ids is None:
             return
+        if not isinstance(workflow_ids, list):
+            raise Invalid({"workflowIds": [NOT_A_LIST[0].format(type(workflow_ids).__name__)]})
         wanted = {str(i) for i in workflow_ids}
-        unknown = [i for i in wanted if not i.isdigit() or int(i) not in self.workflows]
+        unknown = [i for i in wanted if whole(i) is None or int(i) not in self.workflows]
         if unknown:
             raise Invalid({"workflowIds": [f"Alert {unknown[0]} does not exist"]})
         for workflow in self.workflows.values():

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from sandbox.core.http import Request, Response
 from sandbox.core.service import Call
+from sandbox.core.values import whole
 from sandbox.sentry import envelope
 from sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
 from sandbox.sentry.models import (
@@ -20,6 +21,8 @@ from sandbox.sentry.models import (
     Dashboard,
     Detector,
     Event,
+    Member,
+    Ownership,
     Project,
     SentryBackend,
     Team,
@@ -27,6 +30,84 @@ from sandbox.sentry.models import (
 )
 
 MAX_PER_PAGE = 100
+_MEMBER_SCOPES = [
+    "alerts:read", "alerts:write", "event:admin", "event:read", "event:write", "member:read",
+    "org:read", "project:read", "project:releases", "team:read",
+]  # fmt: skip
+_ADMIN_SCOPES = sorted(
+    {*_MEMBER_SCOPES, "org:integrations", "project:admin", "project:write", "team:admin", "team:write"}
+)
+_MANAGER_SCOPES = sorted({*_ADMIN_SCOPES, "member:admin", "member:invite", "member:write", "org:write"})
+_OWNER_SCOPES = sorted({*_MANAGER_SCOPES, "org:admin", "org:billing"})
+# Sentry's default roles (sentry.conf.server SENTRY_ROLES / SENTRY_TEAM_ROLES) as the organization
+# detail lists them: every field OrganizationRoleListItem / TeamRoleListItem requires.
+ORG_ROLES: tuple[dict[str, Any], ...] = (
+    {
+        "id": "member",
+        "name": "Member",
+        "desc": "Members can view and act on events, as well as view most other data within the "
+        "organization.",
+        "scopes": _MEMBER_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isGlobal": False,
+        "minimumTeamRole": "contributor",
+    },
+    {
+        "id": "admin",
+        "name": "Admin",
+        "desc": "Admin privileges on any teams of which they're a member. They can create new teams and "
+        "projects, as well as remove teams and projects on which they already hold membership.",
+        "scopes": _ADMIN_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isGlobal": False,
+        "minimumTeamRole": "admin",
+    },
+    {
+        "id": "manager",
+        "name": "Manager",
+        "desc": "Gains admin access on all teams as well as the ability to add and remove members.",
+        "scopes": _MANAGER_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isGlobal": True,
+        "minimumTeamRole": "admin",
+    },
+    {
+        "id": "owner",
+        "name": "Owner",
+        "desc": "Unrestricted access to the organization, its data, and its settings. Can add, modify, "
+        "and delete projects and members, as well as make billing and plan changes.",
+        "scopes": _OWNER_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isGlobal": True,
+        "minimumTeamRole": "admin",
+    },
+)
+TEAM_ROLES: tuple[dict[str, Any], ...] = (
+    {
+        "id": "contributor",
+        "name": "Contributor",
+        "desc": "Contributors can view and act on events, as well as view most other data within the "
+        "team's projects.",
+        "scopes": _MEMBER_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isMinimumRoleFor": "member",
+    },
+    {
+        "id": "admin",
+        "name": "Team Admin",
+        "desc": "Admin privileges on the team. They can create and remove projects, and can manage the "
+        "team's memberships.",
+        "scopes": _ADMIN_SCOPES,
+        "isAllowed": True,
+        "isRetired": False,
+        "isMinimumRoleFor": "admin",
+    },
+)
 RETIRED_REPLACEMENTS = {
     "retired_rules": "/api/0/organizations/{organization_id_or_slug}/workflows/",
     "retired_alert_rules": "/api/0/organizations/{organization_id_or_slug}/detectors/",
@@ -46,12 +127,15 @@ def dsn_key(request: Request) -> str | None:
 
 
 def _body(call: Call) -> dict[str, Any]:
+    """The JSON body every write operation requires (an absent or null one is a 400)."""
+    if not call.request.body.strip():
+        raise Invalid({"detail": ["Malformed request: a JSON body is required."]})
     try:
         body = call.request.json()
     except ValueError:
         raise Invalid({"detail": ["Malformed request: the body is not JSON."]}) from None
     if body is None:
-        return {}
+        raise Invalid({"non_field_errors": ["No data provided"]})
     if not isinstance(body, dict):
         raise Invalid({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]})
     return body
@@ -83,8 +167,13 @@ def paginate(
     """RFC 5988 Link pagination as Sentry sends it: rel="previous"/"next", results, cursor."""
     request = call.request
     try:
-        per_page = max(1, min(int(request.arg("per_page") or default), MAX_PER_PAGE))
-        offset = max(0, int((request.arg("cursor") or "0:0:0").split(":")[1]))
+        per_page = max(1, min(_number(request.arg("per_page") or str(default)), MAX_PER_PAGE))
+        cursor = request.arg("cursor")
+        parts = (cursor if cursor is not None else "0:0:0").split(":")
+        if len(parts) != 3 or parts[2] not in ("0", "1"):
+            raise ValueError(cursor)
+        _number(parts[0])
+        offset = _number(parts[1])
     except (ValueError, IndexError):
         raise Invalid({"detail": ["Invalid cursor parameter."]}) from None
     base = request.base_url + request.path
@@ -97,6 +186,13 @@ def paginate(
     previous = link("previous", f"0:{max(offset - per_page, 0)}:1", offset > 0)
     following = link("next", f"0:{offset + per_page}:0", offset + per_page < len(items))
     return list(items[offset : offset + per_page]), {"Link": f"{previous}, {following}"}
+
+
+def _number(raw: str) -> int:
+    value = whole(raw)
+    if value is None:
+        raise ValueError(raw)
+    return value
 
 
 def _listing(call: Call, documents: list[Any]) -> Response:
@@ -112,8 +208,8 @@ def organization_document(backend: SentryBackend) -> dict[str, Any]:
         "name": backend.org_name,
         "features": sorted(backend.features),
         "status": {"id": "active", "name": "active"},
-        "orgRoleList": [{"id": r, "name": r.title()} for r in ("member", "admin", "manager", "owner")],
-        "teamRoleList": [{"id": r, "name": r.title()} for r in ("contributor", "admin")],
+        "orgRoleList": [dict(role) for role in ORG_ROLES],
+        "teamRoleList": [dict(role) for role in TEAM_ROLES],
     }
 
 
@@ -235,7 +331,8 @@ def _owner(backend: SentryBackend, owner: Any) -> dict[str, Any] | None:
     if not isinstance(owner, str) or ":" not in owner:
         return None
     kind, _, owner_id = owner.partition(":")
-    team = backend.teams.get(int(owner_id)) if kind == "team" and owner_id.isdigit() else None
+    number = whole(owner_id)
+    team = backend.teams.get(number) if kind == "team" and number is not None else None
     return {"type": kind, "id": owner_id, "name": team.slug if team else owner_id}
 
 
@@ -302,11 +399,42 @@ def integration_document(backend: SentryBackend) -> dict[str, Any]:
             "aspects": {},
         },
         "configOrganization": [],
-        "configData": {"installationType": "born_as_bot"},
+        "configData": dict(backend.integration_config),
         "externalId": "TSANDBOX",
         "organizationId": backend.org_id,
         "organizationIntegrationStatus": "active",
         "gracePeriodEnd": None,
+    }
+
+
+def member_document(member: Member, with_roles: bool = False) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": str(member.id),
+        "email": member.email,
+        "name": member.email,
+        "pending": member.pending,
+        "expired": False,
+        "orgRole": member.role,
+        "role": member.role,
+        "dateCreated": member.created,
+        "user": {"id": str(member.id)},
+    }
+    if with_roles:
+        document["orgRoleList"] = [dict(role) for role in ORG_ROLES]
+        document["teamRoleList"] = [dict(role) for role in TEAM_ROLES]
+        document["teamRoles"] = [{"teamSlug": t, "role": r} for t, r in sorted(member.team_roles.items())]
+    return document
+
+
+def ownership_document(ownership: Ownership) -> dict[str, Any]:
+    return {
+        "raw": ownership.raw,
+        "fallthrough": ownership.fallthrough,
+        "dateCreated": ownership.created,
+        "lastUpdated": ownership.updated,
+        "isActive": True,
+        "autoAssignment": ownership.auto_assignment,
+        "codeownersAutoSync": ownership.codeowners_auto_sync,
     }
 
 
@@ -377,6 +505,10 @@ def _iso(value: Any, fallback: float) -> str:
 
 class SentryResponses:
     # --- organization, teams ------------------------------------------------------------------
+    def health_check(self, call: Call) -> Response:
+        """GET /api/0/internal/health/ (sentry-api.yaml healthCheck): 200 for a valid token."""
+        return Response(200, {"problems": [], "healthy": {"WarningStatusCheck": True}})
+
     def get_organization(self, call: Call, org: str) -> Response:
         return Response(200, organization_document(_org(call, org)))
 
@@ -447,7 +579,8 @@ class SentryResponses:
         found = _project(call, org, project)
         body = _body(call)
         return Response(
-            201, key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit")))
+            201,
+            key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit"), body)),
         )
 
     def get_key(self, call: Call, org: str, project: str, key: str) -> Response:
@@ -534,6 +667,54 @@ class SentryResponses:
         if integration != str(backend.slack_id):
             raise NotFound()
         return Response(200, integration_document(backend))
+
+    # --- members ------------------------------------------------------------------------------
+    def list_members(self, call: Call, org: str) -> Response:
+        return _listing(call, [member_document(m) for m in _org(call, org).list_members()])
+
+    def invite_member(self, call: Call, org: str) -> Response:
+        return Response(201, member_document(_org(call, org).invite_member(_body(call))))
+
+    def get_member(self, call: Call, org: str, member: str) -> Response:
+        return Response(200, member_document(_org(call, org).member(member), with_roles=True))
+
+    def update_member(self, call: Call, org: str, member: str) -> Response:
+        updated = _org(call, org).update_member(member, _body(call))
+        return Response(200, member_document(updated, with_roles=True))
+
+    def remove_member(self, call: Call, org: str, member: str) -> Response:
+        _org(call, org).remove_member(member)
+        return Response(204)
+
+    # --- sentry app installations, spike protections, the integration's config ----------------
+    def list_app_installations(self, call: Call, org: str) -> Response:
+        _org(call, org)
+        return _listing(call, [])  # the sandbox installs no Sentry apps: real data, an empty list
+
+    def enable_spike_protection(self, call: Call, org: str) -> Response:
+        _org(call, org).set_spike_protection(_body(call), enabled=True)
+        return Response(201)
+
+    def disable_spike_protection(self, call: Call, org: str) -> Response:
+        _org(call, org).set_spike_protection(_body(call), enabled=False)
+        return Response(200)
+
+    def update_integration(self, call: Call, org: str, integration: str) -> Response:
+        backend = _org(call, org)
+        if integration != str(backend.slack_id):
+            raise NotFound()
+        backend.update_integration(_body(call))
+        return Response(200, integration_document(backend))
+
+    # --- ownership rules ----------------------------------------------------------------------
+    def get_ownership(self, call: Call, org: str, project: str) -> Response:
+        found = _project(call, org, project)
+        ownership = call.backend.ownership.get(found.id) or Ownership()
+        return Response(200, ownership_document(ownership))
+
+    def update_ownership(self, call: Call, org: str, project: str) -> Response:
+        found = _project(call, org, project)
+        return Response(200, ownership_document(call.backend.update_ownership(found, _body(call))))
 
     # --- dashboards ---------------------------------------------------------------------------
     def list_dashboards(self, call: Call, org: str) -> Response:

@@ -8,12 +8,22 @@ TEAM = "/api/0/teams/{org}/{team}"
 PROJECT = "/api/0/projects/{org}/{project}"
 
 ROUTES = [
+    Route("GET", "/api/0/internal/health", "health_check"),
     Route("GET", ORG, "get_organization"),
     Route("GET", f"{ORG}/teams", "list_teams"),
     Route("POST", f"{ORG}/teams", "create_team"),
     Route("GET", f"{ORG}/integrations", "list_integrations"),
     Route("GET", f"{ORG}/integrations/{{integration}}", "get_integration"),
+    Route("POST", f"{ORG}/integrations/{{integration}}", "update_integration"),
+    Route("GET", f"{ORG}/members", "list_members"),
+    Route("POST", f"{ORG}/members", "invite_member"),
+    Route("GET", f"{ORG}/members/{{member}}", "get_member"),
+    Route("PUT", f"{ORG}/members/{{member}}", "update_member"),
+    Route("DELETE", f"{ORG}/members/{{member}}", "remove_member"),
     Route("GET", f"{ORG}/projects", "list_projects"),
+    Route("GET", f"{ORG}/sentry-app-installations", "list_app_installations"),
+    Route("POST", f"{ORG}/spike-protections", "enable_spike_protection"),
+    Route("DELETE", f"{ORG}/spike-protections", "disable_spike_protection"),
     Route("GET", f"{ORG}/workflows", "list_workflows"),
     Route("POST", f"{ORG}/workflows", "create_workflow"),
     Route("GET", f"{ORG}/workflows/{{workflow}}", "get_workflow"),
@@ -45,6 +55,8 @@ ROUTES = [
     Route("PUT", f"{PROJECT}/keys/{{key}}", "update_key"),
     Route("DELETE", f"{PROJECT}/keys/{{key}}", "delete_key"),
     Route("GET", f"{PROJECT}/events", "list_project_events"),
+    Route("GET", f"{PROJECT}/ownership", "get_ownership"),
+    Route("PUT", f"{PROJECT}/ownership", "update_ownership"),
     Route("POST", "/api/{project_id}/envelope", "ingest_envelope"),
 ]
 

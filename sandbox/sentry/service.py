@@ -57,6 +57,16 @@ _SCOPES: dict[str, tuple[str, ...]] = {
          "create_workflow", "update_workflow", "delete_workflow"),
         _ALERTS,
     ),
+    **dict.fromkeys(
+        ("invite_member", "update_member", "remove_member"), ("member:write", "member:admin", "org:admin")
+    ),
+    **dict.fromkeys(
+        ("enable_spike_protection", "disable_spike_protection"),
+        ("project:write", "project:admin", "org:write"),
+    ),
+    "update_integration": ("org:integrations", "org:write", "org:admin"),
+    "update_ownership": ("project:write", "project:admin"),
+    "health_check": (),  # any valid token (clients call it before anything else)
     "list_integrations": ("org:integrations", *_READ),
     "get_integration": ("org:integrations", *_READ),
 }  # fmt: skip
@@ -138,10 +148,10 @@ class SentryService(Service):
             return {}  # Relay, not the API: no scopes, no X-Sentry-Rate-Limit-* headers
         account = call.account
         allowed_scopes = _SCOPES.get(call.operation, _READ)
-        if not set(allowed_scopes) & set(account.options["scopes"]):
+        if allowed_scopes and not set(allowed_scopes) & set(account.options["scopes"]):
             raise Forbidden()
         limit = int(account.options.get("rate_limit_per_second", 40))
-        windows: dict[str, RateWindow] = account.options.setdefault("_rate_windows", {})
+        windows: dict[str, RateWindow] = account.windows
         window = windows.get(call.operation)
         if window is None or window.limit != limit:
             window = windows[call.operation] = RateWindow(limit, float(RATE_WINDOW_SECONDS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.core.values import whole
 from sandbox.sentry.errors import Invalid
 
 DETECTOR_TYPES = (
@@ -37,6 +38,41 @@ EMAIL_TARGETS = ("issue_owners", "team", "user")
 DISPLAY_TYPES = ("line", "area", "stacked_area", "bar", "table", "big_number", "top_n", "details")
 WIDGET_TYPES = ("error-events", "transaction-like", "spans", "issue", "metrics", "logs", "discover")
 REQUIRED = ["This field is required."]
+NOT_A_STRING = ["Not a valid string."]
+NOT_AN_INTEGER = ["A valid integer is required."]
+NOT_A_LIST = ['Expected a list of items but got type "{}".']
+
+
+def string_errors(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """DRF's CharField: a value that is not a string is refused, never stored as its repr."""
+    return {
+        name: NOT_A_STRING for name in names if data.get(name) is not None and not isinstance(data[name], str)
+    }
+
+
+def string_list_errors(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """DRF's ListField(child=CharField): the index of each item that is not a string."""
+    errors: dict[str, Any] = {}
+    for name in names:
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            errors[name] = [NOT_A_LIST[0].format(type(value).__name__)]
+            continue
+        bad = {str(i): NOT_A_STRING for i, item in enumerate(value) if not isinstance(item, str)}
+        if bad:
+            errors[name] = bad
+    return errors
+
+
+def integer(value: Any) -> bool:
+    """DRF's IntegerField takes whole numbers (and their strings); a boolean is not one."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and value.is_integer()
 
 
 def check_detector(body: dict[str, Any], has_incidents: bool) -> None:
@@ -142,10 +178,20 @@ def check_workflow(
     if frequency not in FREQUENCIES:
         errors["config"] = {"frequency": [f'"{frequency}" is not a valid choice.']}
     triggers = body.get("triggers") or {}
+    if not isinstance(triggers, dict):
+        errors["triggers"] = ["Expected a dictionary of items."]
+        triggers = {}
+    elif triggers and not isinstance(triggers.get("conditions"), list):
+        errors["triggers"] = {"conditions": REQUIRED}  # a trigger group always lists its conditions
     if triggers and triggers.get("logicType", "any-short") != "any-short":
         errors["triggers"] = {"logicType": [f'"{triggers.get("logicType")}" is not a valid choice.']}
-    for detector_id in body.get("detectorIds") or []:
-        if not str(detector_id).isdigit() or int(detector_id) not in detectors:
+    detector_ids = body.get("detectorIds") or []
+    if not isinstance(detector_ids, list):
+        errors["detectorIds"] = [NOT_A_LIST[0].format(type(detector_ids).__name__)]
+        detector_ids = []
+    for detector_id in detector_ids:
+        number = whole(str(detector_id)) if isinstance(detector_id, (str, int)) else None
+        if number is None or number not in detectors:
             errors["detectorIds"] = [f"Monitor {detector_id} does not exist"]
     for action_filter in body.get("actionFilters") or []:
         found = _filter_errors(action_filter, slack_id, channels)
@@ -170,6 +216,9 @@ def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[
         config = action.get("config") or {}
         if kind not in ACTION_TYPES:
             return {"actions": {"type": [f'"{kind}" is not a valid choice.']}}
+        target = config.get("targetIdentifier") if isinstance(config, dict) else None
+        if target is not None and not isinstance(target, str):  # the document: a string
+            return {"actions": {"config": {"targetIdentifier": NOT_A_STRING}}}
         if kind == "plugin":
             return {"actions": ["Plugin actions can no longer be created."]}
         if kind == "email" and config.get("targetType") not in EMAIL_TARGETS:

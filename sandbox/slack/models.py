@@ -51,6 +51,7 @@ class Channel:
     purpose: str = ""
     topic: str = ""
     is_archived: bool = False
+    is_member: bool = True  # whether the bot is in it (it is in every channel it created)
     previous_names: list[str] = field(default_factory=list)
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -81,6 +82,7 @@ class SlackBackend:
         self._counter = 0  # channel ids and message ts; a plain int so the state file can pickle it
         general = self.create_channel("general")
         general.is_general = True
+        general.is_member = False  # a bot joins #general only when asked (conversations.join)
 
     def new_webhook(self, channel: str = "#incidents", path: str | None = None) -> Webhook:
         path = path or f"{self.team_id}/B{secrets.token_hex(5).upper()}/{secrets.token_urlsafe(18)}"
@@ -145,6 +147,15 @@ class SlackBackend:
             raise AlreadyArchived()
         channel.is_archived = True
         return channel
+
+    def join(self, channel_id: str | None) -> tuple[Channel, bool]:
+        """conversations.join: (the channel, whether the bot was in it already)."""
+        channel = self.channel(channel_id)
+        if channel.is_archived:
+            raise IsArchived()
+        already = channel.is_member
+        channel.is_member = True
+        return channel, already
 
     def unarchive(self, channel_id: str | None) -> Channel:
         channel = self.channel(channel_id)

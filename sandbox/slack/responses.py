@@ -65,7 +65,7 @@ def channel_document(backend: SlackBackend, channel: Channel) -> dict[str, Any]:
         "is_archived": channel.is_archived,
         "is_general": channel.is_general,
         "is_shared": False,
-        "is_member": True,
+        "is_member": channel.is_member,
         "created": channel.created,
         "creator": "U0SANDBOX",
         "context_team_id": backend.team_id,
@@ -157,6 +157,17 @@ class SlackResponses:
     def conversations_archive(self, call: Call) -> Response:
         call.backend.archive(_args(call).get("channel"))
         return _ok()
+
+    def conversations_join(self, call: Call) -> Response:
+        backend: SlackBackend = call.backend
+        channel, already = backend.join(_args(call).get("channel"))
+        if already:  # Slack answers ok with a warning, not an error
+            return _ok(
+                channel=channel_document(backend, channel),
+                warning="already_in_channel",
+                response_metadata={"warnings": ["already_in_channel"]},
+            )
+        return _ok(channel=channel_document(backend, channel))
 
     def conversations_unarchive(self, call: Call) -> Response:
         call.backend.unarchive(_args(call).get("channel"))

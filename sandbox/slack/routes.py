@@ -1,5 +1,9 @@
-"""Slack routes: Web API methods under /api/<method> (reads also by GET), incoming webhooks under
-/services/<T…>/<B…>/<secret>."""
+"""Slack routes: Web API methods under /api/<method>, incoming webhooks under /services/<T…>/<B…>/<secret>.
+
+Every Web API method answers GET as well as POST: Slack takes arguments "as GET querystring
+parameters, POST parameters … or a mix of both" (docs.slack.dev/apis/web-api), so a GET on a write
+method runs it with its query arguments; it is never ``unknown_method``.
+"""
 
 from sandbox.core.routing import Route
 
@@ -11,12 +15,13 @@ WRITES = [
     ("conversations.setPurpose", "conversations_set_purpose"),
     ("conversations.archive", "conversations_archive"),
     ("conversations.unarchive", "conversations_unarchive"),
+    ("conversations.join", "conversations_join"),
     ("chat.postMessage", "chat_post_message"),
 ]
 
 ROUTES = [
     *(Route(verb, f"/api/{method}", operation) for method, operation in READS for verb in ("GET", "POST")),
-    *(Route("POST", f"/api/{method}", operation) for method, operation in WRITES),
+    *(Route(verb, f"/api/{method}", operation) for method, operation in WRITES for verb in ("GET", "POST")),
     Route("POST", "/services/{team}/{bot}/{secret}", "incoming_webhook"),
 ]
 

@@ -44,6 +44,7 @@ METHOD_TIERS = {
     "conversations_set_purpose": "tier2",
     "conversations_archive": "tier2",
     "conversations_unarchive": "tier2",
+    "conversations_join": "tier3",
     "chat_post_message": "special",  # about one message per second per channel
     "incoming_webhook": "special",  # one per second, short bursts allowed
 }
@@ -131,7 +132,7 @@ class SlackService(Service):
         limit = options.get("rate_limit_per_minute")
         if limit is None:
             limit = TIER_PER_MINUTE[tier] * int(options.get("burst", DEFAULT_BURST))
-        windows: dict[str, RateWindow] = options.setdefault("_rate_windows", {})
+        windows: dict[str, RateWindow] = call.account.windows
         window = windows.get(call.operation)
         if window is None or window.limit != int(limit):
             window = windows[call.operation] = RateWindow(int(limit), 60.0)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from sandbox.core.values import is_integral, is_number
 from sandbox.uptimerobot.errors import (
     ForeignResource,
     IntegrationExists,
@@ -24,14 +25,20 @@ from sandbox.uptimerobot.errors import (
     PlanLimit,
     ValidationFailed,
 )
+from sandbox.uptimerobot.history import Check, Comment, Incident, MonitorHistory, SentAlert, parse_iso
 from sandbox.uptimerobot.validation import (
     KEYWORD_CASES,
+    MONITOR_FIELD_TYPES,
     MONITOR_TYPES,
+    TYPE_MESSAGES,
     duration_problems,
     list_of,
     max_length,
     monitor_problems,
+    number_in,
     one_of,
+    typed,
+    unique,
 )
 
 T = TypeVar("T")
@@ -51,13 +58,16 @@ INTEGRATION_TYPES = (
     "Pushover",
     "Mattermost",
 )
+# The document spells it "Pagerduty" (CreatePagerdutyIntegrationDto); clients send "PagerDuty".
+TYPE_ALIASES = {"Pagerduty": "PagerDuty"}
 NOTIFY = ("UpAndDown", "Down", "Up", "None")
 PSP_SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 MW_INTERVALS = ("once", "daily", "weekly", "monthly")
 TAG_COLORS = ("#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6")
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/\S*)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -133,13 +143,13 @@ class Monitor:
         default_factory=list
     )  # id, threshold, recurrence
     tag_names: list[str] = field(default_factory=list)
-    maintenance_window_ids: list[int] = field(default_factory=list)
-    group_id: int = 0
+    group_id: int = 0  # maintenance windows: MaintenanceWindow.monitor_ids is the one relation
     custom_fields: dict[str, str] = field(default_factory=dict)
     regions: list[str] = field(default_factory=lambda: ["na"])
     config: dict[str, Any] = field(default_factory=dict)
     status: str = "STARTED"
     created: str = field(default_factory=now_iso)
+    created_at: float = 0.0  # on the sandbox clock (UNIX seconds): where its statistics start
     api_key: str = field(default_factory=lambda: "m" + secrets.token_hex(12))
 
 
@@ -186,6 +196,9 @@ class StatusPage:
     homepage_link: str | None = "https://uptimerobot.com"
     ga_code: str | None = None
     custom_settings: dict[str, Any] = field(default_factory=dict)
+    logo: str | None = None  # the stored image's name (uploaded as multipart/form-data)
+    icon: str | None = None
+    pinned_announcement_id: int | None = None
     url_key: str = field(default_factory=lambda: secrets.token_hex(6))
 
 
@@ -211,6 +224,35 @@ class Tag:
     color: str
 
 
+ANNOUNCEMENT_STATUSES = ("Offline", "Pending", "Published", "Archived")
+ANNOUNCEMENT_TYPES = ("Info", "Maintenance", "Issue")
+
+
+@dataclass
+class Announcement:
+    id: int
+    psp_id: int
+    title: str | None = None
+    content: str = ""
+    status: str = "Offline"
+    type: str = "Info"
+    start: float | None = None
+    end: float | None = None
+    created: float = 0.0
+    submitted: float | None = None
+
+
+@dataclass
+class StormProtection:
+    """GET/PATCH /monitors/storm-protection (StormProtectionSettingsResponseDto)."""
+
+    enabled: bool = False
+    threshold_type: str = "count"
+    threshold_value: int = 10
+    window_minutes: int = 5
+    group_pooling: bool = False
+
+
 @dataclass
 class MonitorGroup:
     id: int
@@ -220,10 +262,15 @@ class MonitorGroup:
 
 
 def _notify(value: Any, numeric: bool) -> str:
-    """``enableNotificationsFor``: numeric on contacts (0–3), a string enum on integrations."""
-    if numeric and isinstance(value, int) and not isinstance(value, bool) and value in range(4):
-        return NOTIFY[value]
-    if not numeric and isinstance(value, str) and value in NOTIFY:
+    """``enableNotificationsFor``: numeric on contacts, a string enum on integrations.
+
+    Contacts validate with class-validator's ``IsEnum`` over a numeric TypeScript enum, whose object
+    holds both the numbers and the member names: 0–3 and ``UpAndDown``… pass, although the message
+    lists only the numbers (Uptime Robot's own Terraform provider sends the names).
+    """
+    if numeric and is_integral(value) and int(value) in range(4):
+        return NOTIFY[int(value)]
+    if isinstance(value, str) and value in NOTIFY:
         return value
     raise ValidationFailed(
         one_of("enableNotificationsFor", ["0", "1", "2", "3"] if numeric else list(NOTIFY))
@@ -231,11 +278,15 @@ def _notify(value: Any, numeric: bool) -> str:
 
 
 def _ids(value: Any, name: str) -> list[int]:
-    if not isinstance(value, list) or not all(str(v).lstrip("-").isdigit() for v in value):
+    """An array of ids (JSON numbers, as the document declares: never strings). A number that is no
+    whole non-negative id names nothing: it is kept as -1, so the lookup that follows refuses it."""
+    if not isinstance(value, list):
+        raise ValidationFailed(TYPE_MESSAGES["array"].format(name))
+    if not all(is_number(v) for v in value):
         raise ValidationFailed(
             f"each value in {name} must be a number conforming to the specified constraints"
         )
-    return [int(v) for v in value]
+    return [int(v) if is_integral(v) and v >= 0 else -1 for v in value]
 
 
 class UptimeRobotBackend:
@@ -255,6 +306,12 @@ class UptimeRobotBackend:
         self._mw_ids = itertools.count(50_001)
         self._tag_ids = itertools.count(3_001)
         self._group_ids = itertools.count(1)
+        self.history: dict[int, MonitorHistory] = {}  # monitor id → what it went through
+        self.comments: dict[str, list[Comment]] = {}  # incident id → its comments
+        self._comment_ids = itertools.count(1)
+        self.announcements: dict[int, Announcement] = {}
+        self._announcement_ids = itertools.count(1)
+        self.storm = StormProtection()
         # read_lag quirk: the version a lagging read still returns (None: not there yet), reads left.
         self.read_lag = 0
         self._previous: dict[tuple[str, int], Any] = {}
@@ -299,11 +356,12 @@ class UptimeRobotBackend:
         if problems:
             raise ValidationFailed(*problems)
         for contact in data.get("assignedAlertContacts") or []:
-            contact_id = int(contact["alertContactId"])
+            raw_id = float(contact["alertContactId"])
+            contact_id = int(raw_id) if raw_id.is_integer() else -1  # a fraction names no contact
             if contact_id not in self.contacts and contact_id not in self.integrations:
                 raise ForeignResource(f"Alert contact {contact_id} does not belong to your account")
         for window_id in data.get("maintenanceWindowsIds") or []:
-            if int(window_id) not in self.windows:
+            if not float(window_id).is_integer() or int(window_id) not in self.windows:
                 raise ForeignResource(f"Maintenance window {window_id} does not belong to your account")
         group_id = data.get("groupId")
         if group_id and int(group_id) not in self.groups:
@@ -311,7 +369,7 @@ class UptimeRobotBackend:
         if data.get("customFields") and self.limits.plan == "free":
             raise PlanLimit("Custom fields are not available on your plan")
 
-    def create_monitor(self, data: dict[str, Any]) -> Monitor:
+    def create_monitor(self, data: dict[str, Any], now: float = 0.0) -> Monitor:
         kind = str(data.get("type", "")).upper()
         if kind not in MONITOR_TYPES:
             raise ValidationFailed(one_of("type", MONITOR_TYPES))
@@ -319,6 +377,7 @@ class UptimeRobotBackend:
         if len(self.monitors) >= self.limits.monitor_limit:
             raise PlanLimit(f"You have reached the monitor limit of your plan ({self.limits.monitor_limit})")
         monitor = Monitor(next(self._monitor_ids), kind, str(data["friendlyName"]), "", int(data["interval"]))
+        monitor.created_at = now
         if kind == "HEARTBEAT":
             monitor.url = secrets.token_hex(16)  # the heartbeat URL token, generated by the server
         if kind == "API":
@@ -357,25 +416,29 @@ class UptimeRobotBackend:
             page.monitor_ids = [i for i in page.monitor_ids if i != monitor_id]
         for window in self.windows.values():
             window.monitor_ids = [i for i in window.monitor_ids if i != monitor_id]
+        self.history.pop(monitor_id, None)  # its incidents go with it
         self._wrote("monitor", monitor_id, monitor)  # a just-deleted monitor can still read back
         return monitor
 
-    def set_monitor_status(self, monitor_id: int, status: str) -> Monitor:
+    def set_monitor_status(self, monitor_id: int, status: str, now: float) -> Monitor:
         monitor = self._current_monitor(monitor_id)
         before = copy.deepcopy(monitor)
         monitor.status = status
+        self.history_of(monitor_id).record(Check(now, status))  # closes an open incident
         self._wrote("monitor", monitor_id, before)
         return monitor
 
-    def pause_monitor(self, monitor_id: int) -> Monitor:
-        return self.set_monitor_status(monitor_id, "PAUSED")
+    def pause_monitor(self, monitor_id: int, now: float) -> Monitor:
+        return self.set_monitor_status(monitor_id, "PAUSED", now)
 
-    def start_monitor(self, monitor_id: int) -> Monitor:
-        return self.set_monitor_status(monitor_id, "STARTED")
+    def start_monitor(self, monitor_id: int, now: float) -> Monitor:
+        return self.set_monitor_status(monitor_id, "STARTED", now)
 
     def reset_monitor(self, monitor_id: int) -> Monitor:
-        """Clears the monitor's statistics; the emulator keeps none, so only the lookup remains."""
-        return self._current_monitor(monitor_id)
+        """Clears the monitor's statistics: its history, so its incidents and ratios start afresh."""
+        monitor = self._current_monitor(monitor_id)
+        self.history.pop(monitor_id, None)
+        return monitor
 
     def _apply(self, monitor: Monitor, data: dict[str, Any]) -> None:
         for wire, attr in _MONITOR_FIELDS.items():
@@ -407,7 +470,7 @@ class UptimeRobotBackend:
             for name in monitor.tag_names:
                 self.tag_named(name)
         if "maintenanceWindowsIds" in data:
-            monitor.maintenance_window_ids = [int(i) for i in data["maintenanceWindowsIds"] or []]
+            self._set_windows_of(monitor.id, [int(i) for i in data["maintenanceWindowsIds"] or []])
         if "customFields" in data:
             monitor.custom_fields = dict(data["customFields"] or {})
         if isinstance(data.get("regionData"), dict) and data["regionData"].get("REGION"):
@@ -425,9 +488,13 @@ class UptimeRobotBackend:
 
     # --- personal alert contacts --------------------------------------------------------------
     def create_alert_contact(self, data: dict[str, Any]) -> AlertContact:
+        problems: list[str] = []
+        typed(problems, data, _CONTACT_CREATE_TYPES)
         kind = data.get("type")
         if kind not in CONTACT_TYPES:
-            raise ValidationFailed(one_of("type", CONTACT_TYPES))
+            problems.append(one_of("type", CONTACT_TYPES))
+        if problems:
+            raise ValidationFailed(*unique(problems))
         value = str(data.get("value") or "")
         if kind == "Email" and not _EMAIL.match(value):
             raise ValidationFailed("value must be an email")
@@ -454,16 +521,25 @@ class UptimeRobotBackend:
         if contact_id not in self.contacts:
             raise NotFound("Alert contact not found")
         contact = self.contacts[contact_id]
-        unknown = set(data) - {"friendlyName", "enableNotificationsFor", "sslExpirationReminder", "isActive"}
+        unknown = set(data) - set(_CONTACT_UPDATE_TYPES)
         if unknown:
             raise ValidationFailed(*(f"property {name} should not exist" for name in sorted(unknown)))
+        problems: list[str] = []
+        typed(problems, data, _CONTACT_UPDATE_TYPES, nulls=False)  # isActive: null is not "paused"
+        if problems:
+            raise ValidationFailed(*problems)
+        notify = (
+            _notify(data["enableNotificationsFor"], numeric=True)
+            if "enableNotificationsFor" in data
+            else None
+        )
         before = copy.deepcopy(contact)
         if "friendlyName" in data:
-            contact.friendly_name = str(data["friendlyName"])
-        if "enableNotificationsFor" in data:
-            contact.notify_for = _notify(data["enableNotificationsFor"], numeric=True)
+            contact.friendly_name = data["friendlyName"]
+        if notify is not None:
+            contact.notify_for = notify
         if "sslExpirationReminder" in data:
-            contact.ssl_expiration_reminder = bool(data["sslExpirationReminder"])
+            contact.ssl_expiration_reminder = data["sslExpirationReminder"]
         if "isActive" in data:
             contact.status = "Active" if data["isActive"] else "Paused"
         self._wrote("contact", contact_id, before)
@@ -485,24 +561,23 @@ class UptimeRobotBackend:
 
     # --- integrations -------------------------------------------------------------------------
     def create_integration(self, kind: Any, data: dict[str, Any]) -> Integration:
-        if kind not in INTEGRATION_TYPES:
-            raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
-        value, custom = _integration_value(kind, data, creating=True)
-        problems: list[str] = []
-        max_length(problems, data, "friendlyName", 60)
+        shape = _integration_shape(kind)
+        problems = shape.problems(data, creating=True)
         if problems:
             raise ValidationFailed(*problems)
-        if any(i.type == kind and i.value == value for i in self.integrations.values()):
+        value, custom = shape.value(data), shape.custom(data)
+        canonical = TYPE_ALIASES.get(kind, kind)
+        if value and any(i.type == canonical and i.value == value for i in self.integrations.values()):
             raise IntegrationExists()
         integration = Integration(
             next(self._contact_ids),
-            kind,
-            str(data.get("friendlyName") or kind),
+            canonical,
+            str(data.get("friendlyName") or canonical),
             value,
             custom,
             _notify(data.get("enableNotificationsFor", "UpAndDown"), numeric=False),
             bool(data.get("sslExpirationReminder", False)),
-            {k: v for k, v in data.items() if k not in _INTEGRATION_KEYS},
+            shape.extra(data),
         )
         self.integrations[integration.id] = integration
         self._wrote("integration", integration.id, None)
@@ -518,10 +593,10 @@ class UptimeRobotBackend:
         if integration_id not in self.integrations:
             raise IntegrationNotFound()
         integration = self.integrations[integration_id]
-        if kind != integration.type:  # live: a PATCH must repeat the type (GS)
+        if TYPE_ALIASES.get(kind, kind) != integration.type:  # live: a PATCH must repeat the type (GS)
             raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
-        problems: list[str] = []
-        max_length(problems, data, "friendlyName", 60)
+        shape = INTEGRATION_SHAPES[integration.type]
+        problems = shape.problems(data, creating=False)
         if problems:
             raise ValidationFailed(*problems)
         before = copy.deepcopy(integration)
@@ -531,10 +606,9 @@ class UptimeRobotBackend:
             integration.notify_for = _notify(data["enableNotificationsFor"], numeric=False)
         if "sslExpirationReminder" in data:
             integration.ssl_expiration_reminder = bool(data["sslExpirationReminder"])
-        value, custom = _integration_value(kind, data, creating=False)
-        integration.value = value or integration.value
-        integration.custom_value = custom or integration.custom_value
-        integration.extra.update({k: v for k, v in data.items() if k not in _INTEGRATION_KEYS})
+        integration.value = shape.value(data) or integration.value  # a new webhook URL is kept
+        integration.custom_value = shape.custom(data) or integration.custom_value
+        integration.extra.update(shape.extra(data))
         self._wrote("integration", integration_id, before)
         return integration
 
@@ -549,32 +623,58 @@ class UptimeRobotBackend:
     # --- public status pages ------------------------------------------------------------------
     def _psp_fields(self, page: StatusPage, data: dict[str, Any]) -> None:
         problems: list[str] = []
+        typed(problems, data, PSP_TYPES)
         if "friendlyName" in data and not data["friendlyName"]:
             problems.append("friendlyName should not be empty")
         for name in ("friendlyName", "customDomain", "password", "homepageLink"):
             max_length(problems, data, name, 255)
-        if "sort" in data and data["sort"] not in PSP_SORTS:
+        link = data.get("homepageLink")
+        if isinstance(link, str) and link and not _URL.match(link):
+            problems.append("homepageLink must be a URL address")
+        sort = data.get("sort")
+        # The API stores the sort as 1–4 and takes those as well as the names (reference §4.6;
+        # Uptime Robot's own provider sends 1 and 4 in its acceptance tests against the live API).
+        if is_integral(sort) and int(sort) in range(1, 5):
+            data = {**data, "sort": PSP_SORTS[int(sort) - 1]}
+        elif "sort" in data and sort not in PSP_SORTS:
             problems.append(one_of("sort", PSP_SORTS))
+        settings = data.get("customSettings")
+        if isinstance(settings, dict):
+            for section in ("font", "page", "colors", "features"):
+                if settings.get(section) is not None and not isinstance(settings[section], dict):
+                    problems.append(TYPE_MESSAGES["object"].format(f"customSettings.{section}"))
+            features = settings.get("features")
+            if isinstance(features, dict):
+                for name, value in features.items():
+                    if not isinstance(value, bool):
+                        problems.append(TYPE_MESSAGES["boolean"].format(f"customSettings.features.{name}"))
         if "status" in data and str(data["status"]).upper() not in ("ENABLED", "PAUSED"):
             problems.append("status must be one of 0, 1")  # the validator's own words (reference §4.6)
-        page_settings = (data.get("customSettings") or {}).get("page") or {}
+        page_settings = (settings if isinstance(settings, dict) else {}).get("page")
+        page_settings = page_settings if isinstance(page_settings, dict) else {}
         for key, allowed in (("theme", ("light", "dark")), ("density", ("normal", "compact"))):
             if key in page_settings and page_settings[key] not in allowed:
                 problems.append(one_of(f"customSettings.page.{key}", allowed))
         if problems:
-            raise ValidationFailed(*problems)
-        if "monitorIds" in data:
-            ids = _ids(data["monitorIds"] or [], "monitorIds")
+            raise ValidationFailed(*unique(problems))
+        if data.get("monitorIds") is not None:
+            ids = _ids(data["monitorIds"], "monitorIds")
             missing = [i for i in ids if i != 0 and i not in self.monitors]
             if missing:
                 raise ForeignResource(f"Monitor {missing[0]} does not belong to your account")
             page.monitor_ids = ids
         elif data.get("autoAddMonitors"):  # an explicit monitorIds wins; reads show [0]
             page.monitor_ids = [0]
-        if "tagIds" in data:
-            page.tag_ids = _ids(data["tagIds"] or [], "tagIds")
+        if data.get("tagIds") is not None:
+            page.tag_ids = _ids(data["tagIds"], "tagIds")
         if "status" in data:
             page.status = str(data["status"]).upper()
+        for name in ("logo", "icon"):
+            image = data.get(name)
+            if isinstance(image, dict):  # a file: stored under a name of the page's own
+                setattr(page, name, f"psp-{page.id}-{name}.{image['type']}")
+            elif isinstance(image, str):
+                setattr(page, name, image or None)
         for wire, attr in _PSP_FIELDS.items():
             if wire in data:
                 setattr(page, attr, data[wire])
@@ -616,24 +716,26 @@ class UptimeRobotBackend:
     # --- maintenance windows ------------------------------------------------------------------
     def _mw_fields(self, window: MaintenanceWindow, data: dict[str, Any]) -> None:
         problems = duration_problems(data)
+        typed(problems, data, _MW_TYPES)
         max_length(problems, data, "name", 255)
         if "interval" in data and data["interval"] not in MW_INTERVALS:
             problems.append(one_of("interval", MW_INTERVALS))
-        if data.get("date") is not None and not _DATE.match(str(data["date"])):
+        if data.get("date") is not None and not _real_date(data["date"]):
             problems.append("date must be in YYYY-MM-DD format")
         if "time" in data and not _TIME.match(str(data["time"])):
             problems.append("time must be in HH:mm:ss format")
         if "status" in data and data["status"] not in ("active", "paused"):
             problems.append(one_of("status", ("active", "paused")))
         if problems:
-            raise ValidationFailed(*problems)
+            raise ValidationFailed(*unique(problems))
         for wire in ("name", "interval", "date", "time"):
             if wire in data:
                 setattr(window, wire, data[wire])
         if "duration" in data:
             window.duration = int(data["duration"])
         if "days" in data or "interval" in data:  # invalid days are silently dropped (GS)
-            days = _ids(data.get("days", window.days) or [], "days")
+            given = data.get("days", window.days) or []
+            days = [int(d) for d in given if is_integral(d) and abs(d) < 100]
             allowed = {"weekly": range(1, 8), "monthly": [-1, *range(1, 32)]}.get(window.interval, [])
             window.days = [d for d in days if d in allowed]
         if "monitorIds" in data:
@@ -677,10 +779,27 @@ class UptimeRobotBackend:
         if window_id not in self.windows:
             raise NotFound("Maintenance window not found")
         window = self.windows.pop(window_id)
-        for monitor in self.monitors.values():
-            monitor.maintenance_window_ids = [i for i in monitor.maintenance_window_ids if i != window_id]
         self._wrote("window", window_id, window)
         return window
+
+    # --- the monitor ↔ maintenance window relation, stored once (on the window) -------------------
+    def windows_of(self, monitor_id: int) -> list[MaintenanceWindow]:
+        """The windows a monitor is in (its ``maintenanceWindows``), by window id."""
+        return [
+            self.windows[i]
+            for i in sorted(self.windows)
+            if monitor_id in self.windows[i].monitor_ids or self.windows[i].monitor_ids == [0]
+        ]
+
+    def _set_windows_of(self, monitor_id: int, window_ids: list[int]) -> None:
+        """A monitor's ``maintenanceWindowsIds`` write: joins those windows, leaves the others."""
+        wanted = set(window_ids)
+        for window_id, window in self.windows.items():
+            inside = monitor_id in window.monitor_ids
+            if window_id in wanted and not inside and window.monitor_ids != [0]:
+                window.monitor_ids = [*window.monitor_ids, monitor_id]
+            elif window_id not in wanted and inside:
+                window.monitor_ids = [i for i in window.monitor_ids if i != monitor_id]
 
     # --- tags ---------------------------------------------------------------------------------
     def tag_named(self, name: str) -> Tag:
@@ -706,14 +825,280 @@ class UptimeRobotBackend:
             page.tag_ids = [i for i in page.tag_ids if i != tag_id]
         return tag
 
+    # --- status history, incidents and what they sent (history.py computes them) ---------------
+    def history_of(self, monitor_id: int) -> MonitorHistory:
+        return self.history.setdefault(monitor_id, MonitorHistory())
+
+    def record_check(self, monitor_id: int, check: Check) -> Monitor:
+        """One observation (the control plane's today, a scheduler's later); moves the status."""
+        monitor = self._current_monitor(monitor_id)
+        self.history_of(monitor_id).record(check)
+        latest = self.history_of(monitor_id).checks[-1]
+        if monitor.status != "PAUSED" or latest.status == "STARTED":
+            monitor.status = latest.status
+        return monitor
+
+    def status_since(self, monitor_id: int, default: float) -> float:
+        """When the monitor's current status began (the first check of the latest run of it)."""
+        checks = self.history_of(monitor_id).checks
+        since = default
+        for check in reversed(checks):
+            if check.status != checks[-1].status:
+                break
+            since = check.at
+        return since
+
+    def all_incidents(self) -> list[Incident]:
+        found = [i for m in sorted(self.monitors) for i in self.history_of(m).incidents(m)]
+        return sorted(found, key=lambda i: int(i.id))
+
+    def incident(self, incident_id: str) -> Incident:
+        for incident in self.all_incidents():
+            if incident.id == incident_id:
+                return incident
+        raise NotFound("Incident not found")
+
+    def current_incident(self, monitor_id: int) -> Incident | None:
+        incidents = self.history_of(monitor_id).incidents(monitor_id)
+        return incidents[-1] if incidents and incidents[-1].resolved is None else None
+
+    def last_incident(self, monitor_id: int) -> Incident | None:
+        incidents = self.history_of(monitor_id).incidents(monitor_id)
+        return incidents[-1] if incidents else None
+
+    def sent_alerts(self, incident: Incident, now: float) -> list[SentAlert]:
+        """Each assigned contact's alerts: DOWN after its threshold, repeated every recurrence
+        minutes while down, UP when resolved, as each contact's notification setting allows."""
+        monitor = self.monitors.get(incident.monitor_id)
+        if monitor is None:
+            return []
+        end = incident.resolved if incident.resolved is not None else now
+        alerts: list[SentAlert] = []
+        for contact_id, threshold, recurrence in monitor.assigned_alert_contacts:
+            target = self.contacts.get(contact_id) or self.integrations.get(contact_id)
+            if target is None or target.notify_for == "None":
+                continue
+            if target.notify_for in ("UpAndDown", "Down"):
+                at = incident.started + threshold * 60
+                while at <= end:
+                    alerts.append(SentAlert(at, contact_id, "DOWN"))
+                    if not recurrence:
+                        break
+                    at += recurrence * 60
+            resolved = incident.resolved
+            if (
+                resolved is not None
+                and target.notify_for in ("UpAndDown", "Up")
+                and (incident.started + threshold * 60 <= resolved)
+            ):
+                alerts.append(SentAlert(resolved, contact_id, "UP"))
+        return sorted(alerts, key=lambda a: a.at)
+
+    def recipient(self, contact_id: int) -> tuple[str, str, str]:
+        """(name, value, type) of an alert's recipient."""
+        target = self.contacts.get(contact_id) or self.integrations.get(contact_id)
+        if target is None:
+            return ("", "", "")
+        return (target.friendly_name, target.value, target.type)
+
+    def comments_of(self, incident_id: str) -> list[Comment]:
+        return self.comments.setdefault(incident_id, [])
+
+    def add_comment(self, incident_id: str, data: dict[str, Any], now: float) -> Comment:
+        self.incident(incident_id)
+        content, publish = self._comment_fields(data, creating=True)
+        comment = Comment(next(self._comment_ids), content or "", bool(publish), now)
+        self.comments_of(incident_id).append(comment)
+        return comment
+
+    def _comment_fields(self, data: dict[str, Any], *, creating: bool) -> tuple[str | None, bool | None]:
+        problems: list[str] = []
+        typed(problems, data, {"content": "string", "publishOnStatusPage": "boolean"}, nulls=False)
+        if creating and not isinstance(data.get("content"), str):
+            problems.append("content should not be empty")
+        max_length(problems, data, "content", 10000)
+        if problems:
+            raise ValidationFailed(*unique(problems))
+        return data.get("content"), data.get("publishOnStatusPage")
+
+    def comment(self, incident_id: str, comment_id: int) -> Comment:
+        self.incident(incident_id)
+        for comment in self.comments_of(incident_id):
+            if comment.id == comment_id:
+                return comment
+        raise NotFound("Comment not found")
+
+    def update_comment(self, incident_id: str, comment_id: int, data: dict[str, Any], now: float) -> Comment:
+        comment = self.comment(incident_id, comment_id)
+        content, publish = self._comment_fields(data, creating=True)
+        comment.content = content or ""
+        if publish is not None:
+            comment.publish = publish
+        comment.updated = now
+        return comment
+
+    def delete_comment(self, incident_id: str, comment_id: int) -> None:
+        comment = self.comment(incident_id, comment_id)
+        self.comments[incident_id] = [c for c in self.comments_of(incident_id) if c.id != comment.id]
+
+    # --- status page announcements ------------------------------------------------------------
+    def _announcement_fields(self, announcement: Announcement, data: dict[str, Any]) -> None:
+        problems: list[str] = []
+        types = {
+            "title": "string",
+            "content": "string",
+            "status": "string",
+            "type": "string",
+            "startDate": "string",
+        }
+        typed(problems, data, types, nulls=False)  # none of them is nullable (endDate is)
+        max_length(problems, data, "title", 255)
+        max_length(problems, data, "content", 2000)
+        for name, allowed in (("status", ANNOUNCEMENT_STATUSES), ("type", ANNOUNCEMENT_TYPES)):
+            if isinstance(data.get(name), str) and data[name] not in allowed:
+                problems.append(one_of(name, allowed))
+        for name in ("startDate", "endDate"):
+            value = data.get(name)
+            if value is not None and (not isinstance(value, str) or parse_iso(value) is None):
+                problems.append(f"{name} must be a valid ISO 8601 date string")
+        if problems:
+            raise ValidationFailed(*unique(problems))
+        for wire, attr in (
+            ("title", "title"),
+            ("content", "content"),
+            ("status", "status"),
+            ("type", "type"),
+        ):
+            if data.get(wire) is not None:
+                setattr(announcement, attr, data[wire])
+        if data.get("startDate") is not None:
+            announcement.start = parse_iso(data["startDate"])
+        if "endDate" in data:
+            announcement.end = parse_iso(data["endDate"]) if data["endDate"] is not None else None
+
+    def create_announcement(self, psp_id: int, data: dict[str, Any], now: float) -> Announcement:
+        self.get_psp(psp_id)
+        if self.limits.plan == "free":
+            raise PlanLimit("Announcements are not available on your plan")
+        announcement = Announcement(next(self._announcement_ids), psp_id, created=now, start=now)
+        self._announcement_fields(announcement, data)
+        if announcement.status == "Published":
+            announcement.submitted = now
+        self.announcements[announcement.id] = announcement
+        return announcement
+
+    def announcement(self, psp_id: int, announcement_id: int) -> Announcement:
+        self.get_psp(psp_id)
+        found = self.announcements.get(announcement_id)
+        if found is None or found.psp_id != psp_id:
+            raise NotFound("Announcement not found")
+        return found
+
+    def list_announcements(self, psp_id: int, status: str | None) -> list[Announcement]:
+        self.get_psp(psp_id)
+        return [
+            a
+            for a in sorted(self.announcements.values(), key=lambda a: a.id)
+            if a.psp_id == psp_id and (status is None or a.status.upper() == status)
+        ]
+
+    def update_announcement(
+        self, psp_id: int, announcement_id: int, data: dict[str, Any], now: float
+    ) -> Announcement:
+        announcement = self.announcement(psp_id, announcement_id)
+        was = announcement.status
+        self._announcement_fields(announcement, data)
+        if announcement.status == "Published" and was != "Published":
+            announcement.submitted = now
+        return announcement
+
+    def pin_announcement(self, psp_id: int, announcement_id: int, pin: bool) -> Announcement:
+        announcement = self.announcement(psp_id, announcement_id)
+        page = self.psps[psp_id]
+        if pin:
+            page.pinned_announcement_id = announcement.id
+        elif page.pinned_announcement_id == announcement.id:
+            page.pinned_announcement_id = None
+        return announcement
+
+    # --- bulk operations and storm protection -------------------------------------------------
+    def bulk_selection(self, data: dict[str, Any]) -> list[Monitor]:
+        problems: list[str] = []
+        typed(problems, data, {"groupId": "number", "tagId": "number"}, nulls=False)
+        number_in(problems, data, "groupId", 0, float("inf"))
+        number_in(problems, data, "tagId", 1, float("inf"))
+        if problems:
+            raise ValidationFailed(*problems)
+        group, tag_id = data.get("groupId"), data.get("tagId")
+        tag = self.tags.get(int(tag_id)) if tag_id is not None else None
+        if tag_id is not None and tag is None:
+            raise NotFound("Tag not found")
+        return [
+            m
+            for m in sorted(self.monitors.values(), key=lambda m: m.id)
+            if (group is None or m.group_id == group) and (tag is None or tag.name in m.tag_names)
+        ]
+
+    def bulk_update(self, data: dict[str, Any]) -> list[tuple[Monitor, str | None]]:
+        changes = {k: v for k, v in data.items() if k not in ("groupId", "tagId")}
+        if isinstance(changes.get("regionalData"), dict):  # PublicBulkUpdateDto: a RegionalDataDto object
+            changes["regionData"] = changes.pop("regionalData")
+        problems: list[str] = []
+        typed(problems, changes, MONITOR_FIELD_TYPES)
+        if "interval" in changes:
+            number_in(problems, changes, "interval", 15, 2678400)
+        number_in(problems, changes, "timeout", 0, 60)
+        number_in(problems, changes, "gracePeriod", 0, 86400)
+        number_in(problems, changes, "responseTimeThreshold", 0, 60000)
+        if problems:
+            raise ValidationFailed(*unique(problems))
+        results: list[tuple[Monitor, str | None]] = []
+        for monitor in self.bulk_selection(data):
+            try:
+                results.append((self.update_monitor(monitor.id, changes), None))
+            except (ValidationFailed, PlanLimit, ForeignResource) as error:
+                results.append((monitor, error.message))
+        return results
+
+    def update_storm_protection(self, data: dict[str, Any]) -> StormProtection:
+        problems: list[str] = []
+        types = {"isEnabled": "boolean", "thresholdType": "string", "thresholdValue": "number",
+                 "windowMinutes": "number", "config": "object"}  # fmt: skip
+        typed(problems, data, types, nulls=False)
+        number_in(problems, data, "thresholdValue", 1, 1_000_000)
+        number_in(problems, data, "windowMinutes", 1, 15)
+        if isinstance(data.get("thresholdType"), str) and data["thresholdType"] not in (
+            "count",
+            "percentage",
+        ):
+            problems.append(one_of("thresholdType", ("count", "percentage")))
+        config = data.get("config")
+        if isinstance(config, dict):
+            typed(problems, config, {"groupPooling": "boolean"})
+        if problems:
+            raise ValidationFailed(*unique(problems))
+        storm = self.storm
+        if data.get("isEnabled") is not None:
+            storm.enabled = data["isEnabled"]
+        if data.get("thresholdType") is not None:
+            storm.threshold_type = data["thresholdType"]
+        if data.get("thresholdValue") is not None:
+            storm.threshold_value = int(data["thresholdValue"])
+        if data.get("windowMinutes") is not None:
+            storm.window_minutes = int(data["windowMinutes"])
+        if isinstance(config, dict) and config.get("groupPooling") is not None:
+            storm.group_pooling = config["groupPooling"]
+        return storm
+
     # --- monitor groups -----------------------------------------------------------------------
     def _group_members(self, data: dict[str, Any]) -> list[int]:
         problems: list[str] = []
+        typed(problems, data, {"name": "string", "monitorIds": "number[]", "groupIds": "number[]"})
         if "name" in data and not data["name"]:
             problems.append("name should not be empty")
         max_length(problems, data, "name", 255)
         if problems:
-            raise ValidationFailed(*problems)
+            raise ValidationFailed(*unique(problems))
         ids = _ids(data.get("monitorIds") or [], "monitorIds")
         missing = [i for i in ids if i not in self.monitors]
         if missing:
@@ -767,27 +1152,149 @@ class UptimeRobotBackend:
         return (self.monitors[i] for i in ids if i in self.monitors)
 
 
-def _integration_value(kind: str, data: dict[str, Any], *, creating: bool) -> tuple[str, str]:
-    """The notified address (a secret) and the custom value of one integration type."""
-    url_field = {
-        "Slack": "webhookURL",
-        "Webhook": "urlToNotify",
-        "Zapier": "hookURL",
-        "GoogleChat": "roomURL",
-    }
-    field_name = url_field.get(kind)
-    if field_name:
-        url = data.get(field_name)
-        if creating and (not url or not str(url).startswith(("http://", "https://"))):
-            raise ValidationFailed(f"{field_name} must be a URL address")
-        if kind == "Slack" and creating and not data.get("customValue"):
-            raise ValidationFailed("customValue should not be empty")
-        if kind == "Webhook" and creating and data.get("postValue") is None:
-            raise ValidationFailed("postValue should not be empty")
-        custom = data.get("postValue") if kind == "Webhook" else data.get("customValue")
-        return str(url or ""), str(custom or "")
-    value = data.get("value") or data.get("accessToken") or data.get("userKey") or data.get("integrationKey")
-    return str(value or ""), str(data.get("customValue") or "")
+_COMMON_INTEGRATION_TYPES = {
+    "friendlyName": "string",
+    "enableNotificationsFor": "string",
+    "sslExpirationReminder": "boolean",
+}
+_CONTACT_CREATE_TYPES = {
+    "type": "string",
+    "friendlyName": "string",
+    "value": "string",
+    "deviceName": "string",
+    "oneSignalSubscriptionId": "string",
+    "oneSignalUserId": "string",
+    "deviceFingerprint": "string",
+    "pushToken": "string",
+    "platform": "string",
+    "config": "object",
+}
+_CONTACT_UPDATE_TYPES = {
+    "friendlyName": "string",
+    "enableNotificationsFor": "any",
+    "sslExpirationReminder": "boolean",
+    "isActive": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class IntegrationShape:
+    """One integration type's ``data`` (the document's Create…IntegrationDto / Base…IntegrationDto).
+
+    ``address`` is the field holding what is notified (read back as ``value``, a secret),
+    ``custom_field`` the one read back as ``customValue``; ``fields`` the others with their types,
+    kept as sent.
+    """
+
+    address: str | None
+    custom_field: str | None = None
+    required: tuple[str, ...] = ()
+    url: bool = True  # the address must be an http(s) URL
+    fields: dict[str, str] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_length: dict[str, int] = field(default_factory=dict)
+
+    def problems(self, data: dict[str, Any], *, creating: bool) -> list[str]:
+        problems: list[str] = []
+        types = {**_COMMON_INTEGRATION_TYPES, **self.fields}
+        for name in (self.address, self.custom_field):
+            if name:
+                types[name] = "string"
+        nullable = {"customHeaders"}  # the document's only nullable data field
+        typed(
+            problems, {k: v for k, v in data.items() if not (k in nullable and v is None)}, types, nulls=False
+        )
+        if creating:
+            problems.extend(f"{name} should not be empty" for name in self.required if name not in data)
+        max_length(problems, data, "friendlyName", 60)
+        for name in (self.address, "userKey", "accessToken"):
+            if name and name in types:
+                max_length(problems, data, name, 1500)
+        for name in (self.custom_field, "customMessage"):
+            if name and name in types:
+                max_length(problems, data, name, 5000)
+        address = data.get(self.address) if self.address else None
+        if self.url and isinstance(address, str) and not address.startswith(("http://", "https://")):
+            problems.append(f"{self.address} must be a URL address")
+        for name, allowed in self.enums.items():
+            if data.get(name) is not None and data[name] not in allowed:
+                problems.append(one_of(name, allowed))
+        for name, low in self.min_length.items():
+            if isinstance(data.get(name), str) and len(data[name]) < low:
+                problems.append(f"{name} must be longer than or equal to {low} characters")
+        notify = data.get("enableNotificationsFor")
+        if notify is not None and notify not in NOTIFY:
+            problems.append(one_of("enableNotificationsFor", NOTIFY))
+        return unique(problems)
+
+    def value(self, data: dict[str, Any]) -> str:
+        name = self.address or self.custom_field  # Telegram: the chat id is all there is
+        return str(data.get(name) or "") if name else ""
+
+    def custom(self, data: dict[str, Any]) -> str:
+        return str(data.get(self.custom_field) or "") if self.custom_field else ""
+
+    def extra(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {name: data[name] for name in self.fields if data.get(name) is not None}
+
+
+_WEBHOOK_FIELDS = {
+    "sendAsQueryString": "boolean",
+    "sendAsJSON": "boolean",
+    "sendAsPostParameters": "boolean",
+    "customHeaders": "object",
+}
+INTEGRATION_SHAPES: dict[str, IntegrationShape] = {
+    "Slack": IntegrationShape("webhookURL", "customValue", ("webhookURL", "customValue")),
+    # Telegram's DTO has only the common fields; the chat id arrives in customValue (reference §4.5)
+    "Telegram": IntegrationShape(None, "customValue"),
+    "MSTeams": IntegrationShape("webhookURL", None, ("webhookURL",)),
+    "Webhook": IntegrationShape(
+        "urlToNotify", "postValue", ("urlToNotify", "postValue"), fields=_WEBHOOK_FIELDS
+    ),
+    "Zapier": IntegrationShape("hookURL", None, ("hookURL",)),
+    "PagerDuty": IntegrationShape(
+        "integrationKey",
+        None,
+        ("integrationKey",),
+        url=False,
+        fields={"location": "string", "autoResolve": "boolean"},
+        enums={"location": ("us", "eu")},
+        min_length={"integrationKey": 32},
+    ),
+    "GoogleChat": IntegrationShape(
+        "roomURL", None, ("roomURL", "customMessage"), fields={"customMessage": "string"}
+    ),
+    "Discord": IntegrationShape("webhookURL", "customValue", ("webhookURL", "customValue")),
+    "Splunk": IntegrationShape("urlToNotify", None, ("urlToNotify",)),
+    "PushBullet": IntegrationShape("accessToken", None, ("accessToken",), url=False),
+    "Pushover": IntegrationShape(
+        "userKey",
+        None,
+        ("userKey",),
+        url=False,
+        fields={"priority": "string"},
+        enums={"priority": ("Lowest", "Low", "Normal", "High", "Emergency")},
+    ),
+    "Mattermost": IntegrationShape("webhookURL", "customValue", ("webhookURL", "customValue")),
+}
+
+
+def _real_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+def _integration_shape(kind: Any) -> IntegrationShape:
+    canonical = TYPE_ALIASES.get(kind, kind) if isinstance(kind, str) else None
+    if canonical not in INTEGRATION_SHAPES:
+        raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
+    return INTEGRATION_SHAPES[canonical]
 
 
 def _as_object(raw: str) -> Any:
@@ -818,6 +1325,36 @@ _MONITOR_FIELDS = {
     "groupId": "group_id",
     "authType": "auth_type",
 }
+_MW_TYPES = {
+    "name": "string",
+    "autoAddMonitors": "boolean",
+    "interval": "string",
+    "date": "string",
+    "time": "string",
+    "duration": "number",
+    "days": "number[]",
+    "monitorIds": "number[]",
+    "status": "string",
+}
+PSP_TYPES = {
+    "monitorIds": "number[]",
+    "tagIds": "number[]",
+    "autoAddMonitors": "boolean",
+    "friendlyName": "string",
+    "password": "string",
+    "customDomain": "string",
+    "hideUrlLinks": "boolean",
+    "noIndex": "boolean",
+    "gaCode": "string",
+    "status": "string",
+    "subscription": "boolean",
+    "shareAnalyticsConsent": "boolean",
+    "homepageLink": "string",
+    "showCookieBar": "boolean",
+    "useSmallCookieConsentModal": "boolean",
+    "pinnedAnnouncementId": "number",
+    "customSettings": "object",
+}
 _PSP_FIELDS = {
     "friendlyName": "friendly_name",
     "customDomain": "custom_domain",
@@ -833,17 +1370,3 @@ _PSP_FIELDS = {
     "gaCode": "ga_code",
     "customSettings": "custom_settings",
 }
-_INTEGRATION_KEYS = frozenset(
-    {
-        "friendlyName",
-        "enableNotificationsFor",
-        "sslExpirationReminder",
-        "webhookURL",
-        "customValue",
-        "urlToNotify",
-        "postValue",
-        "hookURL",
-        "roomURL",
-        "value",
-    }
-)

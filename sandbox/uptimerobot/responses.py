@@ -7,28 +7,60 @@ Quirks (off by default, per account through ``POST /_sandbox/quirks``): ``html_e
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sandbox.core.http import Response
+from sandbox.core.errors import SandboxError
+from sandbox.core.http import FormPart, Response, multipart
+from sandbox.core.pagination import after_cursor
 from sandbox.core.service import Call
-from sandbox.uptimerobot.errors import IntegrationNotFound, IntegrationPlanLimit, NotFound, ValidationFailed
+from sandbox.core.values import is_number, signed, whole
+from sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
+from sandbox.uptimerobot.history import (
+    Check,
+    Comment,
+    Incident,
+    downtime,
+    downtime_union,
+    iso,
+    mtbf,
+    parse_iso,
+    summary,
+    uptime_percent,
+)
 from sandbox.uptimerobot.models import (
+    PSP_TYPES,
+    TYPE_ALIASES,
     AlertContact,
+    Announcement,
     Integration,
     MaintenanceWindow,
     Monitor,
     MonitorGroup,
     StatusPage,
+    StormProtection,
     UptimeRobotBackend,
 )
-from sandbox.uptimerobot.validation import MONITOR_STATUSES
+from sandbox.uptimerobot.validation import MONITOR_STATUSES, one_of
+
+
+class ControlProblem(SandboxError):
+    status = 400
+
 
 T = TypeVar("T")
 MONITOR_PAGE, MONITOR_PAGE_MAX = 50, 200  # GET /monitors: limit 1..200, default 50
 LIST_PAGE = 50  # the other lists take no page size (reference §4.1)
 FREE_PLAN_INTEGRATIONS_MISSING = ("PagerDuty", "Splunk")
 USER_ID = 1
+OWNER_NAME = "Sandbox Owner"
+TIME_FRAMES: dict[str, float | None] = {
+    "DAY": 86400, "WEEK": 7 * 86400, "MONTH": 30 * 86400, "DAYS_30": 30 * 86400, "YEAR": 365 * 86400,
+    "ALL": None, "CUSTOM": None,
+}  # fmt: skip
+RESPONSE_REGIONS = ("na", "eu", "as", "oc")
+ANNOUNCEMENT_FILTERS = ("OFFLINE", "PENDING", "PUBLISHED", "ARCHIVED")
 PSP_SETTINGS_DEFAULTS: dict[str, dict[str, Any]] = {
     "font": {"family": None},
     "page": {"layout": "logo_on_left", "theme": "light", "density": "normal"},
@@ -53,22 +85,93 @@ def _backend(call: Call) -> UptimeRobotBackend:
     return backend
 
 
-def _id(raw: str, error: Exception | None = None) -> int:
-    if raw.isdigit():
-        return int(raw)
-    raise error or NotFound()
+def _id(raw: str) -> int:
+    """A numeric path parameter: NestJS's ParseIntPipe answers 400 for anything but ASCII digits."""
+    value = signed(raw)  # a negative id is a number: it just names nothing (404)
+    if value is None:
+        raise ValidationFailed("Validation failed (numeric string is expected)")
+    return value
 
 
-def _body(call: Call) -> dict[str, Any]:
+def _body(call: Call, required: bool = True) -> dict[str, Any]:
+    """The JSON (or multipart) body. ``required``: the document marks the body required, so an
+    absent one is a 400; the action endpoints (pause, start, reset) take none."""
+    request = call.request
+    if required and not request.body.strip() and request.method in ("POST", "PATCH", "PUT"):
+        raise ValidationFailed("body should not be empty")
+    if (request.header("content-type") or "").startswith("multipart/form-data"):
+        return multipart_fields(request.body, request.header("content-type") or "")
     try:
-        body = call.request.json()
+        body = request.json()
     except ValueError:  # malformed JSON is refused before the throttler (service.admit)
         raise ValidationFailed("Unexpected token in JSON body") from None
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
+    if body is None and not request.body.strip():
+        return {}  # no body at all (the action endpoints take none)
+    if not isinstance(body, dict):  # a JSON null, number, string or array
         raise ValidationFailed("body must be a JSON object")
     return body
+
+
+IMAGE_LIMIT = 150 * 1024  # logo and icon: JPG or PNG, at most 150 KB (reference §4.6)
+
+
+def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart/form-data PSP body as the JSON body it stands for (the document offers both).
+
+    Form values are strings: numbers, booleans and ``customSettings`` (JSON) are converted the way
+    the DTO declares them; arrays arrive as a repeated field or as ``name[]``; ``logo`` and ``icon``
+    are files.
+    """
+    try:
+        parts = multipart(body, content_type)
+    except ValueError:
+        raise ValidationFailed("Multipart: Malformed part header") from None
+    fields: dict[str, Any] = {}
+    for part in parts:
+        name = part.name.removesuffix("[]")
+        if name in ("logo", "icon"):
+            fields[name] = _image(name, part)
+            continue
+        kind = PSP_TYPES.get(name, "string")
+        if kind == "number[]":
+            fields.setdefault(name, []).append(_form_number(part.text))
+        elif kind == "number":
+            fields[name] = _form_number(part.text)
+        elif kind == "boolean":
+            fields[name] = {"true": True, "false": False}.get(part.text, part.text)
+        elif kind == "object":
+            try:
+                fields[name] = json.loads(part.text)
+            except ValueError:
+                fields[name] = part.text  # refused by the type check as "must be an object"
+        else:
+            fields[name] = part.text
+    return fields
+
+
+def _form_number(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # refused by the type check as "must be a number"
+    return int(number) if number.is_integer() else number
+
+
+def _image(name: str, part: FormPart) -> dict[str, Any]:
+    if part.filename is None:
+        raise ValidationFailed(f"{name} must be a file")
+    kind = (
+        "png"
+        if part.data.startswith(b"\x89PNG\r\n\x1a\n")
+        else "jpg"
+        if part.data[:3] == b"\xff\xd8\xff"
+        else None
+    )
+    if kind is None:
+        raise ValidationFailed(f"{name} must be a JPG or PNG image")
+    if len(part.data) > IMAGE_LIMIT:
+        raise ValidationFailed(f"{name} must be smaller than 150 KB")
+    return {"filename": part.filename, "type": kind, "size": len(part.data)}
 
 
 def _chance(call: Call, quirk: str) -> bool:
@@ -90,27 +193,190 @@ def _flag(call: Call, value: Any) -> Any:
 
 def _cursor(call: Call) -> int | None:
     raw = call.request.arg("cursor")
-    if not raw:
+    if raw is None:
         return None
-    if not raw.isdigit():
+    value = signed(raw)
+    if value is None:
         raise ValidationFailed("cursor must be a number conforming to the specified constraints")
-    return int(raw)
+    return value
 
 
 def _page(
     call: Call, items: Sequence[T], render: Callable[[T], dict[str, Any]], path: str, key: Callable[[T], int]
 ) -> Response:
     """A list without a page size: 50 per page, ``nextLink`` only when more follow."""
-    cursor = _cursor(call)
-    after = [item for item in sorted(items, key=key) if cursor is None or key(item) > cursor]
-    page = after[:LIST_PAGE]
-    next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if len(after) > LIST_PAGE else None
+    page, more = after_cursor(items, key, _cursor(call), LIST_PAGE)
+    next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if more else None
     return Response(200, {"data": [render(item) for item in page], "nextLink": next_link})
+
+
+def _now(call: Call) -> float:
+    return call.service.clock.epoch()
+
+
+def _query_int(call: Call, name: str) -> int | None:
+    raw = call.request.arg(name)
+    if raw is None:
+        return None
+    value = signed(raw)
+    if value is None:
+        raise ValidationFailed(f"{name} must be a number conforming to the specified constraints")
+    return value
+
+
+def _query_time(call: Call, name: str) -> float | None:
+    raw = call.request.arg(name)
+    if raw is None:
+        return None
+    moment = parse_iso(raw)
+    if moment is None:
+        raise ValidationFailed(f"{name} must be a valid ISO 8601 date string")
+    return moment
+
+
+def _window(call: Call, monitor: Monitor, now: float) -> tuple[float, float]:
+    """``from``/``to`` (ISO strings); by default the last 24 hours, from when its history begins."""
+    start = _query_time(call, "from")
+    end = _query_time(call, "to")
+    end = min(end, now) if end is not None else now
+    checks = _backend(call).history_of(monitor.id).checks
+    begins = min([monitor.created_at, *(c.at for c in checks[:1])])
+    start = start if start is not None else min(max(end - 86400, begins), end)
+    if start > end:
+        raise ValidationFailed("from must be before to")
+    return start, end
+
+
+def _series(call: Call) -> bool:
+    raw = call.request.arg("includeTimeSeries")
+    if raw not in (None, "true", "false"):
+        raise ValidationFailed("includeTimeSeries must be a boolean value")
+    return raw == "true"
+
+
+# --- documents ------------------------------------------------------------------------------
+def incident_brief(incident: Incident, now: float) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "status": "Resolved" if incident.resolved is not None else "Ongoing",
+        "cause": incident.cause,
+        "reason": incident.reason,
+        "startedAt": iso(incident.started),
+        "duration": round(incident.duration(now)),
+    }
+
+
+def incident_summary(call: Call, incident: Incident, now: float) -> dict[str, Any]:
+    backend = _backend(call)
+    monitor = backend.monitors[incident.monitor_id]
+    return {
+        **incident_brief(incident, now),
+        "type": "DOWNTIME",
+        "monitor": {"id": monitor.id, "friendlyName": monitor.friendly_name},
+        "commentsCount": len(backend.comments_of(incident.id)),
+        "resolvedAt": iso(incident.resolved) if incident.resolved is not None else None,
+        "includeInReports": True,
+    }
+
+
+def incident_detail(incident: Incident, now: float) -> dict[str, Any]:
+    first = incident.checks[0] if incident.checks else None
+    return {
+        **incident_brief(incident, now),
+        "resolvedAt": iso(incident.resolved) if incident.resolved is not None else None,
+        "rootCause": {
+            "url": None,
+            "requestHeaders": None,
+            "responseHeaders": None,
+            "httpResponseCode": first.http_code if first else None,
+            "responseDownloadUrl": None,
+        },
+    }
+
+
+def comment_document(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "comment": comment.content,
+        "publishOnStatusPage": comment.publish,
+        "created": iso(comment.created),
+        "user": {"id": USER_ID, "fullName": OWNER_NAME},
+    }
+
+
+def last_day(incidents: list[Incident], now: float) -> dict[str, Any]:
+    """24 hourly buckets of uptime (percent) over the last day, with the status changes in each."""
+    histogram = []
+    for hour in range(24):
+        start = now - 86400 + hour * 3600
+        end = start + 3600
+        changes = sum(
+            1 for i in incidents for t in (i.started, i.resolved) if t is not None and start <= t < end
+        )
+        histogram.append(
+            {
+                "timestamp": int(start),
+                "uptime": uptime_percent(incidents, start, end, now),
+                "changes": changes,
+            }
+        )
+    return {"bucketSize": 3600, "totalChanges": sum(b["changes"] for b in histogram), "histogram": histogram}
+
+
+def response_time_document(checks: list[Check], start: float, end: float, series: bool) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "summary": summary(checks),
+        "data_points": len(checks),
+        "from": iso(start),
+        "to": iso(end),
+    }
+    if series:
+        document["time_series"] = [{"timestamp": iso(c.at), "value": c.response_ms} for c in checks]
+    return document
+
+
+def bulk_document(results: list[tuple[Monitor, str | None]]) -> dict[str, Any]:
+    rows = [
+        {"monitorId": m.id, "monitorName": m.friendly_name, "status": "error" if error else "success"}
+        | ({"error": error} if error else {})
+        for m, error in results
+    ]
+    errors = sum(1 for _, error in results if error)
+    return {"results": rows, "totalSuccess": len(results) - errors, "totalError": errors}
+
+
+def storm_document(storm: StormProtection) -> dict[str, Any]:
+    return {
+        "isEnabled": storm.enabled,
+        "thresholdType": storm.threshold_type,
+        "thresholdValue": storm.threshold_value,
+        "windowMinutes": storm.window_minutes,
+        "config": {"groupPooling": storm.group_pooling},
+    }
+
+
+def announcement_document(announcement: Announcement) -> dict[str, Any]:
+    return {
+        "id": announcement.id,
+        "pspId": announcement.psp_id,
+        "userId": USER_ID,
+        "title": announcement.title,  # required by the response DTO, which declares no such property
+        "content": announcement.content,
+        "status": announcement.status,
+        "type": announcement.type,
+        "deliveryStatus": "Sent" if announcement.submitted is not None else None,
+        "startDate": iso(announcement.start) if announcement.start is not None else None,
+        "endDate": iso(announcement.end) if announcement.end is not None else None,
+        "creationDate": iso(announcement.created),
+        "submitDate": iso(announcement.submitted) if announcement.submitted is not None else None,
+        "sentCount": 0,
+    }
 
 
 # --- documents ------------------------------------------------------------------------------
 def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
-    backend = _backend(call)
+    backend, now = _backend(call), _now(call)
+    last = backend.last_incident(monitor.id)
     return {
         "id": monitor.id,
         "friendlyName": _text(call, monitor.friendly_name),
@@ -139,15 +405,11 @@ def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
         "responseTimeThreshold": 0,  # stored into regionData.THRESHOLD; always reads 0 (reference §4.3)
         "config": dict(monitor.config),
         "regionalData": {"REGION": list(monitor.regions), "MANUAL_SELECTED": False, "INFRASTRUCTURE": "New"},
-        "maintenanceWindows": [
-            window_document(backend.windows[i])
-            for i in monitor.maintenance_window_ids
-            if i in backend.windows
-        ],
+        "maintenanceWindows": [window_document(window) for window in backend.windows_of(monitor.id)],
         "psps": [psp_document(call, page) for page in backend.psps_showing(monitor.id)],
-        "currentStateDuration": 0,
-        "lastIncidentId": None,
-        "lastIncident": None,
+        "currentStateDuration": round(now - backend.status_since(monitor.id, monitor.created_at)),
+        "lastIncidentId": last.id if last else None,
+        "lastIncident": incident_brief(last, now) if last else None,
         "userId": USER_ID,
         "tags": [
             {"id": tag.id, "name": tag.name, "color": tag.color}
@@ -158,7 +420,7 @@ def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
             {"alertContactId": contact_id, "threshold": threshold, "recurrence": recurrence}
             for contact_id, threshold, recurrence in monitor.assigned_alert_contacts
         ],
-        "lastDayUptimes": {"bucketSize": 3600, "totalChanges": 0, "histogram": []},
+        "lastDayUptimes": last_day(backend.history_of(monitor.id).incidents(monitor.id), now),
         "createDateTime": monitor.created,
         "apiKey": monitor.api_key,
         "groupId": monitor.group_id,
@@ -233,13 +495,13 @@ def psp_document(call: Call, page: StatusPage) -> dict[str, Any]:
         "gaCode": page.ga_code,
         "shareAnalyticsConsent": page.share_analytics_consent,
         "useSmallCookieConsentModal": page.use_small_cookie_consent_modal,
-        "icon": None,
+        "icon": page.icon,
         "noIndex": page.no_index,
-        "logo": None,
+        "logo": page.logo,
         "hideUrlLinks": page.hide_url_links,
         "subscription": page.subscription,
         "showCookieBar": page.show_cookie_bar,
-        "pinnedAnnouncementId": None,
+        "pinnedAnnouncementId": page.pinned_announcement_id,
         "customSettings": settings,
     }
 
@@ -300,28 +562,33 @@ class UptimeRobotResponses:
 
     def delete_monitor_group(self, call: Call, id: str) -> Response:
         raw = call.request.arg("monitorsNewGroupId")
-        new_group = _id(raw, ValidationFailed("monitorsNewGroupId must not be less than 1")) if raw else None
+        new_group = whole(raw) if raw else None
+        if raw and not new_group:
+            raise ValidationFailed("monitorsNewGroupId must not be less than 1")
         _backend(call).delete_monitor_group(_id(id), new_group)
         return Response(204, None)
 
     # --- monitors -----------------------------------------------------------------------------
     def list_monitors(self, call: Call) -> Response:
         request = call.request
-        limit_raw = request.arg("limit") or str(MONITOR_PAGE)
-        if not limit_raw.isdigit():
+        limit_value = whole(request.arg("limit") or str(MONITOR_PAGE))
+        if limit_value is None:
             raise ValidationFailed("limit must be a number conforming to the specified constraints")
-        limit, cursor = int(limit_raw), _cursor(call)
+        limit, cursor = limit_value, _cursor(call)
         if limit < 1:
             raise ValidationFailed("limit must not be less than 1")
         if limit > MONITOR_PAGE_MAX:
             raise ValidationFailed(f"limit must not be greater than {MONITOR_PAGE_MAX}")
-        statuses = {s.strip().upper() for s in (request.arg("status") or "").split(",") if s.strip()}
+        raw_status = request.arg("status")
+        statuses = set(raw_status.split(",")) if raw_status is not None else set()  # exact, comma-separated
         unknown = statuses - set(MONITOR_STATUSES)
         if unknown:
             raise ValidationFailed("status must be a comma list of " + ", ".join(MONITOR_STATUSES))
         name, url = (request.arg("name") or "").lower(), (request.arg("url") or "").lower()
         tags = {t.strip() for t in (request.arg("tags") or "").split(",") if t.strip()}  # OR, case-sensitive
         group = request.arg("groupId")
+        if group is not None and signed(group) is None:
+            raise ValidationFailed("groupId must be a number conforming to the specified constraints")
         custom = [f.partition(":") for f in request.args("customField")]  # AND of key:value
         selected = [
             m
@@ -332,9 +599,8 @@ class UptimeRobotResponses:
             and (not tags or tags & set(m.tag_names))
             and (not group or str(m.group_id) == group)
             and all(m.custom_fields.get(k) == v for k, _, v in custom)
-            and (cursor is None or m.id > cursor)
         ]
-        page = selected[:limit]
+        page, _ = after_cursor(selected, lambda m: m.id, cursor, limit)
         # Live quirk: every FULL page carries a nextLink, even when nothing follows (reference §4.1).
         next_link = (
             f"{request.base_url}/monitors?limit={limit}&cursor={page[-1].id}" if len(page) == limit else None
@@ -342,7 +608,7 @@ class UptimeRobotResponses:
         return Response(200, {"data": [monitor_document(call, m) for m in page], "nextLink": next_link})
 
     def create_monitor(self, call: Call) -> Response:
-        monitor = _backend(call).create_monitor(_body(call))
+        monitor = _backend(call).create_monitor(_body(call), _now(call))
         if _chance(call, "save_then_500"):  # saved, and still a 500 (reference §4.8.2)
             return call.service.server_error(500)
         if _chance(call, "save_then_404"):  # saved, and answered "not found"
@@ -359,17 +625,17 @@ class UptimeRobotResponses:
         return Response(200, monitor_document(call, _backend(call).delete_monitor(_id(id))))
 
     def reset_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
+        _body(call, required=False)
         _backend(call).reset_monitor(_id(id))
         return Response(201, None)
 
     def pause_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
-        return Response(201, monitor_document(call, _backend(call).pause_monitor(_id(id))))
+        _body(call, required=False)
+        return Response(201, monitor_document(call, _backend(call).pause_monitor(_id(id), _now(call))))
 
     def start_monitor(self, call: Call, id: str) -> Response:
-        _body(call)
-        return Response(201, monitor_document(call, _backend(call).start_monitor(_id(id))))
+        _body(call, required=False)
+        return Response(201, monitor_document(call, _backend(call).start_monitor(_id(id), _now(call))))
 
     # --- public status pages ------------------------------------------------------------------
     def list_psps(self, call: Call) -> Response:
@@ -453,31 +719,34 @@ class UptimeRobotResponses:
 
     # --- integrations -------------------------------------------------------------------------
     def list_integrations(self, call: Call) -> Response:
+        flag = call.request.arg("includeOrgMembers")
+        if flag is not None and flag not in ("true", "false"):
+            raise ValidationFailed("includeOrgMembers must be a boolean value")
         items = _backend(call).list_integrations()
         return _page(call, items, integration_document, "integrations", lambda i: i.id)
 
     def create_integration(self, call: Call) -> Response:
         body = _body(call)
         backend = _backend(call)
-        if backend.limits.plan == "free" and body.get("type") in FREE_PLAN_INTEGRATIONS_MISSING:
+        kind = body.get("type")
+        if (
+            backend.limits.plan == "free"
+            and TYPE_ALIASES.get(str(kind), kind) in FREE_PLAN_INTEGRATIONS_MISSING
+        ):
             raise IntegrationPlanLimit()
         integration = backend.create_integration(body.get("type"), _data(body))
         return Response(201, integration_document(integration))
 
     def get_integration(self, call: Call, id: str) -> Response:
-        return Response(
-            200, integration_document(_backend(call).get_integration(_id(id, IntegrationNotFound())))
-        )
+        return Response(200, integration_document(_backend(call).get_integration(_id(id))))
 
     def update_integration(self, call: Call, id: str) -> Response:
         body = _body(call)
-        integration = _backend(call).update_integration(
-            _id(id, IntegrationNotFound()), body.get("type"), _data(body)
-        )
+        integration = _backend(call).update_integration(_id(id), body.get("type"), _data(body))
         return Response(200, integration_document(integration))
 
     def delete_integration(self, call: Call, id: str) -> Response:
-        integration = _backend(call).delete_integration(_id(id, IntegrationNotFound()))
+        integration = _backend(call).delete_integration(_id(id))
         return Response(200, integration_document(integration))
 
     # --- personal alert contacts --------------------------------------------------------------
@@ -500,10 +769,8 @@ class UptimeRobotResponses:
     # --- tags ---------------------------------------------------------------------------------
     def list_tags(self, call: Call) -> Response:
         """Paged by ``nextCursorId``, not ``nextLink`` (reference §4.1)."""
-        cursor = _cursor(call)
-        after = [t for t in _backend(call).get_tags() if cursor is None or t.id > cursor]
-        page = after[:LIST_PAGE]
-        next_cursor = page[-1].id if len(after) > LIST_PAGE else None
+        page, more = after_cursor(_backend(call).get_tags(), lambda t: t.id, _cursor(call), LIST_PAGE)
+        next_cursor = page[-1].id if more else None
         return Response(
             200, {"data": [{"id": t.id, "name": t.name} for t in page], "nextCursorId": next_cursor}
         )
@@ -512,11 +779,239 @@ class UptimeRobotResponses:
         _backend(call).delete_tag(_id(id))
         return Response(204, None)
 
+    # --- incidents (computed from each monitor's status history) ------------------------------
+    def list_incidents(self, call: Call) -> Response:
+        backend, request, now = _backend(call), call.request, _now(call)
+        cursor = _query_int(call, "cursor")
+        monitor_id = _query_int(call, "monitor_id")
+        if monitor_id is not None and monitor_id < 1:
+            raise ValidationFailed("monitor_id must not be less than 1")
+        after, before = _query_time(call, "started_after"), _query_time(call, "started_before")
+        name = (request.arg("monitor_name") or "").lower()
+        selected = [
+            i
+            for i in backend.all_incidents()
+            if (monitor_id is None or i.monitor_id == monitor_id)
+            and (not name or name in backend.monitors[i.monitor_id].friendly_name.lower())
+            and (after is None or i.started >= after)
+            and (before is None or i.started <= before)
+        ]
+        page, more = after_cursor(selected, lambda i: int(i.id), cursor, LIST_PAGE)
+        next_link = f"{request.base_url}/incidents?cursor={page[-1].id}" if more else None
+        return Response(200, {"data": [incident_summary(call, i, now) for i in page], "nextLink": next_link})
+
+    def get_incident(self, call: Call, id: str) -> Response:
+        return Response(200, incident_detail(_backend(call).incident(id), _now(call)))
+
+    def list_incident_comments(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        backend.incident(id)
+        limit = _query_int(call, "limit")
+        if limit is not None and not 1 <= limit <= 100:
+            raise ValidationFailed("limit must not be less than 1 and not greater than 100")
+        cursor = _query_int(call, "cursor")
+        page, more = after_cursor(backend.comments_of(id), lambda c: c.id, cursor, limit or 50)
+        next_link = f"{call.request.base_url}/incidents/{id}/comments?cursor={page[-1].id}" if more else None
+        return Response(200, {"data": [comment_document(c) for c in page], "nextLink": next_link})
+
+    def create_incident_comment(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        if backend.limits.plan == "free":
+            raise PlanLimit("Incident comments are not available on your plan")
+        return Response(201, comment_document(backend.add_comment(id, _body(call), _now(call))))
+
+    def get_incident_activity_log(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        incident, now = backend.incident(id), _now(call)
+        entries: list[tuple[float, dict[str, Any]]] = []
+        for check in incident.checks:
+            entries.append((check.at, {
+                "type": "STATUS_UPDATE", "date": iso(check.at), "region": check.region,
+                "incidentStatus": "Resolved" if check.status != "DOWN" else "Ongoing",
+                "alertLogType": check.status, "cause": check.cause, "reason": check.reason or check.status,
+                **({"responseTime": check.response_ms} if check.response_ms is not None else {}),
+            }))  # fmt: skip
+        for comment in backend.comments_of(id):
+            entries.append((comment.created, {
+                "type": "COMMENT", "date": iso(comment.created), "region": None, "commentId": comment.id,
+                "commentFullName": OWNER_NAME, "commentEmail": backend.email,
+            }))  # fmt: skip
+        for alert in backend.sent_alerts(incident, now):
+            name, value, kind = backend.recipient(alert.contact_id)
+            entries.append((alert.at, {
+                "type": "NOTIFICATION", "date": iso(alert.at), "region": None, "sentToFullName": name,
+                "sentToValue": value, "notificationType": kind, "notificationStatus": "SUCCESS",
+            }))  # fmt: skip
+        return Response(200, {"data": [e for _, e in sorted(entries, key=lambda e: e[0])], "nextLink": None})
+
+    def get_incident_alerts(self, call: Call, id: str) -> Response:
+        backend = _backend(call)
+        incident = backend.incident(id)
+        data = []
+        for alert in backend.sent_alerts(incident, _now(call)):
+            name, value, kind = backend.recipient(alert.contact_id)
+            data.append({
+                "timestamp": iso(alert.at), "recipientName": name, "recipientValue": value,
+                "channelType": kind, "status": "SUCCESS",
+            })  # fmt: skip
+        return Response(200, {"data": data})
+
+    def update_incident_comment(self, call: Call, id: str, commentId: str) -> Response:  # noqa: N803
+        comment = _backend(call).update_comment(id, _id(commentId), _body(call), _now(call))
+        return Response(200, comment_document(comment))
+
+    def delete_incident_comment(self, call: Call, id: str, commentId: str) -> Response:  # noqa: N803
+        _backend(call).delete_comment(id, _id(commentId))
+        return Response(204, None)
+
+    # --- statistics (computed from the status history) ----------------------------------------
+    def get_uptime_stats(self, call: Call) -> Response:
+        backend, now = _backend(call), _now(call)
+        frame = call.request.arg("timeFrame")
+        if frame not in TIME_FRAMES:
+            raise ValidationFailed(one_of("timeFrame", list(TIME_FRAMES)))
+        log_limit = _query_int(call, "logLimit")
+        if log_limit is not None and not 1 <= log_limit <= 500:
+            raise ValidationFailed("logLimit must not be less than 1 and not greater than 500")
+        start_raw, end_raw = _query_int(call, "start"), _query_int(call, "end")
+        if frame == "CUSTOM":
+            if start_raw is None or end_raw is None:
+                raise ValidationFailed("start and end are required for a CUSTOM timeFrame")
+            if start_raw < 1 or end_raw < start_raw:
+                raise ValidationFailed("end must not be before start")
+            start, end = float(start_raw), float(min(end_raw, now))
+        else:
+            seconds = TIME_FRAMES[frame]
+            first = min((m.created_at for m in backend.monitors.values()), default=now)
+            start, end = (now - seconds if seconds else first), now
+        incidents = [i for i in backend.all_incidents() if i.overlap(start, end, now) > 0]
+        span = max(end - start, 0.0)
+        lost = downtime(incidents, start, end, now)
+        monitors = max(len(backend.monitors), 1)
+        logs = [
+            {"type": "DOWNTIME", "datetime": iso(i.started), "duration": round(i.overlap(start, end, now))}
+            for i in sorted(incidents, key=lambda i: -i.started)
+        ][: log_limit or 50]
+        return Response(200, {
+            "overallUptime": round(1.0 - lost / (span * monitors), 6) if span else 1.0,  # a fraction (§4.8.8)
+            "totalIncidents": len(incidents),
+            "totalTimeWithoutIncidents": round(span - downtime_union(incidents, start, end, now)),
+            "affectedMonitors": len({i.monitor_id for i in incidents}),
+            "logs": logs,
+            "mtbf": mtbf(incidents, start, end, now),
+        })  # fmt: skip
+
+    def get_monitor_uptime_stats(self, call: Call, id: str) -> Response:
+        backend, now = _backend(call), _now(call)
+        monitor = backend.get_monitor(_id(id))
+        start, end = _window(call, monitor, now)
+        incidents = backend.history_of(monitor.id).incidents(monitor.id)
+        inside = [i for i in incidents if i.overlap(start, end, now) > 0]
+        return Response(200, {
+            "uptime": uptime_percent(incidents, start, end, now),  # a percentage (§4.8.8)
+            "total_downtime_seconds": round(downtime(incidents, start, end, now)),
+            "incident_count": len(inside),
+            "mtbf": mtbf(incidents, start, end, now),
+            "from": iso(start),
+            "to": iso(end),
+        })  # fmt: skip
+
+    def get_monitor_response_times(self, call: Call, id: str) -> Response:
+        backend, now = _backend(call), _now(call)
+        monitor = backend.get_monitor(_id(id))
+        region = call.request.arg("region")
+        if region is not None and region not in (*RESPONSE_REGIONS, "all"):
+            raise ValidationFailed(one_of("region", [*RESPONSE_REGIONS, "all"]))
+        start, end = _window(call, monitor, now)
+        checks = backend.history_of(monitor.id).response_times(start, end, region)
+        return Response(200, response_time_document(checks, start, end, _series(call)))
+
+    def get_monitor_response_times_by_region(self, call: Call, id: str) -> Response:
+        backend, now = _backend(call), _now(call)
+        monitor = backend.get_monitor(_id(id))
+        start, end = _window(call, monitor, now)
+        series = _series(call)
+        history = backend.history_of(monitor.id)
+        document: dict[str, Any] = {
+            region: response_time_document(history.response_times(start, end, region), start, end, series)
+            for region in (*RESPONSE_REGIONS, "all")
+        }
+        return Response(200, {**document, "from": iso(start), "to": iso(end)})
+
+    # --- bulk operations, storm protection ----------------------------------------------------
+    def bulk_pause(self, call: Call) -> Response:
+        backend, now = _backend(call), _now(call)
+        monitors = backend.bulk_selection(_body(call))
+        return Response(201, bulk_document([(backend.pause_monitor(m.id, now), None) for m in monitors]))
+
+    def bulk_start(self, call: Call) -> Response:
+        backend, now = _backend(call), _now(call)
+        monitors = backend.bulk_selection(_body(call))
+        return Response(201, bulk_document([(backend.start_monitor(m.id, now), None) for m in monitors]))
+
+    def bulk_update(self, call: Call) -> Response:
+        return Response(201, bulk_document(_backend(call).bulk_update(_body(call))))
+
+    def get_storm_protection(self, call: Call) -> Response:
+        return Response(200, storm_document(_backend(call).storm))
+
+    def update_storm_protection(self, call: Call) -> Response:
+        return Response(200, storm_document(_backend(call).update_storm_protection(_body(call))))
+
+    # --- status page announcements ------------------------------------------------------------
+    def list_announcements(self, call: Call, pspId: str) -> Response:  # noqa: N803
+        status = call.request.arg("status")
+        if status is not None and status not in ANNOUNCEMENT_FILTERS:
+            raise ValidationFailed(one_of("status", ANNOUNCEMENT_FILTERS))
+        found = _backend(call).list_announcements(_id(pspId), status)
+        return _page(call, found, announcement_document, f"psps/{pspId}/announcements", lambda a: a.id)
+
+    def create_announcement(self, call: Call, pspId: str) -> Response:  # noqa: N803
+        announcement = _backend(call).create_announcement(_id(pspId), _body(call), _now(call))
+        return Response(201, announcement_document(announcement))
+
+    def get_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        return Response(200, announcement_document(_backend(call).announcement(_id(pspId), _id(id))))
+
+    def update_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        announcement = _backend(call).update_announcement(_id(pspId), _id(id), _body(call), _now(call))
+        return Response(200, announcement_document(announcement))
+
+    def pin_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        _body(call, required=False)
+        return Response(
+            200, announcement_document(_backend(call).pin_announcement(_id(pspId), _id(id), True))
+        )
+
+    def unpin_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
+        _body(call, required=False)
+        return Response(
+            200, announcement_document(_backend(call).pin_announcement(_id(pspId), _id(id), False))
+        )
+
+    # --- control plane: what a monitor went through -------------------------------------------
+    def control_monitor_status(self, call: Call) -> Response:
+        """POST /_sandbox/uptimerobot/monitor-status {monitor, status, at?, response_ms?, reason?, region?}:
+        appends one check to the monitor's history (``at``: sandbox-clock UNIX seconds, default now)."""
+        data = _body(call)
+        monitor_id, status = data.get("monitor"), data.get("status")
+        at = data.get("at", _now(call))
+        response_ms, region = data.get("response_ms"), data.get("region", "na")
+        if not isinstance(monitor_id, int) or status not in ("UP", "DOWN") or not is_number(at):
+            raise ControlProblem("'monitor' (an id), 'status' (UP or DOWN) and a numeric 'at' are required")
+        if (response_ms is not None and not is_number(response_ms)) or region not in RESPONSE_REGIONS:
+            raise ControlProblem("'response_ms' must be a number and 'region' one of na, eu, as, oc")
+        check = Check(float(at), status, None if response_ms is None else int(response_ms), region,
+                      str(data.get("reason") or ""), int(data.get("cause") or 0))  # fmt: skip
+        monitor = _backend(call).record_check(monitor_id, check)
+        return Response(200, {"monitor": monitor.id, "status": monitor.status})
+
 
 def _data(body: dict[str, Any]) -> dict[str, Any]:
-    data = body.get("data")
-    if data is None:
-        return {}
+    """An integration's ``data``: required on create and update alike (the document's schemas)."""
+    if "data" not in body or body["data"] is None:
+        raise ValidationFailed("data should not be empty", "data must be an object")
+    data = body["data"]
     if not isinstance(data, dict):
         raise ValidationFailed("data must be an object")
     return data

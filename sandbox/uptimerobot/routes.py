@@ -7,13 +7,30 @@ Operation names are the responses methods and the keys of the control plane's re
 from sandbox.core.routing import Route
 
 ROUTES = [
+    Route("POST", "/monitors/bulk/pause", "bulk_pause"),
+    Route("POST", "/monitors/bulk/start", "bulk_start"),
+    Route("POST", "/monitors/bulk/update", "bulk_update"),
+    Route("GET", "/incidents", "list_incidents"),
+    Route("GET", "/incidents/{id}", "get_incident"),
+    Route("GET", "/incidents/{id}/comments", "list_incident_comments"),
+    Route("POST", "/incidents/{id}/comments", "create_incident_comment"),
+    Route("GET", "/incidents/{id}/activity-log", "get_incident_activity_log"),
+    Route("GET", "/incidents/{id}/alerts", "get_incident_alerts"),
+    Route("PATCH", "/incidents/{id}/comments/{commentId}", "update_incident_comment"),
+    Route("DELETE", "/incidents/{id}/comments/{commentId}", "delete_incident_comment"),
     Route("POST", "/monitor-groups", "create_monitor_group"),
     Route("GET", "/monitor-groups", "list_monitor_groups"),
     Route("GET", "/monitor-groups/{id}", "get_monitor_group"),
     Route("PATCH", "/monitor-groups/{id}", "update_monitor_group"),
     Route("DELETE", "/monitor-groups/{id}", "delete_monitor_group"),
+    Route("GET", "/monitors/storm-protection", "get_storm_protection"),
+    Route("PATCH", "/monitors/storm-protection", "update_storm_protection"),
     Route("GET", "/monitors", "list_monitors"),
     Route("POST", "/monitors", "create_monitor"),
+    Route("GET", "/monitors/uptime-stats", "get_uptime_stats"),
+    Route("GET", "/monitors/{id}/stats/uptime", "get_monitor_uptime_stats"),
+    Route("GET", "/monitors/{id}/stats/response-time/all", "get_monitor_response_times_by_region"),
+    Route("GET", "/monitors/{id}/stats/response-time", "get_monitor_response_times"),
     Route("GET", "/monitors/{id}", "get_monitor"),
     Route("PATCH", "/monitors/{id}", "update_monitor"),
     Route("DELETE", "/monitors/{id}", "delete_monitor"),
@@ -25,6 +42,12 @@ ROUTES = [
     Route("GET", "/psps/{id}", "get_psp"),
     Route("PATCH", "/psps/{id}", "update_psp"),
     Route("DELETE", "/psps/{id}", "delete_psp"),
+    Route("GET", "/psps/{pspId}/announcements", "list_announcements"),
+    Route("POST", "/psps/{pspId}/announcements", "create_announcement"),
+    Route("GET", "/psps/{pspId}/announcements/{id}", "get_announcement"),
+    Route("PATCH", "/psps/{pspId}/announcements/{id}", "update_announcement"),
+    Route("POST", "/psps/{pspId}/announcements/{id}/pin", "pin_announcement"),
+    Route("POST", "/psps/{pspId}/announcements/{id}/unpin", "unpin_announcement"),
     Route("GET", "/maintenance-windows", "list_maintenance_windows"),
     Route("POST", "/maintenance-windows", "create_maintenance_window"),
     Route("GET", "/maintenance-windows/{id}", "get_maintenance_window"),
@@ -45,4 +68,8 @@ ROUTES = [
     Route("DELETE", "/alert-contacts/{id}", "delete_alert_contact"),
     Route("GET", "/tags", "list_tags"),
     Route("DELETE", "/tags/{id}", "delete_tag"),
+]
+
+CONTROL_ROUTES = [
+    Route("POST", "/monitor-status", "control_monitor_status"),  # append a check to a monitor's history
 ]

@@ -13,11 +13,12 @@ from typing import Any
 from sandbox.core.accounts import Account, RateWindow, new_key
 from sandbox.core.errors import SandboxError
 from sandbox.core.http import Request, Response
+from sandbox.core.routing import Route
 from sandbox.core.service import Call, Service
 from sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
 from sandbox.uptimerobot.responses import UptimeRobotResponses
-from sandbox.uptimerobot.routes import ROUTES
+from sandbox.uptimerobot.routes import CONTROL_ROUTES, ROUTES
 
 _RESPONSES = UptimeRobotResponses()
 WINDOW_SECONDS = 60.0
@@ -82,7 +83,8 @@ class UptimeRobotService(Service):
         A malformed JSON body is refused before it, so like a bad key it carries no rate-limit headers.
         """
         request = call.request
-        if request.body and request.method in ("POST", "PATCH", "PUT"):
+        multipart = (request.header("content-type") or "").startswith("multipart/form-data")
+        if request.body and request.method in ("POST", "PATCH", "PUT") and not multipart:
             try:
                 request.json()
             except ValueError:
@@ -104,3 +106,6 @@ class UptimeRobotService(Service):
             account.requests["throttled:" + call.operation] += 1
             raise TooManyRequests(headers={**headers, "Retry-After": str(wait)})
         return headers
+
+    def control_routes(self) -> list[Route]:
+        return CONTROL_ROUTES

@@ -10,14 +10,18 @@ import re
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP")
+from sandbox.core.values import whole
+
+MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP", "VISUAL_COMPARISON")
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
 AUTH_TYPES = ("NONE", "HTTP_BASIC", "DIGEST", "BEARER")
 POST_VALUE_TYPES = ("KEY_VALUE", "RAW_JSON")
 KEYWORD_TYPES = ("ALERT_EXISTS", "ALERT_NOT_EXISTS")
 KEYWORD_CASES = {"CaseSensitive": 0, "CaseInsensitive": 1}
 MONITOR_STATUSES = ("PAUSED", "STARTED", "UP", "LOOKS_DOWN", "DOWN")
-URL_TYPES = ("HTTP", "KEYWORD", "API")  # need http(s)://
+URL_TYPES = ("HTTP", "KEYWORD", "API", "VISUAL_COMPARISON")  # need http(s)://
+REGIONS = ("na", "eu", "as", "oc")
+VIEWPORTS = ("desktop", "mobile")
 TIMEOUT_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "API", "UDP")
 MAX_INTERVAL = 2678400
 _CUSTOM_FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -25,6 +29,91 @@ _CUSTOM_FIELD_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# class-validator's message for each type the document declares (IsString, IsNumber, IsBoolean…).
+TYPE_MESSAGES = {
+    "string": "{} must be a string",
+    "number": "{} must be a number conforming to the specified constraints",
+    "boolean": "{} must be a boolean value",
+    "object": "{} must be an object",
+    "array": "{} must be an array",
+    "any": "{} should not be empty",  # a value the field's own check reads (enums of mixed types)
+}
+_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "number": is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "any": lambda v: True,
+}
+
+
+def typed(problems: list[str], data: dict[str, Any], types: dict[str, str], *, nulls: bool = True) -> None:
+    """One message per field whose value is not the declared type.
+
+    ``types`` maps a wire name to ``string``, ``number``, ``boolean``, ``object``, ``array``, an
+    array of one of them (``string[]``) or an object of strings (``string{}``). ``nulls``: a null is
+    "not given" (class-validator's IsOptional); when False a null is the wrong type too.
+    """
+    for name, kind in types.items():
+        if name not in data:
+            continue
+        value = data[name]
+        base = kind.rstrip("[]{}")
+        container = "array" if kind.endswith("[]") else "object" if kind.endswith("{}") else None
+        if value is None:
+            if not nulls:
+                problems.append(TYPE_MESSAGES[container or base].format(name))
+            continue
+        if container is None:
+            if not _CHECKS[base](value):
+                problems.append(TYPE_MESSAGES[base].format(name))
+            continue
+        if not _CHECKS[container](value):
+            problems.append(TYPE_MESSAGES[container].format(name))
+            continue
+        items = value if isinstance(value, list) else list(value.values())
+        if not all(_CHECKS[base](item) for item in items):
+            problems.append("each value in " + TYPE_MESSAGES[base].format(name))
+
+
+def unique(problems: list[str]) -> list[str]:
+    return list(dict.fromkeys(problems))
+
+
+# UpdateMonitorDto's declared types (every Create*MonitorDto uses the same names and types).
+MONITOR_FIELD_TYPES = {
+    "friendlyName": "string",
+    "url": "string",
+    "type": "string",
+    "port": "number",
+    "keywordValue": "string",
+    "interval": "number",
+    "timeout": "number",
+    "gracePeriod": "number",
+    "httpUsername": "string",
+    "httpPassword": "string",
+    "httpMethodType": "string",
+    "authType": "string",
+    "postValueType": "string",
+    "assignedAlertContacts": "array",
+    "customHttpHeaders": "string{}",
+    "successHttpResponseCodes": "string[]",
+    "checkSSLErrors": "boolean",
+    "tagNames": "string[]",
+    "maintenanceWindowsIds": "number[]",
+    "domainExpirationReminder": "boolean",
+    "sslExpirationReminder": "boolean",
+    "followRedirections": "boolean",
+    "responseTimeThreshold": "number",
+    "regionalData": "string",
+    "regionData": "object",
+    "groupId": "number",
+    "customFields": "object",
+    "config": "object",
+}
 
 
 def list_of(data: dict[str, Any], name: str) -> list[Any]:
@@ -60,6 +149,7 @@ def max_length(problems: list[str], data: dict[str, Any], name: str, limit: int)
 def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_interval: int) -> list[str]:
     """Every message the monitor DTO validator gives (``CreateXMonitorDto`` / ``UpdateMonitorDto``)."""
     problems: list[str] = []
+    typed(problems, data, MONITOR_FIELD_TYPES)
     if creating and not data.get("friendlyName"):
         problems.append("friendlyName should not be empty")
     max_length(problems, data, "friendlyName", 250)
@@ -85,8 +175,6 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         problems.append(one_of("keywordType", KEYWORD_TYPES))
     if not creating and "keywordCaseType" in data and data["keywordCaseType"] not in (0, 1):
         problems.append("keywordCaseType must be one of the following values: 0, 1")
-    if not creating and "keywordValue" in data and data["keywordValue"] is None:
-        problems.append("keywordValue must be a string")
     max_length(problems, data, "keywordValue", 500)
     if kind in ("PORT", "UDP") and (creating or "port" in data):
         if data.get("port") is None:
@@ -94,6 +182,13 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         number_in(problems, data, "port", 1, 65535)
     if kind == "DNS" and creating and not isinstance(data.get("config"), dict):
         problems.append("config should not be empty")
+    config = data.get("config")
+    if kind == "VISUAL_COMPARISON" and (
+        creating or (isinstance(config, dict) and "visualComparison" in config)
+    ):  # an update may leave the comparison as it is
+        problems.extend(_visual_problems(config))
+    if data.get("regionalData") is not None and data["regionalData"] not in REGIONS:
+        problems.append(one_of("regionalData", REGIONS))
     _enum(problems, data, "httpMethodType", HTTP_METHODS, upper=True)
     _enum(problems, data, "authType", AUTH_TYPES)
     _enum(problems, data, "postValueType", POST_VALUE_TYPES)
@@ -104,13 +199,15 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         if data.get(name) is not None and not isinstance(data[name], list):
             problems.append(f"{name} must be an array")
     windows = data.get("maintenanceWindowsIds")
-    if isinstance(windows, list) and not all(str(w).isdigit() for w in windows):
+    if isinstance(windows, list) and not all(is_number(w) for w in windows):
         problems.append(
             "each value in maintenanceWindowsIds must be a number conforming to the specified constraints"
         )
+    if any(tag == "" for tag in list_of(data, "tagNames")):  # a tag has a name (TagDto: minLength 1)
+        problems.append("each value in tagNames should not be empty")
     for index, contact in enumerate(list_of(data, "assignedAlertContacts")):
         problems.extend(_contact_setting_problems(index, contact))
-    return problems
+    return unique(problems)
 
 
 def _url_problems(problems: list[str], data: dict[str, Any], kind: str, creating: bool) -> None:
@@ -150,9 +247,11 @@ def _map_problems(problems: list[str], data: dict[str, Any]) -> None:
         if len(fields) > 20:
             problems.append("customFields must contain no more than 20 keys")
         for key, value in fields.items():
-            if not _CUSTOM_FIELD_KEY.match(str(key)):
+            if not _CUSTOM_FIELD_KEY.fullmatch(str(key)):
                 problems.append(f"customFields key {key} must match /^[A-Za-z0-9_-]{{1,64}}$/")
-            if len(str(value)) > 255:
+            if not isinstance(value, str):
+                problems.append(f"customFields.{key} must be a string")
+            elif len(value) > 255:
                 problems.append(f"customFields.{key} must be shorter than or equal to 255 characters")
 
 
@@ -162,7 +261,8 @@ def _contact_setting_problems(index: int, contact: Any) -> list[str]:
         return [f"{where} must be an object"]
     problems: list[str] = []
     contact_id = contact.get("alertContactId")
-    if contact_id is None or not str(contact_id).isdigit():
+    # a number, or its ASCII digits: clients send "123" (reference §4.3, TF-OFF), never "¹²³"
+    if not is_number(contact_id) and not (isinstance(contact_id, str) and whole(contact_id) is not None):
         problems.append(f"{where}.alertContactId must be a number conforming to the specified constraints")
     for name in ("threshold", "recurrence"):
         value = contact.get(name)
@@ -171,7 +271,25 @@ def _contact_setting_problems(index: int, contact: Any) -> list[str]:
     return problems
 
 
+def _visual_problems(config: Any) -> list[str]:
+    """CreateVisualComparisonMonitorDto: config.visualComparison {sensitivityThreshold, viewport}."""
+    if not isinstance(config, dict):
+        return ["config should not be empty"]
+    fields = config.get("visualComparison")
+    if not isinstance(fields, dict):
+        return ["config.visualComparison should not be empty"]
+    problems: list[str] = []
+    if not is_number(fields.get("sensitivityThreshold")):
+        problems.append(TYPE_MESSAGES["number"].format("config.visualComparison.sensitivityThreshold"))
+    if fields.get("viewport") not in VIEWPORTS:
+        problems.append(one_of("config.visualComparison.viewport", VIEWPORTS))
+    area = fields.get("areaCoordinates")
+    if area is not None and not isinstance(area, dict):
+        problems.append(TYPE_MESSAGES["object"].format("config.visualComparison.areaCoordinates"))
+    return problems
+
+
 def duration_problems(data: dict[str, Any]) -> list[str]:
     problems: list[str] = []
-    number_in(problems, data, "duration", 1, 2**31 - 1)
+    number_in(problems, data, "duration", 1, float("inf"))
     return problems

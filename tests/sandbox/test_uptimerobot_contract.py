@@ -1,24 +1,20 @@
-"""The emulator against the official OpenAPI document (reference/uptimerobot-v3-openapi.json): every
-route exists there with the same method, and every implemented GET answers what its schema requires."""
+"""The emulator against the official OpenAPI document (uptimerobot-v3-openapi.json in the reference
+directory, see tests/sandbox/contract.py): every route exists there with the same method, and every
+GET answers what its schema requires (the schemathesis run is test_contract.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sandbox.uptimerobot.routes import ROUTES
 from tests.conftest import SandboxApi
+from tests.sandbox import contract
 from tests.sandbox.test_uptimerobot_monitors import UptimeRobot, http_monitor, new_account
 
-SPEC_PATHS = [
-    Path(__file__).resolve().parents[2] / "reference" / "uptimerobot-v3-openapi.json",
-    Path("/work/shared/reference/uptimerobot-v3-openapi.json"),
-]
 TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "number": (int, float),
@@ -31,10 +27,10 @@ TYPES: dict[str, tuple[type, ...]] = {
 
 @cache
 def spec() -> dict[str, Any]:
-    for path in SPEC_PATHS:
-        if path.exists():
-            return dict(json.loads(path.read_text()))
-    pytest.skip("the Uptime Robot OpenAPI document is not available")
+    document = contract.load(contract.UPTIMEROBOT_DOCUMENT)
+    if document is None:
+        pytest.skip(contract.MISSING.format(name=contract.UPTIMEROBOT_DOCUMENT))
+    return document
 
 
 def resolve(schema: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +94,12 @@ def test_create_answers_201_and_delete_the_documented_status() -> None:
     for route in ROUTES:
         documented = paths[route.template][route.method.lower()]["responses"]
         if route.method == "DELETE":
-            expected = {"/maintenance-windows/{id}", "/tags/{id}", "/monitor-groups/{id}"}
+            expected = {
+                "/maintenance-windows/{id}",
+                "/tags/{id}",
+                "/monitor-groups/{id}",
+                "/incidents/{id}/comments/{commentId}",
+            }
             assert ("204" in documented) == (route.template in expected), route
 
 
@@ -143,9 +144,18 @@ def populated(sandbox: SandboxApi) -> dict[str, Any]:
         {"friendlyName": "Status", "monitorIds": [monitor["id"]], "customSettings": settings},
         expect=201,
     )
+    announcement = ur.ok("POST", f"/psps/{psp['id']}/announcements", {"content": "Planned"}, expect=201)
+    for status in ("DOWN", "UP"):  # one incident, from the monitor's history
+        ur.sandbox.control(
+            "uptimerobot/monitor-status", account=ur.api_key, monitor=monitor["id"], status=status
+        )
+    [incident] = ur.ok("GET", "/incidents")["data"]
+    ur.ok("POST", f"/incidents/{incident['id']}/comments", {"content": "Looking"}, expect=201)
     ids = {"/monitors/{id}": monitor, "/alert-contacts/{id}": contact, "/integrations/{id}": integration}
     ids |= {"/maintenance-windows/{id}": window, "/monitor-groups/{id}": group, "/psps/{id}": psp}
-    return {"ur": ur, "ids": {k: v["id"] for k, v in ids.items()}}
+    ids |= {"/incidents/{id}": incident}
+    values = {k: v["id"] for k, v in ids.items()}
+    return {"ur": ur, "ids": values, "psp": psp["id"], "announcement": announcement["id"]}
 
 
 GETS = [r for r in ROUTES if r.method == "GET"]
@@ -154,8 +164,12 @@ GETS = [r for r in ROUTES if r.method == "GET"]
 @pytest.mark.parametrize("route", GETS, ids=[r.template for r in GETS])
 def test_each_get_answers_its_documented_schema(route: Any, populated: dict[str, Any]) -> None:
     ur: UptimeRobot = populated["ur"]
-    path = re.sub(r"\{id\}", str(populated["ids"].get(route.template, "")), route.template)
-    response = ur.call("GET", path)
+    base = re.sub(r"/(stats|comments|activity-log|alerts).*$", "", route.template)
+    path = route.template.replace("{pspId}", str(populated["psp"]))
+    own = populated["announcement"] if "announcements" in path else populated["ids"].get(base, "")
+    path = path.replace("{id}", str(own))
+    params = {"timeFrame": "DAY"} if route.template == "/monitors/uptime-stats" else {}
+    response = ur.call("GET", path, **params)
     assert response.status_code == 200, response.text
     document = response.json()
     schema = spec()["paths"][route.template]["get"]["responses"]["200"]["content"]["application/json"][
