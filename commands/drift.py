@@ -27,15 +27,19 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
         run_env, stack = context.select(env, loaded, out)
         # The refresh leaves its listings here (core/uptimerobot): a value for the Pulumi process's
         # environment only, never this process's.
-        stack.workspace.env_vars = {**stack.workspace.env_vars, INVENTORY_VARIABLE: listings}
-        require_environment(loaded, run_env.variables)
-        guard = context.guard(run_env, out)
-        guard.ensure_no_writer()
-        before = state_resources(operations.export_deployment(stack, guard))
-        preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
-        report = classify(preview, before)
-        report.items.extend(unmanaged(loaded.stack, before, run_env.variables, Path(listings)))
-        guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
+        workspace_env = stack.workspace.env_vars
+        stack.workspace.env_vars = {**workspace_env, INVENTORY_VARIABLE: listings}
+        try:
+            require_environment(loaded, run_env.variables)
+            guard = context.guard(run_env, out)
+            guard.ensure_no_writer()
+            before = state_resources(operations.export_deployment(stack, guard))
+            preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
+            report = classify(preview, before)
+            report.items.extend(unmanaged(loaded.stack, before, run_env.variables, Path(listings)))
+            guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
+        finally:  # the folder goes with this block; a later `--fix` must not write into it
+            stack.workspace.env_vars = workspace_env
     return report, loaded, stack, run_env
 
 
