@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -282,3 +283,24 @@ def slack(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> SlackAccount:
     monkeypatch.setenv("SLACK_BOT_TOKEN", created["token"])
     monkeypatch.setenv("SLACK_WEBHOOK_URL", created["webhook_url"])
     return SlackAccount(created["url"], created["token"], created["webhook_url"], sandbox.url)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def conductor(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProjectDir]:
+    """The shipped Conductor stacks in a throwaway project, with a sandbox daemon on free ports."""
+    shutil.copy(ROOT / "stacks" / "conductor.py", project.root / "stacks" / "conductor.py")
+    port = free_port()
+    text = (ROOT / "stacks" / "sandbox.yaml").read_text().replace("8711", str(port + 1))
+    project.write_env("sandbox", text)
+    monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")  # the sandbox brings its own
+    for name in ("UPTIMEROBOT_API_KEY", "UPTIMEROBOT_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    yield project
+    project.vigil("sandbox", "stop")

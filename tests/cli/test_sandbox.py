@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, ProjectDir
+from tests.conftest import ProjectDir
 
 pytestmark = pytest.mark.engine
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def conductor(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProjectDir]:
-    """The shipped Conductor stacks in a throwaway project, with a sandbox daemon on free ports."""
-    shutil.copy(ROOT / "stacks" / "conductor.py", project.root / "stacks" / "conductor.py")
-    port = free_port()
-    text = (ROOT / "stacks" / "sandbox.yaml").read_text().replace("8711", str(port + 1))
-    project.write_env("sandbox", text)
-    monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
-    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")  # the sandbox brings its own
-    for name in ("UPTIMEROBOT_API_KEY", "UPTIMEROBOT_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    yield project
-    project.vigil("sandbox", "stop")
 
 
 def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ROOT, ProjectDir
 from tests.engine.s3 import CREDENTIALS, S3Server
 
 
@@ -27,24 +24,3 @@ def s3_bucket(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     return bucket
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def conductor(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProjectDir]:
-    """The shipped Conductor sandbox stack in a throwaway project, with a sandbox daemon on free ports."""
-    shutil.copy(ROOT / "stacks" / "conductor.py", project.root / "stacks" / "conductor.py")
-    port = free_port()
-    text = (ROOT / "stacks" / "sandbox.yaml").read_text().replace("8711", str(port + 1))
-    project.write_env("sandbox", text)
-    monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
-    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")  # the sandbox brings its own
-    for name in ("UPTIMEROBOT_API_KEY", "UPTIMEROBOT_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    yield project
-    project.vigil("sandbox", "stop")
