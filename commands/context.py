@@ -64,6 +64,7 @@ LockTimeoutOption = Annotated[
         "--lock-timeout",
         help="how long to wait for another run's lock on this environment (e.g. 30s, 2m, 0)",
         envvar="VIGIL_LOCK_TIMEOUT",
+        metavar="DURATION",
     ),
 ]
 

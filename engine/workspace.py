@@ -95,6 +95,7 @@ def engine_environment(
 ) -> EngineEnvironment:
     """The Pulumi process's variables from ``environ`` (the caller's) plus ``extra`` (sandbox credentials)."""
     backend = environ.get("PULUMI_BACKEND_URL") or project.default_state_url
+    check_backend(backend, default=backend == project.default_state_url)
     home = Path(environ.get("PULUMI_HOME") or project.root / ".vigil" / "pulumi-home")
     source = next((name for name in PASSPHRASE_VARIABLES if environ.get(name)), None)
     if source is None and default_passphrase is None and require_passphrase:
@@ -123,7 +124,9 @@ def engine_environment(
     return EngineEnvironment(backend, home, variables, source)
 
 
-BACKEND_SCHEMES = ("file", "s3", "gs", "azblob", "https", "http")
+# What vigil reads besides the engine (locks, checkpoint checks, drift fingerprints: engine/backend.py)
+# exists for these two; gs:// and azblob:// would need a store of their own there first.
+BACKEND_SCHEMES = ("file", "s3")
 
 
 def check_backend(url: str, *, default: bool) -> None:
@@ -136,7 +139,7 @@ def check_backend(url: str, *, default: bool) -> None:
     if not rest or scheme.lower() not in BACKEND_SCHEMES:
         raise BackendUnusable(
             f"PULUMI_BACKEND_URL={url!r} is not a state backend vigil can use",
-            hint="use file:///absolute/dir, s3://bucket, gs://bucket or azblob://container "
+            hint="use file:///absolute/dir or s3://bucket (AWS S3 or an S3-compatible store) "
             "(or unset it for the project's .vigil/state)",
         )
     if scheme.lower() != "file" or default:
@@ -165,7 +168,6 @@ def workspace_options(
 
     from engine.pulumi_process import SupervisedPulumiCommand, Supervisor
 
-    check_backend(engine.backend_url, default=engine.backend_url == project.default_state_url)
     if engine.backend_url.startswith("file://"):
         Path(unquote(urlparse(engine.backend_url).path)).mkdir(parents=True, exist_ok=True)
     engine.pulumi_home.mkdir(parents=True, exist_ok=True)
