@@ -196,10 +196,10 @@ def passphrase_error(error: Exception, env: str, source: str | None) -> Passphra
     if not (_PASSPHRASE.search(stderr) and "passphrase" in stderr.lower()):
         return None
     return PassphraseError(
-        f"the passphrase from {source or 'PULUMI_CONFIG_PASSPHRASE'} does not decrypt the secrets of "
+        f"the passphrase from {source or 'PULUMI_CONFIG_PASSPHRASE(_FILE)'} does not decrypt the secrets of "
         f"'{env}': the stack was created with another one",
         hint="check the value (e.g. compare `printenv PULUMI_CONFIG_PASSPHRASE | sha256sum` with your "
-        "team's record); PULUMI_CONFIG_PASSPHRASE_FILE wins when both are set",
+        "team's record), and set only one of PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE",
     )
 
 
