@@ -39,5 +39,5 @@ def test_a_wrong_passphrase_names_the_environment_and_the_variable(
     result = project.vigil(command[0], "--env", "t", *command[1:])
     assert result.exit_code == 1, result
     assert "the passphrase from PULUMI_CONFIG_PASSPHRASE does not decrypt the secrets of 't'" in result.stderr
-    assert "PULUMI_CONFIG_PASSPHRASE_FILE wins" in result.stderr
+    assert "set only one of PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE" in result.stderr
     assert "Traceback" not in result.stderr and "code: " not in result.stderr
