@@ -39,6 +39,7 @@ class HelpGroup(TyperGroup):
 
 
 if TYPE_CHECKING:
+    from engine.backend import Store
     from engine.operations import Guard
     from sandbox import control
 
@@ -224,6 +225,14 @@ class AppContext:
             if wrong is not None:
                 raise wrong from None
             raise
+
+    def state_store(self, env: str) -> tuple[Store, str]:
+        """The environment's state backend and the Pulumi project name, without its accounts (no
+        sandbox start, no passphrase): what `unlock` and `state` read and repair."""
+        from engine.backend import open_store
+
+        run = self.run_environment(env, self.stack(env), accounts=False)
+        return open_store(run.engine.backend_url, run.engine.variables), self.project().name
 
     def guard(self, run: RunEnvironment, out: Output, lock_timeout: str = "2m") -> Guard:
         """How this run meets other runs of the same environment (the lock) — see engine.operations.Guard."""

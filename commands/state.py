@@ -14,14 +14,10 @@ app = typer.Typer(help="The environment's state in the backend: check it, restor
 def restore(ctx: typer.Context, env: EnvOption, json: JsonOption = False) -> None:
     """Restore a damaged or empty checkpoint from its newest valid backup (.bak, backups/, history/)."""
     from engine import state_files
-    from engine.backend import open_store
 
     context = app_context(ctx)
     out = context.output(json)
-    loaded = context.stack(env)
-    run = context.run_environment(env, loaded, accounts=False)
-    store = open_store(run.engine.backend_url, run.engine.variables)
-    project = context.project().name
+    store, project = context.state_store(env)
     problems = state_files.damage(store, project, env)
     if not problems:
         if json:
@@ -53,11 +49,8 @@ def restore(ctx: typer.Context, env: EnvOption, json: JsonOption = False) -> Non
 def check(ctx: typer.Context, env: EnvOption) -> None:
     """Exit 0 when the environment's checkpoint loads; 1 with what is damaged and how to restore it."""
     from engine import state_files
-    from engine.backend import open_store
 
     context = app_context(ctx)
-    loaded = context.stack(env)
-    run = context.run_environment(env, loaded, accounts=False)
-    store = open_store(run.engine.backend_url, run.engine.variables)
-    state_files.ensure_loadable(store, context.project().name, env)
+    store, project = context.state_store(env)
+    state_files.ensure_loadable(store, project, env)
     context.output(False).print(f"the state of [bold]{escape(env)}[/bold] loads")

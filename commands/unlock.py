@@ -27,14 +27,10 @@ def unlock(
 ) -> None:
     """Remove a stale lock of an environment's state (a killed `up`, a cancelled CI job)."""
     from engine import locks
-    from engine.backend import open_store
 
     context = app_context(ctx)
     out = context.output(json)
-    loaded = context.stack(env)
-    run = context.run_environment(env, loaded, accounts=False)
-    store = open_store(run.engine.backend_url, run.engine.variables)
-    project = context.project().name
+    store, project = context.state_store(env)
     held = locks.holders(store, project, env)
     refused = [h for h in held if h.alive() is not False and not force]
     if refused:
