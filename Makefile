@@ -20,6 +20,7 @@ pulumi:
 
 tools:
 	@bash scripts/ensure-actionlint.sh >/dev/null
+	@bash scripts/ensure-chromium.sh >/dev/null
 
 ## demo: the Conductor stack on the local sandbox, then what was created
 demo: setup
