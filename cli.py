@@ -23,6 +23,7 @@ from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
 from commands import sandbox as sandbox_commands
+from commands import sla as sla_commands
 from commands import stack as stack_commands
 from commands import state as state_commands
 from commands import unlock as unlock_commands
@@ -141,6 +142,7 @@ app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)
 app.command()(release_commands.release)
 app.command()(unlock_commands.unlock)
+app.command()(sla_commands.sla)
 app.add_typer(sandbox_commands.app, name="sandbox")
 app.add_typer(state_commands.app, name="state")
 

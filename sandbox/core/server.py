@@ -60,6 +60,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the sandbox clock, as a real API's server clock (``vigil sla``
+        measures its window from it, so an advanced clock moves "now" for clients too)."""
+        return super().date_time_string(self.server.sandbox.clock.epoch() if timestamp is None else timestamp)
+
     def log_message(self, format: str, *args: object) -> None:
         return  # requests are counted by the control plane; nothing (no tokens) goes to logs
 

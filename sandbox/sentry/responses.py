@@ -28,6 +28,7 @@ from sandbox.sentry.models import (
     Team,
     Workflow,
 )
+from sandbox.sentry.stats import StatsResponses
 
 MAX_PER_PAGE = 100
 _MEMBER_SCOPES = [
@@ -503,7 +504,7 @@ def _iso(value: Any, fallback: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class SentryResponses:
+class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
     # --- organization, teams ------------------------------------------------------------------
     def health_check(self, call: Call) -> Response:
         """GET /api/0/internal/health/ (sentry-api.yaml healthCheck): 200 for a valid token."""
