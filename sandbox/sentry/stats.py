@@ -330,7 +330,12 @@ class StatsResponses:
             and keep(e)
         ]  # fmt: skip
         durations = [d for d in (duration_ms(e) for e in events) if d is not None]
-        row = {name: round(_aggregate(function, durations, len(events)), 3) for name, function in parsed}
+        row = {
+            name: round(_aggregate(function, durations, len(events)), 3)
+            if durations or function == "count"
+            else None
+            for name, function in parsed
+        }  # an aggregate of no transactions is null, as Discover answers
         meta = {"fields": {name: "integer" if f == "count" else "duration" for name, f in parsed},
                 "units": {name: None if f == "count" else "millisecond" for name, f in parsed}}  # fmt: skip
         return Response(200, {"data": [row], "meta": meta})
