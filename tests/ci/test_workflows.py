@@ -30,8 +30,13 @@ def lint(*paths: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_three_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOWS] == ["vigil-deploy.yml", "vigil-drift.yml", "vigil-pull-request.yml"]
+def test_the_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOWS] == [
+        "sla-weekly.yml",
+        "vigil-deploy.yml",
+        "vigil-drift.yml",
+        "vigil-pull-request.yml",
+    ]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
