@@ -36,6 +36,7 @@ class SentryReader:
     client: SentryClient
     calls: CallCounter = field(default_factory=CallCounter)
     now: float | None = None
+    _projects: dict[str, dict[str, Any]] | None = None
 
     def _get(self, name: str, path: str, params: dict[str, Any]) -> Any:
         self.calls.add(f"sentry {name}")
@@ -45,8 +46,18 @@ class SentryReader:
         return response.data
 
     def projects(self) -> dict[str, dict[str, Any]]:
-        self.calls.add("sentry list_projects")
-        return {str(p.get("slug")): p for p in self.client.list_projects()}
+        """The organization's projects by slug, listed once per run (Link pages of 100)."""
+        if self._projects is None:
+            self.calls.add("sentry list_projects")
+            response = self.client.request("GET", self.client.org_path("projects/"), params={"per_page": 100})
+            if self.now is None:
+                self.now = server_time(response.header("Date"))
+            found = list(response.data or []) if isinstance(response.data, list) else []
+            following = response.link("next")
+            if following and following.get("results") == "true":
+                found += self.client.paginate_links(following["url"])
+            self._projects = {str(p.get("slug")): p for p in found if isinstance(p, dict)}
+        return self._projects
 
     def counts(self, project_id: str, start: float, end: float, interval: str) -> dict[str, Any]:
         params = {
