@@ -206,6 +206,7 @@ def test_reads_are_batched_list_calls_plus_two_statistics_calls_per_monitor(
     world: World, project: ProjectDir
 ) -> None:
     healthy(world)
+    world.reset_requests("uptimerobot", world.ur_key)
     result = project.vigil("sla", "--env", "prod", "--json")
     assert result.exit_code == 0, result
     made = world.requests_made("uptimerobot", world.ur_key)

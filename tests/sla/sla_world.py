@@ -118,12 +118,33 @@ class World:
             for d in durations_ms
         ]  # fmt: skip
 
+    def find_live(self) -> None:
+        """The ids of what the accounts hold (created above, or by `vigil up`)."""
+        monitors = requests.get(
+            f"{self.ur_url}/monitors", headers={"Authorization": f"Bearer {self.ur_key}"}, timeout=10
+        ).json()["data"]
+        self.monitor_ids = {m["friendlyName"]: int(m["id"]) for m in monitors}
+        bearer = {"Authorization": f"Bearer {self.sentry_token}"}
+        keys = requests.get(
+            f"{self.sentry_url}/api/0/projects/{self.org}/backend/keys/", headers=bearer, timeout=10
+        )
+        if keys.status_code == 200 and keys.json():
+            self.public_key = str(keys.json()[0]["public"])
+            self.project_id = str(keys.json()[0]["projectId"])
+
     def slack_messages(self) -> list[dict[str, Any]]:
         response = requests.get(
             f"{self.server.url}/_sandbox/slack/messages", params={"account": self.slack_token}, timeout=10
         )
         response.raise_for_status()
         return list(response.json()["messages"])
+
+    def reset_requests(self, service: str, account: str) -> None:
+        """Zero the control plane's call counters of one account."""
+        response = requests.post(
+            f"{self.server.url}/_sandbox/requests", json={"service": service, "account": account}, timeout=10
+        )
+        response.raise_for_status()
 
     def requests_made(self, service: str, account: str) -> dict[str, int]:
         response = requests.get(
@@ -143,14 +164,17 @@ def _account(server: SandboxServer, service: str, **options: Any) -> dict[str, A
     return dict(response.json())
 
 
-def make_world(server: SandboxServer, root: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    """Fresh accounts holding the stack's monitors and Sentry project, exported as vigil reads them."""
+def make_world(
+    server: SandboxServer, root: Path, monkeypatch: pytest.MonkeyPatch, *, create: bool = True
+) -> World:
+    """Fresh accounts holding the stack's monitors and Sentry project (``create=False``: empty, for
+    `vigil up` to fill), exported as vigil reads them."""
     ur = _account(server, "uptimerobot", plan="team")
     sentry = _account(server, "sentry")
     slack = _account(server, "slack")
     auth = {"Authorization": f"Bearer {ur['api_key']}"}
-    ids = {}
-    for name, url in MONITORS.items():
+    ids: dict[str, int] = {}
+    for name, url in MONITORS.items() if create else ():
         created = requests.post(
             f"{ur['url']}/monitors",
             json={"type": "HTTP", "friendlyName": name, "url": url, "interval": 60 if name == "API" else 300},
@@ -161,19 +185,6 @@ def make_world(server: SandboxServer, root: Path, monkeypatch: pytest.MonkeyPatc
         ids[name] = int(created.json()["id"])
     bearer = {"Authorization": f"Bearer {sentry['token']}"}
     api = f"{sentry['url']}/api/0"
-    team = requests.post(
-        f"{api}/organizations/{sentry['org']}/teams/", json={"slug": "core"}, headers=bearer, timeout=10
-    )
-    assert team.status_code == 201, team.text
-    project = requests.post(
-        f"{api}/teams/{sentry['org']}/core/projects/",
-        json={"name": "backend", "slug": "backend", "platform": "python"},
-        headers=bearer,
-        timeout=10,
-    )
-    assert project.status_code == 201, project.text
-    project_id = str(project.json()["id"])
-    [key] = requests.get(f"{api}/projects/{sentry['org']}/backend/keys/", headers=bearer, timeout=10).json()
     (root / "stacks" / "slaapp.py").write_text(STACK_MODULE)
     (root / "stacks" / "prod.yaml").write_text(f"app: slaapp\napi: {API}\n")
     for variable, value in {
@@ -185,7 +196,19 @@ def make_world(server: SandboxServer, root: Path, monkeypatch: pytest.MonkeyPatc
         "SLACK_WEBHOOK_URL": slack["webhook_url"],
     }.items():
         monkeypatch.setenv(variable, value)
-    return World(
+    world = World(
         server, ur["url"], ur["api_key"], sentry["url"], sentry["token"], sentry["org"], slack["webhook_url"],
-        slack["token"], ids, project_id, str(key["public"]),
+        slack["token"], ids, "", "",
     )  # fmt: skip
+    if create:
+        for path, body in (
+            (f"organizations/{sentry['org']}/teams/", {"slug": "core"}),
+            (
+                f"teams/{sentry['org']}/core/projects/",
+                {"name": "backend", "slug": "backend", "platform": "python"},
+            ),
+        ):
+            made = requests.post(f"{api}/{path}", json=body, headers=bearer, timeout=10)
+            assert made.status_code == 201, made.text
+    world.find_live()
+    return world

@@ -1,0 +1,40 @@
+"""`vigil sla` finds what `vigil up` created: the monitors by their natural key (type, name, URL)
+and the Sentry project by its slug (one engine deployment in this module)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.core.server import SandboxServer
+from tests.conftest import ProjectDir
+from tests.sla.sla_world import make_world, own_sandbox  # noqa: F401 (a fixture)
+
+
+@pytest.mark.engine
+def test_sla_reads_the_objects_vigil_up_created(
+    own_sandbox: SandboxServer,  # noqa: F811 (the imported fixture)
+    project: ProjectDir,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = make_world(own_sandbox, project.root, monkeypatch, create=False)
+    applied = project.vigil("up", "--env", "prod", "--yes")
+    assert applied.exit_code == 0, applied
+    world.find_live()
+    assert set(world.monitor_ids) == {"API", "Docs"} and world.project_id
+    world.status("API", "UP", response_ms=80)
+    world.advance(300)
+    world.status("API", "DOWN")
+    world.advance(240)
+    world.status("API", "UP", response_ms=120)
+    at = world.now() - 30
+    world.send(world.transactions([300.0] * 1000, at) + world.errors(1, at))
+    result = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+    assert result.exit_code == 0, result  # 4 min down in a day: 99.72% ≥ 99%; 1 error in 1000 = 0.1% ≤ 0.1%
+    document = result.json
+    api = next(m for m in document["monitors"] if m["name"] == "API")
+    assert (
+        api["found"] and api["incidents"]["count"] == 1 and api["downtime_min"] == pytest.approx(4, abs=0.1)
+    )
+    [backend] = document["projects"]
+    assert backend["found"] and (backend["errors"], backend["transactions"]) == (1, 1000)
+    assert document["notes"][0].startswith("Sentry did not answer the issues search")
