@@ -4,7 +4,8 @@ Charts by Plotly (pinned in pyproject.toml): its Python package builds the figur
 plotly.js, which is inlined once in the page's <head>, so the page opens offline, from a CI
 artifact or a mail attachment, and stays interactive (hover for exact figures, zoom on a timeline).
 The figures: uptime per monitor against the target line, the downtime timeline, response times,
-and each Sentry project's error rate over the window against its target.
+and each Sentry project's error rate and p95 transaction duration over the window against their
+targets.
 """
 
 from __future__ import annotations
@@ -131,6 +132,23 @@ def _figures(report: SlaReport) -> list[tuple[str, Any]]:
             )
         rate.update_layout(title="Error rate (Sentry)", yaxis={"title": "% of requests"}, **layout)
         charts.append(("chart-error-rate", rate))
+
+        latency = go.Figure()
+        for p in projects:
+            latency.add_trace(
+                go.Scatter(
+                    x=[_when(t) for t, _ in p.p95_series],
+                    y=[v for _, v in p.p95_series],
+                    mode="lines+markers",
+                    name=p.slug,
+                )
+            )
+        for target in sorted({c.target for p in projects for c in p.checks if c.name == "p95"}):
+            latency.add_hline(
+                y=target, line_dash="dash", line_color="#cf222e", annotation_text=f"threshold {ms(target)}"
+            )
+        latency.update_layout(title="Transaction p95 (Sentry)", yaxis={"title": "ms"}, **layout)
+        charts.append(("chart-p95", latency))
     return charts
 
 

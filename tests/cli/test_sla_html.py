@@ -133,7 +133,13 @@ def test_the_html_report_renders_offline_with_names_and_uptime(
         assert cell, f"no row for {name}"
         assert cell.group(1).startswith(f"{value:.4f}".rstrip("0").rstrip(".") + "%")
     assert 'class="main-svg"' in rendered  # Plotly drew the charts (JavaScript ran)
-    for title in ("Uptime per monitor", "Downtime timeline", "Response time", "Error rate"):
+    for title in (
+        "Uptime per monitor",
+        "Downtime timeline",
+        "Response time",
+        "Error rate",
+        "Transaction p95",
+    ):
         assert title in rendered
     assert "backend" in rendered and "1%" in rendered  # 1 error / 100 transactions
 
