@@ -6,7 +6,8 @@ Calls per run: the projects list (one page per 100), then per project of the sta
   and transactions, totals and series (the error-rate chart);
 - ``GET /organizations/{org}/events/?field=p95(transaction.duration)&query=event.type:transaction``
   — the window's p95 (one aggregate row; a p95 cannot be rebuilt from per-bucket p95s);
-- ``GET /organizations/{org}/events-stats/?yAxis=p95(transaction.duration)`` — p95 per bucket;
+- ``GET /organizations/{org}/events-stats/?yAxis=count()&yAxis=p95(transaction.duration)`` — p95
+  per bucket (none where the bucket had no transaction), for the chart;
 - ``GET /organizations/{org}/issues/?query=firstSeen:>=START`` — issues opened in the window
   (pages of 100 by ``Link``). An API that does not answer it leaves the figure out, with a note.
 """
@@ -89,9 +90,10 @@ class SentryReader:
 
     def p95_series(
         self, project_id: str, start: float, end: float, interval: str, environment: str | None
-    ) -> list[tuple[float, float]]:
+    ) -> list[tuple[float, float | None]]:
+        """p95 per bucket; None where the bucket had no transaction (events-stats answers 0 there)."""
         params: dict[str, Any] = {
-            "yAxis": "p95(transaction.duration)",
+            "yAxis": ["count()", "p95(transaction.duration)"],
             "query": "event.type:transaction",
             "project": project_id,
             "start": iso(start),
@@ -101,13 +103,18 @@ class SentryReader:
         if environment:
             params["environment"] = environment
         document = self._get("events_stats", self.client.org_path("events-stats/"), params) or {}
-        points = []
-        for entry in document.get("data") or []:
-            if isinstance(entry, list) and len(entry) == 2 and entry[1]:
-                value = entry[1][0].get("count") if isinstance(entry[1][0], dict) else None
-                if isinstance(value, int | float):
-                    points.append((float(entry[0]), float(value)))
-        return points
+
+        def values(axis: str) -> list[tuple[float, float]]:
+            found = []
+            for entry in (document.get(axis) or {}).get("data") or []:
+                if isinstance(entry, list) and len(entry) == 2 and entry[1] and isinstance(entry[1][0], dict):
+                    value = entry[1][0].get("count")
+                    if isinstance(value, int | float):
+                        found.append((float(entry[0]), float(value)))
+            return found
+
+        counts = dict(values("count()"))
+        return [(t, v if counts.get(t) else None) for t, v in values("p95(transaction.duration)")]
 
     def issues_opened(self, project_id: str, start: float, end: float) -> int:
         params = {

@@ -141,7 +141,7 @@ class ProjectSla:
     issues_opened: int | None = None  # None: the API did not answer the issues search
     checks: list[Check] = field(default_factory=list)
     rate_series: list[tuple[float, float | None]] = field(default_factory=list, repr=False)  # HTML only
-    p95_series: list[tuple[float, float]] = field(default_factory=list, repr=False)  # HTML only
+    p95_series: list[tuple[float, float | None]] = field(default_factory=list, repr=False)  # HTML only
 
     def as_dict(self) -> dict[str, Any]:
         return {
