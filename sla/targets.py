@@ -1,9 +1,11 @@
 """The SLA targets a stack declares, per monitor, severity and Sentry project.
 
 The same reading as the runbook (render/runbook.py, templates/runbook.md.j2): ``SlaTargets`` gives
-uptime (>), error rate (<) and MTTD (<, for the human-paged severities P0/P1, as spec/validate.py's
-``sla_detection``); each ``Severity`` gives its MTTR ("resolve within"), and P0's is the tighter of
-that and ``SlaTargets.mttr_p0``. A latency monitor's ``p95_over`` is its project's p95 target.
+uptime (>), error rate (<) and MTTD (<). Uptime and MTTD are the targets of the severities that page
+people, P0 and P1 (spec/validate.py's ``HUMAN_SEVERITIES``, as its ``sla_detection`` reads MTTD): a
+P2/P3 monitor's uptime is reported beside no target. Each ``Severity`` gives its MTTR ("resolve
+within"), and P0's is the tighter of that and ``SlaTargets.mttr_p0``. A latency monitor's
+``p95_over`` is its project's p95 target; the error rate applies to every project.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def targets_of(stack: Stack) -> Targets:
             severity=m.severity,
             interval_s=seconds(m.every),
             worst_detection_s=worst_case_detection(m),
-            uptime_pct=uptime,
+            uptime_pct=uptime if m.severity in HUMAN_SEVERITIES else None,
             mttr_s=mttr.get(m.severity),
         )
         for m in stack.monitors

@@ -100,6 +100,22 @@ def test_an_open_incident_counts_as_open_now_with_its_duration_so_far(
     assert {c["name"]: c["state"] for c in api["checks"]}["mttr"] == "breached"  # 1h30 > 1h (P0)
 
 
+def test_a_p2_outage_is_reported_beside_no_uptime_target_and_its_own_mttr(
+    world: World, project: ProjectDir
+) -> None:
+    world.status("API", "UP", response_ms=100)
+    world.status("Docs", "UP", response_ms=100)
+    world.advance(300)
+    world.status("Docs", "DOWN")
+    world.advance(7200)  # 2h: far below 99% of a day, within P2's 1d
+    world.status("Docs", "UP", response_ms=100)
+    result = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+    assert result.exit_code == 0, result
+    docs = monitor(result.json, "Docs")
+    assert docs["uptime_pct"] == pytest.approx(100 * (DAY - 7200) / DAY, abs=0.01)
+    assert {c["name"]: (c["state"], c["target"]) for c in docs["checks"]} == {"mttr": ("met", 86400.0)}
+
+
 def test_sentry_error_rate_is_exact_and_above_the_target_breaches(world: World, project: ProjectDir) -> None:
     healthy(world)
     at = world.now() - 120
