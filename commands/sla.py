@@ -82,6 +82,16 @@ def _report(ctx: typer.Context, env: str, window: str) -> tuple[SlaReport, RunEn
     return report, run_env
 
 
+def _write(path: Path, text: str, option: str, out: Output) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise VigilError(
+            f"{option} {path}: cannot write it ({error.strerror})", hint="give a path in a writable folder"
+        ) from None
+    out.info(f"wrote {path}")
+
+
 def _notify(report: SlaReport, run_env: RunEnvironment, out: Output) -> None:
     from core.errors import ClientError
     from core.slack import post_webhook
@@ -195,13 +205,11 @@ def sla(
     if markdown is not None:
         from render.sla_markdown import sla_markdown
 
-        markdown.write_text(sla_markdown(report))
-        out.info(f"wrote {markdown}")
+        _write(markdown, sla_markdown(report), "--markdown", out)
     if html is not None:
         from render.sla_html import sla_html
 
-        html.write_text(sla_html(report))
-        out.info(f"wrote {html}")
+        _write(html, sla_html(report), "--html", out)
     if notify:
         _notify(report, run_env, out)
     if json:

@@ -88,7 +88,7 @@ def render_sla(out: Output, report: SlaReport) -> None:
                 escape(m.name),
                 m.severity,
                 _mark(against(pct(m.uptime_pct), m.checks, "uptime")),
-                f"{number(None if m.downtime_s is None else m.downtime_s / 60)} min",
+                f"{number(m.downtime_min)} min",
                 str(len(m.incidents)),
                 duration(m.longest_s),
                 "yes" if m.open_now else "no",

@@ -164,7 +164,7 @@ def sla_html(report: SlaReport, *, refresh_s: int | None = None) -> str:
                 m.name,
                 m.severity,
                 against(pct(m.uptime_pct), m.checks, "uptime") if m.found else "not found",
-                f"{number(None if m.downtime_s is None else m.downtime_s / 60)} min",
+                f"{number(m.downtime_min)} min",
                 str(len(m.incidents)),
                 duration(m.longest_s),
                 "yes" if m.open_now else "no",

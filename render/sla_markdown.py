@@ -43,7 +43,7 @@ def sla_markdown(report: SlaReport) -> str:
                     m.name,
                     m.severity,
                     against(pct(m.uptime_pct), m.checks, "uptime"),
-                    f"{number(None if m.downtime_s is None else m.downtime_s / 60)} min",
+                    f"{number(m.downtime_min)} min",
                     str(len(m.incidents)),
                     duration(m.longest_s),
                     "yes" if m.open_now else "no",

@@ -77,6 +77,11 @@ class MonitorSla:
     response_series: list[tuple[float, float]] = field(default_factory=list, repr=False)  # HTML only
 
     @property
+    def downtime_min(self) -> float | None:
+        """Minutes, to the hundredth: the one value every output shows."""
+        return None if self.downtime_s is None else round(self.downtime_s / 60.0, 2)
+
+    @property
     def longest_s(self) -> float | None:
         return max((i.duration_s for i in self.incidents), default=None)
 
@@ -88,7 +93,7 @@ class MonitorSla:
             "interval_s": self.interval_s,
             "found": self.found,
             "uptime_pct": self.uptime_pct,
-            "downtime_min": None if self.downtime_s is None else round(self.downtime_s / 60.0, 2),
+            "downtime_min": self.downtime_min,
             "incidents": {
                 "count": len(self.incidents),
                 "longest_s": self.longest_s,

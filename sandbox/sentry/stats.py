@@ -43,6 +43,7 @@ OUTCOMES = (
 GROUP_BY = ("outcome", "category", "reason", "project")
 FIELDS = ("sum(quantity)", "sum(times_seen)")
 MAX_BUCKETS = 10_000
+LATEST = 253402300799  # 9999-12-31T23:59:59Z
 _PERIOD = re.compile(r"^(\d+)([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _AXIS = re.compile(r"^(count|p50|p75|p95|p99|avg|max|min)\((transaction\.duration)?\)$")
@@ -134,7 +135,7 @@ def _aggregate(function: str, durations: list[float], count: int) -> float:
 class _Range:
     """Aligned buckets between start and end (``interval`` seconds each)."""
 
-    def __init__(self, call: Call, default_interval: int) -> None:
+    def __init__(self, call: Call, default_interval: int, *, buckets: bool = True) -> None:
         request = call.request
         now = call.service.clock.epoch()
         period, start_raw, end_raw = request.arg("statsPeriod"), request.arg("start"), request.arg("end")
@@ -151,8 +152,12 @@ class _Range:
             self.end, self.start = now, now - 86400
         if self.end <= self.start:
             raise Invalid({"detail": ["start must be before end"]})
+        if self.start < 0 or self.end > LATEST:
+            raise Invalid({"detail": ["the range must lie between 1970 and 9999"]})
         raw_interval = request.arg("interval")
         self.interval = _period(raw_interval, "interval") if raw_interval else default_interval
+        if not buckets:  # a table: one row over the whole range
+            self.interval = max(math.ceil(self.end - self.start), 1)
         self.first = math.floor(self.start / self.interval) * self.interval
         count = math.ceil((self.end - self.first) / self.interval)
         if count > MAX_BUCKETS:
@@ -318,7 +323,7 @@ class StatsResponses:
                     }
                 )
             parsed.append((name.strip(), found.group(1)))
-        window = _Range(call, 3600)
+        window = _Range(call, 3600, buckets=False)
         projects = _projects(call, backend)
         environments = call.request.args("environment")
         keep = _query_filter(call.request.arg("query") or "")

@@ -178,6 +178,16 @@ def _markdown_rows(text: str, heading: str) -> list[list[str]]:
     return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in rows[1:]]
 
 
+def _duration_s(cell: str) -> float | None:
+    """A duration as render/sla.py writes it (spec.units.human_duration: ``30m``, ``30m1s``, ``2h``)."""
+    if cell.startswith("–"):
+        return None
+    minutes_seconds = re.match(r"(\d+)m(\d+)s", cell)
+    if minutes_seconds:
+        return int(minutes_seconds.group(1)) * 60.0 + int(minutes_seconds.group(2))
+    return seconds(cell.split()[0])
+
+
 def _first_number(cell: str) -> float:
     found = re.match(r"-?\d+(?:\.\d+)?", cell)
     assert found, cell
@@ -199,7 +209,7 @@ def test_markdown_and_json_carry_the_same_numbers(world: World, project: Project
         assert _first_number(row[2]) == m["uptime_pct"]
         assert _first_number(row[3]) == m["downtime_min"]
         assert int(row[4]) == m["incidents"]["count"]
-        assert (seconds(row[5]) if row[5] != "–" else None) == m["incidents"]["longest_s"]
+        assert _duration_s(row[5]) == m["incidents"]["longest_s"]
         assert _first_number(row[8]) == m["avg_response_ms"] and _first_number(row[9]) == m["p95_response_ms"]
     [project_row] = _markdown_rows(text, "Sentry projects")
     [backend] = document["projects"]
@@ -263,3 +273,10 @@ def test_the_window_ends_at_the_api_clock(world: World, project: ProjectDir) -> 
     end = datetime.fromisoformat(result.json["end"].replace("Z", "+00:00")).timestamp()
     assert abs(end - world.now()) < 5
     assert end - datetime.now(UTC).timestamp() > timedelta(days=2).total_seconds()
+
+
+def test_an_unwritable_report_file_is_an_error_naming_the_option(world: World, project: ProjectDir) -> None:
+    healthy(world)
+    result = project.vigil("sla", "--env", "prod", "--markdown", str(project.root / "missing" / "sla.md"))
+    assert result.exit_code == 1, result
+    assert "--markdown" in result.stderr and "cannot write it" in result.stderr
