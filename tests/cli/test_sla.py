@@ -280,3 +280,25 @@ def test_an_unwritable_report_file_is_an_error_naming_the_option(world: World, p
     result = project.vigil("sla", "--env", "prod", "--markdown", str(project.root / "missing" / "sla.md"))
     assert result.exit_code == 1, result
     assert "--markdown" in result.stderr and "cannot write it" in result.stderr
+
+
+def test_a_free_plan_key_is_paced_under_its_10_requests_a_minute(
+    own_sandbox: SandboxServer,  # noqa: F811 (the imported fixture)
+    project: ProjectDir,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two reports in a row cost 12 calls: the second waits for the window instead of being refused."""
+    free = make_world(own_sandbox, project.root, monkeypatch, plan="free")
+    healthy(free)
+    free.reset_requests("uptimerobot", free.ur_key)
+    free.clock.set_speed(6)  # a minute of the plan's window passes in 10 s: both runs fall in one
+    try:
+        first = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+        second = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+    finally:
+        free.clock.set_speed(1)
+    assert (first.exit_code, second.exit_code) == (0, 0), f"{first}\n{second}"
+    made = free.requests_made("uptimerobot", free.ur_key)
+    assert sum(v for k, v in made.items() if not k.startswith("throttled:")) == 12
+    assert not any(k.startswith("throttled:") for k in made), made  # paced, never refused
+    assert [m["uptime_pct"] for m in second.json["monitors"]] == [100, 100]

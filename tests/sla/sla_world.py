@@ -165,11 +165,17 @@ def _account(server: SandboxServer, service: str, **options: Any) -> dict[str, A
 
 
 def make_world(
-    server: SandboxServer, root: Path, monkeypatch: pytest.MonkeyPatch, *, create: bool = True
+    server: SandboxServer,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    create: bool = True,
+    plan: str = "team",
 ) -> World:
     """Fresh accounts holding the stack's monitors and Sentry project (``create=False``: empty, for
     `vigil up` to fill), exported as vigil reads them."""
-    ur = _account(server, "uptimerobot", plan="team")
+    ur = _account(server, "uptimerobot", plan=plan)
+    fastest = 300 if plan == "free" else 60  # the free plan checks every 5 minutes at most
     sentry = _account(server, "sentry")
     slack = _account(server, "slack")
     auth = {"Authorization": f"Bearer {ur['api_key']}"}
@@ -177,7 +183,12 @@ def make_world(
     for name, url in MONITORS.items() if create else ():
         created = requests.post(
             f"{ur['url']}/monitors",
-            json={"type": "HTTP", "friendlyName": name, "url": url, "interval": 60 if name == "API" else 300},
+            json={
+                "type": "HTTP",
+                "friendlyName": name,
+                "url": url,
+                "interval": fastest if name == "API" else 300,
+            },
             headers=auth,
             timeout=10,
         )
