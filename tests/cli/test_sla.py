@@ -302,3 +302,20 @@ def test_a_free_plan_key_is_paced_under_its_10_requests_a_minute(
     assert sum(v for k, v in made.items() if not k.startswith("throttled:")) == 12
     assert not any(k.startswith("throttled:") for k in made), made  # paced, never refused
     assert [m["uptime_pct"] for m in second.json["monitors"]] == [100, 100]
+
+
+def test_no_credential_reaches_any_output(world: World, project: ProjectDir) -> None:
+    outage(world)
+    markdown, html = project.root / "sla.md", project.root / "sla.html"
+    options = ["--json", "--markdown", str(markdown), "--html", str(html), "--notify", "slack"]
+    result = project.vigil("sla", "--env", "prod", "--window", "24h", *options)
+    assert result.exit_code == 2, result
+    outputs = [
+        result.stdout,
+        result.stderr,
+        markdown.read_text(),
+        html.read_text(),
+        str(world.slack_messages()),
+    ]
+    for secret in (world.ur_key, world.sentry_token, world.webhook_url, world.webhook_url.rsplit("/", 1)[-1]):
+        assert not any(secret in text for text in outputs)
