@@ -178,7 +178,13 @@ def read_monitors(
     notes: list[str] = []
     matched: dict[str, dict[str, Any]] = {}
     for target in targets:
-        doc = next((d for d in live if same_monitor(d, target.kind, target.name, target.url)), None)
+        candidates = [d for d in live if same_monitor(d, target.kind, target.name, target.url)]
+        doc = candidates[0] if candidates else None
+        if len(candidates) > 1:
+            notes.append(
+                f"{len(candidates)} monitors in the account match '{target.name}' (type, name, URL): "
+                f"the report reads the first (id {doc['id'] if doc else '?'}); rename the others"
+            )
         if doc is None:
             notes.append(
                 f"monitor '{target.name}' is not in the Uptime Robot account: "

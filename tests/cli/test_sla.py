@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
 from commands.context import AppContext
 from engine.drill_history import DrillHistory, DrillResult
@@ -319,3 +320,22 @@ def test_no_credential_reaches_any_output(world: World, project: ProjectDir) -> 
     ]
     for secret in (world.ur_key, world.sentry_token, world.webhook_url, world.webhook_url.rsplit("/", 1)[-1]):
         assert not any(secret in text for text in outputs)
+
+
+def test_two_live_monitors_matching_one_stack_monitor_are_named(world: World, project: ProjectDir) -> None:
+    twin = requests.post(
+        f"{world.ur_url}/monitors",
+        json={
+            "type": "HTTP",
+            "friendlyName": "API",
+            "url": "https://api.slaapp.example/health",
+            "interval": 60,
+        },
+        headers={"Authorization": f"Bearer {world.ur_key}"},
+        timeout=10,
+    )
+    assert twin.status_code == 201, twin.text
+    healthy(world)
+    result = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+    assert result.exit_code == 0, result
+    assert any(n.startswith("2 monitors in the account match 'API'") for n in result.json["notes"])
