@@ -77,4 +77,6 @@ CONTROL_ROUTES = [
     *(Route(method, "/deliveries", "control_deliveries") for method in ("GET", "DELETE")),
     Route("GET", "/outbox", "control_outbox"),  # the e-mails alert contacts received
     *(Route(method, "/scheduler", "control_scheduler") for method in ("GET", "DELETE")),
+    Route("GET", "/status-pages", "control_status_pages"),  # each page's local URL
+    Route("GET", "/status/{key}", "control_status_page"),  # a status page as a visitor sees it (HTML)
 ]

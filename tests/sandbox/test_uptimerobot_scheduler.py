@@ -7,9 +7,12 @@ one stand-in target for the whole module; every test has its own accounts.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -287,3 +290,45 @@ def test_the_scheduler_stops_with_its_server(healthy: TargetServer) -> None:
     assert threads() > before
     server.stop()
     assert threads() == before
+
+
+def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("chromium")
+    assert binary, "Debian's chromium is missing: run `make setup` (scripts/ensure-chromium.sh)"
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_the_status_page_shows_states_and_incidents_in_a_browser(
+    api: SandboxApi, healthy: TargetServer, tmp_path: Path
+) -> None:
+    ur = _account(api)
+    api_monitor = _monitor(ur, friendlyName="Backend API", url=f"{healthy.url}/api/v1/health/simple")
+    front = _monitor(ur, friendlyName="Frontend", url=healthy.url)
+    page = ur.post(
+        "/psps", {"friendlyName": "Conductor status", "monitorIds": [api_monitor["id"], front["id"]]}
+    )
+    assert page.status_code == 201, page.text
+    _until("both up", lambda: _status(ur, api_monitor["id"]) == _status(ur, front["id"]) == "UP")
+    _fail(healthy, "/api/v1/health/simple")
+    _until("the API goes down", lambda: _status(ur, api_monitor["id"]) == "DOWN")
+    pages = requests.get(
+        f"{api.url}/_sandbox/uptimerobot/status-pages", params={"account": ur.api_key}, timeout=5
+    )
+    [listed] = pages.json()["status_pages"]
+    assert listed["name"] == "Conductor status"
+
+    dom = _chromium("--dump-dom", listed["url"])
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert "<h1>Conductor status</h1>" in html and "Some systems are down" in html
+    assert '<li class="monitor" data-status="DOWN"><span class="name">Backend API</span>' in html
+    assert '<li class="monitor" data-status="UP"><span class="name">Frontend</span>' in html
+    assert (
+        'data-open="true"><span class="name">Backend API</span> <span class="reason">HTTP 503</span>' in html
+    )
+    shot = tmp_path / "status.png"
+    taken = _chromium(f"--screenshot={shot}", "--window-size=800,600", listed["url"])
+    assert taken.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
