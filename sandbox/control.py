@@ -216,3 +216,12 @@ def delivered(url: str) -> dict[str, Any]:
     rows.sort(key=lambda row: float(row["at"] or 0))
     pages = _get(f"{url}/_sandbox/uptimerobot/status-pages")["status_pages"]
     return {"messages": rows, "status_pages": pages}
+
+
+def target_url(paths: SandboxPaths) -> str | None:
+    """The stand-in application's URL of the running sandbox (what `vigil drill` switches off)."""
+    try:
+        info = json.loads(paths.server_file.read_text())
+    except (OSError, ValueError):
+        return None
+    return str(info["target_url"]) if info.get("target_url") else None

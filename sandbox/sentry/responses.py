@@ -7,6 +7,7 @@ query and body, call the backend, and turn its objects into Sentry's documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -200,6 +201,9 @@ def _number(raw: str) -> int:
 def _listing(call: Call, documents: list[Any]) -> Response:
     page, headers = paginate(call, documents)
     return Response(200, page, headers)
+
+
+_SLACK_POSTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vigil-sentry-slack")
 
 
 def _post_to_slack(call: Call, note: alerting.Notification) -> None:
@@ -773,7 +777,9 @@ class SentryResponses:
         new_events = call.backend.events[len(call.backend.events) - len(items) :] if items else []
         for note in alerting.on_events(call.backend, new_events, call.service.clock.epoch()):
             if note.channel == "slack":
-                _post_to_slack(call, note)
+                # never while this account's lock is held: the Slack request saves the sandbox,
+                # which takes every account's lock
+                _SLACK_POSTS.submit(_post_to_slack, call, note)
         return Response(200, {"id": event_id})
 
     def list_project_events(self, call: Call, org: str, project: str) -> Response:
