@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from core.errors import ApiError
 from core.slack import SlackClient
@@ -86,6 +87,7 @@ class UptimeDrill:
         """Make each drillable monitor fail; the outcomes already final (nothing to drill) come back."""
         final: list[Outcome] = []
         contacts = self._live_contacts()
+        ready: list[tuple[_Run, dict[str, Any]]] = []
         for case in cases:
             if case.problem:
                 final.append(Outcome(case, "-", "-", detail=case.problem, done=True))
@@ -117,8 +119,13 @@ class UptimeDrill:
                     outcome.done = True
                 run.channels.append((channel, contact_id, outcome))
             if not all(o.done for _, _, o in run.channels):
-                self._fail(run, live)
+                ready.append((run, live))
             self._runs.append(run)
+        # One moment for all: in the sandbox monitors may share a URL, and switching it off for
+        # one makes the others fail too, so every clock starts before the first switch.
+        moment, wall = self.clock.now(), datetime.now().timestamp()
+        for run, live in ready:
+            self._fail(run, live, moment if self.hooks is not None else self.clock.now(), wall)
         for outcome in final:
             outcome.reported = True
         return final + self._collect()
@@ -137,9 +144,9 @@ class UptimeDrill:
                 found.setdefault(str(doc.get("friendlyName") or ""), int(doc["id"]))
         return found
 
-    def _fail(self, run: _Run, live: dict[str, Any]) -> None:
+    def _fail(self, run: _Run, live: dict[str, Any], moment: float, wall: float) -> None:
         url = str(live.get("url") or "")
-        run.failed_at, run.failed_wall = self.clock.now(), datetime.now().timestamp()
+        run.failed_at, run.failed_wall = moment, wall
         worst = run.case.worst_s + CONFIRM_S
         run.deadline = run.failed_at + max(run.case.target_s, worst) * 2 + 60
         if self.hooks is not None:
@@ -147,7 +154,8 @@ class UptimeDrill:
                 for _, _, outcome in run.channels:
                     outcome.detail, outcome.done = f"{url} is not the sandbox's stand-in application", True
                 return
-            self.hooks.fail(url)
+            if (urlsplit(url).path.rstrip("/") or "/") not in self.hooks.failing:
+                self.hooks.fail(url)
             run.measured_id, run.measured_name = (
                 int(live["id"]),
                 str(live.get("friendlyName") or run.case.name),

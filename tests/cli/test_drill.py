@@ -170,6 +170,17 @@ def test_the_drill_passes_and_the_alerts_are_where_people_read_them(project: Pro
     )
 
 
+def test_the_terminal_shows_a_row_per_monitor_and_channel_and_the_verdict(project: ProjectDir) -> None:
+    result = project.vigil("drill", "--env", "sandbox", "--monitor", "Backend API", "--no-sentry")
+    assert result.exit_code == 0, str(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["what", "severity", "channel", "detect", "notify", "target", "result"]
+    rows = [line.split() for line in lines if line.startswith("monitor Backend API")]
+    assert sorted(row[4] for row in rows) == ["email", "slack"]
+    assert all(row[3] == "P0" and row[-2] == "5m" and row[-1] == "pass" for row in rows)
+    assert "drill of 'sandbox' passed: 2 alert path(s) within target" in result.stdout
+
+
 def test_an_active_maintenance_window_is_reported_as_suppressed_with_its_name(project: ProjectDir) -> None:
     api = _monitor(project, "Backend API")
     window = _ur(project, "POST", "/maintenance-windows", {"name": "deploy freeze", "interval": "daily",
