@@ -28,6 +28,8 @@ from typing import Any
 
 from sandbox.sentry.models import Detector, Event, SentryBackend, Workflow
 
+TRANSACTIONS_KEPT = 100_000  # per organization, the newest: metric windows are minutes to hours
+NOTIFICATIONS_KEPT = 10_000
 INTERVALS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400, "1w": 604800, "30d": 2592000}
 
 
@@ -129,6 +131,8 @@ def on_events(backend: SentryBackend, events: list[Event], now: float) -> list[N
                 state.transactions.append((now, event.project_id, environment, duration))
                 due += _run_metric_monitors(backend, state, event.project_id, now)
     state.notifications.extend(due)
+    del state.notifications[: max(0, len(state.notifications) - NOTIFICATIONS_KEPT)]
+    del state.transactions[: max(0, len(state.transactions) - TRANSACTIONS_KEPT)]
     return due
 
 

@@ -33,6 +33,7 @@ CONFIRM_S = 30.0  # sandbox seconds between a failed check and the one that conf
 WORKERS = 16
 MAX_IN_FLIGHT = 1000  # checks and deliveries queued at once; past it a due check waits (and is late)
 LATENESS_SAMPLES = 20_000
+DELIVERIES_KEPT = 10_000  # per account: the newest
 
 
 @dataclass
@@ -260,7 +261,9 @@ class MonitorScheduler:
         delivery = alerting.send(item)
         self.deliveries_done += 1
         with account.lock:
-            alerting.deliveries_of(self._backend_of(account)).append(delivery)
+            log = alerting.deliveries_of(self._backend_of(account))
+            log.append(delivery)
+            del log[: max(0, len(log) - DELIVERIES_KEPT)]
 
 
 def heartbeat(backend: UptimeRobotBackend, token: str, now: float) -> Monitor | None:
