@@ -50,6 +50,7 @@ class Delivery:
     subject: str = ""
     body: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    due: float = 0.0  # when history said it was due (threshold, recurrence); ``at`` is when it went
 
     def document(self) -> dict[str, Any]:
         document = asdict(self)
@@ -115,7 +116,13 @@ class Outgoing:
 
 
 def prepare(
-    backend: UptimeRobotBackend, monitor: Monitor, incident_id: str, contact_id: int, kind: str, at: float
+    backend: UptimeRobotBackend,
+    monitor: Monitor,
+    incident_id: str,
+    contact_id: int,
+    kind: str,
+    at: float,
+    due: float | None = None,
 ) -> Outgoing | None:
     """What one due alert turns into; None when its contact is gone."""
     target: AlertContact | Integration | None = backend.contacts.get(contact_id) or backend.integrations.get(
@@ -125,8 +132,18 @@ def prepare(
         return None
     channel = "email" if target.type == "Email" else target.type.lower()
     reason = _reason(backend, monitor.id, incident_id)
-    delivery = Delivery(at, monitor.id, monitor.friendly_name, incident_id, kind, contact_id,
-                        target.friendly_name, channel, "delivered")  # fmt: skip
+    delivery = Delivery(
+        at,
+        monitor.id,
+        monitor.friendly_name,
+        incident_id,
+        kind,
+        contact_id,
+        target.friendly_name,
+        channel,
+        "delivered",
+        due=at if due is None else due,
+    )
     window = suppressing_window(backend, monitor.id, at)
     if window is not None:
         delivery.status, delivery.detail = "suppressed", f"maintenance window '{window.name}'"

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -332,3 +333,22 @@ def test_the_status_page_shows_states_and_incidents_in_a_browser(
     shot = tmp_path / "status.png"
     taken = _chromium(f"--screenshot={shot}", "--window-size=800,600", listed["url"])
     assert taken.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_threshold_delays_the_first_alert_and_recurrence_repeats_it(
+    api: SandboxApi, healthy: TargetServer
+) -> None:
+    ur = _account(api)
+    email = ur.post("/alert-contacts", {"type": "Email", "value": "ops@example.com"}).json()
+    monitor = _monitor(ur, friendlyName="API", url=f"{healthy.url}/api/v1/health/simple",
+                       assignedAlertContacts=[{"alertContactId": email["id"], "threshold": 2, "recurrence": 3}])  # fmt: skip
+    _until("up first", lambda: _status(ur, monitor["id"]) == "UP")
+    _fail(healthy, "/api/v1/health/simple")
+    downs = _until("two DOWN alerts", lambda: [d for d in _deliveries(api, ur) if d["kind"] == "DOWN"][1:] and
+                   [d for d in _deliveries(api, ur) if d["kind"] == "DOWN"])  # fmt: skip
+    incident = ur.get(f"/incidents/{downs[0]['incident_id']}").json()
+    started = datetime.fromisoformat(incident["startedAt"].replace("Z", "+00:00")).timestamp()
+    # due at start + threshold, then every recurrence (minutes); sent once due
+    assert 120 <= downs[0]["due"] - started < 121  # startedAt is shown to the second
+    assert downs[1]["due"] - downs[0]["due"] == pytest.approx(180)
+    assert downs[0]["at"] >= downs[0]["due"] and downs[1]["at"] >= downs[1]["due"]
