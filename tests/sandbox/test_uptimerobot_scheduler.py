@@ -352,3 +352,23 @@ def test_threshold_delays_the_first_alert_and_recurrence_repeats_it(
     assert 120 <= downs[0]["due"] - started < 121  # startedAt is shown to the second
     assert downs[1]["due"] - downs[0]["due"] == pytest.approx(180)
     assert downs[0]["at"] >= downs[0]["due"] and downs[1]["at"] >= downs[1]["due"]
+
+
+def test_ping_is_a_tcp_connect_stand_in(healthy: TargetServer) -> None:
+    port = int(healthy.url.rsplit(":", 1)[1])
+    answered = check(_target(type="PING", url="127.0.0.1", port=port), 1.0)
+    assert answered is not None and answered.status == "UP"
+    silent = check(_target(type="PING", url="127.0.0.1", port=free_port()), 1.0)
+    assert silent is not None and (silent.status, silent.reason) == ("DOWN", "Connection Refused")
+
+
+def test_a_paused_monitor_is_not_checked(api: SandboxApi, healthy: TargetServer) -> None:
+    ur = _account(api)
+    monitor = _monitor(ur, friendlyName="API", url=f"{healthy.url}/api/v1/health/simple")
+    _until("checked once", lambda: _status(ur, monitor["id"]) == "UP")
+    assert ur.post(f"/monitors/{monitor['id']}/pause", {}).status_code == 201
+    _fail(healthy, "/api/v1/health/simple")
+    api.control("clock", advance_seconds=600)  # ten intervals pass
+    time.sleep(0.5)
+    assert _status(ur, monitor["id"]) == "PAUSED"
+    assert ur.get("/incidents", monitor_id=monitor["id"]).json()["data"] == []
