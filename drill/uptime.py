@@ -268,7 +268,9 @@ class UptimeDrill:
             if found is None:
                 return None
             channel_id = self._slack_channels[name] = str(found["id"])
-        params = {"channel": channel_id, "oldest": f"{run.failed_wall - 5:.6f}", "limit": 100}
+        # the sandbox's Slack stamps messages on the sandbox clock, a real workspace on the wall clock
+        since = run.failed_at if self.hooks is not None else run.failed_wall
+        params = {"channel": channel_id, "oldest": f"{since - 5:.6f}", "limit": 100}
         data = self.slack.request("GET", "conversations.history", params=params, idempotent=True).data
         for message in (data or {}).get("messages") or []:
             text = str(message.get("text") or "")

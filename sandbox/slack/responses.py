@@ -211,6 +211,7 @@ class SlackResponses:
             str(args.get("text") or ""),
             _structured(args.get("blocks")),
             _structured(args.get("attachments")),
+            call.service.clock.epoch(),
         )
         return _ok(
             channel=message.channel,
@@ -228,7 +229,7 @@ class SlackResponses:
                 payload = json.loads(request.form().get("payload") or "null")
         except ValueError:
             payload = None  # the backend answers invalid_payload
-        call.backend.receive(f"{team}/{bot}/{secret}", payload)
+        call.backend.receive(f"{team}/{bot}/{secret}", payload, call.service.clock.epoch())
         return Response(200, "ok", {"Content-Type": "text/html"})
 
     # --- control plane (/_sandbox/slack/…) ----------------------------------------------------
