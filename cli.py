@@ -19,6 +19,7 @@ from typer._click import Context as ClickContext
 from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
 from commands import drift as drift_commands
+from commands import drill as drill_commands
 from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
@@ -140,6 +141,7 @@ app.command()(drift_commands.drift)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)
+app.command()(drill_commands.drill)
 app.command()(release_commands.release)
 app.command()(unlock_commands.unlock)
 app.command()(sla_commands.sla)

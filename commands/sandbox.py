@@ -96,3 +96,22 @@ def env(ctx: typer.Context) -> None:
                 variables.append((variable, str(info[key])))
     variables.append(("PULUMI_CONFIG_PASSPHRASE", SANDBOX_PASSPHRASE))
     render_exports(app_context(ctx).output(False), variables)
+
+
+@app.command()
+def messages(ctx: typer.Context, json: JsonOption = False) -> None:
+    """What the sandbox delivered: Slack messages, webhook calls and e-mails (alerts included)."""
+    from render.messages import render_messages, render_messages_json
+
+    out = app_context(ctx).output(json)
+    current = control.running(app_context(ctx).sandbox_paths())
+    if current is None:
+        raise SandboxUnavailable("the sandbox is not running", hint="run `vigil sandbox start`")
+    try:
+        document = control.delivered(current[1])
+    except control.SandboxStartError as error:
+        raise SandboxUnavailable(str(error)) from error
+    if json:
+        render_messages_json(out, document)
+    else:
+        render_messages(out, document)

@@ -74,6 +74,15 @@ def probe_http(monitor: blocks.HttpMonitor, environ: Mapping[str, str]) -> Check
             return Check(
                 "monitor", monitor.name, False, f"keyword {monitor.keyword!r} {state} {monitor.target}", True
             )
+        # say what was proved: the keyword itself, not only the status code
+        found = "found" if present else "absent, as required"
+        how = "case-sensitive" if monitor.case_sensitive else "any case"
+        return Check(
+            "monitor",
+            monitor.name,
+            True,
+            f"{monitor.target} answered {response.status_code}; keyword {monitor.keyword!r} {found} ({how})",
+        )
     return Check("monitor", monitor.name, True, f"{monitor.target} answered {response.status_code}")
 
 
@@ -102,4 +111,9 @@ def probe_monitor(monitor: blocks.UptimeMonitor, environ: Mapping[str, str]) -> 
         return Check(
             "monitor", monitor.name, True, f"{monitor.host} resolves (ICMP itself is left to Uptime Robot)"
         )
-    return Check("monitor", monitor.name, True, "heartbeat: alerts only if the job stops calling it")
+    return Check(
+        "monitor",
+        monitor.name,
+        True,
+        "heartbeat: not exercised (nothing here calls its URL; it alerts only if its job stops calling it)",
+    )

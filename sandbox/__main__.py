@@ -30,9 +30,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="port of the stand-in application the sandbox stack monitors (default: port+1)",
     )
+    parser.add_argument(
+        "--no-monitoring",
+        action="store_true",
+        help="do not check monitors or send alerts (the history then only moves through the control plane)",
+    )
     args = parser.parse_args(argv)
     clock = Clock()
-    sandbox = Sandbox(build_services(clock), state_path=args.state, clock=clock)
+    sandbox = Sandbox(
+        build_services(clock), state_path=args.state, clock=clock, monitoring=not args.no_monitoring
+    )
     try:
         server = SandboxServer(sandbox, port=args.port)
     except PortInUseError as error:
@@ -51,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     try:
-        server.serve_forever()
+        server.serve_forever()  # starts the monitoring loop, and stops it when serving ends
     except KeyboardInterrupt:
         pass
     finally:
+        sandbox.stop_background()
         target.stop()
         sandbox.save()
     return 0

@@ -151,3 +151,77 @@ def stop(paths: SandboxPaths) -> bool:
         time.sleep(0.05)
     paths.server_file.unlink(missing_ok=True)
     return True
+
+
+def _get(url: str, timeout: float = 5.0) -> dict[str, Any]:
+    try:
+        with urlopen(url, timeout=timeout) as response:
+            return dict(json.loads(response.read().decode("utf-8")))
+    except (URLError, OSError, ValueError) as error:
+        raise SandboxStartError(f"the sandbox did not answer {url.split('?')[0]}: {error}") from None
+
+
+def delivered(url: str) -> dict[str, Any]:
+    """What the sandbox's default accounts delivered, oldest first, and its status pages' URLs:
+    Slack messages, Uptime Robot alerts (Slack, webhook, e-mail; suppressed and failed included)
+    and Sentry's notifications."""
+    from datetime import UTC, datetime
+
+    def when(epoch: float | None) -> str:
+        return "" if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    rows: list[dict[str, Any]] = []
+    for message in _get(f"{url}/_sandbox/slack/messages")["messages"]:
+        at = float(str(message.get("ts") or "0").split(".")[0] or 0)
+        rows.append(
+            {
+                "at": at,
+                "at_iso": when(at),
+                "source": "slack",
+                "channel": "slack",
+                "to": message.get("channel"),
+                "status": "received",
+                "text": message.get("text"),
+                "via": message.get("via"),
+            }
+        )
+    for delivery in _get(f"{url}/_sandbox/uptimerobot/deliveries")["deliveries"]:
+        text = delivery.get("subject") or f"{delivery.get('kind')}: {delivery.get('monitor')}"
+        rows.append(
+            {
+                "at": delivery["at"],
+                "at_iso": when(delivery["at"]),
+                "source": "uptimerobot",
+                "channel": delivery["channel"],
+                "to": delivery.get("to") or delivery.get("contact"),
+                "status": delivery["status"] + (f" ({delivery['detail']})" if delivery.get("detail") else ""),
+                "text": text,
+                "monitor": delivery.get("monitor"),
+                "kind": delivery.get("kind"),
+            }
+        )
+    for note in _get(f"{url}/_sandbox/sentry/notifications")["notifications"]:
+        rows.append(
+            {
+                "at": note["at"],
+                "at_iso": when(note["at"]),
+                "source": "sentry",
+                "channel": note["channel"],
+                "to": note["target"],
+                "status": note["status"],
+                "text": note.get("text"),
+                "workflow": note.get("workflow"),
+            }
+        )
+    rows.sort(key=lambda row: float(row["at"] or 0))
+    pages = _get(f"{url}/_sandbox/uptimerobot/status-pages")["status_pages"]
+    return {"messages": rows, "status_pages": pages}
+
+
+def target_url(paths: SandboxPaths) -> str | None:
+    """The stand-in application's URL of the running sandbox (what `vigil drill` switches off)."""
+    try:
+        info = json.loads(paths.server_file.read_text())
+    except (OSError, ValueError):
+        return None
+    return str(info["target_url"]) if info.get("target_url") else None

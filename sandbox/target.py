@@ -2,7 +2,10 @@
 
 Serves Conductor's health endpoints on 127.0.0.1 so `vigil verify --env sandbox` probes something
 real; a test switches it unhealthy (503, no keyword) or down (connection refused) to simulate an
-outage. Control: ``POST /_target/health {"healthy": false}`` or ``{"down": true}``.
+outage. Control: ``POST /_target/health {"healthy": false}`` fails every path, and
+``{"healthy": false, "paths": ["/api/v1/health"]}`` only those (what `vigil drill` switches off, so
+one monitor fails and its neighbours stay up); ``{"healthy": true}`` heals all. ``GET /_target/health``
+says what is failing.
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ HEALTHY = {
 class _State:
     def __init__(self) -> None:
         self.healthy = True
+        self.failing: set[str] = set()  # paths failing while the rest stays healthy
         self.lock = threading.Lock()
+
+    def healthy_at(self, path: str) -> bool:
+        return self.healthy and path not in self.failing
+
+    def document(self) -> dict[str, object]:
+        return {"healthy": self.healthy and not self.failing, "failing": sorted(self.failing)}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,7 +48,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].rstrip("/") or "/"
-        healthy = self.server.state.healthy
+        if path == "/_target/health":
+            self._send(200, json.dumps(self.server.state.document()).encode(), "application/json")
+            return
+        healthy = self.server.state.healthy_at(path)
         if path in HEALTHY:
             body = HEALTHY[path] if healthy else {"status": "degraded", "error": "simulated outage"}
             self._send(
@@ -57,10 +70,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"{}", "application/json")
             return
         length = int(self.headers.get("Content-Length") or 0)
-        payload = json.loads(self.rfile.read(length) or b"{}")
-        with self.server.state.lock:
-            self.server.state.healthy = bool(payload.get("healthy", True))
-        self._send(200, json.dumps({"healthy": self.server.state.healthy}).encode(), "application/json")
+        try:
+            payload = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            payload = None
+        paths = payload.get("paths") if isinstance(payload, dict) else None
+        if not isinstance(payload, dict) or not (paths is None or isinstance(paths, list)):
+            self._send(400, b'{"error":"send {\\"healthy\\": bool, \\"paths\\": [..]}"}', "application/json")
+            return
+        state = self.server.state
+        with state.lock:
+            healthy = bool(payload.get("healthy", True))
+            if healthy:
+                state.healthy, state.failing = True, set()
+            elif paths:
+                state.failing |= {str(p).split("?", 1)[0].rstrip("/") or "/" for p in paths}
+            else:
+                state.healthy = False
+        self._send(200, json.dumps(state.document()).encode(), "application/json")
 
     def log_message(self, format: str, *args: object) -> None:
         return
@@ -88,6 +115,8 @@ class TargetServer:
     def set_healthy(self, healthy: bool) -> None:
         with self._server.state.lock:
             self._server.state.healthy = healthy
+            if healthy:
+                self._server.state.failing = set()
 
     def start(self) -> TargetServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="vigil-target", daemon=True)

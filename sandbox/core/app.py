@@ -43,9 +43,17 @@ class ControlError(SandboxError):
 
 class Sandbox:
     def __init__(
-        self, services: list[Service], state_path: Path | None = None, clock: Clock | None = None
+        self,
+        services: list[Service],
+        state_path: Path | None = None,
+        clock: Clock | None = None,
+        *,
+        monitoring: bool = False,
     ) -> None:
         self.clock = clock or Clock()
+        # Whether the services' background work runs while serving (Uptime Robot checks its
+        # monitors): on for the daemon, off for a sandbox whose tests append the history themselves.
+        self.monitoring = monitoring
         self.services = {service.name: service for service in services}
         for service in services:
             service.clock = self.clock
@@ -86,6 +94,15 @@ class Sandbox:
             return
         with self._lock:  # one writer at a time; each account is copied under its own lock
             self.store.save(Store.snapshot(list(self.accounts.items())), self.defaults)
+
+    def start_background(self) -> None:
+        if self.monitoring:
+            for service in self.services.values():
+                service.start(self.backend)
+
+    def stop_background(self) -> None:
+        for service in self.services.values():
+            service.stop()
 
     # --- dispatch -----------------------------------------------------------------------------
     def handle(
@@ -231,7 +248,9 @@ class Sandbox:
                 self.clock.advance(float(payload["advance_seconds"]))
         except (TypeError, ValueError) as error:
             raise ControlError(f"'speed' (positive) and 'advance_seconds' take numbers: {error}") from None
-        return Response(200, {"speed": self.clock.speed, "now": self.clock.now()})
+        return Response(
+            200, {"speed": self.clock.speed, "now": self.clock.now(), "epoch": self.clock.epoch()}
+        )
 
     def status(self, origin: str) -> dict[str, Any]:
         document: dict[str, Any] = {}

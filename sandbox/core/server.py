@@ -107,16 +107,22 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="vigil-sandbox", daemon=True)
         self._thread.start()
+        self.sandbox.start_background()
         return self
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        self.sandbox.start_background()
+        try:
+            self._server.serve_forever()
+        finally:
+            self.sandbox.stop_background()
 
     def close(self) -> None:
         """Release the port of a server that never served."""
         self._server.server_close()
 
     def stop(self) -> None:
+        self.sandbox.stop_background()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

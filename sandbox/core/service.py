@@ -7,6 +7,7 @@ headers it sends. Adding an endpoint is one route row, one responses method, one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -84,3 +85,11 @@ class Service:
     def control_routes(self) -> list[Route]:
         """Extra ``/_sandbox/<service>/…`` routes for test hooks (received messages, revocation)."""
         return []
+
+    # --- background work (a service that monitors: Uptime Robot's checks) ----------------------
+    def start(self, backend_of: Callable[[Account], Any]) -> None:
+        """Start the service's background work, if it has any; ``backend_of`` gives an account's
+        backend (created on first use). Called when the server starts serving."""
+
+    def stop(self) -> None:
+        """Stop the background work and wait for it (called when the server stops)."""

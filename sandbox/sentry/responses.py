@@ -7,14 +7,17 @@ query and body, call the backend, and turn its objects into Sentry's documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+import requests
+
 from sandbox.core.http import Request, Response
 from sandbox.core.service import Call
 from sandbox.core.values import whole
-from sandbox.sentry import envelope
+from sandbox.sentry import alerting, envelope
 from sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
 from sandbox.sentry.models import (
     ClientKey,
@@ -199,6 +202,33 @@ def _number(raw: str) -> int:
 def _listing(call: Call, documents: list[Any]) -> Response:
     page, headers = paginate(call, documents)
     return Response(200, page, headers)
+
+
+_SLACK_POSTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vigil-sentry-slack")
+
+
+def _post_to_slack(call: Call, note: alerting.Notification) -> None:
+    """Sentry's Slack integration posts with its own bot token: the sandbox's Slack account
+    (``slack_token`` of the Sentry account, else the sandbox's first Slack account)."""
+    token = call.account.options.get("slack_token") or next(
+        (a.key for a in list(call.service.accounts.values()) if a.service == "slack"), None
+    )
+    if not token:
+        note.status, note.detail = "failed", "no Slack workspace in the sandbox"
+        return
+    base = call.request.base_url.rsplit(call.service.prefix, 1)[0] + "/slack/api/chat.postMessage"
+    try:
+        answer = requests.post(
+            base, json={"channel": note.target, "text": note.text},
+            headers={"Authorization": f"Bearer {token}"}, timeout=5,
+        ).json()  # fmt: skip
+    except (requests.RequestException, ValueError) as error:
+        note.status, note.detail = "failed", f"Slack did not answer: {type(error).__name__}"
+        return
+    if answer.get("ok"):
+        note.status, note.detail = "delivered", f"ts {answer.get('ts')}"
+    else:
+        note.status, note.detail = "failed", f"Slack answered {answer.get('error')}"
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -743,9 +773,14 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         body = envelope.decompress(call.request.body, call.request.header("content-encoding"))
         parsed = envelope.parse(body)
         header_id = parsed.header.get("event_id")
-        event_id = call.backend.ingest(
-            project_id, public, parsed.events(), str(header_id) if header_id else None
-        )
+        items = parsed.events()
+        event_id = call.backend.ingest(project_id, public, items, str(header_id) if header_id else None)
+        new_events = call.backend.events[len(call.backend.events) - len(items) :] if items else []
+        for note in alerting.on_events(call.backend, new_events, call.service.clock.epoch()):
+            if note.channel == "slack":
+                # never while this account's lock is held: the Slack request saves the sandbox,
+                # which takes every account's lock
+                _SLACK_POSTS.submit(_post_to_slack, call, note)
         return Response(200, {"id": event_id})
 
     def list_project_events(self, call: Call, org: str, project: str) -> Response:
@@ -789,6 +824,32 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         except NotFound:
             return Response(404, {"error": "no client key with that public key"})
         return Response(200, {"revoked": key.public, "isActive": key.is_active})
+
+    def control_issues(self, call: Call) -> Response:
+        """The issues ingested events were grouped into (and metric monitors opened)."""
+        issues = alerting.state_of(call.backend).issues.values()
+        return Response(200, {"issues": [i.document() for i in sorted(issues, key=lambda i: i.id)]})
+
+    def control_notifications(self, call: Call) -> Response:
+        """What workflows sent: Slack posts and e-mails, with how each went."""
+        notes = alerting.state_of(call.backend).notifications
+        return Response(200, {"notifications": [n.document() for n in notes]})
+
+    def control_outbox(self, call: Call) -> Response:
+        """The e-mails the organization's alerts sent."""
+        notes = alerting.state_of(call.backend).notifications
+        mails = [
+            {
+                "at": n.at,
+                "to": n.target,
+                "subject": f"[Sentry] {n.issue}",
+                "body": n.text,
+                "workflow": n.workflow,
+            }
+            for n in notes
+            if n.channel == "email"
+        ]
+        return Response(200, {"emails": mails})
 
     def control_workflow_churn(self, call: Call) -> Response:
         return Response(200, {str(w.id): w.recreated_subobjects for w in call.backend.workflows.values()})

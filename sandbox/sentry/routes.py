@@ -86,4 +86,7 @@ CONTROL_ROUTES = [
     Route("GET", "/events", "control_events"),
     Route("POST", "/keys/revoke", "control_revoke_key"),
     Route("GET", "/workflow-churn", "control_workflow_churn"),
+    Route("GET", "/issues", "control_issues"),
+    Route("GET", "/notifications", "control_notifications"),
+    Route("GET", "/outbox", "control_outbox"),
 ]

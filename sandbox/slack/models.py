@@ -94,8 +94,10 @@ class SlackBackend:
         self._counter += 1
         return self._counter
 
-    def _message_ts(self) -> str:
-        return f"{int(time.time())}.{self._next():06d}"
+    def _message_ts(self, now: float | None = None) -> str:
+        """``<seconds>.<sequence>``: on the sandbox clock when given (so a fast clock's alerts and
+        messages line up), always increasing."""
+        return f"{int(time.time() if now is None else now)}.{self._next():06d}"
 
     # --- channels -----------------------------------------------------------------------------
     def channel(self, ref: str | None) -> Channel:
@@ -164,18 +166,20 @@ class SlackBackend:
         channel.is_archived = False
         return channel
 
-    def post_message(self, channel_ref: str | None, text: str, blocks: Any, attachments: Any) -> Message:
+    def post_message(
+        self, channel_ref: str | None, text: str, blocks: Any, attachments: Any, now: float | None = None
+    ) -> Message:
         channel = self.channel(channel_ref)
         if channel.is_archived:
             raise IsArchived()
         if not text and not blocks and not attachments:
             raise NoText()
-        message = Message("chat.postMessage", channel.id, text, blocks, attachments, self._message_ts())
+        message = Message("chat.postMessage", channel.id, text, blocks, attachments, self._message_ts(now))
         self.messages.append(message)
         return message
 
     # --- incoming webhooks --------------------------------------------------------------------
-    def receive(self, path: str, payload: Any) -> Message:
+    def receive(self, path: str, payload: Any, now: float | None = None) -> Message:
         webhook = self.webhooks.get(path)
         if webhook is None or webhook.revoked:
             raise NoService()
@@ -192,7 +196,7 @@ class SlackBackend:
             str(payload.get("text") or ""),
             payload.get("blocks"),
             payload.get("attachments"),
-            self._message_ts(),
+            self._message_ts(now),
         )
         self.messages.append(message)
         return message

@@ -87,6 +87,11 @@ def message_document(message: Message) -> dict[str, Any]:
     }
 
 
+def _history_item(message: Message) -> dict[str, Any]:
+    sender = {"subtype": "bot_message"} if message.via == "webhook" else {"bot_id": "B0SANDBOX"}
+    return {"type": "message", "text": message.text, "ts": message.ts, "blocks": message.blocks, **sender}
+
+
 def _cursor(channel_id: str) -> str:
     return base64.b64encode(f"next:{channel_id}".encode()).decode()
 
@@ -173,6 +178,31 @@ class SlackResponses:
         call.backend.unarchive(_args(call).get("channel"))
         return _ok()
 
+    def conversations_history(self, call: Call) -> Response:
+        """A channel's messages, newest first (``oldest``/``latest`` bound the ts, ``limit`` ≤ 999):
+        what a bot with ``channels:history`` reads, webhook posts included."""
+        backend: SlackBackend = call.backend
+        args = _args(call)
+        channel = backend.channel(args.get("channel"))
+        try:
+            limit = min(max(int(args.get("limit") or 100), 1), 999)
+            oldest = float(args.get("oldest") or 0)
+            latest = float(args.get("latest") or "inf")
+        except ValueError:
+            raise InvalidArguments() from None
+        found = [
+            m
+            for m in backend.messages
+            if m.channel in (channel.id, "#" + channel.name) and oldest < float(m.ts or 0) <= latest
+        ]
+        found.sort(key=lambda m: float(m.ts or 0), reverse=True)
+        page = found[:limit]
+        return _ok(
+            messages=[_history_item(m) for m in page],
+            has_more=len(found) > limit,
+            response_metadata={"next_cursor": ""},
+        )
+
     # --- messages -----------------------------------------------------------------------------
     def chat_post_message(self, call: Call) -> Response:
         args = _args(call)
@@ -181,6 +211,7 @@ class SlackResponses:
             str(args.get("text") or ""),
             _structured(args.get("blocks")),
             _structured(args.get("attachments")),
+            call.service.clock.epoch(),
         )
         return _ok(
             channel=message.channel,
@@ -198,7 +229,7 @@ class SlackResponses:
                 payload = json.loads(request.form().get("payload") or "null")
         except ValueError:
             payload = None  # the backend answers invalid_payload
-        call.backend.receive(f"{team}/{bot}/{secret}", payload)
+        call.backend.receive(f"{team}/{bot}/{secret}", payload, call.service.clock.epoch())
         return Response(200, "ok", {"Content-Type": "text/html"})
 
     # --- control plane (/_sandbox/slack/…) ----------------------------------------------------

@@ -8,7 +8,8 @@ method runs it with its query arguments; it is never ``unknown_method``.
 from sandbox.core.routing import Route
 
 READS = [("auth.test", "auth_test"), ("conversations.list", "conversations_list"),
-         ("conversations.info", "conversations_info")]  # fmt: skip
+         ("conversations.info", "conversations_info"),
+         ("conversations.history", "conversations_history")]  # fmt: skip
 WRITES = [
     ("conversations.create", "conversations_create"),
     ("conversations.rename", "conversations_rename"),

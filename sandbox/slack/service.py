@@ -39,6 +39,7 @@ METHOD_TIERS = {
     "auth_test": "tier4",
     "conversations_list": "tier2",
     "conversations_info": "tier3",
+    "conversations_history": "tier3",
     "conversations_create": "tier2",
     "conversations_rename": "tier2",
     "conversations_set_purpose": "tier2",

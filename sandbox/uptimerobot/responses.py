@@ -16,6 +16,8 @@ from sandbox.core.http import FormPart, Response, multipart
 from sandbox.core.pagination import after_cursor
 from sandbox.core.service import Call
 from sandbox.core.values import is_number, signed, whole
+from sandbox.uptimerobot import status_page
+from sandbox.uptimerobot.alerting import deliveries_of
 from sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
 from sandbox.uptimerobot.history import (
     Check,
@@ -42,6 +44,7 @@ from sandbox.uptimerobot.models import (
     StormProtection,
     UptimeRobotBackend,
 )
+from sandbox.uptimerobot.scheduler import heartbeat
 from sandbox.uptimerobot.validation import MONITOR_STATUSES, one_of
 
 
@@ -208,6 +211,9 @@ def _page(
     page, more = after_cursor(items, key, _cursor(call), LIST_PAGE)
     next_link = f"{call.request.base_url}/{path}?cursor={key(page[-1])}" if more else None
     return Response(200, {"data": [render(item) for item in page], "nextLink": next_link})
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _now(call: Call) -> float:
@@ -1005,6 +1011,67 @@ class UptimeRobotResponses:
                       str(data.get("reason") or ""), int(data.get("cause") or 0))  # fmt: skip
         monitor = _backend(call).record_check(monitor_id, check)
         return Response(200, {"monitor": monitor.id, "status": monitor.status})
+
+    def control_heartbeat(self, call: Call, token: str) -> Response:
+        """``/_sandbox/uptimerobot/heartbeat/<token>``: the heartbeat URL a job calls. The token
+        names the monitor in whichever account holds it (the default account is asked first)."""
+        now = _now(call)
+        if heartbeat(_backend(call), token, now) is not None:
+            return Response(200, {"ok": True})
+        for account in list(call.service.accounts.values()):
+            if account.service != call.account.service or account is call.account or account.backend is None:
+                continue
+            with account.lock:
+                if heartbeat(account.backend, token, now) is not None:
+                    return Response(200, {"ok": True})
+        return Response(404, {"ok": False, "error": "no heartbeat monitor with that URL"})
+
+    def control_deliveries(self, call: Call) -> Response:
+        """Every alert the scheduler sent (or suppressed, or failed to send); DELETE empties the log."""
+        log = deliveries_of(_backend(call))
+        documents = [delivery.document() for delivery in log]
+        if call.request.method == "DELETE":
+            log.clear()
+        return Response(200, {"deliveries": documents})
+
+    def control_outbox(self, call: Call) -> Response:
+        """The e-mails alert contacts received: to, subject, body."""
+        mails = [d.document() for d in deliveries_of(_backend(call)) if d.channel == "email" and d.to]
+        return Response(200, {"emails": mails})
+
+    def control_status_pages(self, call: Call) -> Response:
+        """Each status page of the account with the local URL that serves it."""
+        base = call.request.base_url  # …/_sandbox
+        pages = [
+            {"id": p.id, "name": p.friendly_name, "url": f"{base}/uptimerobot/status/{p.url_key}"}
+            for p in sorted(_backend(call).psps.values(), key=lambda p: p.id)
+        ]
+        return Response(200, {"status_pages": pages})
+
+    def control_status_page(self, call: Call, key: str) -> Response:
+        """A status page as HTML (``?password=`` for a protected page), from any account."""
+        for account in [call.account, *call.service.accounts.values()]:
+            if account.service != call.account.service or account.backend is None:
+                continue
+            with account.lock:
+                backend = account.backend
+                page = next((p for p in backend.psps.values() if p.url_key == key), None)
+                if page is None:
+                    continue
+                if page.password and call.request.arg("password") != page.password:
+                    return Response(401, "<!doctype html><title>Password required</title><p>Protected.", HTML)
+                return Response(200, status_page.render(backend, page, _now(call)), HTML)
+        return Response(404, "<!doctype html><title>Not found</title><p>No such status page.", HTML)
+
+    def control_scheduler(self, call: Call) -> Response:
+        """The monitoring loop's figures (checks, deliveries, lateness p95); DELETE resets them."""
+        scheduler = getattr(call.service, "scheduler", None)
+        if scheduler is None:
+            return Response(200, {"running": False})
+        stats = scheduler.stats()
+        if call.request.method == "DELETE":
+            scheduler.reset_stats()
+        return Response(200, stats)
 
 
 def _data(body: dict[str, Any]) -> dict[str, Any]:

@@ -72,4 +72,11 @@ ROUTES = [
 
 CONTROL_ROUTES = [
     Route("POST", "/monitor-status", "control_monitor_status"),  # append a check to a monitor's history
+    # a heartbeat monitor's URL, called by the job it watches (any method, as the real one takes)
+    *(Route(method, "/heartbeat/{token}", "control_heartbeat") for method in ("GET", "POST", "HEAD")),
+    *(Route(method, "/deliveries", "control_deliveries") for method in ("GET", "DELETE")),
+    Route("GET", "/outbox", "control_outbox"),  # the e-mails alert contacts received
+    *(Route(method, "/scheduler", "control_scheduler") for method in ("GET", "DELETE")),
+    Route("GET", "/status-pages", "control_status_pages"),  # each page's local URL
+    Route("GET", "/status/{key}", "control_status_page"),  # a status page as a visitor sees it (HTML)
 ]

@@ -8,6 +8,7 @@ Account options (``POST /_sandbox/accounts {"service": "uptimerobot", "plan": ..
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.core.accounts import Account, RateWindow, new_key
@@ -19,6 +20,7 @@ from sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, 
 from sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
 from sandbox.uptimerobot.responses import UptimeRobotResponses
 from sandbox.uptimerobot.routes import CONTROL_ROUTES, ROUTES
+from sandbox.uptimerobot.scheduler import MonitorScheduler
 
 _RESPONSES = UptimeRobotResponses()
 WINDOW_SECONDS = 60.0
@@ -31,6 +33,7 @@ class UptimeRobotService(Service):
     # minute (tests of the free plan create free accounts of their own).
     default_plan = "team"
     routes = ROUTES
+    scheduler: MonitorScheduler | None = None  # set while the sandbox monitors (Sandbox(monitoring=True))
 
     def new_account(self, plan: str | None = None, **options: Any) -> Account:
         plan = plan or "free"
@@ -109,3 +112,13 @@ class UptimeRobotService(Service):
 
     def control_routes(self) -> list[Route]:
         return CONTROL_ROUTES
+
+    # --- monitoring: the scheduler that checks monitors and sends their alerts ------------------
+    def start(self, backend_of: Callable[[Account], Any]) -> None:
+        if self.scheduler is None:
+            self.scheduler = MonitorScheduler(self.accounts, self.clock, backend_of)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
