@@ -19,6 +19,7 @@ from typer._click import Context as ClickContext
 from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
 from commands import drift as drift_commands
+from commands import import_ as import_commands
 from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
@@ -136,6 +137,7 @@ app.command()(stack_commands.up)
 app.command()(stack_commands.destroy)
 app.command()(stack_commands.refresh)
 app.command()(drift_commands.drift)
+app.command(name="import")(import_commands.import_)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)
