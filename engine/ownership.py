@@ -22,14 +22,14 @@ import gzip
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.inputs import unpack
+from core.ownership import REFERENCE_KEY, Foreign, ownership_path, write_foreign
 from engine.backend import Store
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
-# The input a reference resource carries (components register references with it): it owns nothing.
-REFERENCE_KEY = "__reference"
 
 # kind → the output holding the remote id, where it differs from (or adds to) the Pulumi id.
 ID_OUTPUTS: Mapping[str, str] = {
@@ -114,8 +114,14 @@ def _natural_key(resource: Mapping[str, Any], kind: str) -> str:
 
 
 def _is_reference(resource: Mapping[str, Any]) -> bool:
-    inputs = resource.get("inputs") or {}
-    return bool(resource.get("external")) or (isinstance(inputs, Mapping) and bool(inputs.get(REFERENCE_KEY)))
+    """Read only: ``core.ownership.REFERENCE_KEY`` in its inputs or outputs, or a Pulumi ``get``."""
+    if resource.get("external"):
+        return True
+    for key in ("inputs", "outputs"):
+        props = resource.get(key) or {}
+        if isinstance(props, Mapping) and props.get(REFERENCE_KEY) is True:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,42 @@ class OwnershipIndex:
             if others:
                 found[key] = others
         return found
+
+    def foreign_for(self, stack: str) -> Foreign:
+        """What the providers of a run of ``stack`` must leave alone: every object another stack
+        owns or references (an object this stack also holds, from state written before ownership,
+        included: such an object is kept, never deleted, until one stack lets go of it)."""
+        owners: dict[str, dict[str, str]] = {}
+        for (kind, oid), entry in self.owners.items():
+            if entry.stack != stack:
+                owners.setdefault(kind, {})[oid] = entry.stack
+        for first, second in self.conflicts:
+            for entry, other in ((first, second), (second, first)):
+                if other.stack == stack and entry.stack != stack:
+                    owners.setdefault(entry.kind, {})[entry.object_id] = entry.stack
+        references: dict[str, dict[str, list[str]]] = {}
+        for kind, oid in self.references:
+            others = self.referenced_by(kind, oid, except_stack=stack)
+            if others:
+                references.setdefault(kind, {})[oid] = others
+        return Foreign(stack, owners, references, tuple(s for s in sorted(self.unreadable) if s != stack))
+
+    def shared_with(self, stack: str) -> list[tuple[Entry, str]]:
+        """Objects ``stack`` manages that another stack manages too (state written before ownership
+        existed, when a copy adopted them): (this stack's entry, the other stack)."""
+        found: list[tuple[Entry, str]] = []
+        for first, second in self.conflicts:
+            if first.stack == stack:
+                found.append((first, second.stack))
+            elif second.stack == stack:
+                found.append((second, first.stack))
+        return found
+
+    def write_for(self, project_root: Path, stack: str) -> Path:
+        """Write the run's ownership file for ``stack`` (``core.ownership.ownership_path``)."""
+        path = ownership_path(project_root, stack)
+        write_foreign(path, self.foreign_for(stack))
+        return path
 
     def as_dict(self) -> dict[str, Any]:
         """A plain document (for the provider process): kind → id → owner, and references."""
