@@ -22,6 +22,7 @@ from spec.loader import LoadedStack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
     from engine.operations import Guard, OperationResult
+    from engine.ownership import OwnershipIndex
 
 
 def validate(
@@ -79,13 +80,25 @@ def validate(
 def _prepare(
     ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
 ) -> tuple[LoadedStack, Any, Guard]:
+    loaded, stack, guard, _ = _prepare_owned(ctx, env, out, lock_timeout, writes=writes)
+    return loaded, stack, guard
+
+
+def _prepare_owned(
+    ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
+) -> tuple[LoadedStack, Any, Guard, OwnershipIndex]:
+    """As ``_prepare``, plus the run's ownership index (every stack of the backend, read once)."""
+    from commands.ownership import prepare
+
     context = app_context(ctx)
     loaded = context.stack(env)
     for finding in loaded.warnings:
         out.warning(str(finding))
     run, stack = context.select(env, loaded, out, writes=writes, lock_timeout=lock_timeout)
     require_environment(loaded, run.variables)
-    return loaded, stack, context.guard(run, out, lock_timeout)
+    guard = context.guard(run, out, lock_timeout)
+    index = prepare(guard.store, guard.project, context.project().root, env, out)
+    return loaded, stack, guard, index
 
 
 def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None:
@@ -272,13 +285,23 @@ def destroy(
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
     lock_timeout: LockTimeoutOption = "2m",
+    break_references: Annotated[
+        bool,
+        typer.Option(
+            "--break-references",
+            help="destroy objects other stacks still reference (they fail until the objects exist again)",
+        ),
+    ] = False,
 ) -> None:
-    """Delete everything the stack created."""
+    """Delete everything the stack owns (never what another stack owns or references)."""
+    from commands.ownership import refuse_destroy_of_shared
     from engine import operations
     from render.changes import render_operation
 
     out = app_context(ctx).output(json)
-    loaded, stack, guard = _prepare(ctx, env, out, lock_timeout)
+    loaded, stack, guard, index = _prepare_owned(ctx, env, out, lock_timeout)
+    if not break_references:
+        refuse_destroy_of_shared(index, env)
     planned = operations.destroy(stack, env, preview_only=True, progress=out.progress)
     if not planned.has_changes:
         _emit(out, planned, done=True, json=json)
