@@ -93,7 +93,7 @@ def import_(
     from engine.backend import open_store
     from importer import generate
     from importer.live import read_accounts
-    from importer.owners import owners
+    from importer.owners import UnreadableOwners, owners
     from importer.plan import BadPattern, check_patterns, choose, offer
     from render.import_plan import render_plan, render_written
 
@@ -106,7 +106,13 @@ def import_(
     loaded = _current_stack(context, env)
     run = context.run_environment(env, loaded)
     store = open_store(run.engine.backend_url, run.engine.variables)
-    mine, foreign = owners(store, context.project().name, env)
+    try:
+        mine, foreign = owners(store, context.project().name, env)
+    except UnreadableOwners as error:
+        raise VigilError(
+            f"cannot tell which objects other stacks own: {error}",
+            hint="repair it first: `vigil state restore --env <that stack>`",
+        ) from None
     out.progress("reading the accounts …")
     plan = offer(read_accounts(run.variables), mine, foreign, loaded.stack)
     interactive = out.interactive and not json and not dry_run and not select and not all_

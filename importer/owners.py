@@ -1,50 +1,41 @@
-"""Which live objects a stack already owns: the ids in the state backend, per stack.
+"""Which live objects a stack already owns: the ownership index of the state backend (engine/ownership.py).
 
-``owners`` is the one question import asks. Until the ownership index (engine/ownership.py)
-exists, the answer is read here from every checkpoint of the project in the backend — the
-environment's own and every other stack's — in the smallest way: the (type, id) of each resource.
+``owners`` is the one question import asks: the objects this environment's stack holds (owned or
+referenced: it declares them already), and those another stack owns or references (never offered).
+A checkpoint of another stack that cannot be read may hide what it owns: import refuses to plan.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from engine.backend import Store
-from engine.changes import display_type
+from engine.ownership import OwnershipIndex
 
-Key = tuple[str, str]  # (display type, remote id), e.g. ("uptimerobot:Monitor", "800001")
+Key = tuple[str, str]  # (kind, remote id), e.g. ("uptimerobot:Monitor", "800001")
 
 
-def ids_of(resources: Iterable[Mapping[str, Any]]) -> set[Key]:
-    found: set[Key] = set()
-    for resource in resources:
-        if resource.get("custom") and resource.get("id"):
-            found.add((display_type(str(resource.get("type", ""))), str(resource["id"])))
-    return found
+class UnreadableOwners(Exception):
+    """Another stack's checkpoint is damaged: what it owns is unknown."""
 
 
 def owners(store: Store, project: str, env: str) -> tuple[set[Key], dict[Key, str]]:
-    """(the ids this environment's stack owns, {id: the other stack that owns it})."""
-    prefix = f".pulumi/stacks/{project}/"
-    mine: set[Key] = set()
-    others: dict[Key, str] = {}
-    for key in store.keys(prefix):
-        name = key[len(prefix) :]
-        if "/" in name or not name.endswith(".json"):
-            continue  # backups, history, attributes, locks
-        raw = store.read(key)
-        try:
-            document = json.loads(raw or b"{}")
-        except ValueError:
-            continue  # a damaged checkpoint: `vigil state` reports it; it owns nothing readable
-        latest = ((document.get("checkpoint") or {}).get("latest")) or {}
-        ids = ids_of(latest.get("resources") or [])
-        stack = name[: -len(".json")]
-        if stack == env:
-            mine |= ids
-        else:
-            for item in ids:
-                others.setdefault(item, stack)
+    """(the ids this environment's stack holds, {id: the other stack that owns or references it})."""
+    index = OwnershipIndex.load(store, project)
+    damaged = {stack: why for stack, why in index.unreadable.items() if stack != env}
+    if damaged:
+        raise UnreadableOwners(
+            "; ".join(
+                f"the checkpoint of stack '{stack}' cannot be read ({why})" for stack, why in damaged.items()
+            )
+        )
+    mine: set[Key] = {key for key, entry in index.owners.items() if entry.stack == env}
+    others: dict[Key, str] = index.foreign(env)
+    for key, entries in index.references.items():
+        stacks = sorted({e.stack for e in entries})
+        if env in stacks:
+            mine.add(key)
+        elif stacks and key not in mine:
+            others.setdefault(key, stacks[0])
+    for key in list(others):
+        if key in mine:  # held by both (state written before ownership): this stack declares it
+            del others[key]
     return mine, others
