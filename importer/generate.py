@@ -191,6 +191,15 @@ def yaml_section(entries: dict[str, list[dict[str, Any]]], module: str, variable
     return "\n".join([*notes, "imported:", *_emit(body, 2)]) + "\n"
 
 
+_FIRST = ("name", "slug", "title", "project", "url", "host", "port", "keyword", "email", "every")
+
+
+def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
+    """What identifies the object first (name, target, interval), as a hand-written stack has it."""
+    keys = sorted(entry, key=lambda k: _FIRST.index(k) if k in _FIRST else len(_FIRST))
+    return {k: entry[k] for k in keys}
+
+
 def _name(entry: dict[str, Any]) -> str:
     return next((str(entry[k]) for k in _NAME_KEYS if k in entry), "")
 
@@ -205,7 +214,7 @@ def merged(existing: Any, chosen: list[Candidate]) -> dict[str, list[dict[str, A
     for candidate in chosen:
         items = out.setdefault(candidate.section, [])
         items[:] = [i for i in items if _name(i) != candidate.name]
-        items.append(dict(candidate.entry))
+        items.append(_ordered(dict(candidate.entry)))
     return out
 
 
@@ -295,7 +304,12 @@ def plan_files(
     refs = [r for c in chosen for r in c.refs]
     head = without_yaml_section(text)
     if not app:
-        head = f"app: {module.stem}\n" + head
+        lines = head.splitlines(keepends=True)
+        lead = 0
+        while lead < len(lines) and lines[lead].startswith("#"):
+            lead += 1
+        head = "".join([*lines[:lead], f"app: {module.stem}\n", *lines[lead:]])
+
     if uptime_plan and not (isinstance(existing, dict) and "uptime_plan" in existing):
         head = head.rstrip("\n") + f"\nuptime_plan: {uptime_plan}\n"
     relative = f"stacks/{module.name}"

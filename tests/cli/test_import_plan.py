@@ -1,0 +1,126 @@
+"""`vigil import` without the engine: the plan, the refusals, and the files it writes (or leaves alone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ProjectDir, UptimeRobotAccount
+
+
+def _monitor(account: UptimeRobotAccount, **values: object) -> str:
+    from monitors.monitor import to_wire
+
+    response = account.post("/monitors", to_wire({"type": "http", "interval": 300, **values}, creating=True))
+    assert response.status_code < 300, response.text
+    return str(response.json()["id"])
+
+
+def _files(project: ProjectDir) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted((project.root / "stacks").iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def account(project: ProjectDir, uptimerobot: UptimeRobotAccount) -> UptimeRobotAccount:
+    _monitor(uptimerobot, name="API health", url="https://api.example.com/health")
+    _monitor(uptimerobot, name="API v2", url="https://api.example.com/v2")
+    _monitor(uptimerobot, name="Frontend", url="https://example.com/", interval=900)
+    project.write_env("t", "uptime_plan: team\n")
+    return uptimerobot
+
+
+def test_dry_run_lists_every_object_and_writes_nothing(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    before = _files(project)
+    result = project.vigil("import", "--env", "t", "--dry-run", "--json")
+    assert result.exit_code == 0, result
+    assert sorted(c["name"] for c in result.json["offered"]) == ["API health", "API v2", "Frontend"]
+    assert {c["block"] for c in result.json["offered"]} == {"HttpMonitor"}
+    assert _files(project) == before
+
+
+def test_without_a_choice_and_without_a_terminal_nothing_is_written(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    before = _files(project)
+    result = project.vigil("import", "--env", "t")
+    assert result.exit_code == 1, result
+    assert "--all, --select PATTERN" in result.stderr
+    assert _files(project) == before
+
+
+def test_select_imports_only_the_matches_and_a_second_import_only_the_rest(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    result = project.vigil("import", "--env", "t", "--select", "monitor:API*", "--json")
+    assert result.exit_code == 0, result
+    assert sorted(c["name"] for c in result.json["offered"] if c["chosen"]) == ["API health", "API v2"]
+    assert result.json["written"] == ["stacks/t_stack.py", "stacks/t.yaml"]
+    values = (project.root / "stacks" / "t.yaml").read_text()
+    assert "name: API health" in values and "Frontend" not in values
+    assert values.startswith("app: t_stack\nuptime_plan: team\n")
+    # Declared now: the next import offers only what is left, and keeps what the first one wrote.
+    again = project.vigil("import", "--env", "t", "--all", "--json")
+    assert again.exit_code == 0, again
+    assert [c["name"] for c in again.json["offered"]] == ["Frontend"]
+    values = (project.root / "stacks" / "t.yaml").read_text()
+    assert values.count("imported:") == 1 and "name: API health" in values and "name: Frontend" in values
+    module = (project.root / "stacks" / "t_stack.py").read_text()
+    assert module.count("# --- vigil import: begin") == 1
+    result = project.vigil("validate", "--env", "t", "--json")
+    assert result.exit_code == 0, result
+
+
+def test_generated_yaml_keeps_line_accurate_validation_errors(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    assert project.vigil("import", "--env", "t", "--all").exit_code == 0
+    path = project.root / "stacks" / "t.yaml"
+    lines = path.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == "every: 15m")
+    lines[line - 1] = lines[line - 1].replace("15m", "15x")
+    path.write_text("\n".join(lines) + "\n")
+    result = project.vigil("validate", "--env", "t", "--json")
+    assert result.exit_code == 1, result
+    [finding] = [f for f in result.json["findings"] if f["level"] == "error"]
+    assert (Path(finding["file"]).name, finding["line"]) == ("t.yaml", line), finding
+
+
+def test_an_unknown_kind_is_refused(project: ProjectDir, account: UptimeRobotAccount) -> None:
+    result = project.vigil("import", "--env", "t", "--select", "monitors:API*")
+    assert result.exit_code == 1, result
+    assert "unknown kind 'monitors'" in result.stderr
+
+
+def test_what_the_blocks_cannot_express_is_refused_unless_lossy(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    _monitor(account, name="Webhook receiver", url="https://hooks.example.com/in", body={"ping": True})
+    before = _files(project)
+    refused = project.vigil("import", "--env", "t", "--all", "--json")
+    assert refused.exit_code == 1, refused
+    assert refused.json["lossy"] == ["monitor:Webhook receiver"]
+    [entry] = [c for c in refused.json["offered"] if c["name"] == "Webhook receiver"]
+    assert [(x["field"], x["effect"]) for x in entry["losses"]] == [
+        ("body", "keeps it as is (vigil's blocks do not manage it)")
+    ]
+    assert "refusing to import" in refused.stderr and "--lossy" in refused.stderr
+    assert _files(project) == before  # nothing written
+    accepted = project.vigil("import", "--env", "t", "--all", "--lossy")
+    assert accepted.exit_code == 0, accepted
+    assert "the next `up` changes these fields" in accepted.stdout
+    assert "Webhook receiver: body: a request body" in accepted.stdout
+
+
+def test_a_result_that_would_not_validate_leaves_the_files_unchanged(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    _monitor(account, name="Fast", url="https://fast.example.com/", interval=60)
+    project.write_env("t", "app: basic\nuptime_plan: free\n")  # the free plan checks every 5 minutes at most
+    before = _files(project)
+    result = project.vigil("import", "--env", "t", "--all")
+    assert result.exit_code == 1, result
+    assert "t.yaml" in result.stderr and "Fast" in result.stderr
+    assert _files(project) == before
