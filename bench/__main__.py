@@ -13,6 +13,7 @@ import os
 import sys
 
 from bench import harness
+from bench.importer import run_import
 from bench.uptimerobot import run_uptimerobot
 
 
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {} if os.environ.get("PULUMI_CONFIG_PASSPHRASE") else {"PULUMI_CONFIG_PASSPHRASE": "bench"}
     with harness.sandbox() as url:
         print(run_uptimerobot(url, sizes, args.latency_ms, env))
+        print(run_import(url, sizes, args.latency_ms, env))
     return 0
 
 
