@@ -131,6 +131,7 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     # None of the imported objects is unmanaged; what is left is the other stack's (drift's own
     # listing does not read other stacks' state yet: the ownership issue's index does).
     assert [u["name"] for u in result.json["unmanaged"]] in ([], ["Owned elsewhere"]), result
+    assert result.exit_code == (0 if not result.json["unmanaged"] else 2), result
     # Same ids: the state holds the very objects that were there (keys are held by a digest).
     [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
     resources = json.loads(state_file.read_text())["checkpoint"]["latest"]["resources"]

@@ -124,3 +124,44 @@ def test_a_result_that_would_not_validate_leaves_the_files_unchanged(
     assert result.exit_code == 1, result
     assert "t.yaml" in result.stderr and "Fast" in result.stderr
     assert _files(project) == before
+
+
+def test_an_existing_stack_module_gets_the_generated_section_and_keeps_its_blocks(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    project.write_env(
+        "t", 'app: basic\nmonitors:\n  - {name: Own, url: "https://own.example.com/", every: 5m}\n'
+    )
+    project.write_env("dev", 'app: basic\nmonitors:\n  - {name: Dev, url: "https://dev.example.com/"}\n')
+    original = (project.root / "stacks" / "basic.py").read_text()
+    result = project.vigil("import", "--env", "t", "--select", "Frontend", "--json")
+    assert result.exit_code == 0, result
+    assert result.json["written"] == ["stacks/basic.py", "stacks/t.yaml"]
+    module = (project.root / "stacks" / "basic.py").read_text()
+    assert module.startswith(original.rstrip("\n")) and module.count("# --- vigil import: end ---") == 1
+    assert "- {name: Own," in (project.root / "stacks" / "t.yaml").read_text()  # its own lines kept
+    result = project.vigil("validate", "--all", "--json")
+    assert result.exit_code == 0, result
+    from spec.loader import load_stack
+
+    stack = load_stack("t", project.root / "stacks").stack
+    assert [m.name for m in stack.monitors] == ["Own", "Frontend"]
+    assert [m.name for m in load_stack("dev", project.root / "stacks").stack.monitors] == ["Dev"]
+
+
+def test_the_checklist_takes_numbers_ranges_and_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from commands.import_ import _pick
+    from importer.blocks import Candidate
+    from importer.plan import Plan
+    from render.console import Output
+
+    offered = [
+        Candidate("monitor", f"m{i}", "HttpMonitor", "http_monitors", {"name": f"m{i}"}, (("k", str(i)),))
+        for i in range(5)
+    ]
+    out = Output(interactive=True)
+    for answer, picked in (("1,3-4\n", {0, 2, 3}), ("all\n", {0, 1, 2, 3, 4}), ("\n", set())):
+        monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+        assert _pick(out, Plan("t", offered)) == picked
