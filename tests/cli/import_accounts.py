@@ -13,6 +13,8 @@ from typing import Any
 from tests.conftest import SentryAccount, SlackAccount, UptimeRobotAccount
 
 AUTH_HEADER = "Bearer s3cr3t-health-token"
+PARTNER_URL = "https://partner.example.com/health?api_key=k3y-in-the-url"
+PAGE_PASSWORD = "page-pa55word"
 
 
 @dataclass
@@ -66,6 +68,7 @@ def populate_uptimerobot(account: UptimeRobotAccount, webhook_url: str, found: P
          "alert_contacts": alert},
         {"name": "Docs", "type": "keyword", "interval": 900, "url": "https://docs.example.com",
          "keyword": "maintenance", "keyword_type": "exists"},
+        {"name": "Partner API", "type": "http", "interval": 300, "url": PARTNER_URL},
         {"name": "Database host", "type": "ping", "interval": 300, "url": "db.example.com"},
         {"name": "Redis", "type": "port", "interval": 300, "url": "redis.example.com", "port": 6379, "timeout": 10},
         {"name": "Nightly backup", "type": "heartbeat", "interval": 86400, "grace_period": 3600,
@@ -86,6 +89,7 @@ def populate_uptimerobot(account: UptimeRobotAccount, webhook_url: str, found: P
             "monitor_ids": shown,
             "custom_domain": "status.example.com",
             "no_index": True,
+            "password": PAGE_PASSWORD,
         },
         creating=True,
     )

@@ -12,6 +12,8 @@ import pytest
 
 from tests.cli.import_accounts import (
     AUTH_HEADER,
+    PAGE_PASSWORD,
+    PARTNER_URL,
     Populated,
     populate_sentry,
     populate_slack,
@@ -74,7 +76,9 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     assert found.count >= 30
     accounts = {"uptimerobot": uptimerobot.api_key, "sentry": sentry.token, "slack": slack.token}
     project.write_env("t", "# the production account, before vigil\n")
-    monkeypatch.setenv("API_HEALTH_AUTHORIZATION", AUTH_HEADER)
+    monkeypatch.setenv("API_HEALTH_AUTHORIZATION", AUTH_HEADER)  # what the plan says to set
+    monkeypatch.setenv("PARTNER_API_URL", PARTNER_URL)
+    monkeypatch.setenv("STATUS_PAGE_PASSWORD_EXAMPLE_STATUS", PAGE_PASSWORD)
 
     # --select: only the matching monitors, with the contacts they alert; adopted at once (--yes).
     before = counters(sandbox, **accounts)
@@ -112,11 +116,13 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     result = project.vigil("import", "--env", "t", "--all", "--json")
     assert result.exit_code == 0, result
     assert result.json["lossy"] == [], result.json
+    assert {"PARTNER_API_URL", "STATUS_PAGE_PASSWORD_EXAMPLE_STATUS"} <= set(result.json["variables"])
     result = project.vigil("validate", "--env", "t")
     assert result.exit_code == 0, result
     for path in (project.root / "stacks" / "t.yaml", project.root / "stacks" / "acme.py"):
         text = path.read_text()
-        assert slack.webhook_url not in text and AUTH_HEADER not in text
+        for secret in (slack.webhook_url, AUTH_HEADER, PARTNER_URL, "k3y-in-the-url", PAGE_PASSWORD):
+            assert secret not in text, secret
     assert "{env: SLACK_WEBHOOK_URL}" in (project.root / "stacks" / "t.yaml").read_text()
 
     # The next up takes everything into state in place: no write at all on any emulator.
