@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from commands.context import EnvOption, JsonOption, YesOption, app_context
-from commands.errors import ConfirmationNeeded, VigilError
+from commands.errors import VigilError
 from render.console import Output
 
 
@@ -165,10 +165,18 @@ def import_(
     generate.write_files(files)
     shown = [str(p.relative_to(stacks_dir.parent)) for p in files]
     document["written"] = shown
+    failed: VigilError | None = None
     if yes:
-        document["applied"] = _adopt(ctx, env, out)
+        try:
+            document["applied"] = _adopt(ctx, env, out)
+        except VigilError as error:
+            document["applied"], failed = None, error
+            document["adopt_error"] = error.message
+            error.reported = json
     if json:
         out.document(document)
+        if failed is not None:
+            raise failed
         return
     if lossy and plan.lossy:
         out.print("[bold]the next `up` changes these fields (lossy import):[/bold]")
@@ -177,6 +185,8 @@ def import_(
                 out.print(f"  {candidate.kind}:{candidate.name}: {loss}", markup=False)
     render_plan(out, plan) if not interactive else None
     render_written(out, env, shown, len(plan.chosen))
+    if failed is not None:
+        raise failed
     if yes:
         out.print(f"adopted: {document['applied']}")
 
@@ -184,16 +194,17 @@ def import_(
 def _adopt(ctx: typer.Context, env: str, out: Output) -> dict[str, int]:
     """`import --yes`: the `up` that takes the objects into state (each adopted, none changed)."""
     from commands.stack import guard_and_apply, require_environment
+    from spec.findings import InvalidStack
 
     context = app_context(ctx)
     loaded = context.stack(env)
-    run, stack = context.select(env, loaded, out, writes=True)
-    try:
-        require_environment(loaded, run.variables)
-    except Exception as error:
-        raise ConfirmationNeeded(
-            f"the stack is written, but not adopted: {error}",
-            hint=f"set the variables, then `vigil up --env {env}`",
+    try:  # before the engine starts: a missing secret is the user's next step, not a failure
+        require_environment(loaded, context.run_environment(env, loaded).variables)
+    except InvalidStack as error:
+        raise VigilError(
+            f"the stack is written, but not adopted yet: {error}",
+            hint=f"set the variables the plan names, then `vigil up --env {env}`",
         ) from None
+    run, stack = context.select(env, loaded, out, writes=True)
     result = guard_and_apply(out, loaded, stack, env, yes=True, guard=context.guard(run, out))
     return dict(result.summary)

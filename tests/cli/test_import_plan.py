@@ -98,10 +98,16 @@ def test_what_the_blocks_cannot_express_is_refused_unless_lossy(
     project: ProjectDir, account: UptimeRobotAccount
 ) -> None:
     _monitor(account, name="Webhook receiver", url="https://hooks.example.com/in", body={"ping": True})
+    from monitors.alert_contact import AlertContactProvider
+
+    body = AlertContactProvider().to_wire(
+        {"name": "quiet", "value": "q@example.com", "notify_on": "None"}, creating=True
+    )
+    assert account.post("/alert-contacts", body).status_code < 300
     before = _files(project)
     refused = project.vigil("import", "--env", "t", "--all", "--json")
     assert refused.exit_code == 1, refused
-    assert refused.json["lossy"] == ["monitor:Webhook receiver"]
+    assert refused.json["lossy"] == ["contact:quiet", "monitor:Webhook receiver"]
     [entry] = [c for c in refused.json["offered"] if c["name"] == "Webhook receiver"]
     assert [(x["field"], x["effect"]) for x in entry["losses"]] == [
         ("body", "keeps it as is (vigil's blocks do not manage it)")
@@ -112,6 +118,7 @@ def test_what_the_blocks_cannot_express_is_refused_unless_lossy(
     assert accepted.exit_code == 0, accepted
     assert "the next `up` changes these fields" in accepted.stdout
     assert "Webhook receiver: body: a request body" in accepted.stdout
+    assert "quiet: notify_on: 'None' — the next `up` overwrites it with down-and-up" in accepted.stdout
 
 
 def test_a_result_that_would_not_validate_leaves_the_files_unchanged(
@@ -165,3 +172,25 @@ def test_the_checklist_takes_numbers_ranges_and_all(monkeypatch: pytest.MonkeyPa
     for answer, picked in (("1,3-4\n", {0, 2, 3}), ("all\n", {0, 1, 2, 3, 4}), ("\n", set())):
         monkeypatch.setattr("sys.stdin", io.StringIO(answer))
         assert _pick(out, Plan("t", offered)) == picked
+
+
+def test_yes_without_the_secrets_writes_the_stack_and_names_what_to_set(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    _monitor(
+        account, name="Private", url="https://private.example.com/", headers={"Authorization": "Bearer t0ken"}
+    )
+    result = project.vigil("import", "--env", "t", "--select", "monitor:Private", "--yes", "--json")
+    assert result.exit_code == 1, result
+    assert result.json["written"] == ["stacks/t_stack.py", "stacks/t.yaml"] and result.json["applied"] is None
+    assert "PRIVATE_AUTHORIZATION" in result.json["adopt_error"] and "Bearer t0ken" not in result.stdout
+    assert "authorization: {env: PRIVATE_AUTHORIZATION}" in (project.root / "stacks" / "t.yaml").read_text()
+
+
+def test_the_human_plan_says_what_each_object_becomes(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    result = project.vigil("import", "--env", "t", "--dry-run")
+    assert result.exit_code == 0, result
+    assert "3 object(s) no stack owns can be imported into 't'" in result.stdout
+    assert "monitor:API health → HttpMonitor" in result.stdout
