@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,44 @@ def test_the_human_plan_says_what_each_object_becomes(
     assert result.exit_code == 0, result
     assert "3 object(s) no stack owns can be imported into 't'" in result.stdout
     assert "monitor:API health → HttpMonitor" in result.stdout
+
+
+def test_two_live_objects_with_one_name_are_not_imported(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    _monitor(account, name="Twin", url="https://one.example.com/")
+    _monitor(account, name="Twin", url="https://two.example.com/")
+    before = _files(project)
+    result = project.vigil("import", "--env", "t", "--all")
+    assert result.exit_code == 1, result
+    assert "monitor 'Twin' has the name of 'Twin'" in result.stderr
+    assert _files(project) == before
+
+
+def test_a_write_interrupted_after_the_module_leaves_a_stack_that_declares_what_it_did(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    """The module is replaced first: without the YAML's `imported:` it declares nothing more."""
+    from importer import generate
+    from importer.live import read_accounts
+    from importer.plan import choose, offer
+    from spec.loader import load_stack
+    from spec.stack import Stack
+
+    stacks = project.root / "stacks"
+    project.write_env("t", 'app: basic\nmonitors:\n  - {name: Own, url: "https://own.example.com/"}\n')
+    before = load_stack("t", stacks).stack
+    plan = offer(read_accounts(os.environ), set(), {}, Stack(app="basic", env="t"))
+    choose(plan, before, None)
+    files = generate.plan_files(stacks, "t", "basic", None, plan.chosen, None)
+    module = stacks / "basic.py"
+    generate.write_files({module: files[module]})  # what an interruption before the YAML leaves
+    after = load_stack("t", stacks).stack
+    assert [m.name for m in after.monitors] == [m.name for m in before.monitors] == ["Own"]
+    generate.write_files(files)
+    assert [m.name for m in load_stack("t", stacks).stack.monitors] == [
+        "Own",
+        "API health",
+        "API v2",
+        "Frontend",
+    ]
