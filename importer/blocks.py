@@ -12,7 +12,7 @@ unmanaged); such a candidate is imported only with ``--lossy``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -411,7 +411,6 @@ def integration_candidate(doc: Doc, first_slack: bool) -> Candidate:
 
 
 _UPTIMEROBOT_HOME = "https://uptimerobot.com"  # a page's homepage link until one is set (reference §psps)
-_SORTS = {"FriendlyNameAsc": "a-z", "FriendlyNameDesc": "z-a", "StatusUpDownPaused": "up-down-paused"}
 
 
 def status_page_candidate(doc: Doc, names: Names) -> Candidate:
@@ -721,6 +720,3 @@ def channel_candidate(doc: Doc) -> Candidate:
     return Candidate(
         "channel", name, "SlackChannel", "slack_channel", entry, (("slack:SlackChannel", str(doc["id"])),)
     )
-
-
-Mapper = Callable[..., Candidate]
