@@ -62,6 +62,7 @@ def _build_slack(stack: Stack) -> None:
     resource = SlackChannel(
         "slack-channel",  # one incidents channel per stack: renaming it renames in place
         SlackChannelArgs(name=channel.name, purpose=channel.purpose or None),
+        reference=channel.reference,
     )
     pulumi.export(outputs.SLACK_CHANNEL_ID, resource.channel_id)
 

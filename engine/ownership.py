@@ -1,5 +1,9 @@
 """Who owns what: every stack's checkpoint in the backend, read once per run, as one index.
 
+Every project's stacks are read, not only this one's: another app whose state shares the backend
+(its own Pulumi project, e.g. ``.pulumi/stacks/other-app/dev.json``) owns its objects as much as a
+sibling environment does; its stacks are named ``other-app/dev``.
+
 The state backend is the record of ownership (DESIGN.md, "Ownership"): an object belongs to the
 stack whose checkpoint holds it as a managed resource; a stack that only *references* an object
 (a read-only resource, like Pulumi's ``get``) holds it too, marked as a reference, and owns nothing.
@@ -72,13 +76,16 @@ def kind_of(type_token: str) -> str:
 
 
 def _stack_name(key: str, project: str) -> str | None:
-    """The stack a key of ``.pulumi/stacks/<project>/`` is the checkpoint of (None: not a checkpoint)."""
-    name = key[len(f".pulumi/stacks/{project}/") :]
-    if "/" in name:
+    """The stack a key of ``.pulumi/stacks/`` is the checkpoint of: ``dev`` for this project's,
+    ``other-app/dev`` for another project's in the same backend (None: not a checkpoint)."""
+    parts = key[len(".pulumi/stacks/") :].split("/")
+    if len(parts) != 2:
         return None
+    owner_project, name = parts
     for suffix in (".json", ".json.gz"):
         if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
+            stack = name[: -len(suffix)]
+            return stack if owner_project == project else f"{owner_project}/{stack}"
     return None  # .bak, .attrs, .damaged, fileblob's .tmp
 
 
@@ -150,9 +157,10 @@ class OwnershipIndex:
     # --- building --------------------------------------------------------------------------------
     @classmethod
     def load(cls, store: Store, project: str) -> OwnershipIndex:
-        """Read every checkpoint of ``project`` in ``store`` once (one list call, one read per stack)."""
+        """Read every checkpoint in ``store`` once (one list call, one read per stack): this project's
+        stacks by name, other projects' (another app sharing the backend) as ``project/stack``."""
         index = cls(project)
-        for key in store.keys(f".pulumi/stacks/{project}/"):
+        for key in store.keys(".pulumi/stacks/"):
             stack = _stack_name(key, project)
             if stack is None:
                 continue

@@ -413,7 +413,7 @@ def sla_routing(stack: Stack) -> Iterator[Finding]:
                 )
     alerted = {a.project for a in stack.error_alerts}
     for project in stack.sentry_projects:
-        if project.slug not in alerted:
+        if project.slug not in alerted and not stack.shared:
             yield _warning(
                 "sla-error-alert",
                 project,

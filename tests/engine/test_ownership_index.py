@@ -126,8 +126,8 @@ def test_backups_attrs_and_leftovers_are_not_stacks(tmp_path: Path) -> None:
         _checkpoint("prod", [_resource("prod", "uptimerobot:Monitor", "api", "777")]),
     )
     index = OwnershipIndex.load(store, PROJECT)
-    assert sorted(index.stacks) == ["dev", "other"]
-    assert index.owner_of("uptimerobot:Monitor", "777") is None  # another project's stacks are not read
+    assert sorted(index.stacks) == ["another-project/prod", "dev", "other"]
+    assert index.owner_of("uptimerobot:Monitor", "777") == "another-project/prod"  # another app's
     assert index.unreadable == {}
 
 
