@@ -127,6 +127,7 @@ class Names:
     project_team: dict[str, str] = field(default_factory=dict)  # project id → its team's slug
     team_ids: dict[str, str] = field(default_factory=dict)  # team slug → id
     foreign: dict[Key, str] = field(default_factory=dict)  # owned by another stack → that stack
+    references: dict[Key, Candidate] = field(default_factory=dict)  # what a stack may refer to read only
 
 
 def names_of(live: LiveAccounts, foreign: dict[Key, str]) -> Names:
@@ -136,8 +137,9 @@ def names_of(live: LiveAccounts, foreign: dict[Key, str]) -> Names:
         return (kind, str(object_id)) not in foreign
 
     for doc in live.contacts:
-        if usable("uptimerobot:AlertContact", doc["id"]):
-            names.contacts[str(doc["id"])] = str(doc.get("friendlyName"))
+        names.contacts[str(doc["id"])] = str(doc.get("friendlyName"))
+        if not usable("uptimerobot:AlertContact", doc["id"]):
+            _reference(names, contact_candidate(doc))
     for doc in live.integrations:
         if usable("uptimerobot:Integration", doc["id"]):
             names.contacts[str(doc["id"])] = str(doc.get("friendlyName"))
@@ -146,8 +148,9 @@ def names_of(live: LiveAccounts, foreign: dict[Key, str]) -> Names:
             names.monitors[str(doc["id"])] = str(doc.get("friendlyName"))
     for doc in live.teams:
         names.team_ids[str(doc.get("slug"))] = str(doc["id"])
-        if usable("sentry:Team", doc["id"]):
-            names.teams[str(doc["id"])] = str(doc.get("slug"))
+        names.teams[str(doc["id"])] = str(doc.get("slug"))
+        if not usable("sentry:Team", doc["id"]):
+            _reference(names, team_candidate(doc))
     for doc in live.projects:
         if usable("sentry:Project", doc["id"]):
             names.projects[str(doc["id"])] = str(doc.get("slug"))
@@ -155,6 +158,14 @@ def names_of(live: LiveAccounts, foreign: dict[Key, str]) -> Names:
         if teams:
             names.project_team[str(doc["id"])] = str(teams[0].get("slug"))
     return names
+
+
+def _reference(names: Names, candidate: Candidate) -> None:
+    """Another stack's object, declared here read only (``reference: true``) when an import needs it."""
+    if candidate.refusal is None and candidate.block in ("EmailContact", "SentryTeam"):
+        candidate.entry = {**candidate.entry, "reference": True}
+        candidate.losses = []
+        names.references[candidate.key] = candidate
 
 
 def _owner_text(names: Names, key: Key) -> str:
@@ -209,11 +220,12 @@ def monitor_candidate(doc: Doc, names: Names) -> Candidate:
     needs: list[Key] = []
     for contact in contacts:
         contact_id = str(contact["contact_id"])
-        if contact_id in names.contacts:
+        key_of = _contact_key(contact_id, names)
+        if contact_id in names.contacts and (key_of not in names.foreign or key_of in names.references):
             alert.append(names.contacts[contact_id])
-            needs.append(_contact_key(contact_id, names))
+            needs.append(key_of)
         else:
-            owner = _owner_text(names, _contact_key(contact_id, names))
+            owner = _owner_text(names, key_of)
             losses.append(Loss("alert", f"alerts contact {contact_id} ({owner})", "stops alerting it"))
     if contacts:
         first = contacts[0]
@@ -533,7 +545,7 @@ def project_candidate(doc: Doc, keys: list[Doc], names: Names) -> Candidate:
             Loss("key_rate_limit", "keys with different rate limits", "keeps them as is (not managed)")
         )
     team_key: Key = ("sentry:Team", names.team_ids.get(team, ""))
-    if team_key in names.foreign:
+    if team_key in names.foreign and team_key not in names.references:
         losses.append(
             Loss("team", f"team '{team}' ({_owner_text(names, team_key)})", "cannot declare the team")
         )

@@ -29,6 +29,7 @@ class Plan:
     chosen: list[Candidate] = field(default_factory=list)
     added: list[Candidate] = field(default_factory=list)  # chosen because a chosen one refers to them
     owned_elsewhere: int = 0  # live objects another stack owns (never offered)
+    references: dict[Key, Candidate] = field(default_factory=dict)  # another stack's, read only if needed
     problems: list[str] = field(default_factory=list)  # selection-wide: nothing is imported while any
 
     @property
@@ -42,6 +43,7 @@ class Plan:
             "offered": [{**c.as_dict(), "chosen": id(c) in chosen} for c in self.offered],
             "chosen": len(self.chosen),
             "added_as_dependencies": [f"{c.kind}:{c.name}" for c in self.added],
+            "references": [f"{c.kind}:{c.name}" for c in self.chosen if c.key in self.references],
             "lossy": [f"{c.kind}:{c.name}" for c in self.lossy],
             "owned_by_other_stacks": self.owned_elsewhere,
             "problems": list(self.problems),
@@ -85,7 +87,7 @@ def offer(live: LiveAccounts, mine: set[Key], foreign: dict[Key, str], stack: St
         and c.key not in foreign
         and (_family(c.block), resource_name("", c.name)) not in names_taken  # declared, adopted by `up`
     ]
-    plan = Plan(stack.env, offered)
+    plan = Plan(stack.env, offered, references=names.references)
     plan.owned_elsewhere = sum(1 for c in found if c.key in foreign)
     for candidate in offered:  # a project's key owned elsewhere, a latency monitor's alert …
         taken = [o for o in candidate.objects[1:] if o in mine or o in foreign]
@@ -176,17 +178,20 @@ def choose(plan: Plan, stack: Stack, patterns: list[str] | None, picked: set[int
     else:
         chosen = [c for c in importable if any(matches(c, p) for p in patterns)]
     by_key = {o: c for c in importable for o in c.objects}
+    taken = declared(stack)
     queue = list(chosen)
     while queue:
         candidate = queue.pop()
         for need in candidate.needs:
-            dependency = by_key.get(need)
-            if dependency is not None and dependency not in chosen:
+            dependency = by_key.get(need) or plan.references.get(need)  # another stack's: read only
+            if dependency is None or (_family(dependency.block), resource_name("", dependency.name)) in taken:
+                continue  # the stack declares it already
+            if dependency not in chosen:
                 chosen.append(dependency)
                 plan.added.append(dependency)
                 queue.append(dependency)
     order = {id(c): i for i, c in enumerate(plan.offered)}
-    plan.chosen = sorted(chosen, key=lambda c: order[id(c)])
+    plan.chosen = sorted(chosen, key=lambda c: order.get(id(c), -1))  # references first
     _whole_selection(plan, stack)
 
 

@@ -163,3 +163,26 @@ def populate_slack(account: SlackAccount, found: Populated) -> None:
     created = account.call("conversations.create", name="incidents")
     assert created.get("ok"), created
     found.ids["channel:incidents"] = str(created["channel"]["id"])
+
+
+def populate_on_shared(uptimerobot: UptimeRobotAccount, sentry: SentryAccount, found: Populated) -> None:
+    """A monitor alerting the other stack's contact and a project in the other stack's team."""
+    from monitors.monitor import to_wire
+
+    [contact] = [
+        c for c in uptimerobot.get("/alert-contacts").json()["data"] if c["value"] == "oncall@example.com"
+    ]
+    values = {"name": "Payments", "type": "http", "interval": 300, "url": "https://pay.example.com/health",
+              "alert_contacts": [{"contact_id": contact["id"], "threshold": 0, "recurrence": 0}]}  # fmt: skip
+    found.ids["monitor:Payments"] = str(
+        _ok(uptimerobot.post("/monitors", to_wire(values, creating=True)))["id"]
+    )
+    body = {"name": "billing-api", "slug": "billing-api", "platform": "python", "default_rules": False}
+    found.ids["project:billing-api"] = str(
+        _ok(sentry.post(f"teams/{sentry.org}/shared/projects/", body))["id"]
+    )
+    # The dashboard shows every project, the new one too (as a stack's dashboard does).
+    path = f"organizations/{sentry.org}/dashboards/{found.ids['dashboard:Health']}/"
+    current = sentry.get(path).json()
+    projects = [*current["projects"], int(found.ids["project:billing-api"])]
+    _ok(sentry.put(path, {**{k: current[k] for k in ("title", "widgets", "period")}, "projects": projects}))

@@ -15,6 +15,7 @@ from tests.cli.import_accounts import (
     PAGE_PASSWORD,
     PARTNER_URL,
     Populated,
+    populate_on_shared,
     populate_sentry,
     populate_slack,
     populate_uptimerobot,
@@ -49,10 +50,22 @@ def _since(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {k: n for k, n in changed.items() if not k.split(":", 1)[1].startswith(READS)}
 
 
-OTHER = """
-app: basic
-monitors:
-  - {name: Owned elsewhere, url: "https://other.example.com/", every: 5m}
+OWNER_MODULE = """
+from spec import EmailContact, HttpMonitor, SentryTeam, Stack
+from spec.values import Values
+
+
+def build(env: str, values: Values) -> Stack:
+    return Stack(
+        app="owner",
+        env=env,
+        uptime_plan="team",
+        blocks=(
+            EmailContact(name="shared on-call", email="oncall@example.com"),
+            HttpMonitor(name="Owned elsewhere", url="https://other.example.com/", alert=("shared on-call",)),
+            SentryTeam(slug="shared"),
+        ),
+    )
 """
 
 
@@ -66,13 +79,16 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Another stack owns one monitor of the same account: it is never offered.
-    project.write_env("other", OTHER)
+    (project.root / "stacks" / "owner.py").write_text(OWNER_MODULE)
+    project.write_env("other", "app: owner\n")
     result = project.vigil("up", "--env", "other", "--yes")
     assert result.exit_code == 0, result
     found = Populated()
     populate_uptimerobot(uptimerobot, slack.webhook_url, found)
     populate_sentry(sentry, found)
     populate_slack(slack, found)
+    # Objects of this account that use the other stack's team and contact: those are referenced.
+    populate_on_shared(uptimerobot, sentry, found)
     assert found.count >= 30
     accounts = {"uptimerobot": uptimerobot.api_key, "sentry": sentry.token, "slack": slack.token}
     project.write_env("t", "# the production account, before vigil\n")
@@ -116,6 +132,7 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     result = project.vigil("import", "--env", "t", "--all", "--json")
     assert result.exit_code == 0, result
     assert result.json["lossy"] == [], result.json
+    assert sorted(result.json["references"]) == ["contact:shared on-call", "team:shared"]
     assert {"PARTNER_API_URL", "STATUS_PAGE_PASSWORD_EXAMPLE_STATUS"} <= set(result.json["variables"])
     result = project.vigil("validate", "--env", "t")
     assert result.exit_code == 0, result
@@ -136,7 +153,9 @@ def test_import_round_trip_adopts_everything_without_a_single_write(
     assert result.json["changed"] == result.json["missing"] == result.json["pending"] == [], result
     # None of the imported objects is unmanaged; what is left is the other stack's (drift's own
     # listing does not read other stacks' state yet: the ownership issue's index does).
-    assert [u["name"] for u in result.json["unmanaged"]] in ([], ["Owned elsewhere"]), result
+    assert {u["name"] for u in result.json["unmanaged"]} <= {"Owned elsewhere", "shared on-call", "shared"}, (
+        result
+    )
     assert result.exit_code == (0 if not result.json["unmanaged"] else 2), result
     # Same ids: the state holds the very objects that were there (keys are held by a digest).
     [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
