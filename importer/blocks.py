@@ -322,9 +322,13 @@ def _monitor_mismatches(doc: Doc, candidate: Candidate, names: Names) -> list[Lo
     live = provider.from_wire(doc, fields)
     wanted = provider.settled_fields(fields)
     found = []
+    hidden = {"url", "headers"} if candidate.refs else set()  # values that hold a credential
     for key, value in wanted.items():
         if key in live and live[key] != value and key != "alert_contacts":
-            found.append(Loss(key, f"{live[key]!r}", f"overwrites it with {value!r}"))
+            shown, wants = (
+                ("(hidden)", "the referenced value") if key in hidden else (f"{live[key]!r}", f"{value!r}")
+            )
+            found.append(Loss(key, shown, f"overwrites it with {wants}"))
     return found
 
 
