@@ -1,7 +1,7 @@
 """`vigil import`: an account clicked together before vigil → the stack → `up` adopts it, writing nothing.
 
-One round trip shares its deployments (the engine runs three times in this module: the other stack's
-`up`, `import --yes` and the final `up`); the plan-only tests run no engine.
+One round trip shares its deployments: the engine runs for the other stack's `up`, `import --yes`,
+the final `up`, one preview and one drift. The plan-only tests (test_import_plan.py) run no engine.
 """
 
 from __future__ import annotations

@@ -236,3 +236,14 @@ def test_a_write_interrupted_after_the_module_leaves_a_stack_that_declares_what_
         "API v2",
         "Frontend",
     ]
+
+
+def test_to_another_module_than_the_environments_is_refused(
+    project: ProjectDir, account: UptimeRobotAccount
+) -> None:
+    project.write_env("t", "app: basic\n")
+    before = _files(project)
+    result = project.vigil("import", "--env", "t", "--all", "--to", "stacks/elsewhere.py")
+    assert result.exit_code == 1, result
+    assert "'t' is built by stacks/basic.py" in result.stderr and "omit --to" in result.stderr
+    assert _files(project) == before
