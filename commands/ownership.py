@@ -64,8 +64,8 @@ def refuse_destroy_of_shared(index: OwnershipIndex, env: str) -> None:
     raise OwnershipRefused(
         f"refusing to destroy '{env}': {len(objects)} object(s) it owns are referenced by "
         f"{', '.join(repr(s) for s in stacks)} ({', '.join(objects[:8])}{' …' if len(objects) > 8 else ''})",
-        hint=f"destroy or change {', '.join(stacks)} first, or pass --break-references "
-        "(those stacks then fail until the objects exist again)",
+        hint=f"destroy {', '.join(stacks)} first (or make them own what they use), or pass "
+        "--break-references --allow-delete: the referenced objects are then kept, owned by no stack",
     )
 
 
