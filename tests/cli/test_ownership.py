@@ -333,3 +333,27 @@ def test_state_written_before_ownership_is_adopted_without_recreating(deployment
     again = json.loads(checkpoint.read_text())["checkpoint"]["latest"]["resources"]
     dynamic = [r for r in again if r["type"].startswith("pulumi-python:dynamic/")]
     assert dynamic and all(r["outputs"].get("__ownership") for r in dynamic)
+
+
+def test_destroying_a_copy_that_adopted_another_stacks_objects_before_ownership_keeps_them(
+    deployment: Deployment,
+) -> None:
+    """What the old version left after `up` of a copy: the same objects in two states, no marks.
+    Destroying the copy deletes nothing the original still holds."""
+    stacks_dir = deployment.other.parent / "state" / ".pulumi" / "stacks" / "other-app"
+    text = (stacks_dir / "prod.json").read_text().replace("urn:pulumi:prod::", "urn:pulumi:prod-copy::")
+    document = json.loads(text)
+    document["checkpoint"]["stack"] = "organization/other-app/prod-copy"
+    for resource in document["checkpoint"]["latest"]["resources"]:
+        for key in ("inputs", "outputs"):
+            (resource.get(key) or {}).pop("__ownership", None)
+    (stacks_dir / "prod-copy.json").write_text(json.dumps(document))
+    shutil.copy(deployment.other / "Pulumi.prod.yaml", deployment.other / "Pulumi.prod-copy.yaml")
+    shutil.copy(deployment.other / "stacks" / "prod.yaml", deployment.other / "stacks" / "prod-copy.yaml")
+    before = deployment.accounts.snapshot()
+    result = deployment.other_vigil("destroy", "--env", "prod-copy", "--yes", "--allow-delete")
+    assert result.exit_code == 0, result
+    assert "also in the state of 'prod'" in result.stderr  # the warning names the other holder
+    assert deployment.accounts.snapshot() == before  # nothing deleted
+    drift = deployment.other_vigil("drift", "--env", "prod", "--json")
+    assert drift.exit_code == 0, drift
