@@ -10,7 +10,7 @@ drift's "unmanaged" is what no stack holds).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from commands.errors import VigilError
 from render.console import Output
@@ -52,6 +52,31 @@ def prepare(store: Store, project: str, project_root: Path, env: str, out: Outpu
     return index
 
 
+def record_marks(stack: Any, index: OwnershipIndex, env: str, path: Path) -> int:
+    """State from before ownership: put the ownership file's path into every dynamic resource's
+    outputs (what a delete reads: ``destroy`` runs no program), in one export and import of the
+    state, writing nothing to the APIs. Returns how many resources it marked (0: nothing to do)."""
+    if not index.unmarked.get(env):
+        return 0
+    from pulumi import automation as auto
+
+    from core.ownership import OWNERSHIP_KEY
+    from engine.ownership import DYNAMIC_PREFIX
+
+    exported = stack.export_stack()
+    deployment = dict(exported.deployment or {})
+    marked = 0
+    for resource in deployment.get("resources") or []:
+        outputs = resource.get("outputs")
+        dynamic = str(resource.get("type", "")).startswith(DYNAMIC_PREFIX)
+        if dynamic and isinstance(outputs, dict) and outputs.get(OWNERSHIP_KEY) != str(path):
+            outputs[OWNERSHIP_KEY] = str(path)
+            marked += 1
+    if marked:
+        stack.import_stack(auto.Deployment(version=exported.version, deployment=deployment))
+    return marked
+
+
 def refuse_destroy_of_shared(index: OwnershipIndex, env: str) -> None:
     """Destroying the owner of objects other stacks reference breaks those stacks: refused."""
     referenced = index.still_referenced(env)
@@ -64,9 +89,9 @@ def refuse_destroy_of_shared(index: OwnershipIndex, env: str) -> None:
     raise OwnershipRefused(
         f"refusing to destroy '{env}': {len(objects)} object(s) it owns are referenced by "
         f"{', '.join(repr(s) for s in stacks)} ({', '.join(objects[:8])}{' …' if len(objects) > 8 else ''})",
-        hint=f"destroy or change {', '.join(stacks)} first, or pass --break-references "
-        "(those stacks then fail until the objects exist again)",
+        hint=f"destroy {', '.join(stacks)} first (or make them own what they use), or pass "
+        "--break-references --allow-delete: the referenced objects are then kept, owned by no stack",
     )
 
 
-__all__ = ["OwnershipRefused", "prepare", "refuse_destroy_of_shared"]
+__all__ = ["OwnershipRefused", "prepare", "record_marks", "refuse_destroy_of_shared"]

@@ -103,6 +103,9 @@ class Provider(ResourceProvider):
     # Fields kept as top-level properties when the rest are packed (core.inputs.SETTINGS_KEY);
     # None = every field is top-level. Packing is for resources a stack has hundreds of.
     top_level: ClassVar[tuple[str, ...] | None] = None
+    # The fields ``find`` looks an object up by; the preview's ownership check needs only these
+    # known (None: every field the stack sets).
+    natural_key: ClassVar[tuple[str, ...] | None] = None
 
     # --- resource hooks (pure) --------------------------------------------------------------------
     @property
@@ -279,10 +282,11 @@ class Provider(ResourceProvider):
         return Foreign.at(props.get(OWNERSHIP_KEY))
 
     def refuse_foreign(self, foreign: Foreign, fields: dict[str, Any], object_id: str) -> None:
-        """Raise when another stack owns or references the object (the adopt step's check)."""
-        holder = foreign.holder(self.ownership_kind, object_id)
-        if holder:
-            raise OwnedElsewhere(self.label(fields), object_id, holder, foreign.env)
+        """Raise when another stack owns the object (the adopt and update steps' check). Stacks that
+        only reference it do not stop its owner: adopting what others reference is how it gets one."""
+        owner = foreign.owner(self.ownership_kind, object_id)
+        if owner:
+            raise OwnedElsewhere(self.label(fields), object_id, owner, foreign.env)
 
     def ownership_problem(self, props: dict[str, Any], fields: dict[str, Any]) -> str | None:
         """For a new resource, at preview: the object its natural key finds belongs to another stack,
@@ -292,7 +296,8 @@ class Provider(ResourceProvider):
         foreign = self.foreign(props)
         if not reference and not (foreign.owners or foreign.references):
             return None
-        if any(is_unknown(v) for v in fields.values()):
+        key = self.natural_key if self.natural_key is not None else tuple(fields)
+        if any(is_unknown(fields.get(k)) for k in key):
             return None  # depends on an object this run creates: nobody else can own what it finds
         try:
             found = self.find(self.client(), self.normalise(fields), False)

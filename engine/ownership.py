@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from core.inputs import unpack
-from core.ownership import REFERENCE_KEY, Foreign, ownership_path, write_foreign
+from core.ownership import OWNERSHIP_KEY, REFERENCE_KEY, Foreign, ownership_path, write_foreign
 from engine.backend import Store
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
@@ -153,6 +153,9 @@ class OwnershipIndex:
     stacks: list[str] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # stack → what is wrong with its checkpoint
     conflicts: list[tuple[Entry, Entry]] = field(default_factory=list)  # one object owned twice
+    # stack → its resources whose outputs lack the ownership mark (state written before ownership):
+    # their delete cannot check what other stacks hold until an `up` records it.
+    unmarked: dict[str, int] = field(default_factory=dict)
 
     # --- building --------------------------------------------------------------------------------
     @classmethod
@@ -198,6 +201,11 @@ class OwnershipIndex:
                 continue  # providers and the stack itself
             urn = str(resource.get("urn", ""))
             name = urn.rsplit("::", 1)[-1]
+            outputs = resource.get("outputs") or {}
+            if kind_of(str(resource.get("type", ""))) != str(resource.get("type", "")) and not (
+                isinstance(outputs, Mapping) and outputs.get(OWNERSHIP_KEY)
+            ):
+                self.unmarked[stack] = self.unmarked.get(stack, 0) + 1
             reference = _is_reference(resource)
             natural_key = _natural_key(resource, kind)
             for object_id in _plain_ids(resource, kind):

@@ -97,3 +97,17 @@ def test_a_missing_reference_fails_the_preview(uptimerobot: UptimeRobotAccount) 
     with pytest.raises(ReferenceMissing):
         provider.create(props)
     assert _contacts(uptimerobot) == []
+
+
+def test_the_owner_may_adopt_what_other_stacks_only_reference(
+    tmp_path: Path, uptimerobot: UptimeRobotAccount
+) -> None:
+    """Migrating to a shared stack: the environments reference the object, the shared stack adopts it."""
+    provider, contact_id = _existing_contact(uptimerobot)
+    path = tmp_path / "ownership.json"
+    write_foreign(path, Foreign("shared", {}, {"uptimerobot:AlertContact": {contact_id: ["dev", "staging"]}}))
+    props = {**PROVIDER, "name": "ops", "value": "ops@example.com", OWNERSHIP_KEY: str(path)}
+    assert provider.check({}, props).failures == []
+    assert provider.create(props).id == contact_id
+    provider.delete(contact_id, props)  # but it is never deleted while they reference it
+    assert [str(c["id"]) for c in _contacts(uptimerobot)] == [contact_id]

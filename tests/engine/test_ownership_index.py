@@ -146,6 +146,10 @@ def test_an_object_two_stacks_manage_is_a_conflict(tmp_path: Path) -> None:
     _write(store, "sbx3", [_resource("sbx3", "sentry:Team", "team", "11")])
     index = OwnershipIndex.load(store, PROJECT)
     assert [(a.stack, b.stack) for a, b in index.conflicts] == [("dev", "sbx3")]
+    assert [(e.stack, other) for e, other in index.shared_with("sbx3")] == [("sbx3", "dev")]
+    assert index.foreign_for("sbx3").owner("sentry:Team", "11") == "dev"  # its delete keeps it
+    assert index.foreign_for("dev").owner("sentry:Team", "11") == "sbx3"  # and so does dev's
+    assert index.unmarked == {"dev": 1, "sbx3": 1}  # written before ownership: no marks yet
 
 
 def test_pending_deletes_and_a_missing_backend_hold_nothing(tmp_path: Path) -> None:
