@@ -40,7 +40,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy core monitors alerts components spec program engine probes commands render sandbox sla drill bench cli.py stacks tests
+	$(VENV)/bin/mypy core monitors alerts components spec program engine probes commands render sandbox sla drill importer bench cli.py stacks tests
 
 ## bench: printed tables (API calls, wall time, ratio against the engine floor)
 bench: setup

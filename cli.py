@@ -20,6 +20,7 @@ from typer._click.exceptions import UsageError  # Typer vendors click; BadParame
 
 from commands import drift as drift_commands
 from commands import drill as drill_commands
+from commands import import_ as import_commands
 from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
@@ -138,6 +139,7 @@ app.command()(stack_commands.up)
 app.command()(stack_commands.destroy)
 app.command()(stack_commands.refresh)
 app.command()(drift_commands.drift)
+app.command(name="import")(import_commands.import_)
 app.command()(outputs_commands.outputs)
 app.command()(runbook_commands.runbook)
 app.command()(verify_commands.verify)

@@ -116,6 +116,7 @@ TABLE = Table(
 
 class DashboardProvider(SentryProvider):
     kind: ClassVar[str] = "dashboard"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("title",)  # what find() looks it up by
     id_output: ClassVar[str] = "dashboard_id"
     table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "title"

@@ -75,6 +75,7 @@ def platform_problem(platform: Any) -> str | None:
 
 class ProjectProvider(SentryProvider):
     kind: ClassVar[str] = "project"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("slug", "team")  # what find() looks it up by
     id_output: ClassVar[str] = "project_id"
     table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"

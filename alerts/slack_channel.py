@@ -61,6 +61,7 @@ TABLE = Table(
 class SlackChannelProvider(Provider):
     service: ClassVar[str] = "Slack"
     kind: ClassVar[str] = "channel"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("name",)  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "channel_id"
 

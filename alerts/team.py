@@ -38,6 +38,7 @@ TABLE = Table(
 
 class TeamProvider(SentryProvider):
     kind: ClassVar[str] = "team"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("slug",)  # what find() looks it up by
     id_output: ClassVar[str] = "team_id"
     table: ClassVar[Table] = TABLE
     label_field: ClassVar[str] = "slug"

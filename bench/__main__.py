@@ -3,7 +3,9 @@
 Uptime Robot (issue 3): for N monitors on the sandbox with 50 ms emulator latency and a paid plan's
 rate limit, the wall time and API calls of `up` from empty, a no-change `preview` and a refreshing
 preview, beside the same operations on N no-op dynamic resources (the engine's own floor) measured
-in the same run. Drift (issue 6): `vigil drift` over N monitors.
+in the same run. Drift (issue 6): `vigil drift` over N monitors. Ownership (issue 12): `preview` with
+1, 5 and 20 other stacks of 100 monitors in the backend, against none (``--suites ownership``).
+Import (issue 18): the API calls of `vigil import --dry-run` over N monitors (``--suites import``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import sys
 
 from bench import harness
+from bench.importer import run_import
+from bench.ownership import run_ownership
 from bench.uptimerobot import run_uptimerobot
 
 
@@ -20,12 +24,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="10,100,500", help="numbers of monitors, comma-separated")
     parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument(
+        "--suites", default="uptimerobot,import,ownership", help="which tables, comma-separated"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     # The throwaway stacks' passphrase, unless the caller gave one (a value for the CLI runs only).
     env = {} if os.environ.get("PULUMI_CONFIG_PASSPHRASE") else {"PULUMI_CONFIG_PASSPHRASE": "bench"}
+    suites = {s.strip() for s in args.suites.split(",")}
     with harness.sandbox() as url:
-        print(run_uptimerobot(url, sizes, args.latency_ms, env))
+        if "uptimerobot" in suites:
+            print(run_uptimerobot(url, sizes, args.latency_ms, env))
+        if "import" in suites:
+            print(run_import(url, sizes, args.latency_ms, env))
+        if "ownership" in suites:
+            print(run_ownership(url, env))
     return 0
 
 

@@ -15,6 +15,7 @@ from render.console import Output
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, RunEnvironment]:
     """(report, loaded stack, pulumi stack, run environment)."""
+    from commands.ownership import prepare
     from commands.stack import require_environment
     from core.credentials import INVENTORY_VARIABLE
     from engine import operations
@@ -33,10 +34,15 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
             require_environment(loaded, run_env.variables)
             guard = context.guard(run_env, out)
             guard.ensure_no_writer()
+            index = prepare(guard.store, guard.project, context.project().root, env, out)
             before = state_resources(operations.export_deployment(stack, guard))
             preview = operations.preview(stack, env, refresh=True, progress=out.progress, guard=guard)
             report = classify(preview, before)
-            report.items.extend(unmanaged(loaded.stack, before, run_env.variables, Path(listings)))
+
+            def held(kind: str, object_id: str) -> bool:  # by another stack of the backend
+                return bool(index.owner_of(kind, object_id) or index.referenced_by(kind, object_id))
+
+            report.items.extend(unmanaged(loaded.stack, before, run_env.variables, Path(listings), held))
             guard.ensure_no_writer()  # an up that started meanwhile makes its new objects look unmanaged
         finally:  # the folder goes with this block; a later `--fix` must not write into it
             stack.workspace.env_vars = workspace_env

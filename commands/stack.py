@@ -22,6 +22,7 @@ from spec.loader import LoadedStack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
     from engine.operations import Guard, OperationResult
+    from engine.ownership import OwnershipIndex
 
 
 def validate(
@@ -79,13 +80,25 @@ def validate(
 def _prepare(
     ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
 ) -> tuple[LoadedStack, Any, Guard]:
+    loaded, stack, guard, _ = _prepare_owned(ctx, env, out, lock_timeout, writes=writes)
+    return loaded, stack, guard
+
+
+def _prepare_owned(
+    ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
+) -> tuple[LoadedStack, Any, Guard, OwnershipIndex]:
+    """As ``_prepare``, plus the run's ownership index (every stack of the backend, read once)."""
+    from commands.ownership import prepare
+
     context = app_context(ctx)
     loaded = context.stack(env)
     for finding in loaded.warnings:
         out.warning(str(finding))
     run, stack = context.select(env, loaded, out, writes=writes, lock_timeout=lock_timeout)
     require_environment(loaded, run.variables)
-    return loaded, stack, context.guard(run, out, lock_timeout)
+    guard = context.guard(run, out, lock_timeout)
+    index = prepare(guard.store, guard.project, context.project().root, env, out)
+    return loaded, stack, guard, index
 
 
 def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None:
@@ -99,13 +112,15 @@ def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None
         raise InvalidStack(loaded.stack.env, missing)
 
 
-def _emit(out: Output, result: OperationResult, *, done: bool, json: bool) -> None:
+def _emit(
+    out: Output, result: OperationResult, *, done: bool, json: bool, extra: dict[str, Any] | None = None
+) -> None:
     from render.changes import masked_outputs, render_operation
 
     if json:
         document = result.as_dict()
         document["outputs"] = masked_outputs(result.outputs)
-        out.document({**document, "has_changes": result.has_changes})
+        out.document({**document, "has_changes": result.has_changes, **(extra or {})})
     else:
         render_operation(out, result, done=done)
 
@@ -170,7 +185,7 @@ def _guard(
     """The delete guard, then the ordinary confirmation."""
     destructive = planned.destructive
     if loaded.stack.protected and destructive and not allow_delete:
-        names = ", ".join(f"{c.op} {c.type} {c.name}" for c in destructive)
+        names = _destructive_names(destructive)
         ask(
             out,
             f"'{planned.env}' is protected and this {verb} would {names}. Continue?",
@@ -192,6 +207,18 @@ def _guard(
             env=planned.env,
             json=json,
         )
+
+
+def _destructive_names(destructive: list[Any]) -> str:
+    """'delete sentry:Project sentry-backend-project (loses its issues …), archive slack:SlackChannel …'."""
+    from engine.changes import LOSSES, delete_word
+
+    def one(change: Any) -> str:
+        verb = delete_word(change.type) if change.op == "delete" else change.op
+        loses = f" (loses {LOSSES[change.type]})" if change.type in LOSSES and verb != "archive" else ""
+        return f"{verb} {change.type} {change.name}{loses}"
+
+    return ", ".join(one(c) for c in destructive)
 
 
 def after_write(out: Output, stack: Any, guard: Guard | None) -> None:
@@ -253,16 +280,41 @@ def up(
     json: JsonOption = False,
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
-    refresh: Annotated[bool, typer.Option("--refresh", help="read live state first")] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh/--no-refresh",
+            help="read live state first (default), so an object deleted outside vigil is recreated",
+        ),
+    ] = True,
     lock_timeout: LockTimeoutOption = "2m",
 ) -> None:
-    """Create, update or delete what the stack declares."""
+    """Create, update or delete what the stack declares (after reading what is live)."""
     out = app_context(ctx).output(json)
     loaded, stack, guard = _prepare(ctx, env, out, lock_timeout)
+    before = _state_urns(guard)
     result = guard_and_apply(
         out, loaded, stack, env, yes=yes, allow_delete=allow_delete, refresh=refresh, json=json, guard=guard
     )
-    _emit(out, result, done=True, json=json)
+    recreated = [c for c in result.changes if c.op == "create" and c.urn in before]
+    if recreated and not json:
+        names = ", ".join(f"{c.type} {c.name}" for c in recreated)
+        out.warning(f"recreated {len(recreated)} object(s) deleted outside vigil: {names}")
+    _emit(out, result, done=True, json=json, extra={"recreated": [c.as_dict() for c in recreated]})
+
+
+def _state_urns(guard: Guard) -> set[str]:
+    """URNs the stack's checkpoint holds before this run (read from the store: no engine call)."""
+    import json as json_module
+
+    from engine.state_files import checkpoint_key
+
+    raw = guard.store.read(checkpoint_key(guard.project, guard.env))
+    try:
+        latest = (json_module.loads(raw or b"{}").get("checkpoint") or {}).get("latest") or {}
+    except ValueError:
+        return set()
+    return {str(r.get("urn")) for r in latest.get("resources") or [] if r.get("custom")}
 
 
 def destroy(
@@ -272,13 +324,38 @@ def destroy(
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
     lock_timeout: LockTimeoutOption = "2m",
+    break_references: Annotated[
+        bool,
+        typer.Option(
+            "--break-references",
+            help="destroy although other stacks reference objects of this one (those objects are kept, "
+            "owned by no stack afterwards)",
+        ),
+    ] = False,
 ) -> None:
-    """Delete everything the stack created."""
+    """Delete everything the stack owns (never what another stack owns or references)."""
+    from commands.ownership import record_marks, refuse_destroy_of_shared
+    from core.ownership import ownership_path
     from engine import operations
     from render.changes import render_operation
 
     out = app_context(ctx).output(json)
-    loaded, stack, guard = _prepare(ctx, env, out, lock_timeout)
+    loaded, stack, guard, index = _prepare_owned(ctx, env, out, lock_timeout)
+    # State from before ownership: its deletes learn what other stacks hold (no API write).
+    record_marks(stack, index, env, ownership_path(app_context(ctx).project().root, env))
+    if not break_references:
+        refuse_destroy_of_shared(index, env)
+    elif index.still_referenced(env) and not allow_delete:  # guarded as a protected environment is
+        ask(
+            out,
+            f"Other stacks reference objects of '{env}': destroy them anyway?",
+            ConfirmationNeeded(
+                f"refusing to destroy '{env}' with --break-references alone: other stacks reference it",
+                hint="pass --allow-delete too",
+            ),
+            env=env,
+            json=json,
+        )
     planned = operations.destroy(stack, env, preview_only=True, progress=out.progress)
     if not planned.has_changes:
         _emit(out, planned, done=True, json=json)

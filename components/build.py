@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
 
 from components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors
@@ -10,7 +12,11 @@ from spec.outputs import resource_name
 from spec.stack import Stack
 
 
-def build_stack(stack: Stack) -> None:
+def build_stack(stack: Stack, ownership: Path | None = None) -> None:
+    """``ownership``: the file the CLI wrote with what other stacks own (``core.ownership``); every
+    resource gets its path as the ``__ownership`` input, so its provider leaves those objects alone."""
+    if ownership is not None:
+        pulumi.runtime.register_stack_transformation(_with_ownership(str(ownership)))
     _build_sentry(stack)
     _build_slack(stack)
     routing = AlertRouting("alert-routing", stack)
@@ -56,5 +62,18 @@ def _build_slack(stack: Stack) -> None:
     resource = SlackChannel(
         "slack-channel",  # one incidents channel per stack: renaming it renames in place
         SlackChannelArgs(name=channel.name, purpose=channel.purpose or None),
+        reference=channel.reference,
     )
     pulumi.export(outputs.SLACK_CHANNEL_ID, resource.channel_id)
+
+
+def _with_ownership(path: str) -> pulumi.ResourceTransformation:
+    from core.inputs import PROVIDER_KEY
+    from core.ownership import OWNERSHIP_KEY
+
+    def transform(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        if PROVIDER_KEY not in args.props:  # components, and anything not vigil's dynamic resources
+            return None
+        return pulumi.ResourceTransformationResult({**args.props, OWNERSHIP_KEY: path}, args.opts)
+
+    return transform

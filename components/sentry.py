@@ -12,6 +12,7 @@ from alerts.dashboard import Dashboard, DashboardArgs
 from alerts.metric_monitor import MetricMonitor, MetricMonitorArgs
 from alerts.project import Project, ProjectArgs
 from alerts.team import Team, TeamArgs
+from components.uptime import renamed
 from spec import blocks
 from spec.outputs import resource_name
 from spec.stack import Stack
@@ -41,7 +42,12 @@ class SentryOrganization(pulumi.ComponentResource):
         self.team_ids = {}
         self.teams: dict[str, Team] = {}
         for team in stack.sentry_teams:
-            resource = Team(resource_name("team", team.slug), TeamArgs(slug=team.slug, name=team.name), child)
+            resource = Team(
+                resource_name("team", team.slug),
+                TeamArgs(slug=team.slug, name=team.name),
+                child,
+                reference=team.reference,
+            )
             self.teams[team.slug] = resource
             self.team_ids[team.slug] = resource.id
         self.register_outputs({"team_ids": self.team_ids})
@@ -66,7 +72,7 @@ class SentryOrganization(pulumi.ComponentResource):
                     period=dashboard.period,
                     project_ids=[p.project.id for p in projects.values()],
                 ),
-                pulumi.ResourceOptions(parent=self),
+                pulumi.ResourceOptions(parent=self, aliases=renamed("dashboard", dashboard)),
             )
 
 
@@ -106,6 +112,7 @@ class SentryProject(pulumi.ComponentResource):
             ProjectArgs(slug=project.slug, platform=project.platform, team=project.team, name=project.name),
             # The team first (when the stack declares it): a project is created inside its team.
             pulumi.ResourceOptions(parent=self, depends_on=_declared(organization.teams, project.team)),
+            reference=project.reference,
         )
         self.project_id = self.project.id
         self.dsns = {}
@@ -114,6 +121,7 @@ class SentryProject(pulumi.ComponentResource):
                 f"{name}-key-{key}",
                 ClientKeyArgs(project_id=self.project.id, name=key, rate_limit=project.key_rate_limit),
                 child,
+                reference=project.reference,  # a shared project's keys: its owner's
             )
             self.dsns[key] = client_key.dsn
         for alert in stack.error_alerts:
@@ -136,7 +144,7 @@ class SentryProject(pulumi.ComponentResource):
                     environment=alert.environment,
                     actions=_actions(alert.notify, team_id),
                 ),
-                child,
+                pulumi.ResourceOptions(parent=self, aliases=renamed("alert", alert)),
             )
         for latency in stack.latency_monitors:
             if latency.project != project.slug:
@@ -154,7 +162,7 @@ class SentryProject(pulumi.ComponentResource):
                     environment=latency.environment,
                     owner_team_id=team_id,
                 ),
-                child,
+                pulumi.ResourceOptions(parent=self, aliases=renamed("monitor", latency)),
             )
             Alert(
                 resource_name("alert", latency.name),
@@ -165,6 +173,6 @@ class SentryProject(pulumi.ComponentResource):
                     environment=latency.environment,
                     actions=_actions(latency.notify, team_id),
                 ),
-                child,
+                pulumi.ResourceOptions(parent=self, aliases=renamed("alert", latency)),
             )
         self.register_outputs({"project_id": self.project_id, "dsns": self.dsns})

@@ -43,6 +43,7 @@ class AlertRouting(pulumi.ComponentResource):
                     name=contact.name, type="email", value=contact.email, notify_on=_NOTIFY[contact.notify_on]
                 ),
                 child,
+                reference=contact.reference,
             )
             self.contact_ids[contact.name] = resource.id
         for webhook in stack.slack_webhooks:
@@ -56,6 +57,7 @@ class AlertRouting(pulumi.ComponentResource):
                     notify_on=_NOTIFY[webhook.notify_on],
                 ),
                 child,
+                reference=webhook.reference,
             )
             self.contact_ids[webhook.name] = integration.id
         self.register_outputs({"contact_ids": self.contact_ids})
@@ -122,6 +124,13 @@ def _headers(monitor: blocks.HttpMonitor) -> Any:
     return values
 
 
+def renamed(kind: str, block: Any) -> list[pulumi.Alias] | None:
+    """A block renamed with ``previously="old name"``: the resource's old name as a Pulumi alias, so
+    the object is updated in place (same id, its history kept) instead of deleted and created."""
+    previously = getattr(block, "previously", None)
+    return [pulumi.Alias(name=resource_name(kind, previously))] if previously else None
+
+
 def holds_secrets(monitor: Any) -> bool:
     """A monitor whose URL or a header is a reference: its settings are stored as a Pulumi secret."""
     if not isinstance(monitor, blocks.HttpMonitor):
@@ -148,7 +157,9 @@ class UptimeMonitors(pulumi.ComponentResource):
             resource = Monitor(
                 resource_name("monitor", monitor.name),
                 monitor_args(monitor, routing.contact_ids),
-                pulumi.ResourceOptions(parent=self, additional_secret_outputs=secret),
+                pulumi.ResourceOptions(
+                    parent=self, additional_secret_outputs=secret, aliases=renamed("monitor", monitor)
+                ),
             )
             self.monitors[monitor.name] = resource
             self.monitor_ids[monitor.name] = resource.id

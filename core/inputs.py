@@ -28,8 +28,11 @@ def known(value: Any) -> bool:
 
 
 def managed(props: dict[str, Any]) -> dict[str, Any]:
-    """The inputs the stack sets: None means "not managed" (the live value is kept, never diffed)."""
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+    """The inputs the stack sets: None means "not managed" (the live value is kept, never diffed).
+
+    Keys starting with ``__`` are vigil's and the engine's own (the serialized provider, the
+    ownership file, the reference mark): never a field of the object."""
+    return {k: v for k, v in props.items() if not k.startswith("__") and v is not None}
 
 
 # A resource with many fields registers most of them under one property: the Python SDK tracks one

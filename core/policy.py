@@ -15,10 +15,10 @@ Every loop vigil runs against an API is here, built on tenacity, and every one i
 - ``wait_until`` — the bounded wait: read until a condition holds (settle after a write; an object
   made by another resource appearing). Reusable by any caller (the verify probes).
 
-One ``WritePolicy`` per service (``POLICIES``) holds every number. The policy is where ownership
-between stacks will be checked (``create_or_adopt``'s ``adoptable`` hook refuses an object another
-stack owns) and where a batched settle will plug in (``settle`` is one function the provider calls
-per write; a batch can replace it).
+One ``WritePolicy`` per service (``POLICIES``) holds every number. Ownership between stacks is
+checked here: ``create_or_adopt``'s ``adoptable`` hook refuses an object another stack owns (the
+provider passes ``core.ownership``'s check), before any write. A batched settle will plug in
+(``settle`` is one function the provider calls per write; a batch can replace it).
 """
 
 from __future__ import annotations
@@ -205,16 +205,18 @@ def create_or_adopt(
     create: Callable[[], Doc],
     adopt: Callable[[Doc], Doc],
     ambiguous: Callable[[BaseException], bool] = is_ambiguous,
+    adoptable: Callable[[Doc], None] | None = None,
 ) -> Doc:
     """Adopt the object with this natural key, else create it; never create twice.
 
     ``find(fresh)`` looks the object up (``fresh``: bypass any cache, after a failure); ``adopt``
     brings a found object to the stack's fields. A create that fails ambiguously is followed by up
-    to ``adopt_reads`` fresh lookups; only if none finds it is the create repeated.
+    to ``adopt_reads`` fresh lookups; only if none finds it is the create repeated. ``adoptable``
+    (the ownership check) raises for a found object this stack may not adopt, before any write.
     """
     existing = find(False)
     if existing is not None:
-        return adopt(existing)
+        return _adopt_owned(existing, adopt, adoptable)
 
     def attempt() -> Doc:
         try:
@@ -230,10 +232,17 @@ def create_or_adopt(
                 cap_s=policy.adopt_delay_s,
             )
             if found is not None:
-                return adopt(found)
+                return _adopt_owned(found, adopt, adoptable)
             raise _NotSaved(error) from error
 
     return _repeat_unsaved(policy, attempt)
+
+
+def _adopt_owned(found: Doc, adopt: Callable[[Doc], Doc], adoptable: Callable[[Doc], None] | None) -> Doc:
+    """Adoption, after the ownership check: an object another stack owns is refused, never written."""
+    if adoptable is not None:
+        adoptable(found)
+    return adopt(found)
 
 
 def write_or_confirm(

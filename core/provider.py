@@ -20,6 +20,10 @@ Written once, here:
   finds nothing leaves each resource as it was; returning inputs made the engine rewrite the
   whole state once per resource); a vanished object reads as id "" with outs {};
 - ``update`` writes, confirms after an ambiguous failure, settles; ``delete`` treats gone as done;
+- ownership (``core.ownership``): an object another stack of the backend owns or references is
+  never adopted (``check`` of a new resource fails the preview, ``create`` refuses before any
+  write), updated or deleted (``delete`` leaves it in place); a reference (``__reference``) is
+  read by natural key and never created, updated or deleted;
 - errors leave with the resource named first and, for rejected API fields, the stack field;
 - outputs: every table field as live, write-only fields as last written, the remote id, computed
   values; secret outputs are the table's secret fields (``Provider.secret_outputs``).
@@ -51,7 +55,8 @@ from pulumi.dynamic import (
 from core import policy as write_policy
 from core.errors import ClientError, NotFound, ValidationError
 from core.fields import Doc, Table, changed_fields
-from core.inputs import PROVIDER_KEY, managed, pack, unpack
+from core.inputs import PROVIDER_KEY, is_unknown, managed, pack, unpack
+from core.ownership import KINDS, OWNERSHIP_KEY, REFERENCE_KEY, Foreign, OwnedElsewhere, ReferenceMissing
 from core.policy import WritePolicy
 
 P = ParamSpec("P")
@@ -98,6 +103,9 @@ class Provider(ResourceProvider):
     # Fields kept as top-level properties when the rest are packed (core.inputs.SETTINGS_KEY);
     # None = every field is top-level. Packing is for resources a stack has hundreds of.
     top_level: ClassVar[tuple[str, ...] | None] = None
+    # The fields ``find`` looks an object up by; the preview's ownership check needs only these
+    # known (None: every field the stack sets).
+    natural_key: ClassVar[tuple[str, ...] | None] = None
 
     # --- resource hooks (pure) --------------------------------------------------------------------
     @property
@@ -255,6 +263,56 @@ class Provider(ResourceProvider):
         )
         return seen if seen is not None else written
 
+    # --- ownership (core.ownership) ------------------------------------------------------------------
+    @property
+    def ownership_kind(self) -> str:
+        """The kind the state records (``uptimerobot:Monitor``), as ``engine.ownership`` indexes it."""
+        return KINDS.get((self.service, self.kind), f"{self.service}:{self.kind}")
+
+    @staticmethod
+    def marks(props: dict[str, Any]) -> dict[str, Any]:
+        """vigil's own inputs kept in the outputs too (``destroy`` runs no program: state is all it has)."""
+        return {k: props[k] for k in (OWNERSHIP_KEY, REFERENCE_KEY) if props.get(k) is not None}
+
+    @staticmethod
+    def is_reference(props: dict[str, Any]) -> bool:
+        return bool(props.get(REFERENCE_KEY))
+
+    def foreign(self, props: dict[str, Any]) -> Foreign:
+        return Foreign.at(props.get(OWNERSHIP_KEY))
+
+    def refuse_foreign(self, foreign: Foreign, fields: dict[str, Any], object_id: str) -> None:
+        """Raise when another stack owns the object (the adopt and update steps' check). Stacks that
+        only reference it do not stop its owner: adopting what others reference is how it gets one."""
+        owner = foreign.owner(self.ownership_kind, object_id)
+        if owner:
+            raise OwnedElsewhere(self.label(fields), object_id, owner, foreign.env)
+
+    def ownership_problem(self, props: dict[str, Any], fields: dict[str, Any]) -> str | None:
+        """For a new resource, at preview: the object its natural key finds belongs to another stack,
+        or a reference finds nothing. One lookup (batched lists where the API has them), no write;
+        skipped when no other stack holds anything and nothing is referenced."""
+        reference = self.is_reference(props)
+        foreign = self.foreign(props)
+        if not reference and not (foreign.owners or foreign.references):
+            return None
+        key = self.natural_key if self.natural_key is not None else tuple(fields)
+        if any(is_unknown(fields.get(k)) for k in key):
+            return None  # depends on an object this run creates: nobody else can own what it finds
+        try:
+            found = self.find(self.client(), self.normalise(fields), False)
+        except ClientError:
+            return None  # the create reports it, with the write policy's retries
+        if found is None:
+            return str(ReferenceMissing(self.label(fields))) if reference else None
+        if reference:
+            return None
+        try:
+            self.refuse_foreign(foreign, fields, self.remote_id(found))
+        except OwnedElsewhere as owned:
+            return str(owned)
+        return None
+
     # --- ResourceProvider ---------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = self.flat(news)
@@ -263,15 +321,25 @@ class Provider(ResourceProvider):
         failures = [CheckFailure(prop, f"{label}: {reason}") for prop, reason in self.problems(fields)]
         if failures:
             return CheckResult(dict(news), failures)
+        if not _olds:  # a new resource: is what its natural key finds another stack's?
+            problem = self.ownership_problem(inputs, fields)
+            if problem:
+                return CheckResult(dict(news), [CheckFailure(self.label_field, problem)])
         inputs.update(self.normalise(fields))
         return CheckResult(self.shaped(inputs), [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(self.normalise, self.flat(olds), self.flat(news))
+        flat_olds, flat_news = self.flat(olds), self.flat(news)
+        changed = changed_fields(self.normalise, flat_olds, flat_news)
+        if self.is_reference(flat_news):
+            changed = []  # read only: what the owner sets is not this stack's to change
         replace_on = self.table.replace_on
         replaces = [k for k in changed if k in replace_on]
+        # State written before ownership existed lacks the marks: one in-place update records them
+        # (no API write), so that a later destroy knows what other stacks hold.
+        remarked = self.marks(flat_olds) != self.marks(flat_news)
         return DiffResult(
-            changes=bool(changed),
+            changes=bool(changed) or remarked,
             replaces=replaces,
             stables=[],
             delete_before_replace=bool(replaces) and self.delete_first,
@@ -281,17 +349,24 @@ class Provider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> Created:
         props = self.flat(props)
         fields = self.normalise(managed(props))
+        foreign = self.foreign(props)
         with self.naming(fields):
             client = self.client()
-            doc = write_policy.create_or_adopt(
-                self.policy,
-                find=lambda fresh: self.find(client, fields, fresh),
-                create=lambda: self.create_remote(client, fields),
-                adopt=lambda found: self._adopt(client, found, fields),
-                ambiguous=self.ambiguous,
-            )
-            doc = self._settle(client, self.remote_id(doc), fields, doc)
-        return Created(self.pulumi_id(doc), self.shaped(self.outputs(doc, props)))
+            if self.is_reference(props):
+                doc = self.find(client, fields, True)
+                if doc is None:
+                    raise ReferenceMissing(self.label(fields))
+            else:
+                doc = write_policy.create_or_adopt(
+                    self.policy,
+                    find=lambda fresh: self.find(client, fields, fresh),
+                    create=lambda: self.create_remote(client, fields),
+                    adopt=lambda found: self._adopt(client, found, fields),
+                    ambiguous=self.ambiguous,
+                    adoptable=lambda found: self.refuse_foreign(foreign, fields, self.remote_id(found)),
+                )
+                doc = self._settle(client, self.remote_id(doc), fields, doc)
+        return Created(self.pulumi_id(doc), self.shaped({**self.outputs(doc, props), **self.marks(props)}))
 
     @_short
     def read(self, id_: str, props: dict[str, Any]) -> Read:
@@ -300,13 +375,20 @@ class Provider(ResourceProvider):
             doc = self.fetch(self.client(), id_, props)
         if doc is None:
             return Read("", {})  # gone: the engine drops it (outs must be a dict, not None)
-        return Read(id_, self.shaped(self.outputs(doc, props)))
+        return Read(id_, self.shaped({**self.outputs(doc, props), **self.marks(props)}))
 
     @_short
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Updated:
         news, olds = self.flat(news), self.flat(olds)
         fields = self.normalise(managed(news))
+        marks = self.marks(news)
+        only_marks = self.marks(olds) != marks and not changed_fields(self.normalise, olds, news)
+        if self.is_reference(news) or only_marks:
+            # A reference is read only; an update that only records the ownership marks writes nothing.
+            kept = {k: v for k, v in olds.items() if k not in (OWNERSHIP_KEY, REFERENCE_KEY, PROVIDER_KEY)}
+            return Updated(self.shaped({**kept, **marks}))
         with self.naming(fields, id_):
+            self.refuse_foreign(self.foreign(news), fields, id_)
             client = self.client()
             current = None
             if self.read_before_update:
@@ -322,11 +404,15 @@ class Provider(ResourceProvider):
                     )
             doc = self._update(client, id_, fields, current, olds)
             doc = self._settle(client, id_, fields, doc)
-        return Updated(self.shaped(self.outputs(doc, news)))
+        return Updated(self.shaped({**self.outputs(doc, news), **marks}))
 
     @_short
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         props = self.flat(props)
+        if self.is_reference(props):
+            return  # a reference owns nothing: the stack forgets it, the object stays
+        if self.foreign(props).holder(self.ownership_kind, id_):
+            return  # another stack owns or references it too (state from before ownership): kept
         with self.naming(props, id_), contextlib.suppress(NotFound):  # already gone: the goal
             self.delete_remote(self.client(), id_, props)
 
@@ -344,15 +430,22 @@ class DynamicResource(Resource):
     output_names: ClassVar[tuple[str, ...]] = ()
     extra_secrets: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        args: Any,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        reference: bool = False,
+    ) -> None:
+        """``reference``: read the object by its natural key, never create, update or delete it
+        (another stack owns it; like Pulumi's ``get``)."""
         provider = self.provider_type()
         secrets = (*provider.table.secrets, *self.extra_secrets)
-        super().__init__(
-            provider,
-            resource_name,
-            props_of(args, self.output_names),
-            with_secrets(opts, secrets) if secrets else opts,
-        )
+        props = props_of(args, self.output_names)
+        if reference:
+            props[REFERENCE_KEY] = True
+        super().__init__(provider, resource_name, props, with_secrets(opts, secrets) if secrets else opts)
 
 
 def props_of(args: Any, outputs: tuple[str, ...] = ()) -> dict[str, Any]:

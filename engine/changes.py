@@ -15,7 +15,24 @@ from typing import Any
 from core.inputs import unpack
 
 SECRET_MASK = "[secret]"
-HIDDEN_KEYS = frozenset({"__provider"})
+HIDDEN_KEYS = frozenset({"__provider", "__ownership", "__reference"})  # the engine's and vigil's own
+
+# What deleting an object loses, for previews and the delete guard; a Slack channel is archived.
+LOSSES = {
+    "sentry:Project": "its issues, their history and its DSNs (every application sending to it breaks)",
+    "sentry:ClientKey": "its DSN (applications using it stop reporting)",
+    "sentry:Team": "its membership and what it owns in Sentry",
+    "uptimerobot:Monitor": "its uptime and incident history",
+    "uptimerobot:StatusPage": "its public URL and subscribers",
+    "slack:SlackChannel": "nothing: it is archived (its messages stay; unarchive it in Slack)",
+}
+
+
+def delete_word(type_: str) -> str:
+    """'archive' for what a delete archives (a Slack channel), else 'delete'."""
+    return "archive" if type_ == "slack:SlackChannel" else "delete"
+
+
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's marker for a secret value in events
 SECRET_FIELDS = frozenset(
     {

@@ -1,12 +1,15 @@
 """Unmanaged objects: what the accounts hold that no resource of this stack's state manages.
 
 Only the services the stack uses are listed (a stack without Sentry blocks never lists Sentry).
-Each lister returns (type, name, id) rows; an object is unmanaged when no state resource of that
-type has its id. Listing goes through the same clients (and rate limiters) as the providers.
+Each lister returns (type, name, id) rows; an object is unmanaged when no stack of the backend
+holds it (this stack's state, or any other stack's, read once into ``engine.ownership``) and no
+``ignore_unmanaged`` pattern of the stack names it (objects another tool manages). Listing goes
+through the same clients (and rate limiters) as the providers.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -82,18 +85,38 @@ def managed_ids(before: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str]]
     return ids
 
 
+def ignored(kind: str, name: str, patterns: Iterable[str]) -> bool:
+    """Does an ``ignore_unmanaged`` pattern match? ``legacy-*`` matches any type's name;
+    ``Monitor:Marketing *`` only that type's (``uptimerobot:Monitor``); case-insensitive."""
+    short = kind.rsplit(":", 1)[-1].lower()
+    for pattern in patterns:
+        prefix, sep, rest = pattern.partition(":")
+        if sep and prefix.strip().lower() == short:
+            if fnmatch.fnmatchcase(name.lower(), rest.strip().lower()):
+                return True
+        elif fnmatch.fnmatchcase(name.lower(), pattern.strip().lower()):
+            return True
+    return False
+
+
 def unmanaged(
     stack: Stack,
     before: Mapping[str, Mapping[str, Any]],
     environ: Mapping[str, str] | None = None,
     listings: Path | None = None,
+    held: Callable[[str, str], bool] | None = None,
 ) -> list[DriftItem]:
     """``environ``: the run's variables (credentials), handed down by the command layer;
-    ``listings``: the folder the refresh of this run left its Uptime Robot lists in, if any."""
+    ``listings``: the folder the refresh of this run left its Uptime Robot lists in, if any;
+    ``held(kind, id)``: does any other stack of the backend own or reference it (then it is
+    managed, by that stack: "unmanaged" means no stack of the backend holds it)."""
     known = managed_ids(before)
     found: list[DriftItem] = []
     for lister in (*_uptimerobot_listers(stack, environ, listings), *_sentry_listers(stack, environ)):
         for kind, name, object_id in lister():
-            if (kind, object_id) not in known:
-                found.append(DriftItem("unmanaged", kind, name, object_id))
+            if (kind, object_id) in known or (held is not None and held(kind, object_id)):
+                continue
+            if ignored(kind, name, stack.ignore_unmanaged):
+                continue
+            found.append(DriftItem("unmanaged", kind, name, object_id))
     return sorted(found, key=lambda item: (item.type, item.name, item.remote_id or ""))

@@ -57,6 +57,7 @@ TABLE = Table(
 class AlertContactProvider(UptimeRobotProvider):
     path: ClassVar[str] = ALERT_CONTACTS
     kind: ClassVar[str] = "alert contact"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("type", "value")  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "contact_id"
     computed: ClassVar[tuple[str, ...]] = ("status",)

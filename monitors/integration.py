@@ -72,6 +72,7 @@ TABLE = Table(
 class IntegrationProvider(UptimeRobotProvider):
     path: ClassVar[str] = INTEGRATIONS
     kind: ClassVar[str] = "integration"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("type", "webhook_url")  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "integration_id"
     computed: ClassVar[tuple[str, ...]] = ("status",)

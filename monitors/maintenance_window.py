@@ -60,6 +60,7 @@ TABLE = Table(
 class MaintenanceWindowProvider(UptimeRobotProvider):
     path: ClassVar[str] = MAINTENANCE_WINDOWS
     kind: ClassVar[str] = "maintenance window"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("name",)  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "window_id"
 

@@ -235,6 +235,7 @@ class MonitorProvider(UptimeRobotProvider):
 
     path: ClassVar[str] = MONITORS
     kind: ClassVar[str] = "monitor"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("name", "type", "url")  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "monitor_id"
     computed: ClassVar[tuple[str, ...]] = ("status", "heartbeat_url")

@@ -73,6 +73,7 @@ TABLE = Table(
 class StatusPageProvider(UptimeRobotProvider):
     path: ClassVar[str] = STATUS_PAGES
     kind: ClassVar[str] = "status page"
+    natural_key: ClassVar[tuple[str, ...] | None] = ("name",)  # what find() looks it up by
     table: ClassVar[Table] = TABLE
     id_output: ClassVar[str] = "status_page_id"
     computed: ClassVar[tuple[str, ...]] = ("url", "standard_url", "password_set")

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from core.inputs import UNKNOWN_WIRE
-from engine.changes import SECRET_MASK, ResourceChange
+from engine.changes import LOSSES, SECRET_MASK, ResourceChange, delete_word
 from engine.operations import OperationResult
 from render.console import Output
 from spec import outputs as names
@@ -76,10 +76,13 @@ def shown_value(value: Any, field: str | None = None) -> str:
 
 def render_change(out: Output, change: ResourceChange) -> None:
     symbol, color = _SYMBOL.get(change.op, ("?", "white"))
+    op = delete_word(change.type) if change.op == "delete" else change.op
     out.print(
         f"[{color}]{symbol} {escape(change.type)}[/{color}] [bold]{escape(change.name)}[/bold]"
-        f" [dim]({change.op})[/dim]"
+        f" [dim]({op})[/dim]"
     )
+    if change.op in ("delete", "replace", "delete-replaced") and change.type in LOSSES:
+        out.print(f"    [red]loses: {escape(LOSSES[change.type])}[/red]")
     if change.fields:
         for field_change in change.fields:
             note = " [magenta](forces replace)[/magenta]" if field_change.replaces else ""

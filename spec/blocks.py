@@ -47,6 +47,9 @@ class EmailContact(Block):
     name: str
     email: str
     notify_on: Literal["down-and-up", "down", "up"] = "down-and-up"
+    # Declared by another stack of the app (its owner): read only here, never created, changed or
+    # deleted; a reference nobody declared fails the preview.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class SlackWebhook(Block):
     url: SecretRef
     channel: str = "#incidents"
     notify_on: Literal["down-and-up", "down", "up"] = "down-and-up"
+    # Declared by another stack of the app (its owner): read only here, never created, changed or
+    # deleted; a reference nobody declared fails the preview.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ class SlackChannel(Block):
 
     name: str = "incidents"
     purpose: str = ""
+    # Declared by another stack of the app (its owner): read only here, never created, changed or
+    # deleted; a reference nobody declared fails the preview.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class _UptimeMonitor(Block):
     on_status_page: bool = True
     tags: tuple[str, ...] = ()
     description: str = ""
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
 
     @property
     def monitor_type(self) -> str:
@@ -205,6 +215,9 @@ class MaintenanceWindow(Block):
 class SentryTeam(Block):
     slug: str
     name: str | None = None
+    # Declared by another stack of the app (its owner): read only here, never created, changed or
+    # deleted; a reference nobody declared fails the preview.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +230,9 @@ class SentryProject(Block):
     traces_sample_rate: float = 0.1
     profiles_sample_rate: float | None = None
     key_rate_limit: str | None = None  # e.g. "1000/1m" (plans with key rate limits only)
+    # Declared by another stack of the app (its owner): read only here, with its keys; never
+    # created, changed or deleted; a reference nobody declared fails the preview.
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +249,7 @@ class ErrorAlert(Block):
     frequency: str = "30m"  # minimum time between notifications for the same issue
     environment: str | None = None
     severity: str = "P1"
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
 
 
 @dataclass(frozen=True)
@@ -247,6 +264,7 @@ class LatencyMonitor(Block):
     notify: tuple[str, ...] = ("team",)
     environment: str | None = None
     severity: str = "P2"
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
 
 
 @dataclass(frozen=True)
@@ -271,6 +289,7 @@ class Dashboard(Block):
     title: str
     widgets: tuple[Widget, ...] = ()
     period: str = "24h"
+    previously: str | None = None  # the title it had: renaming keeps the object (and its history)
 
 
 # --- the runbook -------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ class Stack:
     sentry_environment: str | None = None  # SENTRY_ENVIRONMENT the app reports
     links: tuple[tuple[str, str], ...] = ()  # (title, url) for the runbook: dashboards, consoles
     uptime_monitor_limit: int | None = None  # monitors the account may hold; None: the plan's default
+    # Declares what the app's environments share (they reference it): alerts on its projects are theirs.
+    shared: bool = False
+    # Objects another tool manages in the same accounts: drift never reports them as unmanaged
+    # (fnmatch patterns on the object's name, e.g. "legacy-*", or "Monitor:Marketing *" for one type).
+    ignore_unmanaged: tuple[str, ...] = ()
     where: Location = field(default_factory=call_site, compare=False, repr=False)
     # What ``blocks`` held that is not a block (a dict, a string, another object): reported by
     # validation at the Stack(...) call instead of dropped or crashing a rule.

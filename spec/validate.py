@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from core.platforms import PLATFORMS
 from spec import api_rules
 from spec.api_rules import shown
 from spec.blocks import (
@@ -24,6 +23,7 @@ from spec.blocks import (
     PortMonitor,
 )
 from spec.findings import Finding
+from spec.platforms import PLATFORMS
 from spec.secrets import SecretRef, looks_like_secret, secret_in_header, secret_in_url
 from spec.stack import Stack
 from spec.units import UnitError, human_duration, seconds
@@ -413,7 +413,7 @@ def sla_routing(stack: Stack) -> Iterator[Finding]:
                 )
     alerted = {a.project for a in stack.error_alerts}
     for project in stack.sentry_projects:
-        if project.slug not in alerted:
+        if project.slug not in alerted and not stack.shared:
             yield _warning(
                 "sla-error-alert",
                 project,

@@ -8,6 +8,8 @@ public status page, P0–P3 severities and the SLA targets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spec import (
     Dashboard,
     EmailContact,
@@ -33,6 +35,8 @@ from spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:
+    if values.get("role") == "shared":
+        return _shared(env, values)
     site = values.site  # e.g. https://conductor-crm.com
     api = values.api  # e.g. https://api.conductor-crm.com
     every = values.intervals
@@ -41,11 +45,11 @@ def build(env: str, values: Values) -> Stack:
     slack = values.get("slack")
     page = values.get("status_page")
 
-    contacts: list[EmailContact | SlackWebhook] = [
-        EmailContact(name=c.name, email=c.email) for c in values.contacts.emails
-    ]
-    if slack:
-        contacts.append(SlackWebhook(name="slack", url=slack.secret("webhook_url"), channel=slack.channel))
+    contacts = _contacts(values)
+    # Environments sharing one Sentry organisation: the team and projects are the shared stack's
+    # (references, read only); what each environment owns is named after it.
+    shared_sentry = bool(sentry and sentry.flag("shared"))
+    named = (lambda name: f"{name} in {values.sentry_environment}") if shared_sentry else (lambda name: name)
 
     monitors = [
         HttpMonitor(
@@ -86,26 +90,12 @@ def build(env: str, values: Values) -> Stack:
 
     sentry_blocks: list[Block] = []
     if sentry:
-        team = sentry.team
         notify_errors = ("team", slack.channel) if slack else ("team",)
         sentry_blocks = [
-            SentryTeam(slug=team),
-            SentryProject(
-                slug="backend",
-                platform="python-fastapi",
-                team=team,
-                traces_sample_rate=sentry.traces_sample_rate,
-                profiles_sample_rate=sentry.traces_sample_rate,
-            ),
-            SentryProject(
-                slug="frontend",
-                platform="javascript-angular",
-                team=team,
-                traces_sample_rate=sentry.traces_sample_rate,
-            ),
+            *_sentry_projects(sentry, reference=shared_sentry),
             *[
                 ErrorAlert(
-                    name=f"{project} errors",
+                    name=named(f"{project} errors"),
                     project=project,
                     new_issue=True,
                     events_above=sentry.error_spike,
@@ -117,7 +107,7 @@ def build(env: str, values: Values) -> Stack:
                 for project in ("backend", "frontend")
             ],
             LatencyMonitor(
-                name="backend p95",
+                name=named("backend p95"),
                 project="backend",
                 p95_over=sentry.p95_over,
                 for_="5m",
@@ -126,7 +116,7 @@ def build(env: str, values: Values) -> Stack:
                 severity="P2",
             ),
             Dashboard(
-                title="Conductor health",
+                title=named("Conductor health"),
                 widgets=(
                     Widget(title="Errors (24h)", aggregate="count()", display="big_number"),
                     Widget(title="Error rate", aggregate="failure_rate()", dataset="transaction-like"),
@@ -151,6 +141,7 @@ def build(env: str, values: Values) -> Stack:
         uptime_monitor_limit=values.get("uptime_monitor_limit"),
         sentry_environment=values.sentry_environment,
         links=tuple((str(k), str(v)) for k, v in (values.get("links") or {}).items()),
+        ignore_unmanaged=tuple(str(p) for p in values.get("ignore_unmanaged") or ()),
         blocks=(
             SlaTargets(uptime="99%", error_rate="0.1%", mttd="5m", mttr_p0="1h"),
             Severity("P0", mttr="1h", description="Critical: the system is down, data loss, security breach"),
@@ -183,12 +174,69 @@ def build(env: str, values: Values) -> Stack:
                 )
                 for o in (values.get("on_call") or [])
             ],
-            _incidents(api),
+            _incidents(api, named),
         ),
     )
 
 
-def _incidents(api: str) -> list[Incident]:
+def _contacts(values: Values) -> list[EmailContact | SlackWebhook]:
+    """E-mail contacts and the Slack webhook; ``shared: true`` ones are the shared stack's (references)."""
+    slack = values.get("slack")
+    contacts: list[EmailContact | SlackWebhook] = [
+        EmailContact(name=c.name, email=c.email, reference=c.flag("shared")) for c in values.contacts.emails
+    ]
+    if slack:
+        contacts.append(
+            SlackWebhook(
+                name="slack",
+                url=slack.secret("webhook_url"),
+                channel=slack.channel,
+                reference=slack.flag("shared"),
+            )
+        )
+    return contacts
+
+
+def _sentry_projects(sentry: Values, *, reference: bool) -> list[Block]:
+    """One Sentry project per service, in one team; each environment reports into it with its own
+    ``environment`` tag (the SDK's ``environment=``), so the projects and their DSNs are shared."""
+    team = sentry.team
+    rate = sentry.traces_sample_rate
+    return [
+        SentryTeam(slug=team, reference=reference),
+        SentryProject(
+            slug="backend",
+            platform="python-fastapi",
+            team=team,
+            traces_sample_rate=rate,
+            profiles_sample_rate=rate,
+            reference=reference,
+        ),
+        SentryProject(
+            slug="frontend",
+            platform="javascript-angular",
+            team=team,
+            traces_sample_rate=rate,
+            reference=reference,
+        ),
+    ]
+
+
+def _shared(env: str, values: Values) -> Stack:
+    """What Conductor's environments share, declared once (``stacks/shared.yaml``): the Sentry team,
+    projects and keys, the ops e-mail contact and the Slack webhook. The environments reference them."""
+    sentry = values.get("sentry")
+    return Stack(
+        app="conductor",
+        env=env,
+        protected=values.flag("protected"),
+        uptime_plan=values.get("uptime_plan", "free"),
+        shared=True,
+        blocks=(_contacts(values), _sentry_projects(sentry, reference=False) if sentry else None),
+    )
+
+
+def _incidents(api: str, named: Callable[[str], str]) -> list[Incident]:
     return [
         Incident(
             title="Backend not responding",
@@ -223,7 +271,7 @@ def _incidents(api: str) -> list[Incident]:
                 "Recent deploy: roll back (./scripts/rollback.sh <previous-version>)",
                 "Specific bug: hotfix branch, then ./scripts/deploy.sh",
             ),
-            detected_by=("backend errors", "frontend errors"),
+            detected_by=(named("backend errors"), named("frontend errors")),
         ),
         Incident(
             title="Performance degradation",
@@ -231,7 +279,7 @@ def _incidents(api: str) -> list[Incident]:
             symptoms=("Sentry: p95 response time > 1 s", "Users report slowness"),
             checks=("Sentry Performance", "Railway metrics (CPU, memory)", "Slow MongoDB queries"),
             fixes=("Add indexes for slow queries", "Scale resources on Railway", "Optimise the code"),
-            detected_by=("backend p95",),
+            detected_by=(named("backend p95"),),
         ),
         Incident(
             title="AI endpoints timing out",

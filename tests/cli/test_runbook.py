@@ -55,7 +55,7 @@ def test_production_runbook_contains_what_the_plan_asks_for() -> None:
         "| Backend API | http: GET answers 2xx/3xx within 30s | https://api.conductor-crm.com/api/v1/health/simple",
         "### MongoDB connection issues (P1)",
         "Detected by: Database health (monitor)",
-        "| backend p95 | backend | metric monitor | p95 transaction duration above 1s | 5m |",
+        "| backend p95 in production | backend | metric monitor | p95 transaction duration above 1s | 5m |",
         "stored as secret `env:ONCALL_TECH_LEAD_PHONE`",
         "status.conductor-crm.com",
         "1. **Detect**",

@@ -69,7 +69,49 @@ def test_every_environment_declares_the_plans_monitors_and_projects(
         "frontend": "javascript-angular",
     }
     assert len(by_type(resources, "sentry:ClientKey")) == 2
-    assert {a["name"] for a in by_type(resources, "sentry:Alert")} >= {"backend errors", "frontend errors"}
+    # dev, staging and production share one Sentry organisation: their alerts are named per environment
+    suffix = "" if env == "sandbox" else f" in {stack_environment(env)}"
+    expected = {f"backend errors{suffix}", f"frontend errors{suffix}"}
+    assert {a["name"] for a in by_type(resources, "sentry:Alert")} >= expected
+
+
+SHARED_TYPES = ("sentry:Team", "sentry:Project", "sentry:ClientKey")
+
+
+def stack_environment(env: str) -> str:
+    from spec.loader import load_stack
+
+    return str(load_stack(env, ROOT / "stacks").stack.sentry_environment)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "production"])
+def test_environments_reference_the_shared_team_projects_and_keys(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resources = graph(env, monkeypatch)
+    shared = [
+        r for r in resources if r.typ.startswith("pulumi-python:dynamic/") and r.typ.endswith(SHARED_TYPES)
+    ]
+    assert len(shared) == 5 and all(r.inputs.get("__reference") is True for r in shared)
+    owned = [r for r in resources if r.typ.endswith(("sentry:Alert", "uptimerobot:Monitor"))]
+    assert owned and not any(r.inputs.get("__reference") for r in owned)
+
+
+def test_the_shared_stack_owns_the_team_projects_keys_contact_and_webhook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resources = graph("shared", monkeypatch)
+    kinds = sorted(r.typ.rsplit("/", 1)[-1] for r in resources if r.typ.startswith("pulumi-python:dynamic/"))
+    assert kinds == [
+        "sentry:ClientKey",
+        "sentry:ClientKey",
+        "sentry:Project",
+        "sentry:Project",
+        "sentry:Team",
+        "uptimerobot:AlertContact",
+        "uptimerobot:Integration",
+    ]
+    assert not any(r.inputs.get("__reference") for r in resources)
 
 
 def test_production_has_the_public_status_page_and_dev_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
