@@ -23,7 +23,10 @@ from sandbox.registry import build_services
 from tests.sandbox import contract
 
 MAX_EXAMPLES = 5  # per operation and phase
-MAX_TIME = 30  # seconds per document: the two documents together stay under ~90 s on 2 cores
+# Seconds per document, a bound against a hang only: the examples bound the work (~30 s a document on
+# an idle 2-core machine). A tight budget made coverage depend on load: on a busy machine schemathesis
+# stopped after 26 of 61 operations and the "every operation" assertion failed.
+MAX_TIME = 300
 SENTRY_SCOPES = [
     "org:admin", "org:write", "org:read", "member:admin", "team:admin", "team:write", "project:admin",
     "project:write", "alerts:write", "org:integrations",
