@@ -18,7 +18,9 @@ import typer
 from typer._click import Context as ClickContext
 from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
+from commands import blocks as blocks_commands
 from commands import drift as drift_commands
+from commands import init as init_commands
 from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
@@ -130,6 +132,8 @@ def main_callback(
     ctx.obj = AppContext(project_dir=project, debug=debug)
 
 
+app.command()(init_commands.init)
+app.command()(blocks_commands.blocks)
 app.command()(stack_commands.validate)
 app.command()(stack_commands.preview)
 app.command()(stack_commands.up)
