@@ -33,11 +33,10 @@ EXAMPLES: dict[str, str] = {
     "OnCall": 'OnCall(role="tech lead", name="Ana", phone=env_secret("ONCALL_PHONE"))',
     "HttpMonitor": (
         'HttpMonitor(name="API", url="https://api.example.com/health", every="5m", severity="P0", '
-        'alert=("ops", "slack"))'
+        'alert=("ops",))'
     ),
     "KeywordMonitor": (
-        'KeywordMonitor(name="Search", url="https://example.com/search?q=x", keyword="results", '
-        'every="10m", alert=("ops",))'
+        'KeywordMonitor(name="Search", url="https://example.com/search", keyword="results", alert=("ops",))'
     ),
     "PingMonitor": 'PingMonitor(name="Gateway", host="gw.example.com", alert=("ops",))',
     "PortMonitor": 'PortMonitor(name="SMTP", host="mail.example.com", port=587, alert=("ops",))',
