@@ -104,7 +104,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: Typer's rich panels label every flag `<bool>`
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,  # never print locals: they can hold tokens
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
 )
 
 

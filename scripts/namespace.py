@@ -57,6 +57,7 @@ _DASH_M = re.compile(r"-m (?P<name>engine\.language_host|engine\.dynamic_host|sa
 _DASH_M_LIST = re.compile(r'"-m",(?P<space>\s*)"sandbox"')
 
 WHEEL_SECTION = re.compile(r"\[tool\.hatch\.build\.targets\.wheel\]\n(?:(?!\n\[).)*", re.S)
+# pyproject.toml too: engine/pulumi_cli.py reads the pinned Pulumi CLI version from vigil/pyproject.toml.
 ONLY_INCLUDE = [*PACKAGES, "templates", "cli.py", "pyproject.toml"]
 
 # A launcher that finds vigil either way: the Pulumi CLI cache (~/.cache/vigil) is shared by every
@@ -94,9 +95,8 @@ def rewrite_launchers(text: str) -> str:
 
 
 def rewrite_pyproject(text: str) -> str:
-    if '"vigil/core"' in text:
+    if '"" = "vigil"' in text:
         return text
-    sources = "\n".join(f'"{name}" = "vigil/{name}"' for name in ONLY_INCLUDE)
     section = (
         "[tool.hatch.build.targets.wheel]\n"
         "# Everything installs under vigil/ (vigil.core, vigil.spec, …): nothing generic in site-packages.\n"
@@ -106,7 +106,9 @@ def rewrite_pyproject(text: str) -> str:
         'dev-mode-dirs = [".venv/vigil-dev"]\n'
         "\n"
         "[tool.hatch.build.targets.wheel.sources]\n"
-        f"{sources}\n"
+        "# the empty prefix: every included path goes under vigil/ (files such as cli.py too; a\n"
+        "# directory key would rewrite directories only)\n"
+        '"" = "vigil"\n'
     )
     text = WHEEL_SECTION.sub(lambda _: section, text, count=1)
     text = text.replace('vigil = "cli:main"', 'vigil = "vigil.cli:main"')

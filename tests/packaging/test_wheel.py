@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import ROOT, free_port
 
-NAMESPACED = '"vigil/core"' in (ROOT / "pyproject.toml").read_text()
+NAMESPACED = '"" = "vigil"' in (ROOT / "pyproject.toml").read_text()
 
 pytestmark = [
     pytest.mark.engine,
