@@ -106,3 +106,23 @@ def test_a_subdirectory_of_a_project_finds_it(elsewhere: Path) -> None:
     os.chdir(elsewhere / "stacks")
     result = vigil("validate", "--env", "dev")
     assert result.exit_code == 0, result
+
+
+def test_the_runbooks_on_call_hint_leads_to_a_valid_stack(elsewhere: Path) -> None:
+    """Following the hint of a new stack's runbook (a stack that is not Conductor's) validates."""
+    assert vigil("init", "--app", "shopfront").exit_code == 0
+    runbook = vigil("runbook", "--env", "dev")
+    assert runbook.exit_code == 0, runbook
+    assert "add `OnCall(" in runbook.stdout and "`stacks/shopfront.py`" in runbook.stdout
+    module = elsewhere / "stacks" / "shopfront.py"
+    text = module.read_text().replace(
+        "from spec import EmailContact,", "from spec import EmailContact, OnCall,"
+    )
+    text = text.replace(
+        '            EmailContact(name="ops"',
+        '            OnCall(role="tech lead", name="Ana"),\n            EmailContact(name="ops"',
+    )
+    module.write_text(text)
+    assert vigil("validate", "--all", "--strict").exit_code == 0
+    after = vigil("runbook", "--env", "dev")
+    assert "| tech lead | Ana |" in after.stdout and "No on-call rotation" not in after.stdout
