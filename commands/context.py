@@ -101,6 +101,23 @@ def sandbox_paths(project: Project) -> control.SandboxPaths:
     return control.SandboxPaths.for_project(project.root)
 
 
+# The one variable through which the Pulumi program learns the sandbox's stand-in URL (program/).
+TARGET_VARIABLE = "VIGIL_SANDBOX_TARGET"
+
+
+def sandbox_target(project: Project, environ: Mapping[str, str]) -> str | None:
+    from sandbox import control
+
+    paths = sandbox_paths(project)
+    if control.running(paths) is not None:
+        return control.target_url(paths)
+    try:
+        port = int(environ.get("VIGIL_SANDBOX_PORT") or control.DEFAULT_PORT)
+    except ValueError:
+        return None
+    return f"http://127.0.0.1:{port + 1}" if port else None
+
+
 def sandbox_credentials(
     project: Project, environ: Mapping[str, str], *, start: bool = True
 ) -> dict[str, str]:
@@ -141,17 +158,24 @@ class AppContext:
     def output(self, json_mode: bool) -> Output:
         return Output(json_mode=json_mode, debug=self.debug)
 
+    def sandbox_target(self) -> str | None:
+        """The stand-in application's URL ``{sandbox: target}`` reads as: the running sandbox's, else
+        the one a sandbox started on VIGIL_SANDBOX_PORT will have (its port + 1)."""
+        return sandbox_target(self.project(), self.environ)
+
     def stack(self, env: str, *, strict: bool = False) -> LoadedStack:
         """The validated stack; raises ``InvalidStack`` on an error finding."""
         try:
-            return load_stack(env, self.project().stacks_dir, strict=strict)
+            return load_stack(
+                env, self.project().stacks_dir, strict=strict, sandbox_target=self.sandbox_target()
+            )
         except UnknownEnvironment as unknown:
             raise unknown_environment(unknown) from unknown
 
     def read(self, env: str) -> LoadedStack:
         """The stack with its findings, errors included (``validate``)."""
         try:
-            return read_stack(env, self.project().stacks_dir)
+            return read_stack(env, self.project().stacks_dir, sandbox_target=self.sandbox_target())
         except UnknownEnvironment as unknown:
             raise unknown_environment(unknown) from unknown
 
@@ -169,6 +193,9 @@ class AppContext:
             for name, value in sandbox_credentials(project, self.environ).items():
                 if not variables.get(name):  # what the user exported wins over the sandbox's
                     variables[name] = extra[name] = value
+            target = sandbox_target(project, self.environ)
+            if target:  # the program reads `{sandbox: target}` as the sandbox that now runs
+                variables[TARGET_VARIABLE] = extra[TARGET_VARIABLE] = target
         engine = engine_environment(
             project,
             self.environ,

@@ -12,6 +12,7 @@ from commands.context import (
     CREDENTIAL_ENV,
     SANDBOX_PASSPHRASE,
     SANDBOX_SHELL_MARKER,
+    TARGET_VARIABLE,
     HelpGroup,
     JsonOption,
     app_context,
@@ -127,5 +128,8 @@ def env(ctx: typer.Context) -> None:
     exported["PATH"] = f"{PLUGIN_DIR}{os.pathsep}{exported['PATH']}"
     variables += list(exported.items())
     variables.append(("PULUMI_CONFIG_PASSPHRASE", SANDBOX_PASSPHRASE))
+    target = control.target_url(context.sandbox_paths())
+    if target:  # what `{sandbox: target}` reads as in the program
+        variables.append((TARGET_VARIABLE, target))
     variables.append((SANDBOX_SHELL_MARKER, "1"))  # real environments refuse to run in this shell
     render_exports(context.output(False), variables)

@@ -180,8 +180,7 @@ def test_a_bad_url_points_at_the_yaml_value_it_came_from(newcomer: Newcomer) -> 
 def test_the_readme_stack_goes_up_on_the_sandbox(newcomer: Newcomer, monkeypatch: pytest.MonkeyPatch) -> None:
     port = free_port()
     monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
-    sandbox_yaml = newcomer.file("sandbox.yaml")
-    sandbox_yaml.write_text(sandbox_yaml.read_text().replace("8711", str(port + 1)))
+    assert "8711" not in newcomer.file("sandbox.yaml").read_text()  # {sandbox: target} follows the port
     try:
         up = newcomer.vigil("up", "--env", "sandbox", "--yes", "--json")
         assert up.exit_code == 0, up
@@ -195,6 +194,10 @@ def test_the_readme_stack_goes_up_on_the_sandbox(newcomer: Newcomer, monkeypatch
             ("Nightly export", "HEARTBEAT"),
             ("Web", "HTTP"),
         ]
+        target = f"http://127.0.0.1:{port + 1}"
+        assert status["target"]["url"] == target
+        urls = {m["friendlyName"]: m.get("url") for m in monitors if m["type"] == "HTTP"}
+        assert urls == {"API": f"{target}/health", "Web": target}
         sentry = status["sentry"]
         projects = requests.get(
             f"{sentry['url']}/api/0/organizations/{sentry['org']}/projects/",
