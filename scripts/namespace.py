@@ -52,6 +52,10 @@ SKIP_DIRS = {".venv", ".git", ".vigil", "__pycache__", ".mypy_cache", ".ruff_cac
 _NAMES = "|".join(MODULES)
 _FROM = re.compile(rf"^(?P<indent>[ \t]*)from (?P<name>{_NAMES})(?P<rest>(?:\.[A-Za-z_]\w*)*) import ", re.M)
 _IMPORT = re.compile(rf"^(?P<indent>[ \t]*)import (?P<name>{_NAMES})(?P<alias> as \w+)?[ \t]*$", re.M)
+# an import inside a string or inline code: a stack module a test or the bench writes, `from spec …` in docs
+_FROM_IN_STRING = re.compile(
+    r"(?P<pre>\"\"\"|'''|\"|'|`|\\n)from (?P<name>" + _NAMES + r")(?P<rest>(?:\.[A-Za-z_]\w*)*) import "
+)
 _IMPORT_DOTTED = re.compile(rf"^[ \t]*import (?:{_NAMES})\.\w", re.M)
 _DASH_M = re.compile(r"-m (?P<name>engine\.language_host|engine\.dynamic_host|sandbox)\b")
 _DASH_M_LIST = re.compile(r'"-m",(?P<space>\s*)"sandbox"')
@@ -81,6 +85,7 @@ exec "$py" -u -m "$host" "$@"
 
 def rewrite_python(text: str) -> str:
     text = _FROM.sub(lambda m: f"{m['indent']}from vigil.{m['name']}{m['rest']} import ", text)
+    text = _FROM_IN_STRING.sub(lambda m: f"{m['pre']}from vigil.{m['name']}{m['rest']} import ", text)
     return _IMPORT.sub(lambda m: f"{m['indent']}from vigil import {m['name']}{m['alias'] or ''}", text)
 
 
