@@ -18,9 +18,11 @@ import typer
 from typer._click import Context as ClickContext
 from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
+from commands import blocks as blocks_commands
 from commands import drift as drift_commands
 from commands import drill as drill_commands
 from commands import import_ as import_commands
+from commands import init as init_commands
 from commands import outputs as outputs_commands
 from commands import release as release_commands
 from commands import runbook as runbook_commands
@@ -105,7 +107,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: Typer's rich panels label every flag `<bool>`
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,  # never print locals: they can hold tokens
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
 )
 
 
@@ -133,6 +135,8 @@ def main_callback(
     ctx.obj = AppContext(project_dir=project, debug=debug)
 
 
+app.command()(init_commands.init)
+app.command()(blocks_commands.blocks)
 app.command()(stack_commands.validate)
 app.command()(stack_commands.preview)
 app.command()(stack_commands.up)

@@ -71,6 +71,9 @@ LockTimeoutOption = Annotated[
 
 # Documented in README: the sandbox holds no real secret, so its state uses a fixed passphrase.
 SANDBOX_PASSPHRASE = "vigil-sandbox"
+# `vigil sandbox env` exports this beside the sandbox's credentials, so a shell prepared for plain
+# `pulumi` runs on the sandbox is recognised when it is then used for a real environment.
+SANDBOX_SHELL_MARKER = "VIGIL_SANDBOX_SHELL"
 
 CREDENTIAL_ENV = {
     "uptimerobot": {"UPTIMEROBOT_API_URL": "url", "UPTIMEROBOT_API_KEY": "api_key"},
@@ -96,6 +99,23 @@ def sandbox_paths(project: Project) -> control.SandboxPaths:
     from sandbox import control
 
     return control.SandboxPaths.for_project(project.root)
+
+
+# The one variable through which the Pulumi program learns the sandbox's stand-in URL (program/).
+TARGET_VARIABLE = "VIGIL_SANDBOX_TARGET"
+
+
+def sandbox_target(project: Project, environ: Mapping[str, str]) -> str | None:
+    from sandbox import control
+
+    paths = sandbox_paths(project)
+    if control.running(paths) is not None:
+        return control.target_url(paths)
+    try:
+        port = int(environ.get("VIGIL_SANDBOX_PORT") or control.DEFAULT_PORT)
+    except ValueError:
+        return None
+    return f"http://127.0.0.1:{port + 1}" if port else None
 
 
 def sandbox_credentials(
@@ -138,17 +158,24 @@ class AppContext:
     def output(self, json_mode: bool) -> Output:
         return Output(json_mode=json_mode, debug=self.debug)
 
+    def sandbox_target(self) -> str | None:
+        """The stand-in application's URL ``{sandbox: target}`` reads as: the running sandbox's, else
+        the one a sandbox started on VIGIL_SANDBOX_PORT will have (its port + 1)."""
+        return sandbox_target(self.project(), self.environ)
+
     def stack(self, env: str, *, strict: bool = False) -> LoadedStack:
         """The validated stack; raises ``InvalidStack`` on an error finding."""
         try:
-            return load_stack(env, self.project().stacks_dir, strict=strict)
+            return load_stack(
+                env, self.project().stacks_dir, strict=strict, sandbox_target=self.sandbox_target()
+            )
         except UnknownEnvironment as unknown:
             raise unknown_environment(unknown) from unknown
 
     def read(self, env: str) -> LoadedStack:
         """The stack with its findings, errors included (``validate``)."""
         try:
-            return read_stack(env, self.project().stacks_dir)
+            return read_stack(env, self.project().stacks_dir, sandbox_target=self.sandbox_target())
         except UnknownEnvironment as unknown:
             raise unknown_environment(unknown) from unknown
 
@@ -160,10 +187,15 @@ class AppContext:
         project = self.project()
         variables = dict(self.environ)
         extra: dict[str, str] = {}
+        if not loaded.sandbox:
+            refuse_sandbox_settings(project, env, self.environ)
         if loaded.sandbox and accounts:
             for name, value in sandbox_credentials(project, self.environ).items():
                 if not variables.get(name):  # what the user exported wins over the sandbox's
                     variables[name] = extra[name] = value
+            target = sandbox_target(project, self.environ)
+            if target:  # the program reads `{sandbox: target}` as the sandbox that now runs
+                variables[TARGET_VARIABLE] = extra[TARGET_VARIABLE] = target
         engine = engine_environment(
             project,
             self.environ,
@@ -247,6 +279,53 @@ class AppContext:
             notice=out.warning,
             passphrase_from=run.engine.passphrase_from,
         )
+
+
+def refuse_sandbox_settings(project: Project, env: str, environ: Mapping[str, str]) -> None:
+    """A real environment never runs with the sandbox's passphrase or credentials.
+
+    After ``eval "$(vigil sandbox env)"`` a shell holds both; ``vigil preview --env staging`` there
+    ran staging against the emulators and salted a new ``Pulumi.staging.yaml`` with the sandbox's
+    published passphrase. The fix is the same for every case: a shell without those exports.
+    """
+    hint = (
+        f"'{env}' is a real environment: open a new shell (or unset what `vigil sandbox env` exported) "
+        "and export the team's PULUMI_CONFIG_PASSPHRASE and the real accounts' credentials"
+    )
+    passphrase = environ.get("PULUMI_CONFIG_PASSPHRASE")
+    passphrase_file = environ.get("PULUMI_CONFIG_PASSPHRASE_FILE")
+    if not passphrase and passphrase_file:
+        try:
+            passphrase = Path(passphrase_file).read_text().strip()
+        except OSError:
+            passphrase = None  # the engine layer reports an unreadable file
+    if passphrase == SANDBOX_PASSPHRASE:
+        raise VigilError(
+            f"the sandbox's passphrase is set for '{env}': its secrets would be encrypted with a "
+            "passphrase everyone knows",
+            hint=hint,
+        )
+    if environ.get(SANDBOX_SHELL_MARKER):
+        raise VigilError(
+            f"this shell is prepared for the sandbox ({SANDBOX_SHELL_MARKER} is set by "
+            f"`vigil sandbox env`); '{env}' would run against the emulators",
+            hint=hint,
+        )
+    from sandbox import control
+
+    current = control.running(sandbox_paths(project))
+    if current is None:
+        return
+    status = control.fetch_status(current[1]) or {}
+    for service, names in CREDENTIAL_ENV.items():
+        document = status.get(service) or {}
+        for variable, key in names.items():
+            value = environ.get(variable)
+            if value and key != "org" and value == str(document.get(key) or ""):
+                raise VigilError(
+                    f"{variable} is the local sandbox's; '{env}' would run against the emulators",
+                    hint=hint,
+                )
 
 
 def unknown_environment(unknown: UnknownEnvironment) -> VigilError:

@@ -8,12 +8,11 @@ which posts to the Slack webhook of the declared channel.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, app_context
+from commands.context import EnvOption, JsonOption, app_context, refuse_sandbox_settings
 from commands.errors import VigilError
 
 
@@ -31,7 +30,15 @@ def release(
 
     context = app_context(ctx)
     out = context.output(json)
-    stack = context.stack(env).stack
+    loaded = context.stack(env)
+    stack = loaded.stack
+    # The sandbox's webhook comes from the running sandbox, as verify and drift get it; a real
+    # environment reads what the user exported, never the sandbox's.
+    if loaded.sandbox:
+        variables = context.run_environment(env, loaded).variables
+    else:
+        refuse_sandbox_settings(context.project(), env, context.environ)
+        variables = context.environ
     if not stack.release_notifications:
         raise VigilError(f"the '{env}' stack declares no ReleaseNotification", hint="add one to the stack")
     posted: list[dict[str, str]] = []
@@ -42,7 +49,7 @@ def release(
                 f"no Slack webhook of the stack posts to {notification.channel}",
                 hint="declare a SlackWebhook(channel=...) with an {env: NAME} reference",
             )
-        url = os.environ.get(webhook.url.env)
+        url = variables.get(webhook.url.env)
         if not url:
             raise VigilError(f"{webhook.url.env} is not set (the webhook for {notification.channel})")
         text = f"Release `{version}` of *{notification.project}* deployed to *{env}*."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,6 +11,8 @@ from commands.context import (
     CONTEXT_SETTINGS,
     CREDENTIAL_ENV,
     SANDBOX_PASSPHRASE,
+    SANDBOX_SHELL_MARKER,
+    TARGET_VARIABLE,
     HelpGroup,
     JsonOption,
     app_context,
@@ -66,6 +69,13 @@ def _status(ctx: typer.Context) -> dict[str, dict[str, str]]:
     return control.fetch_status(current[1]) or {}
 
 
+def _with_target(ctx: typer.Context, document: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The status plus the stand-in application the sandbox stack monitors (its port follows the
+    sandbox's: port + 1 unless started with another)."""
+    target = control.target_url(app_context(ctx).sandbox_paths())
+    return {**document, "target": {"url": target}} if target else document
+
+
 @app.command()
 def status(ctx: typer.Context, json: JsonOption = False) -> None:
     """Where each emulator listens and its credentials (masked unless --json)."""
@@ -75,18 +85,33 @@ def status(ctx: typer.Context, json: JsonOption = False) -> None:
     if json and control.running(app_context(ctx).sandbox_paths()) is None:
         out.document({"running": False})  # asking whether it runs is not an error
         return
-    document = _status(ctx)
+    document = _with_target(ctx, _status(ctx))
     if json:
         render_status_json(out, document)
     else:
         render_status_table(out, document)
 
 
+# What plain `pulumi up --stack sandbox` needs besides the credentials: the state backend vigil uses,
+# the built CLI and vigil's language host on PATH, the interpreter that has vigil installed.
+ENGINE_EXPORTS = (
+    "PULUMI_BACKEND_URL",
+    "PULUMI_HOME",
+    "PULUMI_PYTHON_CMD",
+    "PULUMI_SKIP_UPDATE_CHECK",
+    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+    "PATH",
+)
+
+
 @app.command()
 def env(ctx: typer.Context) -> None:
-    """Print `export` lines for plain `pulumi` runs: eval "$(vigil sandbox env)"."""
+    """Print `export` lines for plain `pulumi` runs on the sandbox: eval "$(vigil sandbox env)"."""
+    from engine.pulumi_process import PLUGIN_DIR
+    from engine.workspace import engine_environment
     from render.sandbox import render_exports
 
+    context = app_context(ctx)
     document = _status(ctx)
     variables = []
     for service, names in CREDENTIAL_ENV.items():
@@ -94,8 +119,20 @@ def env(ctx: typer.Context) -> None:
         for variable, key in names.items():
             if info.get(key):
                 variables.append((variable, str(info[key])))
+    engine = engine_environment(
+        context.project(), context.environ, env_name="sandbox", default_passphrase=SANDBOX_PASSPHRASE
+    )
+    exported = {name: str(engine.variables[name]) for name in ENGINE_EXPORTS if name in engine.variables}
+    # vigil's plugin launchers (the language host and dynamic providers that exit with their
+    # engine) come first, as in vigil's own runs (engine/pulumi_process.py).
+    exported["PATH"] = f"{PLUGIN_DIR}{os.pathsep}{exported['PATH']}"
+    variables += list(exported.items())
     variables.append(("PULUMI_CONFIG_PASSPHRASE", SANDBOX_PASSPHRASE))
-    render_exports(app_context(ctx).output(False), variables)
+    target = control.target_url(context.sandbox_paths())
+    if target:  # what `{sandbox: target}` reads as in the program
+        variables.append((TARGET_VARIABLE, target))
+    variables.append((SANDBOX_SHELL_MARKER, "1"))  # real environments refuse to run in this shell
+    render_exports(context.output(False), variables)
 
 
 @app.command()

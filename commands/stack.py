@@ -172,6 +172,19 @@ def ask(out: Output, question: str, refused: ConfirmationNeeded, *, env: str, js
         raise typer.Exit(0)
 
 
+def ask_typed(
+    out: Output, question: str, refused: ConfirmationNeeded, *, env: str, json: bool = False
+) -> None:
+    """As ``ask``, but the answer is the environment's name typed in full."""
+    if not out.interactive:
+        raise refused
+    if not out.confirm_typed(question, env):
+        out.notice(CANCELLED)
+        if json:
+            out.document({"env": env, "cancelled": True, "applied": False})
+        raise typer.Exit(0)
+
+
 def _guard(
     out: Output,
     loaded: LoadedStack,
@@ -186,9 +199,9 @@ def _guard(
     destructive = planned.destructive
     if loaded.stack.protected and destructive and not allow_delete:
         names = _destructive_names(destructive)
-        ask(
+        ask_typed(  # a delete in a protected environment: its name typed, not a reflexive y
             out,
-            f"'{planned.env}' is protected and this {verb} would {names}. Continue?",
+            f"'{planned.env}' is protected and this {verb} would {names}.",
             ConfirmationNeeded(
                 f"refusing to {verb} '{planned.env}': it would {names}",
                 hint="review the preview, then pass --allow-delete",
@@ -360,9 +373,21 @@ def destroy(
     if not planned.has_changes:
         _emit(out, planned, done=True, json=json)
         return
-    if not json and not yes:
+    typed = loaded.stack.protected or env == "production"
+    if not json and (not yes or typed):
         render_operation(out, planned, done=False)
-    _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
+    if typed and out.interactive and not (yes and allow_delete):
+        # every destroy of production (or a protected environment) on a terminal: the name typed
+        count = len(planned.destructive)
+        ask_typed(
+            out,
+            f"This destroys {count} object(s) of '{env}' in the real accounts.",
+            ConfirmationNeeded(f"destroy of '{env}' needs confirmation"),
+            env=env,
+            json=json,
+        )
+    else:
+        _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
     result = operations.destroy(stack, env, progress=out.progress, guard=guard)
     after_write(out, stack, guard)
     _emit(out, result, done=True, json=json)

@@ -2,6 +2,7 @@
 
 EngineError
 ├── EngineMissing        no usable Pulumi CLI: says how to get one
+├── NotAProject          no Pulumi.yaml + stacks/ here or above: points at `vigil init`
 ├── PassphraseError      missing or wrong passphrase: names the environment and the variable
 ├── BackendUnusable      PULUMI_BACKEND_URL is not a backend, or its directory is missing/read-only
 ├── StackLocked          another run holds the stack's lock: who, where, since when
@@ -22,6 +23,10 @@ class EngineError(Exception):
 
 
 class EngineMissing(EngineError):
+    pass
+
+
+class NotAProject(EngineError):
     pass
 
 

@@ -26,8 +26,8 @@ from urllib.parse import unquote, urlparse, urlsplit
 
 import yaml
 
-from engine.errors import BackendUnusable, PassphraseError
-from engine.pulumi_cli import REPO_ROOT, find_pulumi
+from engine.errors import BackendUnusable, NotAProject, PassphraseError
+from engine.pulumi_cli import find_pulumi
 
 if TYPE_CHECKING:
     from pulumi import automation as auto
@@ -43,15 +43,31 @@ class Project:
 
     @classmethod
     def locate(cls, explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Project:
-        if explicit is not None:
-            return cls(explicit.resolve())
-        from_env = (environ or {}).get("VIGIL_PROJECT")
-        if from_env:
-            return cls(Path(from_env).resolve())
-        cwd = Path.cwd()
-        if (cwd / "Pulumi.yaml").exists() and (cwd / "stacks").is_dir():
-            return cls(cwd)
-        return cls(REPO_ROOT)
+        """The project named by ``--project``/``VIGIL_PROJECT``, else the nearest directory (this one
+        or above) with ``Pulumi.yaml`` and ``stacks/``. Never vigil's own checkout by default: run
+        elsewhere, vigil would act on its example stacks."""
+        named = explicit if explicit is not None else (environ or {}).get("VIGIL_PROJECT")
+        if named:
+            root = Path(named).resolve()
+            if not cls.is_project(root):
+                raise NotAProject(
+                    f"{root} is not a vigil project (no Pulumi.yaml and stacks/ there)",
+                    hint=f"create one with `vigil init {root} --app NAME`, or fix --project/VIGIL_PROJECT",
+                )
+            return cls(root)
+        cwd = Path.cwd().resolve()
+        for candidate in (cwd, *cwd.parents):
+            if cls.is_project(candidate):
+                return cls(candidate)
+        raise NotAProject(
+            f"{cwd} is not inside a vigil project (no Pulumi.yaml and stacks/ here or above)",
+            hint="create one with `vigil init --app NAME`, or run vigil inside your project "
+            "(or pass --project DIR)",
+        )
+
+    @staticmethod
+    def is_project(root: Path) -> bool:
+        return (root / "Pulumi.yaml").is_file() and (root / "stacks").is_dir()
 
     @property
     def stacks_dir(self) -> Path:

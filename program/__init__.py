@@ -6,6 +6,7 @@ under ``pulumi up --stack production`` and ``vigil up --env production``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pulumi
@@ -22,7 +23,9 @@ def run(project_dir: Path | None = None) -> None:
     try:
         # The same guarded load as the CLI's: a stack module's exit, exception or hang is a finding,
         # its prints go to stderr. Nothing reaches an API when the stack is invalid.
-        loaded = load_stack(env, root / "stacks")
+        # The program is a process entry, like cli.py: the sandbox's target URL arrives as the one
+        # variable vigil (or `vigil sandbox env`) sets, and is passed down as an argument.
+        loaded = load_stack(env, root / "stacks", sandbox_target=os.environ.get("VIGIL_SANDBOX_TARGET"))
     except InvalidStack as invalid:
         # RunError: Pulumi prints the message alone (no traceback of vigil's own frames).
         raise pulumi.RunError(str(invalid)) from None

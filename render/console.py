@@ -109,3 +109,12 @@ class Output:
         self.err.print(f"{redact(question)} [y/N] ", end="", markup=False)
         answer = sys.stdin.readline().strip().lower()
         return answer in {"y", "yes"}
+
+    def confirm_typed(self, question: str, expected: str) -> bool:
+        """Ask for ``expected`` (an environment's name) to be typed, as `gh repo delete` does: a
+        reflexive "y" cannot delete production. Without a terminal the answer is no."""
+        if not self.interactive:
+            return False
+        self.err.print(redact(question), markup=False)
+        self.err.print(f"Type the environment's name ({expected}) to confirm: ", end="", markup=False)
+        return sys.stdin.readline().strip() == expected

@@ -23,6 +23,9 @@ def render_status_json(out: Output, status: Status) -> None:
 def render_status_table(out: Output, status: Status) -> None:
     table = Table("service", "url", "credentials", box=None)
     for service, info in status.items():
+        if service == "target":
+            table.add_row("target", info.get("url", ""), "the stand-in app the sandbox stack monitors")
+            continue
         keys = ", ".join(k for k in info if k != "url")
         table.add_row(service, info.get("url", ""), f"{keys} (see --json)")
     out.rich(table)

@@ -64,10 +64,17 @@ def known_environments(stacks_dir: Path) -> list[str]:
 
 
 def load_stack(
-    env: str, stacks_dir: Path, *, strict: bool = False, timeout_s: float | None = DEFAULT_TIMEOUT_S
+    env: str,
+    stacks_dir: Path,
+    *,
+    strict: bool = False,
+    timeout_s: float | None = DEFAULT_TIMEOUT_S,
+    sandbox_target: str | None = None,
 ) -> LoadedStack:
-    """Load and validate; raises ``InvalidStack`` with every finding when any is an error."""
-    loaded = read_stack(env, stacks_dir, timeout_s=timeout_s)
+    """Load and validate; raises ``InvalidStack`` with every finding when any is an error.
+
+    ``sandbox_target``: the running sandbox's stand-in application, for ``{sandbox: target}``."""
+    loaded = read_stack(env, stacks_dir, timeout_s=timeout_s, sandbox_target=sandbox_target)
     findings = loaded.findings
     if strict:
         findings = [Finding(f.rule, "error", f.where, f.message, f.fix) for f in findings]
@@ -76,13 +83,19 @@ def load_stack(
     return LoadedStack(loaded.stack, findings, loaded.values_file, loaded.sandbox)
 
 
-def read_stack(env: str, stacks_dir: Path, *, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> LoadedStack:
+def read_stack(
+    env: str,
+    stacks_dir: Path,
+    *,
+    timeout_s: float | None = DEFAULT_TIMEOUT_S,
+    sandbox_target: str | None = None,
+) -> LoadedStack:
     """Load and validate, returning the findings instead of raising on them."""
     values_file = stacks_dir / f"{env}.yaml"
     if not values_file.exists():
         raise UnknownEnvironment(env, known_environments(stacks_dir), stacks_dir)
     try:
-        values = load_values(values_file)
+        values = load_values(values_file, sandbox_target)
     except YamlError as error:
         raise InvalidStack(env, [Finding("yaml", "error", error.where, str(error), error.fix)]) from error
     app = values.get("app")

@@ -48,12 +48,25 @@ def where_of(value: Any) -> Location | None:
     return getattr(value, "where", None)
 
 
+# `{sandbox: target}` in a sandbox environment's YAML: the URL of the sandbox's stand-in application,
+# which follows the sandbox's port (`vigil sandbox start --port 8760` → 8761). Offline (validate,
+# a stopped sandbox on the default port) it is the default port's.
+DEFAULT_SANDBOX_TARGET = "http://127.0.0.1:8711"
+
+
 class Values:
     """A mapping from the YAML file: ``values.domain``, ``values["intervals"]["api"]``, ``values.get(…)``."""
 
     def __init__(
-        self, data: dict[str, Any], lines: dict[str, int], file: str, path: str = "", line: int | None = None
+        self,
+        data: dict[str, Any],
+        lines: dict[str, int],
+        file: str,
+        path: str = "",
+        line: int | None = None,
+        sandbox_target: str = DEFAULT_SANDBOX_TARGET,
     ) -> None:
+        self._sandbox_target = sandbox_target  # what `{sandbox: target}` reads as
         self._data = data
         self._lines = lines
         self._file = file
@@ -177,10 +190,17 @@ class Values:
     def _wrap(self, key: str) -> Any:
         self._read.add(key)
         raw = self._data[key]
+        if _is_sandbox_target(raw):
+            return _locate(self._sandbox_target, self.where(key))
         if isinstance(raw, _Mapping) and SecretRef.parse(dict(raw)) is None:
             if key not in self._children:
                 self._children[key] = Values(
-                    dict(raw), raw.lines, self._file, self._join(key), self._lines.get(key)
+                    dict(raw),
+                    raw.lines,
+                    self._file,
+                    self._join(key),
+                    self._lines.get(key),
+                    self._sandbox_target,
                 )
             return self._children[key]
         if isinstance(raw, _Mapping):
@@ -191,17 +211,28 @@ class Values:
         return _locate(raw, self.where(key))
 
     def _item(self, key: str, index: int, item: Any) -> Any:
+        if _is_sandbox_target(item):
+            return _locate(self._sandbox_target, self.where(key))
         if isinstance(item, _Mapping) and SecretRef.parse(dict(item)) is None:
             name = f"{key}[{index}]"
             if name not in self._children:
                 self._children[name] = Values(
-                    dict(item), item.lines, self._file, self._join(name), self._lines.get(key)
+                    dict(item),
+                    item.lines,
+                    self._file,
+                    self._join(name),
+                    self._lines.get(key),
+                    self._sandbox_target,
                 )
             return self._children[name]
         if isinstance(item, _Mapping):
             parsed = SecretRef.parse(dict(item))
             return parsed.located(self.where(key)) if parsed else None
         return _locate(item, self.where(key))
+
+
+def _is_sandbox_target(raw: Any) -> bool:
+    return isinstance(raw, dict) and dict(raw) == {"sandbox": "target"}
 
 
 def _locate(raw: Any, where: Location) -> Any:
@@ -317,7 +348,7 @@ def _expanded_size(root: yaml.Node, file: str) -> None:
     )
 
 
-def load_values(path: Path) -> Values:
+def load_values(path: Path, sandbox_target: str | None = None) -> Values:
     file = str(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -362,4 +393,4 @@ def load_values(path: Path) -> Values:
         data.lines = {}
     if not isinstance(data, _Mapping):
         raise YamlError(Location(file, 1), "the file must be a mapping of keys to values")
-    return Values(dict(data), data.lines, file)
+    return Values(dict(data), data.lines, file, sandbox_target=sandbox_target or DEFAULT_SANDBOX_TARGET)

@@ -55,7 +55,8 @@ class RateWindow:
 
     def hit(self, now: float) -> tuple[bool, int, float]:
         """Count one request: (allowed, remaining, seconds until the window resets)."""
-        if self.opened_at is None or now - self.opened_at >= self.seconds:
+        # now < opened_at: measured on an earlier process's clock (a restored window): open anew
+        if self.opened_at is None or now < self.opened_at or now - self.opened_at >= self.seconds:
             self.opened_at, self.used = now, 0
         reset_in = max(0.0, self.seconds - (now - self.opened_at))
         if self.used >= self.limit:

@@ -65,6 +65,11 @@ class Sandbox:
         if loaded:
             self.accounts = loaded["accounts"]
             self.defaults = loaded["defaults"]
+            for account in self.accounts.values():
+                # Windows are measured on this process's clock, which restarts at 0: a saved window
+                # would stay shut for as long as the last run lasted. A restart opens them all.
+                account.rate = None
+                account.windows.clear()
         for service in services:
             service.accounts = self.accounts
             if service.name not in self.defaults:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import requests
 
@@ -18,7 +16,8 @@ def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:
     status = conductor.vigil("sandbox", "status", "--json")
     assert status.exit_code == 0, status
     document = status.json
-    assert set(document) == {"uptimerobot", "sentry", "slack"}
+    assert set(document) == {"uptimerobot", "sentry", "slack", "target"}
+    target = document.pop("target")  # the stand-in application, beside the three services
     assert document["uptimerobot"]["url"].endswith("/uptimerobot/v3") and document["uptimerobot"]["api_key"]
     assert {"url", "token", "org"} <= set(document["sentry"]) and document["sentry"]["url"].endswith(
         "/sentry"
@@ -36,7 +35,7 @@ def test_sandbox_start_status_stop(conductor: ProjectDir) -> None:
     assert rows == [["service", "url", "credentials"]] + [
         [service, info["url"], ", ".join(k for k in info if k != "url") + " (see --json)"]
         for service, info in document.items()
-    ], table
+    ] + [["target", target["url"], "the stand-in app the sandbox stack monitors"]], table
     secrets = [
         v for info in document.values() for k, v in info.items() if k in ("api_key", "token", "webhook_url")
     ]
@@ -83,23 +82,21 @@ def test_up_on_the_sandbox_starts_it_and_creates_the_whole_plan(conductor: Proje
 def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import subprocess
-    import sys
 
     from engine.pulumi_cli import find_pulumi
 
     assert conductor.vigil("sandbox", "start").exit_code == 0
     exports = conductor.vigil("sandbox", "env").stdout
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    # What plain `pulumi` needs comes from the exports alone: the built CLI on PATH, the backend,
+    # the interpreter that has vigil (no variable of this test's process helps it).
+    for name in ("PULUMI_BACKEND_URL", "PULUMI_PYTHON_CMD", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"):
+        assert f"export {name}=" in exports, exports
     for line in exports.splitlines():
         name, _, value = line.removeprefix("export ").partition("=")
         env[name] = value.strip("'")
     binary = find_pulumi()
-    env.update(
-        PATH=f"{binary.bin_dir}:{env['PATH']}",
-        PULUMI_SKIP_UPDATE_CHECK="true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-        PULUMI_PYTHON_CMD=str(Path(sys.executable)),
-    )
+    assert str(binary.bin_dir) in env["PATH"].split(os.pathsep)[:2]
     run = subprocess.run(
         [str(binary.path), "up", "--stack", "sandbox", "--yes", "--non-interactive", "--skip-preview"],
         cwd=conductor.root,
