@@ -81,14 +81,6 @@ def running(paths: SandboxPaths) -> tuple[int, str] | None:
     return None
 
 
-def target_url(paths: SandboxPaths) -> str | None:
-    """The URL of the running sandbox's stand-in application (from its ready file)."""
-    try:
-        return str(json.loads(paths.server_file.read_text())["target_url"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def start(paths: SandboxPaths, port: int = DEFAULT_PORT) -> tuple[int, str, bool]:
     """Start the sandbox unless it runs: (pid, url, started_now)."""
     current = running(paths)
@@ -227,7 +219,7 @@ def delivered(url: str) -> dict[str, Any]:
 
 
 def target_url(paths: SandboxPaths) -> str | None:
-    """The stand-in application's URL of the running sandbox (what `vigil drill` switches off)."""
+    """The running sandbox's stand-in application URL, from its ready file (drill switches it off)."""
     try:
         info = json.loads(paths.server_file.read_text())
     except (OSError, ValueError):
