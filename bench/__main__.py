@@ -3,7 +3,9 @@
 Uptime Robot (issue 3): for N monitors on the sandbox with 50 ms emulator latency and a paid plan's
 rate limit, the wall time and API calls of `up` from empty, a no-change `preview` and a refreshing
 preview, beside the same operations on N no-op dynamic resources (the engine's own floor) measured
-in the same run. Drift (issue 6): `vigil drift` over N monitors.
+in the same run. Drift (issue 6): `vigil drift` over N monitors. Issue 19: the targets of `up`
+(N + ceil(N/200) + 2 calls) and of the refresh (ceil(N/200) list calls) per row; and `up` of 50
+monitors on the free plan with the sandbox clock sped up (``--free-plan 50 --clock 60``).
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ import os
 import sys
 
 from bench import harness
-from bench.uptimerobot import run_uptimerobot
+from bench.uptimerobot import run_free_plan, run_uptimerobot
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="10,100,500", help="numbers of monitors, comma-separated")
     parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--free-plan", type=int, default=50, help="monitors for the free-plan row (0: none)")
+    parser.add_argument("--clock", default="60,10", help="sandbox clock speeds for the free-plan rows")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     # The throwaway stacks' passphrase, unless the caller gave one (a value for the CLI runs only).
     env = {} if os.environ.get("PULUMI_CONFIG_PASSPHRASE") else {"PULUMI_CONFIG_PASSPHRASE": "bench"}
     with harness.sandbox() as url:
-        print(run_uptimerobot(url, sizes, args.latency_ms, env))
+        print(run_uptimerobot(url, sizes, args.latency_ms, env), flush=True)
+        if args.free_plan:
+            print()
+            print(run_free_plan(url, args.free_plan, [float(c) for c in args.clock.split(",")], env))
     return 0
 
 

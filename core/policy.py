@@ -27,13 +27,14 @@ batch with ``batch.confirm(id, ready, read_many)`` and waits. One of the waiting
 all of them when the batch is due — ``read_many(ids)`` is one list read (one page confirms up to 200
 monitors: new objects have the highest ids, so the read starts at the cursor just below them) — and
 hands every waiter the document the list showed. The batch is due when no write of the collection is
-in flight any more and none has started or ended for ``settle_quiet_s`` (the engine has nothing more
-to send: every thread waits here), when it holds ``size`` waiters (a page), when writes in flight made
-no progress for ``settle_idle_s`` (a stuck write must not hold the others), or after
-``settle_wait_s`` at most. A waiter the list does not show yet (read lag), or shows unsettled, gets
-None and falls back to the per-object ``settle`` (bounded GETs). Writes of a whole ``up`` share a few
-list reads only if enough resources are in flight at once: vigil runs the engine with unbounded
-parallelism and the provider with ``size`` threads (engine/operations.py, engine/dynamic_host.py).
+in flight or expected any more (``expect``: the engine checked a resource whose write has not started)
+and nothing happened for ``settle_quiet_s``, when it holds ``size`` waiters (a page), when writes in
+flight or expected made no progress for ``settle_idle_s`` (a stuck or cancelled write must not hold
+the others), or after ``settle_wait_s`` at most. A waiter the list does not show yet (read lag),
+or shows unsettled, gets None and falls back to the per-object ``settle`` (bounded GETs). Writes of
+a whole ``up`` share a few list reads only if enough resources are in flight at once: vigil runs
+the engine with 256 steps at once and the provider with ``size`` threads (engine/operations.py,
+engine/dynamic_host.py).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class WritePolicy:
     appear_reads: int = 10  # reads until an object another resource creates exists (about 13 s)
     appear_cap_s: float = 2.0
     settle_quiet_s: float = 0.25  # batched settle: no write started or ended for this long → list
-    settle_idle_s: float = 30.0  # …or writes in flight made no progress for this long
+    settle_idle_s: float = 10.0  # …or writes in flight or expected made no progress for this long
     settle_wait_s: float = 900.0  # …or a waiter waited this long (free plan: 150 writes at 10/min)
 
 
@@ -171,15 +172,28 @@ class SettleBatch:
     reads: int = 0  # list reads made (tests and benchmarks count them)
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
     _writers: int = 0
+    _expected: int = 0  # resources checked whose write has not started (it is coming)
     _waiting: list[_Waiter] = field(default_factory=list)
     _last_event: float = field(default_factory=time.monotonic)
     _reading: bool = False
+
+    def expect(self, count: int = 1) -> None:
+        """A write is coming (the engine checked a resource; ``-1``: its diff found nothing to do).
+
+        The engine checks every resource as the program registers it, well before the steps run
+        (their begin and end each save the whole state): counting them keeps the batch open while
+        writes are still to come, however slowly the steps follow."""
+        with self._cond:
+            self._expected = max(0, self._expected + count)
+            self._last_event = time.monotonic()
+            self._cond.notify_all()
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Around one write: while any is in flight the batch waits for it (its settle will join)."""
         with self._cond:
             self._writers += 1
+            self._expected = max(0, self._expected - 1)
             self._last_event = time.monotonic()
         try:
             yield
@@ -195,7 +209,8 @@ class SettleBatch:
         if len(self._waiting) >= self.size:
             return 0.0
         hard = min(w.joined for w in self._waiting) + self.policy.settle_wait_s - now
-        wait = self.policy.settle_quiet_s if self._writers == 0 else self.policy.settle_idle_s
+        idle = self._writers == 0 and self._expected == 0
+        wait = self.policy.settle_quiet_s if idle else self.policy.settle_idle_s
         return min(self._last_event + wait - now, hard)
 
     def confirm(self, key: int, ready: Callable[[Doc], bool], read_many: ReadMany) -> Doc | None:

@@ -347,12 +347,12 @@ class DynamicResource(Resource):
     def __init__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
         provider = self.provider_type()
         secrets = (*provider.table.secrets, *self.extra_secrets)
-        super().__init__(
-            provider,
-            resource_name,
-            props_of(args, self.output_names),
-            with_secrets(opts, secrets) if secrets else opts,
-        )
+        if provider.top_level is None:
+            props = props_of(args, self.output_names)
+        else:  # a type a stack has many of: its settings packed (the provider's ``top_level``)
+            props = packed_props(args, (*provider.top_level, *secrets))
+            props.update({name: None for name in self.output_names if name not in props})
+        super().__init__(provider, resource_name, props, with_secrets(opts, secrets) if secrets else opts)
 
 
 def props_of(args: Any, outputs: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pulumi.dynamic import CheckResult, DiffResult
+
 from core import policy as write_policy
-from core.errors import NotFound
+from core.errors import ClientError, NotFound
 from core.fields import Doc
 from core.policy import SettleBatch, is_ambiguous
 from core.provider import Provider
@@ -51,6 +53,27 @@ class UptimeRobotProvider(Provider):
 
     def fetch(self, client: UptimeRobotClient, id_: str, props: dict[str, Any]) -> Doc | None:
         return client.get_object(self.path, id_)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validated inputs; a resource that passes will be written unless its diff says otherwise:
+        the settle batch waits for it (``SettleBatch.expect``)."""
+        result = super().check(olds, news)
+        if not result.failures:
+            self._expect(1)
+        return result
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if not result.changes:
+            self._expect(-1)  # checked, nothing to write
+        return result
+
+    def _expect(self, count: int) -> None:
+        try:
+            client = self.client()
+        except ClientError:  # no credentials (an offline preview): nothing will be written
+            return
+        self.batch(client).expect(count)
 
     def batch(self, client: UptimeRobotClient) -> SettleBatch:
         """This collection's settle batch for this credential, in this process."""
