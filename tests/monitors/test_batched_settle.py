@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from core.inputs import unpack
+from core.uptimerobot import UptimeRobotClient
 from monitors.monitor import MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
 
@@ -81,3 +82,37 @@ def test_a_write_the_list_does_not_show_yet_falls_back_to_bounded_gets(
     assert made["list_monitors"] <= 3, made
     assert sorted(r["name"] for r in results) == [f"b{i:03d}" for i in range(count)]
     assert all(r["monitor_id"] == r["id"] for r in results)
+
+
+def test_reads_of_400_monitors_cost_exactly_two_list_pages(
+    sandbox: SandboxApi, sandbox_big: UptimeRobotAccount
+) -> None:
+    """The refresh's reads: lists are ordered by id and the cursor is the last id, so reading stops at
+    the page that holds the highest id asked for — no trailing empty page after a full one."""
+    ids = []
+    for index in range(400):
+        response = sandbox_big.post("/monitors", {**_wire(index)})
+        assert response.status_code == 201, response.text
+        ids.append(int(response.json()["id"]))
+    sandbox.control("requests", service="uptimerobot", account=sandbox_big.api_key)  # reset the counters
+    client = UptimeRobotClient.from_env()
+    assert all(client.get_monitor(i) is not None for i in reversed(ids))
+    made = sandbox.requests_made("uptimerobot", sandbox_big.api_key)
+    assert made == {"list_monitors": math.ceil(400 / 200)}, made
+
+
+def _wire(index: int) -> dict[str, Any]:
+    return {
+        "type": "HTTP",
+        "friendlyName": f"r{index:03d}",
+        "url": f"https://example.com/r{index}",
+        "interval": 300,
+    }
+
+
+@pytest.fixture
+def sandbox_big(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> UptimeRobotAccount:
+    created = sandbox.account("uptimerobot", plan="enterprise", monitor_limit=1000)
+    monkeypatch.setenv("UPTIMEROBOT_API_URL", created["url"])
+    monkeypatch.setenv("UPTIMEROBOT_API_KEY", created["api_key"])
+    return UptimeRobotAccount(created["url"], created["api_key"])
