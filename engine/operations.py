@@ -23,7 +23,7 @@ from core.ratelimit import ANNOUNCE_PREFIX
 from core.redact import redact
 from engine import locks
 from engine.backend import Store
-from engine.changes import ResourceChange, from_step
+from engine.changes import ResourceChange, display_type, from_step
 from engine.errors import Interrupted, OperationFailed, PassphraseError, StackLocked, UpdateInProgress
 from engine.pulumi_process import Supervisor
 
@@ -173,14 +173,11 @@ class _Collector:
                     self.changes[change.urn] = (
                         change if previous is None or previous.op not in ("replace",) else previous
                     )
-            if self.progress and metadata.op not in ("same",):
+            op = str(getattr(metadata.op, "value", metadata.op))  # an OpType (str enum)
+            if self.progress and op != "same":
                 urn = metadata.urn or ""
-                kind = metadata.type or ""
-                self.progress(
-                    ProgressEvent(
-                        "step", urn=urn, op=str(metadata.op), type=kind, name=urn.rsplit("::", 1)[-1]
-                    )
-                )
+                kind = display_type(metadata.type or "")
+                self.progress(ProgressEvent("step", urn=urn, op=op, type=kind, name=urn.rsplit("::", 1)[-1]))
         elif event.res_outputs_event is not None:
             metadata = event.res_outputs_event.metadata
             if metadata.op in _APPLIED_OPS:
