@@ -28,13 +28,14 @@ all of them when the batch is due — ``read_many(ids)`` is one list read (one p
 monitors: new objects have the highest ids, so the read starts at the cursor just below them) — and
 hands every waiter the document the list showed. The batch is due when no write of the collection is
 in flight or expected any more (``expect``: the engine checked a resource whose write has not started)
-and nothing happened for ``settle_quiet_s``, when it holds ``size`` waiters (a page), when writes in
-flight or expected made no progress for ``settle_idle_s`` (a stuck or cancelled write must not hold
-the others), or after ``settle_wait_s`` at most. A waiter the list does not show yet (read lag),
-or shows unsettled, gets None and falls back to the per-object ``settle`` (bounded GETs). Writes of
-a whole ``up`` share a few list reads only if enough resources are in flight at once: vigil runs
-the engine with 256 steps at once and the provider with ``size`` threads (engine/operations.py,
-engine/dynamic_host.py).
+and nothing happened for ``settle_quiet_s``, when it holds ``size`` waiters (a page), when an
+expected write did not start for ``settle_idle_s`` with none in flight (a cancelled or failed run),
+when writes in flight made no progress for ``settle_busy_s`` (longer than any rate-limit wait: on a
+free plan writes wait up to a minute for the next window), or after ``settle_wait_s`` at most.
+A waiter the list does not show yet (read lag), or shows unsettled, gets None and falls back to
+the per-object ``settle`` (bounded GETs). Writes of a whole ``up`` share a few list reads only if
+enough resources are in flight at once: vigil runs the engine with 256 steps at once and the
+provider with ``size`` threads (engine/operations.py, engine/dynamic_host.py).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ class WritePolicy:
     appear_reads: int = 10  # reads until an object another resource creates exists (about 13 s)
     appear_cap_s: float = 2.0
     settle_quiet_s: float = 0.25  # batched settle: no write started or ended for this long → list
-    settle_idle_s: float = 10.0  # …or writes in flight or expected made no progress for this long
+    settle_idle_s: float = 10.0  # …or, none in flight, an expected write did not start for this long
+    settle_busy_s: float = 150.0  # …or writes in flight made no progress for this long (> a 429 wait)
     settle_wait_s: float = 900.0  # …or a waiter waited this long (free plan: 150 writes at 10/min)
 
 
@@ -209,8 +211,12 @@ class SettleBatch:
         if len(self._waiting) >= self.size:
             return 0.0
         hard = min(w.joined for w in self._waiting) + self.policy.settle_wait_s - now
-        idle = self._writers == 0 and self._expected == 0
-        wait = self.policy.settle_quiet_s if idle else self.policy.settle_idle_s
+        if self._writers == 0:
+            # nothing in flight: a short quiet if nothing is expected either, else a bound on an
+            # expected write that never comes (a cancelled or failed run)
+            wait = self.policy.settle_quiet_s if self._expected == 0 else self.policy.settle_idle_s
+        else:  # writes in flight end within their own policy (a free plan's window is 60 s)
+            wait = self.policy.settle_busy_s
         return min(self._last_event + wait - now, hard)
 
     def confirm(self, key: int, ready: Callable[[Doc], bool], read_many: ReadMany) -> Doc | None:
