@@ -251,6 +251,8 @@ class AlertProvider(SentryProvider):
     kind: ClassVar[str] = "alert"
     id_output: ClassVar[str] = "alert_id"
     table: ClassVar[Table] = TABLE
+    # A stack holds many: the settings are packed under one property, like a monitor's (DESIGN.md).
+    top_level: ClassVar[tuple[str, ...] | None] = ("name",)
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -358,6 +360,7 @@ class AlertProvider(SentryProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = super().diff(id_, olds, news)
+        olds, news = self.flat(olds), self.flat(news)
         if news.get("metric_monitor_id") is None:
             gone = [k for k in DEFINITION if news.get(k) is None and olds.get(k) not in (None, [])]
             if gone:

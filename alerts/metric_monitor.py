@@ -147,6 +147,8 @@ class MetricMonitorProvider(SentryProvider):
     kind: ClassVar[str] = "metric monitor"
     id_output: ClassVar[str] = "monitor_id"
     table: ClassVar[Table] = TABLE
+    # A stack holds many: the settings are packed under one property, like a monitor's (DESIGN.md).
+    top_level: ClassVar[tuple[str, ...] | None] = ("name", "project_id")
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []

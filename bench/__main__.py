@@ -6,6 +6,9 @@ preview, beside the same operations on N no-op dynamic resources (the engine's o
 in the same run. Drift (issue 6): `vigil drift` over N monitors. Ownership (issue 12): `preview` with
 1, 5 and 20 other stacks of 100 monitors in the backend, against none (``--suites ownership``).
 Import (issue 18): the API calls of `vigil import --dry-run` over N monitors (``--suites import``).
+Issue 19: the targets of `up`
+(N + ceil(N/200) + 2 calls) and of the refresh (ceil(N/200) list calls) per row; and `up` of 50
+monitors on the free plan with the sandbox clock sped up (``--free-plan 50 --clock 60``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from bench import harness
 from bench.importer import run_import
 from bench.ownership import run_ownership
-from bench.uptimerobot import run_uptimerobot
+from bench.uptimerobot import run_free_plan, run_uptimerobot
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--suites", default="uptimerobot,import,ownership", help="which tables, comma-separated"
     )
+    parser.add_argument("--free-plan", type=int, default=50, help="monitors for the free-plan row (0: none)")
+    parser.add_argument("--clock", default="60,10", help="sandbox clock speeds for the free-plan rows")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     # The throwaway stacks' passphrase, unless the caller gave one (a value for the CLI runs only).
@@ -34,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     suites = {s.strip() for s in args.suites.split(",")}
     with harness.sandbox() as url:
         if "uptimerobot" in suites:
-            print(run_uptimerobot(url, sizes, args.latency_ms, env))
+            print(run_uptimerobot(url, sizes, args.latency_ms, env), flush=True)
+            if args.free_plan:
+                print()
+                print(run_free_plan(url, args.free_plan, [float(c) for c in args.clock.split(",")], env))
         if "import" in suites:
             print(run_import(url, sizes, args.latency_ms, env))
         if "ownership" in suites:

@@ -22,7 +22,7 @@ from sandbox.core.server import SandboxServer
 from sandbox.registry import build_services
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_STACK = ROOT / "tests" / "fixtures" / "project" / "stacks" / "basic.py"
+BENCH_STACK = ROOT / "bench" / "stack.py"  # the stack module every benchmark project uses
 
 
 @dataclass
@@ -74,7 +74,7 @@ def project(name: str, main: str, stacks: dict[str, str]) -> Iterator[Path]:
         (root / "state").mkdir()
         (root / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
         (root / "__main__.py").write_text(main)
-        shutil.copy(FIXTURE_STACK, root / "stacks" / "basic.py")
+        shutil.copy(BENCH_STACK, root / "stacks" / "basic.py")
         for env, text in stacks.items():
             (root / "stacks" / f"{env}.yaml").write_text(text)
         yield root

@@ -44,6 +44,7 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DEFAULT_TIMEOUT_S = 30.0
 MAX_ATTEMPTS = policy.DEFAULT.call_attempts  # the same for every service (core/policy.py)
 MAX_REDIRECTS = 3
+POOL_SIZE = 32
 USER_AGENT = "vigil/0.1 (+monitoring as code)"
 
 _SESSIONS: dict[str, requests.Session] = {}
@@ -58,7 +59,10 @@ def session_for(base_url: str) -> requests.Session:
         session = _SESSIONS.get(key)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            # The provider serves up to 200 calls at once (engine/dynamic_host.py): at most
+            # POOL_SIZE connections per API, the other threads wait for one (never a throwaway
+            # connection per call, which urllib3 reports as "pool is full" on stderr).
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, pool_block=True, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             session.headers["User-Agent"] = USER_AGENT

@@ -13,20 +13,39 @@ Every loop vigil runs against an API is here, built on tenacity, and every one i
 - ``write_or_confirm`` — an update or delete after an ambiguous failure: re-read; if the object
   already shows the write, done; otherwise repeat it;
 - ``wait_until`` — the bounded wait: read until a condition holds (settle after a write; an object
-  made by another resource appearing). Reusable by any caller (the verify probes).
+  made by another resource appearing). Reusable by any caller (the verify probes);
+- ``SettleBatch`` — the settle of many writes by one shared list read (``settle_batch``): see below.
 
 One ``WritePolicy`` per service (``POLICIES``) holds every number. Ownership between stacks is
 checked here: ``create_or_adopt``'s ``adoptable`` hook refuses an object another stack owns (the
-provider passes ``core.ownership``'s check), before any write. A batched settle will plug in
-(``settle`` is one function the provider calls per write; a batch can replace it).
+provider passes ``core.ownership``'s check), before any write.
+
+**Batched settle** (``SettleBatch``, one per collection and credential per process). The engine calls
+the dynamic provider once per resource, each call in its own gRPC thread; a create must not return
+before the API shows its write. A write is done inside ``batch.writing()``; its settle then joins the
+batch with ``batch.confirm(id, ready, read_many)`` and waits. One of the waiting threads reads for
+all of them when the batch is due — ``read_many(ids)`` is one list read (one page confirms up to 200
+monitors: new objects have the highest ids, so the read starts at the cursor just below them) — and
+hands every waiter the document the list showed. The batch is due when no write of the collection is
+in flight or expected any more (``expect``: the engine checked a resource whose write has not started)
+and nothing happened for ``settle_quiet_s``, when it holds ``size`` waiters (a page), when an
+expected write did not start for ``settle_idle_s`` with none in flight (a cancelled or failed run),
+when writes in flight made no progress for ``settle_busy_s`` (longer than any rate-limit wait: on a
+free plan writes wait up to a minute for the next window), or after ``settle_wait_s`` at most.
+A waiter the list does not show yet (read lag), or shows unsettled, gets None and falls back to
+the per-object ``settle`` (bounded GETs). Writes of a whole ``up`` share a few list reads only if
+enough resources are in flight at once: vigil runs the engine with 256 steps at once and the
+provider with ``size`` threads (engine/operations.py, engine/dynamic_host.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tenacity import (
@@ -64,6 +83,10 @@ class WritePolicy:
     settle_cap_s: float = 1.0
     appear_reads: int = 10  # reads until an object another resource creates exists (about 13 s)
     appear_cap_s: float = 2.0
+    settle_quiet_s: float = 0.25  # batched settle: no write started or ended for this long → list
+    settle_idle_s: float = 10.0  # …or, none in flight, an expected write did not start for this long
+    settle_busy_s: float = 150.0  # …or writes in flight made no progress for this long (> a 429 wait)
+    settle_wait_s: float = 900.0  # …or a waiter waited this long (free plan: 150 writes at 10/min)
 
 
 POLICIES: dict[str, WritePolicy] = {
@@ -127,6 +150,132 @@ def appear(policy: WritePolicy, fetch: Callable[[], Doc | None]) -> Doc | None:
         delay_s=policy.settle_delay_s,
         cap_s=policy.appear_cap_s,
     )
+
+
+# --- the batched settle ---------------------------------------------------------------------------------
+ReadMany = Callable[[list[int]], dict[int, Doc]]
+
+
+@dataclass
+class _Waiter:
+    key: int
+    ready: Callable[[Doc], bool]
+    joined: float
+    done: bool = False
+    doc: Doc | None = None
+
+
+@dataclass
+class SettleBatch:
+    """Settles the writes of one collection (one credential, one process) with shared list reads."""
+
+    policy: WritePolicy
+    size: int = 200  # waiters one list read confirms (a page)
+    reads: int = 0  # list reads made (tests and benchmarks count them)
+    _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    _writers: int = 0
+    _expected: int = 0  # resources checked whose write has not started (it is coming)
+    _waiting: list[_Waiter] = field(default_factory=list)
+    _last_event: float = field(default_factory=time.monotonic)
+    _reading: bool = False
+
+    def expect(self, count: int = 1) -> None:
+        """A write is coming (the engine checked a resource; ``-1``: its diff found nothing to do).
+
+        The engine checks every resource as the program registers it, well before the steps run
+        (their begin and end each save the whole state): counting them keeps the batch open while
+        writes are still to come, however slowly the steps follow."""
+        with self._cond:
+            self._expected = max(0, self._expected + count)
+            self._last_event = time.monotonic()
+            self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around one write: while any is in flight the batch waits for it (its settle will join)."""
+        with self._cond:
+            self._writers += 1
+            self._expected = max(0, self._expected - 1)
+            self._last_event = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writers -= 1
+                self._last_event = time.monotonic()
+                self._cond.notify_all()
+
+    def _due_in(self, now: float) -> float:
+        if not self._waiting:
+            return float("inf")
+        if len(self._waiting) >= self.size:
+            return 0.0
+        hard = min(w.joined for w in self._waiting) + self.policy.settle_wait_s - now
+        if self._writers == 0:
+            # nothing in flight: a short quiet if nothing is expected either, else a bound on an
+            # expected write that never comes (a cancelled or failed run)
+            wait = self.policy.settle_quiet_s if self._expected == 0 else self.policy.settle_idle_s
+        else:  # writes in flight end within their own policy (a free plan's window is 60 s)
+            wait = self.policy.settle_busy_s
+        return min(self._last_event + wait - now, hard)
+
+    def confirm(self, key: int, ready: Callable[[Doc], bool], read_many: ReadMany) -> Doc | None:
+        """Wait for the list read that shows object ``key``: its document when ``ready`` holds,
+        else None (not listed yet, or not settled: the caller falls back to ``settle``)."""
+        waiter = _Waiter(key, ready, time.monotonic())
+        with self._cond:
+            self._waiting.append(waiter)
+            self._last_event = waiter.joined
+            self._cond.notify_all()
+            while not waiter.done:
+                delay = self._due_in(time.monotonic())
+                if delay > 0 or self._reading:
+                    self._cond.wait(timeout=min(max(delay, 0.01), 1.0))
+                    continue
+                batch, self._waiting = self._waiting[: self.size], self._waiting[self.size :]
+                self._reading = True
+                self._cond.release()
+                try:
+                    docs = _read_quietly(read_many, sorted({w.key for w in batch}))
+                    for member in batch:
+                        doc = docs.get(member.key)
+                        member.doc = doc if doc is not None and member.ready(doc) else None
+                finally:
+                    self._cond.acquire()
+                    self._reading = False
+                    self.reads += 1
+                    for member in batch:
+                        member.done = True
+                    self._last_event = time.monotonic()
+                    self._cond.notify_all()
+        return waiter.doc
+
+
+def _read_quietly(read_many: ReadMany, keys: list[int]) -> dict[int, Doc]:
+    """A failed list read confirms nothing: every waiter falls back to its own bounded reads."""
+    try:
+        return read_many(keys)
+    except ClientError:
+        return {}
+
+
+_BATCHES: dict[str, SettleBatch] = {}
+_BATCHES_LOCK = threading.Lock()
+
+
+def settle_batch(key: str, policy: WritePolicy, *, size: int = 200) -> SettleBatch:
+    """The process-wide batch of one collection of one credential (``key`` names both, no secret)."""
+    with _BATCHES_LOCK:
+        batch = _BATCHES.get(key)
+        if batch is None:
+            batch = _BATCHES[key] = SettleBatch(policy, size=size)
+        return batch
+
+
+def forget_batches() -> None:
+    """Drop every batch (tests; a new provider process starts empty anyway)."""
+    with _BATCHES_LOCK:
+        _BATCHES.clear()
 
 
 # --- one HTTP exchange ------------------------------------------------------------------------------------
@@ -291,15 +440,18 @@ def _repeat_unsaved(policy: WritePolicy, attempt: Callable[[], T]) -> T:
 
 __all__ = [
     "POLICIES",
+    "SettleBatch",
     "Throttled",
     "Transient",
     "WritePolicy",
     "appear",
     "call",
     "create_or_adopt",
+    "forget_batches",
     "is_ambiguous",
     "policy_for",
     "settle",
+    "settle_batch",
     "wait_until",
     "write_or_confirm",
 ]

@@ -442,7 +442,11 @@ class DynamicResource(Resource):
         (another stack owns it; like Pulumi's ``get``)."""
         provider = self.provider_type()
         secrets = (*provider.table.secrets, *self.extra_secrets)
-        props = props_of(args, self.output_names)
+        if provider.top_level is None:
+            props = props_of(args, self.output_names)
+        else:  # a type a stack has many of: its settings packed (the provider's ``top_level``)
+            props = packed_props(args, (*provider.top_level, *secrets))
+            props.update({name: None for name in self.output_names if name not in props})
         if reference:
             props[REFERENCE_KEY] = True
         super().__init__(provider, resource_name, props, with_secrets(opts, secrets) if secrets else opts)

@@ -16,14 +16,23 @@ budget of the window — the last announced ``Remaining`` minus the requests sen
 the budget is spent every thread waits until the announced reset instead of sending a request that
 is sure to be refused. A 429 that still happens (another client sharing the key) blocks every
 thread for ``Retry-After``.
+
+What it tells the user: a wait of a second or more is announced once per window, with the plan's
+limit, the wait and an estimate of the time the requests queued in this process still need
+("Uptime Robot free plan: 10 requests/min, waiting 38 s; 41 requests queued, about 4 min left").
+The announcement goes to ``announcer`` — by default one line on stderr, which in a provider process
+the engine turns into a diagnostic event that vigil's progress display shows live
+(engine/operations.py, render/progress.py) and plain ``pulumi up`` prints as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +40,25 @@ EPOCH_THRESHOLD = 1e9
 MAX_WAIT_S = 120.0  # one wait is capped, as the official Terraform provider caps its delays
 RESET_MARGIN_S = 0.1  # Reset is announced in whole seconds: wait a little past it
 DEFAULT_429_WAIT_S = 1.0
+ANNOUNCE_AFTER_S = 1.0  # shorter waits pass unannounced
+ANNOUNCE_PREFIX = "rate limit: "  # how engine/operations.py recognises the line among diagnostics
+FREE_PLAN_PER_MINUTE = {"Uptime Robot": 10}  # reference uptimerobot-api.md §2
+PER_MINUTE = frozenset({"Uptime Robot"})  # X-RateLimit-Limit counts a minute (a sped-up sandbox's
+# window is shorter in real seconds: the estimates use the window as observed)
+
+
+def _stderr_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+announcer: Callable[[str], None] = _stderr_line  # tests and the CLI process may replace it
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, math.ceil(seconds))} s"
+    return f"{math.ceil(seconds / 60)} min"
 
 
 def seconds_until(value: str | None, now_epoch: float | None = None) -> float | None:
@@ -73,8 +101,9 @@ def _int(value: str | None) -> int | None:
 class RateLimiter:
     """Thread-safe gate for one credential. ``acquire`` before a request, ``release`` after it."""
 
-    def __init__(self, *, max_wait_s: float = MAX_WAIT_S) -> None:
+    def __init__(self, *, max_wait_s: float = MAX_WAIT_S, api: str = "") -> None:
         self._cond = threading.Condition()
+        self.api = api
         self.max_wait_s = max_wait_s
         self.limit: int | None = None
         self.remaining: int | None = None  # budget left in the current window (None: unknown)
@@ -85,18 +114,28 @@ class RateLimiter:
         self._semaphore: threading.Semaphore | None = None
         self.waited_s = 0.0  # total time threads spent waiting here (benchmarks print it)
         self.throttled = 0  # 429s seen
+        self.window_s: float | None = None  # the longest reset announced: the window's length
+        self.waiting = 0  # threads in ``acquire`` now
+        self._announced_for = 0.0  # the wake-up time last announced
 
     # --- the gate -----------------------------------------------------------------------------
     def acquire(self) -> Permit:
         with self._cond:
-            while True:
-                delay = self._delay(time.monotonic())
-                if delay <= 0:
-                    break
-                delay = min(delay, self.max_wait_s)
-                started = time.monotonic()
-                self._cond.wait(delay)
-                self.waited_s += time.monotonic() - started
+            self.waiting += 1
+            try:
+                while True:
+                    now = time.monotonic()
+                    delay = self._delay(now)
+                    if delay <= 0:
+                        break
+                    delay = min(delay, self.max_wait_s)
+                    if delay >= ANNOUNCE_AFTER_S and now + delay > self._announced_for + ANNOUNCE_AFTER_S:
+                        self._announced_for = now + delay
+                        announcer(self.describe_wait(delay))
+                    self._cond.wait(delay)
+                    self.waited_s += time.monotonic() - now
+            finally:
+                self.waiting -= 1
             if self.remaining is not None:
                 self.remaining -= 1
             self.in_flight += 1
@@ -104,6 +143,24 @@ class RateLimiter:
         if semaphore is not None:
             semaphore.acquire()
         return Permit(semaphore)
+
+    def describe_wait(self, delay: float) -> str:
+        """The announcement of one wait: the limit, the wait, what the queued requests still need."""
+        limit = self.limit
+        if limit and (self.api in PER_MINUTE or (self.window_s and abs(self.window_s - 60) <= 1)):
+            plan = f"{limit} requests/min"
+        elif limit and self.window_s:
+            plan = f"{limit} requests per {_duration(self.window_s)}"
+        else:
+            plan = "rate limit reached"
+        free = FREE_PLAN_PER_MINUTE.get(self.api)
+        name = f"{self.api} free plan" if free is not None and limit == free else self.api or "the API"
+        text = f"{ANNOUNCE_PREFIX}{name}: {plan}, waiting {_duration(delay)}"
+        queued = self.waiting
+        if limit and self.window_s and queued > limit:
+            left = delay + (math.ceil(queued / limit) - 1) * self.window_s
+            text += f"; {queued} requests queued, about {_duration(left)} left"
+        return text
 
     def _delay(self, now: float) -> float:
         if now < self.blocked_until:
@@ -145,6 +202,7 @@ class RateLimiter:
                 estimate = min(estimate, self.remaining)
             self.remaining = estimate
         if reset is not None:
+            self.window_s = max(self.window_s or 0.0, reset)
             announced = now + reset + RESET_MARGIN_S
             # Within a window, never wake earlier than an answer already said (rounding jitter).
             self.reset_at = max(self.reset_at, announced) if same_window and self.reset_at else announced
@@ -187,7 +245,7 @@ def limiter_for(api: str, base_url: str, token: str) -> RateLimiter:
     with _REGISTRY_LOCK:
         limiter = _REGISTRY.get(key)
         if limiter is None:
-            limiter = _REGISTRY[key] = RateLimiter()
+            limiter = _REGISTRY[key] = RateLimiter(api=api)
         return limiter
 
 

@@ -3,9 +3,17 @@
 - **Errors.** v3 answers ``{"message": str | [str], "code": "000-004"}``; validation 400s carry a
   list of messages and no code; a 429 body is plain text. ``parse_error`` reads all three.
 - **Batched reads.** Per process (one Pulumi operation's provider), each collection is read from a
-  snapshot of the whole list, at most ``SNAPSHOT_TTL_S`` old: N reads cost ceil(N/200) list calls
-  for monitors (one per 50 for the other lists), not N gets. An id missing from a fresh snapshot is
-  confirmed with one GET before it is reported gone. Writes patch the snapshot.
+  snapshot of the list, paged lazily: lists are ordered by id and the cursor is the last id, so a
+  read of id X lists pages only until one reaches X. N reads cost ceil(N/200) list calls for
+  monitors (one per page of the other lists), not N gets — and no trailing empty page when the
+  highest id read is on the last full page. An id missing from a listed range is confirmed with one
+  GET before it is reported gone. Writes patch the snapshot. A snapshot serves one engine operation
+  (``SNAPSHOT_TTL_S`` bounds it): what must be fresh — adoption after a failure, settling — reads
+  past it.
+- **Batched settle.** ``confirm_reads`` is the list read ``core.policy.SettleBatch`` confirms many
+  writes with: from the cursor just below the lowest id written to the page that holds the highest
+  (new objects have the highest ids: one page confirms 200 creates); when that range is longer than
+  one GET per object, it reads nothing and the writes settle by GET.
 - **Writes.** ``post_object``/``patch_object`` send one request each and patch the snapshot. The
   write policy around them — adopt by natural key before a create and after an ambiguous failure
   (timeout, 5xx, or the 404 ``000-004`` a POST can answer after saving), never a blind repeat of a
@@ -40,7 +48,8 @@ STATUS_PAGES = "psps"
 MAINTENANCE_WINDOWS = "maintenance-windows"
 
 PAGE_SIZE = 200  # GET /monitors takes limit 1..200; the other lists take no page size
-SNAPSHOT_TTL_S = 30.0
+OTHER_PAGE_SIZE = 50  # what the other lists return per page (the estimate of a list read's cost)
+SNAPSHOT_TTL_S = 3600.0  # one engine operation (a provider process serves one)
 
 Doc = dict[str, Any]
 Match = Callable[[Doc], bool]
@@ -50,7 +59,16 @@ Match = Callable[[Doc], bool]
 class _Snapshot:
     taken_at: float = float("-inf")
     items: dict[int, Doc] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    cursor: int | None = None  # the last id of the last page read (None: nothing listed yet)
+    complete: bool = False  # listed to the end
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def expire(self, max_age: float) -> None:
+        if time.monotonic() - self.taken_at > max_age:
+            self.taken_at, self.items, self.cursor, self.complete = time.monotonic(), {}, None, False
+
+    def covers(self, object_id: int) -> bool:
+        return self.complete or (self.cursor is not None and object_id <= self.cursor)
 
 
 _SNAPSHOTS: dict[tuple[str, str], _Snapshot] = {}
@@ -147,19 +165,90 @@ class UptimeRobotClient(ApiClient):
         keys = ("data", path.replace("-", "_"), "monitors", "psps", "maintenanceWindows")
         yield from self.paginate_cursor(path, params, items_keys=keys)
 
+    def page(self, path: str, cursor: int | None) -> tuple[list[Doc], int | None]:
+        """One list page after ``cursor`` and the cursor of the next (None: the list ends here)."""
+        params: dict[str, Any] = {"limit": PAGE_SIZE} if path == MONITORS else {}
+        if cursor is not None:
+            params["cursor"] = cursor
+        data = self.request("GET", path, params=params).data
+        if isinstance(data, list):  # a plain array: no pagination
+            return [d for d in data if isinstance(d, dict)], None
+        data = data or {}
+        keys = ("data", path.replace("-", "_"), "monitors", "psps", "maintenanceWindows")
+        items: list[Doc] = next((data[k] for k in keys if isinstance(data.get(k), list)), [])
+        following = data.get("nextCursorId")
+        if following is None and data.get("nextLink") and items:
+            following = items[-1].get("id")
+        if not items or following is None:
+            return items, None
+        following = int(following)
+        return items, following if cursor is None or following > cursor else None
+
     def _snapshot(self, path: str) -> _Snapshot:
         with _SNAPSHOTS_LOCK:
             return _SNAPSHOTS.setdefault((self._account, path), _Snapshot())
+
+    def _extend(self, path: str, snapshot: _Snapshot, until: int | None) -> None:
+        """List more pages (lock held) until ``until`` is covered, or to the end (None)."""
+        if self.inventory is not None:
+            until = None  # `vigil drift` lists everything once: the inventory reads this listing
+        while not snapshot.complete and (until is None or not snapshot.covers(until)):
+            items, following = self.page(path, snapshot.cursor)
+            for doc in items:
+                snapshot.items[int(doc["id"])] = doc
+            if following is None:
+                snapshot.complete = True
+                self._export(path, snapshot.items)
+            else:
+                snapshot.cursor = following
 
     def snapshot(self, path: str, *, max_age: float = SNAPSHOT_TTL_S) -> dict[int, Doc]:
         """The whole list, listed at most ``max_age`` seconds ago (one lister, the others wait)."""
         snapshot = self._snapshot(path)
         with snapshot.lock:
-            if time.monotonic() - snapshot.taken_at > max_age:
-                snapshot.items = {int(doc["id"]): doc for doc in self.iter_collection(path)}
-                snapshot.taken_at = time.monotonic()
-                self._export(path, snapshot.items)
+            snapshot.expire(max_age)
+            self._extend(path, snapshot, None)
             return dict(snapshot.items)
+
+    def _listed(self, path: str, object_id: int) -> Doc | None:
+        """The object from the snapshot, listing only as far as its id."""
+        snapshot = self._snapshot(path)
+        with snapshot.lock:
+            snapshot.expire(SNAPSHOT_TTL_S)
+            found = snapshot.items.get(object_id)
+            if found is None and not snapshot.covers(object_id):
+                self._extend(path, snapshot, object_id)
+                found = snapshot.items.get(object_id)
+            return None if found is None else dict(found)
+
+    def confirm_reads(self, path: str, ids: list[int]) -> dict[int, Doc]:
+        """The objects ``ids`` as one list read shows them (the batched settle's read).
+
+        Reads the pages from just below the lowest id to the one holding the highest; nothing when
+        that range holds more pages than there are ids (one GET each is cheaper then).
+        """
+        if not ids:
+            return {}
+        low, high = min(ids), max(ids)
+        snapshot = self._snapshot(path)
+        with snapshot.lock:
+            known_in_range = sum(1 for i in snapshot.items if low <= i <= high)
+        page_size = PAGE_SIZE if path == MONITORS else OTHER_PAGE_SIZE
+        if max(1, -(-known_in_range // page_size)) > len(ids):
+            return {}
+        found: dict[int, Doc] = {}
+        cursor: int | None = low - 1
+        while cursor is not None:
+            items, following = self.page(path, cursor)
+            for doc in items:
+                found[int(doc["id"])] = doc
+            if items and int(items[-1]["id"]) >= high:
+                break
+            cursor = following
+        for object_id in ids:
+            if object_id in found:
+                self._remember(path, found[object_id])
+        return {i: dict(found[i]) for i in ids if i in found}
 
     # `vigil drift` lists each collection once: the provider process (which reads every object through
     # this snapshot during the refresh) leaves its listing in ``inventory`` (a folder the command chose),
@@ -200,9 +289,9 @@ class UptimeRobotClient(ApiClient):
 
     def get_object(self, path: str, object_id: int | str) -> Doc | None:
         """The live object through the snapshot, or None when it is gone (confirmed by one GET)."""
-        found = self.snapshot(path).get(int(object_id))
+        found = self._listed(path, int(object_id))
         if found is not None:
-            return dict(found)
+            return found
         try:
             doc = self.fetch_object(path, object_id)
         except ServerError:

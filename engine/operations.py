@@ -1,7 +1,10 @@
 """Run preview / up / refresh / destroy through the Automation API and return plain results.
 
 Commands call these and hand the result to a renderer; nothing here prints. Progress goes to an
-optional callback (the CLI shows it on stderr when it is a terminal).
+optional callback as ``ProgressEvent``s, built from the engine's events: the operation starts, a
+step starts (op, type, name), a step is done, a provider announced a rate-limit wait (a line the
+provider process wrote to stderr, which the engine forwards as a diagnostic: core/ratelimit.py),
+the operation ends. The CLI shows them live on a terminal (render/progress.py).
 """
 
 from __future__ import annotations
@@ -16,14 +19,26 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from core.ratelimit import ANNOUNCE_PREFIX
 from core.redact import redact
 from engine import locks
 from engine.backend import Store
-from engine.changes import ResourceChange, from_step
+from engine.changes import ResourceChange, display_type, from_step
 from engine.errors import Interrupted, OperationFailed, PassphraseError, StackLocked, UpdateInProgress
 from engine.pulumi_process import Supervisor
 
-Progress = Callable[[str], None]
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    kind: str  # start | step | done | rate-limit | end
+    text: str = ""  # start: the operation; rate-limit: the announcement
+    urn: str = ""
+    op: str = ""
+    type: str = ""
+    name: str = ""
+
+
+Progress = Callable[[ProgressEvent], None]
 
 _APPLIED_OPS = ("create", "update", "delete", "replace", "create-replacement", "delete-replaced")
 
@@ -148,7 +163,8 @@ class _Collector:
 
     def __call__(self, event: auto.EngineEvent) -> None:
         if event.resource_pre_event is not None:
-            change = from_step(event.resource_pre_event.metadata)
+            metadata = event.resource_pre_event.metadata
+            change = from_step(metadata)
             if change is not None:
                 previous = self.changes.get(change.urn)
                 if previous is None or change.op in ("replace", "create-replacement", "delete-replaced"):
@@ -157,15 +173,24 @@ class _Collector:
                     self.changes[change.urn] = (
                         change if previous is None or previous.op not in ("replace",) else previous
                     )
-                if self.progress:
-                    self.progress(f"{change.op:>8}  {change.type}  {change.name}")
+            op = str(getattr(metadata.op, "value", metadata.op))  # an OpType (str enum)
+            if self.progress and op != "same":
+                urn = metadata.urn or ""
+                kind = display_type(metadata.type or "")
+                self.progress(ProgressEvent("step", urn=urn, op=op, type=kind, name=urn.rsplit("::", 1)[-1]))
         elif event.res_outputs_event is not None:
-            if event.res_outputs_event.metadata.op in _APPLIED_OPS:
+            metadata = event.res_outputs_event.metadata
+            if metadata.op in _APPLIED_OPS:
                 self.applied += 1
+            if self.progress:
+                self.progress(ProgressEvent("done", urn=metadata.urn or ""))
         elif event.diagnostic_event is not None:
             diagnostic = event.diagnostic_event
             message = _clean(diagnostic.message)
-            if diagnostic.severity == "error" and message:
+            if message.startswith(ANNOUNCE_PREFIX):
+                if self.progress:
+                    self.progress(ProgressEvent("rate-limit", text=message.removeprefix(ANNOUNCE_PREFIX)))
+            elif diagnostic.severity == "error" and message:
                 self.errors.append(message)
             elif diagnostic.severity == "warning" and message:
                 self.warnings.append(message)
@@ -232,6 +257,21 @@ def _run(
     progress: Progress | None,
     guard: Guard | None = None,
 ) -> tuple[OperationResult, Any]:
+    try:
+        return _run_engine(stack, operation, call, env, progress, guard)
+    finally:
+        if progress:
+            progress(ProgressEvent("end"))
+
+
+def _run_engine(
+    stack: auto.Stack,
+    operation: str,
+    call: Callable[[_Collector], Any],
+    env: str,
+    progress: Progress | None,
+    guard: Guard | None,
+) -> tuple[OperationResult, Any]:
     supervisor = _supervisor(stack)
     supervisor.signals = 0
     writes = operation in _WRITERS
@@ -241,6 +281,8 @@ def _run(
         if guard is not None:
             guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
         collector = _Collector(progress)
+        if progress:
+            progress(ProgressEvent("start", text=f"{operation} of '{env}'"))
         try:
             with supervisor.handling_signals():
                 raw = call(collector)
@@ -274,6 +316,15 @@ def _run(
 
 _QUIET: dict[str, Any] = {"color": "never", "suppress_progress": True, "suppress_outputs": True}
 
+# The engine's own default is 4 steps per CPU (8 here). vigil's providers settle writes in batches
+# (one list read confirms every write in flight, core.policy.SettleBatch), so the engine must send
+# many steps at once: PARALLEL covers a batch (engine/dynamic_host.py's 200 provider threads) plus
+# the other types' steps. Not the engine's "unbounded" (MaxInt32): the Python language host
+# multiplies the value by 4 into an int32 (pulumi/automation/_server.py), and any other value is a
+# fixed pool of that many engine workers (pkg/resource/deploy/step_executor.go, Pulumi 3.274.1).
+# The APIs' rate limiters bound what really reaches a service.
+PARALLEL = 256
+
 
 def preview(
     stack: auto.Stack,
@@ -281,7 +332,7 @@ def preview(
     *,
     refresh: bool = False,
     progress: Progress | None = None,
-    parallel: int | None = None,
+    parallel: int | None = PARALLEL,
     guard: Guard | None = None,
 ) -> OperationResult:
     result, _ = _run(
@@ -301,7 +352,7 @@ def up(
     *,
     refresh: bool = False,
     progress: Progress | None = None,
-    parallel: int | None = None,
+    parallel: int | None = PARALLEL,
     guard: Guard | None = None,
 ) -> OperationResult:
     result, raw = _run(
@@ -332,7 +383,7 @@ def destroy(
     result, _ = _run(
         stack,
         "destroy",
-        lambda c: stack.destroy(on_event=c, show_secrets=False, **_QUIET),
+        lambda c: stack.destroy(on_event=c, show_secrets=False, parallel=PARALLEL, **_QUIET),
         env,
         progress,
         guard,
@@ -356,7 +407,7 @@ def refresh(
     result, _ = _run(
         stack,
         "refresh",
-        lambda c: stack.refresh(on_event=c, show_secrets=False, **_QUIET),
+        lambda c: stack.refresh(on_event=c, show_secrets=False, parallel=PARALLEL, **_QUIET),
         env,
         progress,
         guard,

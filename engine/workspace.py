@@ -122,6 +122,17 @@ def engine_environment(
             "passphrase; in CI, from the repository's secrets",
         )
     binary = find_pulumi()
+    # Checkpoints (issue 19): with a DIY backend (file://, s3://) Pulumi 3.274.1 saves the WHOLE
+    # snapshot at the begin and the end of every step (pkg/backend/snapshot.go, defaultServiceLoop;
+    # only no-change "same" steps are elided), so an `up` of N resources writes O(N²) bytes: about
+    # half of the floor's `up` of 200 no-op resources here. PULUMI_SKIP_CHECKPOINTS=true
+    # (sdk/go/common/env/env.go; "skip saving state checkpoints and only save the final
+    # deployment", pulumi/pulumi#10668, shipped in 3.40.1) removes them, at the price Pulumi states:
+    # "in the case of network disconnect or crash state edits will be lost". Journaling, which sends
+    # only the changes, serves the Pulumi Cloud backend only (pkg/backend/httpstate; DIY journaling
+    # is pulumi/pulumi#22075, open). vigil keeps the checkpoints: a killed run's pending operations
+    # are what `up` resolves and reports (engine/operations.py resolve_pending), and the crash tests
+    # hold them to it. What vigil saves per step instead: one API call per object, packed properties.
     variables = {
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",

@@ -1,20 +1,26 @@
 """The remote adapter every Uptime Robot resource shares (monitors, contacts, integrations, pages, windows).
 
 Uptime Robot's objects are flat collections (``/monitors``, ``/psps``…) read through the client's
-per-process snapshot (``core.uptimerobot``: N reads cost ceil(N/200) list calls). A resource type
-names its ``path`` and its natural key (``same``); the provider framework (``core.provider``) and
-the write policy (``core.policy``) do the rest.
+per-process snapshot (``core.uptimerobot``: N reads cost ceil(N/200) list calls). Writes settle in
+batches: each POST or PATCH runs inside its collection's ``core.policy.SettleBatch``, and its settle
+waits for the one list read that confirms every write in flight (``client.confirm_reads``); only an
+object that read does not show yet falls back to bounded GETs. A resource type names its ``path``
+and its natural key (``same``); the provider framework (``core.provider``) and the write policy
+(``core.policy``) do the rest.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from core.errors import NotFound
+from pulumi.dynamic import CheckResult, DiffResult
+
+from core import policy as write_policy
+from core.errors import ClientError, NotFound
 from core.fields import Doc
-from core.policy import is_ambiguous
+from core.policy import SettleBatch, is_ambiguous
 from core.provider import Provider
-from core.uptimerobot import UptimeRobotClient
+from core.uptimerobot import MONITORS, OTHER_PAGE_SIZE, PAGE_SIZE, UptimeRobotClient
 
 
 class UptimeRobotProvider(Provider):
@@ -48,13 +54,41 @@ class UptimeRobotProvider(Provider):
     def fetch(self, client: UptimeRobotClient, id_: str, props: dict[str, Any]) -> Doc | None:
         return client.get_object(self.path, id_)
 
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validated inputs; a resource that passes will be written unless its diff says otherwise:
+        the settle batch waits for it (``SettleBatch.expect``)."""
+        result = super().check(olds, news)
+        if not result.failures:
+            self._expect(1)
+        return result
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if not result.changes:
+            self._expect(-1)  # checked, nothing to write
+        return result
+
+    def _expect(self, count: int) -> None:
+        try:
+            client = self.client()
+        except ClientError:  # no credentials (an offline preview): nothing will be written
+            return
+        self.batch(client).expect(count)
+
+    def batch(self, client: UptimeRobotClient) -> SettleBatch:
+        """This collection's settle batch for this credential, in this process."""
+        size = PAGE_SIZE if self.path == MONITORS else OTHER_PAGE_SIZE
+        return write_policy.settle_batch(f"{client.account}/{self.path}", self.policy, size=size)
+
     def create_remote(self, client: UptimeRobotClient, fields: dict[str, Any]) -> Doc:
-        return client.post_object(self.path, self.to_wire(fields, creating=True))
+        with self.batch(client).writing():
+            return client.post_object(self.path, self.to_wire(fields, creating=True))
 
     def update_remote(
         self, client: UptimeRobotClient, id_: str, fields: Doc, current: Doc | None, olds: Doc
     ) -> Doc:
-        return client.patch_object(self.path, id_, self.to_wire(fields, creating=False))
+        with self.batch(client).writing():
+            return client.patch_object(self.path, id_, self.to_wire(fields, creating=False))
 
     def delete_remote(self, client: UptimeRobotClient, id_: str, props: dict[str, Any]) -> None:
         client.delete_object(self.path, id_)
@@ -62,3 +96,12 @@ class UptimeRobotProvider(Provider):
     def settle_fetch(self, client: UptimeRobotClient, id_: str, props: dict[str, Any]) -> Doc | None:
         # Settling reads past the snapshot: it must see the API's answer, not our own write.
         return client.fetch_object(self.path, id_, remember=True)
+
+    def _settle(self, client: UptimeRobotClient, id_: str, fields: dict[str, Any], written: Doc) -> Doc:
+        """The shared list read first; bounded GETs only when it does not show this write yet."""
+        listed = self.batch(client).confirm(
+            int(id_),
+            lambda doc: self.settled(doc, fields),
+            lambda ids: client.confirm_reads(self.path, ids),
+        )
+        return listed if listed is not None else super()._settle(client, id_, fields, written)

@@ -34,6 +34,7 @@ class Output:
     )
 
     def __post_init__(self) -> None:
+        self._live: Any = None  # render.progress.LiveProgress, made at the first engine event
         color = None if not _plain() else False
         self.out = Console(
             file=sys.stdout,
@@ -80,9 +81,20 @@ class Output:
         self.lines([line.rstrip() for line in captured.get().splitlines()])
 
     # stderr ------------------------------------------------------------------------------------
-    def progress(self, text: str) -> None:
-        if not self.json_mode and self.err.is_terminal:
-            self.err.print(f"[dim]{escape(redact(text))}[/dim]")
+    def progress(self, item: Any) -> None:
+        """A progress line, or an engine operation's ``ProgressEvent`` (render/progress.py shows
+        those live on a terminal; piped, only rate-limit waits are printed)."""
+        if self.json_mode:
+            return
+        if not isinstance(item, str):
+            if self._live is None:
+                from render.progress import LiveProgress
+
+                self._live = LiveProgress(self.err, live=self.err.is_terminal)
+            self._live(item)
+            return
+        if self.err.is_terminal:
+            self.err.print(f"[dim]{escape(redact(item))}[/dim]")
 
     def info(self, text: str) -> None:
         if not self.json_mode:

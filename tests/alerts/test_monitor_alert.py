@@ -11,6 +11,7 @@ from alerts.alert import AlertProvider
 from alerts.metric_monitor import MetricMonitorProvider
 from alerts.project import ProjectProvider
 from alerts.team import TeamProvider
+from core.inputs import unpack
 from core.sentry import SentryClient
 from tests.alerts.conftest import workflow_churn
 from tests.alerts.helpers import checked, create, failures
@@ -68,8 +69,8 @@ def test_monitor_update_keeps_condition_ids(ids: dict[str, str]) -> None:
     before = SentryClient.from_env().get_detector(result.id)["conditionGroup"]  # type: ignore[index]
     news = checked(provider, monitor_props(ids, threshold=1500, time_window=600))
     assert provider.diff(result.id, result.outs, news).changes is True
-    outs = provider.update(result.id, result.outs, news).outs
-    assert outs is not None and (outs["threshold"], outs["time_window"]) == (1500.0, 600)
+    outs = unpack(provider.update(result.id, result.outs, news).outs)  # settings are packed
+    assert (outs["threshold"], outs["time_window"]) == (1500.0, 600)
     after = SentryClient.from_env().get_detector(result.id)["conditionGroup"]  # type: ignore[index]
     assert after["id"] == before["id"]
     assert sorted(c["id"] for c in after["conditions"]) == sorted(c["id"] for c in before["conditions"])
@@ -149,8 +150,8 @@ def test_workflow_update_keeps_sub_object_ids(
     result, _ = create(provider, issue_alert(ids))
     before = SentryClient.from_env().get_workflow(result.id)
     news = checked(provider, issue_alert(ids, frequency=60, events_above=20))
-    outs = provider.update(result.id, result.outs, news).outs
-    assert outs is not None and (outs["frequency"], outs["events_above"]) == (60, 20)
+    outs = unpack(provider.update(result.id, result.outs, news).outs)  # settings are packed
+    assert (outs["frequency"], outs["events_above"]) == (60, 20)
     after = SentryClient.from_env().get_workflow(result.id)
     assert before is not None and after is not None
     assert after["triggers"]["id"] == before["triggers"]["id"]
@@ -230,7 +231,7 @@ def test_alert_drift_and_delete(ids: dict[str, str], sentry: SentryAccount) -> N
     workflow["config"] = {"frequency": 1440}
     sentry.put(f"organizations/{sentry.org}/workflows/{result.id}/", workflow)
     read = provider.read(result.id, result.outs)
-    assert read.outs["frequency"] == 1440
+    assert unpack(read.outs)["frequency"] == 1440
     assert provider.diff(result.id, read.outs, inputs).changes is True
     provider.delete(result.id, read.outs)
     assert provider.read(result.id, read.outs).id == ""

@@ -157,9 +157,11 @@ def test_a_post_that_failed_before_saving_is_sent_again_only_after_a_lookup(
     made = calls(sandbox, uptimerobot)
     assert len(uptimerobot.monitors()) == 6
     assert made.get("fault:create_monitor", 0) > 0 and made["create_monitor"] == 6
-    # one snapshot before the first create, then the policy's fresh lookups after each failed POST
+    # one snapshot before the first create, the policy's fresh lookups after each failed POST, and
+    # each create's settle: one list read (the creates run one after another: a batch each), no GET
     lookups = policy_for("Uptime Robot").adopt_reads
-    assert made["list_monitors"] == 1 + lookups * made["fault:create_monitor"]
+    assert made["list_monitors"] == 1 + lookups * made["fault:create_monitor"] + 6
+    assert made.get("get_monitor", 0) == 0
 
 
 def test_a_write_settles_through_read_lag(sandbox: SandboxApi, uptimerobot: UptimeRobotAccount) -> None:
