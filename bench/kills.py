@@ -129,7 +129,8 @@ def pending_operations(state: Path, project: str, env: str) -> int:
     return len(document.get("checkpoint", {}).get("latest", {}).get("pending_operations") or [])
 
 
-def interrupt(scenario: str, process: subprocess.Popen[str], marker: str) -> None:
+def interrupt(scenario: str, process: subprocess.Popen[str], marker: str) -> bool:
+    """Deliver the scenario's signal(s); False when its victim process was not found."""
     if scenario == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)
     elif scenario == "sigterm":
@@ -140,8 +141,10 @@ def interrupt(scenario: str, process: subprocess.Popen[str], marker: str) -> Non
         os.killpg(process.pid, signal.SIGINT)
     else:
         pid = victim(scenario.removeprefix("kill-"), marker, process.pid)
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGKILL)
+    return True
 
 
 def one_run(url: str, scenario: str, count: int, rng: random.Random, env: dict[str, str]) -> Outcome:
@@ -162,7 +165,8 @@ def one_run(url: str, scenario: str, count: int, rng: random.Random, env: dict[s
         wait_for(creds["url"], creds["api_key"], rng.randint(1, count * 2 // 3), process)
         if process.poll() is not None:
             outcome.notes.append("finished before the interruption")
-        interrupt(scenario, process, marker)
+        if not interrupt(scenario, process, marker):
+            outcome.notes.append("no process to kill was found (not counted as converged)")
         _, stderr = process.communicate(timeout=900)
         outcome.exit_code = process.returncode
         outcome.traceback = "Traceback" in stderr
@@ -187,7 +191,8 @@ def one_run(url: str, scenario: str, count: int, rng: random.Random, env: dict[s
         outcome.pending = pending_operations(state, "kills", "t")
         outcome.locks = len(list((state / ".pulumi" / "locks").rglob("*.json")))
         outcome.converged = (
-            code == 0
+            not outcome.notes
+            and code == 0
             and outcome.duplicates == 0
             and outcome.missing == 0
             and outcome.clean_preview
