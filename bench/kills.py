@@ -213,7 +213,7 @@ def run_kills(url: str, runs: int, count: int, seed: int, env: dict[str, str], s
             outcomes.append(outcome)
             notes += [f"{scenario} #{attempt + 1}: {note}" for note in outcome.notes]
             print(f"  {scenario} #{attempt + 1}: {outcome}", file=sys.stderr, flush=True)
-        rows.append(
+        rows.append(  # the table so far is printed after each scenario (a long soak shows progress)
             [
                 scenario,
                 len(outcomes),
@@ -228,7 +228,12 @@ def run_kills(url: str, runs: int, count: int, seed: int, env: dict[str, str], s
                 ",".join(sorted({str(o.exit_code) for o in outcomes})),
             ]
         )
-    text = harness.table(
+        print(_table(rows, runs, count, seed), file=sys.stderr, flush=True)
+    return _table(rows, runs, count, seed) + ("\n" + "\n".join(notes) if notes else "")
+
+
+def _table(rows: list[list[Any]], runs: int, count: int, seed: int) -> str:
+    return harness.table(
         f"Kills and interruptions of `up` ({count} monitors, {runs} runs per scenario, seed {seed})",
         [
             "scenario",
@@ -245,7 +250,6 @@ def run_kills(url: str, runs: int, count: int, seed: int, env: dict[str, str], s
         ],
         rows,
     )
-    return text + ("\n" + "\n".join(notes) if notes else "")
 
 
 def main(argv: list[str]) -> int:
