@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ProjectDir, UptimeRobotAccount
+from tests.conftest import ROOT, ProjectDir, SandboxApi, UptimeRobotAccount
 from tests.engine.s3 import S3Server
 
 pytestmark = pytest.mark.engine
@@ -38,9 +38,17 @@ def vigil_process(root: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def test_two_checkouts_on_one_s3_backend_take_turns(
-    project: ProjectDir, uptimerobot: UptimeRobotAccount, s3_server: S3Server, s3_bucket: str, tmp_path: Path
+    project: ProjectDir,
+    sandbox: SandboxApi,
+    uptimerobot: UptimeRobotAccount,
+    s3_server: S3Server,
+    s3_bucket: str,
+    tmp_path: Path,
 ) -> None:
     project.write_env("t", monitors(COUNT))
+    # Every API call takes a second: the first up holds the lock for longer than the second needs to
+    # start (on a loaded machine a fast first up could finish before the second ever meets the lock).
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=1000)
     other = tmp_path / "checkout-2"
     shutil.copytree(project.root, other)
     first = vigil_process(project.root, "up", "--env", "t", "--yes")
