@@ -28,9 +28,11 @@ demo: setup
 	$(VIGIL) up --env sandbox --yes
 	$(VIGIL) outputs --env sandbox
 
-## test: the whole suite (real Pulumi engine, real HTTP to the emulators)
+## test: the whole suite (real Pulumi engine, real HTTP to the emulators), one file per worker
+## at a time (each worker has its own sandbox; module-scoped deployments stay on one worker)
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not engine"

@@ -17,13 +17,16 @@ import argparse
 import os
 import sys
 
-from bench import harness
+from bench import harness, kills
 from bench.importer import run_import
 from bench.ownership import run_ownership
 from bench.uptimerobot import run_free_plan, run_uptimerobot
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["kills"]:  # python -m bench kills: the kill/interrupt soak (issue 13)
+        return kills.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="10,100,500", help="numbers of monitors, comma-separated")
     parser.add_argument("--latency-ms", type=int, default=50)

@@ -6,14 +6,17 @@ meet each other's objects and the suite needs no resets.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
+import random
 import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,21 +289,72 @@ def slack(sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch) -> SlackAccount:
 
 
 def free_port() -> int:
+    """An ephemeral port free at the moment of asking (racy for a port another process binds
+    later: use ``reserved_ports`` for that)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
+def _ephemeral_low() -> int:
+    """The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def reserved_ports(count: int = 2) -> Iterator[int]:
+    """``count`` consecutive free ports for a process the test starts later (the sandbox daemon
+    binds its API port and port+1), free of the race a bind-to-0-then-close probe has.
+
+    A probed ephemeral port can be handed by the kernel to any other socket (another test's bind(0)
+    or an outgoing connection's local port) before the daemon binds it. These ports come from below
+    the ephemeral range, which the kernel never hands out on its own, and each is reserved across
+    processes (pytest-xdist workers, other checkouts' suites) by an flock held until the test ends;
+    a port something else already holds is skipped. Bounded: 200 draws, then the test fails."""
+    high = _ephemeral_low() - count
+    low = max(1024, high - 12_000)
+    locks = Path(tempfile.gettempdir()) / "vigil-test-ports"
+    locks.mkdir(exist_ok=True)
+    draw = random.SystemRandom()
+    for _ in range(200):
+        port = draw.randrange(low, high)
+        handle = (locks / f"{port}.lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            if all(_bindable(port + offset) for offset in range(count)):
+                yield port
+                return
+        finally:
+            handle.close()  # releases the flock
+    raise RuntimeError(f"no {count} free consecutive ports in {low}..{high} after 200 draws")
+
+
 @pytest.fixture
 def conductor(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProjectDir]:
-    """The shipped Conductor stacks in a throwaway project, with a sandbox daemon on free ports."""
+    """The shipped Conductor stacks in a throwaway project, with a sandbox daemon on reserved ports."""
     shutil.copy(ROOT / "stacks" / "conductor.py", project.root / "stacks" / "conductor.py")
-    port = free_port()
-    text = (ROOT / "stacks" / "sandbox.yaml").read_text().replace("8711", str(port + 1))
-    project.write_env("sandbox", text)
-    monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
-    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")  # the sandbox brings its own
-    for name in ("UPTIMEROBOT_API_KEY", "UPTIMEROBOT_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    yield project
-    project.vigil("sandbox", "stop")
+    with reserved_ports(2) as port:  # the daemon's API port and, at port+1, its stand-in application
+        text = (ROOT / "stacks" / "sandbox.yaml").read_text().replace("8711", str(port + 1))
+        project.write_env("sandbox", text)
+        monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
+        monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")  # the sandbox brings its own
+        for name in ("UPTIMEROBOT_API_KEY", "UPTIMEROBOT_API_URL"):
+            monkeypatch.delenv(name, raising=False)
+        yield project
+        project.vigil("sandbox", "stop")

@@ -62,3 +62,10 @@ def test_drift_job_fails_on_drift_and_uses_secrets_only_by_reference() -> None:
     assert "vigil drift --env production --notify slack" in text
     assert "continue-on-error" not in text  # exit 2 (drift) must fail the job
     assert "hooks.slack.com" not in text and "${{ secrets.SLACK_WEBHOOK_URL }}" in text
+
+
+def test_deploy_applies_through_vigil_never_plain_pulumi() -> None:
+    text = (ROOT / ".github" / "workflows" / "vigil-deploy.yml").read_text()
+    runs = [line.strip() for line in text.splitlines() if line.strip().startswith("run:")]
+    assert "run: vigil up --env production --yes" in runs, runs
+    assert not [run for run in runs if run.startswith("run: pulumi ")], runs  # no raw engine command

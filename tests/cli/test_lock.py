@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ProjectDir, UptimeRobotAccount
+from tests.conftest import ROOT, ProjectDir, SandboxApi, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine
 
@@ -155,10 +155,13 @@ def _vigil_process(root: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def test_two_checkouts_sharing_a_backend_take_turns(
-    project: ProjectDir, uptimerobot: UptimeRobotAccount, tmp_path: Path
+    project: ProjectDir, sandbox: SandboxApi, uptimerobot: UptimeRobotAccount, tmp_path: Path
 ) -> None:
     """Two copies of the project, one state: the second `up` waits for the first, then applies."""
     project.write_env("t", monitors(40))
+    # Slow API calls keep the first up holding the lock while the second starts (under load a fast
+    # first up could finish before the second ever meets the lock).
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=1000)
     other = tmp_path / "checkout-2"
     shutil.copytree(project.root, other)
     first = _vigil_process(project.root, "up", "--env", "t", "--yes")

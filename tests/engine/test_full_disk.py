@@ -48,11 +48,15 @@ def test_a_full_disk_during_up_never_leaves_the_state_unusable(
 ) -> None:
     project.write_env("t", monitors(3))
     assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
-    resize(small_disk, used_bytes(small_disk) + 48 * 1024)  # room for a few small writes, not for 60 monitors
-    project.write_env("t", monitors(60))
+    # Room for the lock and a few small files, not for the next checkpoint: the engine's checkpoint
+    # write fails with ENOSPC (Pulumi retries each failed write ~30 s, hence one new monitor only:
+    # every further snapshot write of the run would wait as long; adopting objects a failed run
+    # created is what tests/cli/test_crash.py proves).
+    resize(small_disk, used_bytes(small_disk) + 16 * 1024)
+    project.write_env("t", monitors(4))
     full = project.vigil("up", "--env", "t", "--yes")
     assert full.exit_code == 1, full  # the disk filled up
-    assert "Traceback" not in full.stderr
+    assert "no space left on device" in full.stderr and "Traceback" not in full.stderr
 
     resize(small_disk, 64 * 1024 * 1024)  # the operator frees space
     check = project.vigil("state", "check", "--env", "t")
@@ -62,5 +66,5 @@ def test_a_full_disk_during_up_never_leaves_the_state_unusable(
         assert restored.exit_code == 0, restored
     again = project.vigil("up", "--env", "t", "--yes")
     assert again.exit_code == 0, again
-    assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == [f"M{i:03d}" for i in range(60)]
+    assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == [f"M{i:03d}" for i in range(4)]
     assert project.vigil("preview", "--env", "t", "--expect-no-changes").exit_code == 0
