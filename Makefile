@@ -29,10 +29,12 @@ demo: setup
 	$(VIGIL) outputs --env sandbox
 
 ## test: the whole suite (real Pulumi engine, real HTTP to the emulators), one file per worker
-## at a time (each worker has its own sandbox; module-scoped deployments stay on one worker)
+## at a time (each worker has its own sandbox; module-scoped deployments stay on one worker); then
+## the contract tests alone: their coverage is bounded by a time budget, so they must not share the CPU
 TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not contract"
+	$(PY) -m pytest -q -p no:cacheprovider -m contract
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not engine"

@@ -24,6 +24,7 @@ ROUTES = [
     Route("GET", f"{ORG}/stats_v2", "get_stats_v2"),  # sandbox/sentry/stats.py
     Route("GET", f"{ORG}/events", "list_organization_events"),  # aggregates only: sandbox/sentry/stats.py
     Route("GET", f"{ORG}/events-stats", "get_events_stats"),  # sandbox/sentry/stats.py
+    Route("GET", f"{ORG}/issues", "list_organization_issues"),  # sandbox/sentry/stats.py
     Route("GET", f"{ORG}/sentry-app-installations", "list_app_installations"),
     Route("POST", f"{ORG}/spike-protections", "enable_spike_protection"),
     Route("DELETE", f"{ORG}/spike-protections", "disable_spike_protection"),

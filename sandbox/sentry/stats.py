@@ -11,6 +11,12 @@ retrieve-event-counts-for-an-organization-v2 and the Discover ``events-stats`` e
 - ``GET /api/0/organizations/{org}/events-stats/`` — one series per ``yAxis`` (``count()``,
   ``p50/p75/p95/p99/avg/max(transaction.duration)`` in milliseconds), ``data`` as
   ``[[bucket_start, [{"count": value}]], …]``; several ``yAxis`` give one such document per axis.
+- ``GET /api/0/organizations/{org}/issues/`` — the issues the ingested events were grouped into
+  (sandbox/sentry/alerting.py), as docs.sentry.io/api/events/list-an-organizations-issues documents
+  it (the endpoint is not in the reference OpenAPI file): ``project``, ``environment``,
+  ``statsPeriod`` or ``start``/``end`` (default 14 days: issues seen in the range), ``query`` with
+  ``is:unresolved`` by default (an empty query: every issue) and ``firstSeen:>=DATE`` style terms,
+  newest first, Link pagination.
 
 The stored event shape is not changed: an event's time is its payload ``timestamp`` (what the SDK
 sent, epoch seconds or ISO 8601), else when it was received; a transaction's duration is
@@ -27,6 +33,7 @@ from typing import Any
 
 from sandbox.core.http import Response
 from sandbox.core.service import Call
+from sandbox.sentry import alerting
 from sandbox.sentry.errors import Invalid, NotFound
 from sandbox.sentry.models import Event, SentryBackend
 
@@ -135,7 +142,9 @@ def _aggregate(function: str, durations: list[float], count: int) -> float:
 class _Range:
     """Aligned buckets between start and end (``interval`` seconds each)."""
 
-    def __init__(self, call: Call, default_interval: int, *, buckets: bool = True) -> None:
+    def __init__(
+        self, call: Call, default_interval: int, *, buckets: bool = True, default_period: int = 86400
+    ) -> None:
         request = call.request
         now = call.service.clock.epoch()
         period, start_raw, end_raw = request.arg("statsPeriod"), request.arg("start"), request.arg("end")
@@ -149,7 +158,7 @@ class _Range:
         elif start_raw or end_raw:
             raise Invalid({"detail": ["start and end are both required"]})
         else:
-            self.end, self.start = now, now - 86400
+            self.end, self.start = now, now - default_period
         if self.end <= self.start:
             raise Invalid({"detail": ["start must be before end"]})
         if self.start < 0 or self.end > LATEST:
@@ -344,6 +353,89 @@ class StatsResponses:
         meta = {"fields": {name: "integer" if f == "count" else "duration" for name, f in parsed},
                 "units": {name: None if f == "count" else "millisecond" for name, f in parsed}}  # fmt: skip
         return Response(200, {"data": [row], "meta": meta})
+
+    def list_organization_issues(self, call: Call, org: str) -> Response:
+        backend = _backend(call, org)
+        from sandbox.sentry.responses import paginate  # responses.py mixes this class in
+
+        window = _Range(call, 3600, buckets=False, default_period=14 * 86400)  # Sentry's issues default
+        projects = _projects(call, backend)
+        environments = call.request.args("environment")
+        raw_query = call.request.arg("query")
+        keep = _issue_filter("is:unresolved" if raw_query is None else raw_query)
+        issues = [
+            issue for issue in alerting.state_of(backend).issues.values()
+            if (projects is None or issue.project_id in projects)
+            and (not environments or set(environments) & set(issue.environments))
+            and issue.first_seen < window.end and issue.last_seen >= window.start
+            and keep(issue)
+        ]  # fmt: skip
+        issues.sort(key=lambda issue: (issue.last_seen, issue.id), reverse=True)
+        page, headers = paginate(call, [_issue_document(backend, issue) for issue in issues], default=25)
+        return Response(200, page, headers=headers)
+
+
+def _issue_document(backend: SentryBackend, issue: alerting.Issue) -> dict[str, Any]:
+    project = backend.projects.get(issue.project_id)
+    slug = project.slug if project else str(issue.project_id)
+    return {
+        "id": str(issue.id),
+        "shortId": f"{slug.upper()}-{issue.id}",
+        "title": issue.title,
+        "culprit": "",
+        "level": "error",
+        "status": issue.status,
+        "type": "error" if issue.kind == "error" else "metric_issue",
+        "count": str(len(issue.seen)),
+        "userCount": 0,
+        "firstSeen": _iso(issue.first_seen),
+        "lastSeen": _iso(issue.last_seen),
+        "project": {"id": str(issue.project_id), "slug": slug, "name": project.name if project else slug},
+    }
+
+
+_SEEN = re.compile(r"^(firstSeen|lastSeen):(>=|<=|>|<)(.+)$")
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    "<": lambda a, b: a < b,
+}
+
+
+def _issue_filter(query: str) -> Callable[[alerting.Issue], bool]:
+    """Issue search terms this emulator understands: is:unresolved|resolved, firstSeen/lastSeen with
+    >=, <=, >, < and an ISO date-time, environment:NAME (anything else is refused, never ignored)."""
+    statuses: set[str] = set()
+    bounds: list[tuple[str, Callable[[float, float], bool], float]] = []  # attribute, compare, moment
+    environments: set[str] = set()
+    for term in query.split():
+        key, _, value = term.partition(":")
+        seen = _SEEN.match(term)
+        if key == "is" and value in ("unresolved", "resolved"):
+            statuses.add(value)
+        elif seen:
+            attribute = "first_seen" if seen.group(1) == "firstSeen" else "last_seen"
+            bounds.append((attribute, _COMPARE[seen.group(2)], _moment(seen.group(3), seen.group(1))))
+        elif key == "environment" and value:
+            environments.add(value)
+        else:
+            raise Invalid(
+                {
+                    "detail": [
+                        f"Invalid query term {term!r} (this emulator: is:…, firstSeen:>=…, environment:…)"
+                    ]
+                }
+            )
+
+    def keep(issue: alerting.Issue) -> bool:
+        if statuses and issue.status not in statuses:
+            return False
+        if environments and not environments & set(issue.environments):
+            return False
+        return all(compare(float(getattr(issue, attribute)), moment) for attribute, compare, moment in bounds)
+
+    return keep
 
 
 def _query_filter(query: str) -> Callable[[Event], bool]:

@@ -1,5 +1,6 @@
 """The Sentry emulator's stats: ``stats_v2`` (org stats), ``events-stats`` and the aggregate events
-table, computed from the events ingested through a DSN; bad parameters are 400s, never 5xx."""
+table, computed from the events ingested through a DSN, and the organization's issues search;
+bad parameters are 400s, never 5xx."""
 
 from __future__ import annotations
 
@@ -138,3 +139,27 @@ def test_events_stats_gives_p95_and_count_per_bucket(world: World) -> None:
     assert both["p95(transaction.duration)"]["order"] == 1
     assert get(world, "events-stats/", yAxis="p95(title)", **window).status_code == 400
     assert get(world, "events-stats/", query="release:1.0", **window).status_code == 400
+
+
+def test_issues_search_lists_the_issues_ingested_errors_opened(world: World) -> None:
+    start = world.now() - 60
+    world.send(world.errors(3, world.now()))  # three messages: three issues
+    found = get(world, "issues/", project=world.project_id, query=f"firstSeen:>={iso(start)}")
+    assert found.status_code == 200, found.text
+    issues = found.json()
+    assert len(issues) == 3
+    assert sorted(issue["title"] for issue in issues) == [f"ValueError: boom {i}" for i in range(3)]
+    assert {issue["status"] for issue in issues} == {"unresolved"}
+    assert {issue["project"]["id"] for issue in issues} == {str(world.project_id)}
+    later = get(world, "issues/", query=f"firstSeen:>={iso(world.now() + 60)}")
+    assert later.status_code == 200 and later.json() == []  # none opened after that moment
+    assert get(world, "issues/", query="is:resolved").json() == []  # the default is:unresolved, here flipped
+    page = get(world, "issues/", per_page=2)
+    assert len(page.json()) == 2 and 'rel="next"; results="true"' in page.headers["Link"]
+
+
+@pytest.mark.parametrize("query", ["assigned:me", "firstSeen:>=yesterday", "is:ignored"])
+def test_issues_search_refuses_terms_it_does_not_know_with_400(world: World, query: str) -> None:
+    response = get(world, "issues/", query=query)
+    assert response.status_code == 400, response.text
+    assert "query" in response.text or "firstSeen" in response.text
