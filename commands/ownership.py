@@ -52,7 +52,7 @@ def prepare(store: Store, project: str, project_root: Path, env: str, out: Outpu
     return index
 
 
-def record_marks(stack: Any, index: OwnershipIndex, env: str, path: Path) -> int:
+def record_marks(stack: Any, index: OwnershipIndex, env: str, path: str) -> int:
     """State from before ownership: put the ownership file's path into every dynamic resource's
     outputs (what a delete reads: ``destroy`` runs no program), in one export and import of the
     state, writing nothing to the APIs. Returns how many resources it marked (0: nothing to do)."""

@@ -348,14 +348,14 @@ def destroy(
 ) -> None:
     """Delete everything the stack owns (never what another stack owns or references)."""
     from commands.ownership import record_marks, refuse_destroy_of_shared
-    from core.ownership import ownership_path
+    from core.ownership import ownership_input
     from engine import operations
     from render.changes import render_operation
 
     out = app_context(ctx).output(json)
     loaded, stack, guard, index = _prepare_owned(ctx, env, out, lock_timeout)
     # State from before ownership: its deletes learn what other stacks hold (no API write).
-    record_marks(stack, index, env, ownership_path(app_context(ctx).project().root, env))
+    record_marks(stack, index, env, ownership_input(env))
     if not break_references:
         refuse_destroy_of_shared(index, env)
     elif index.still_referenced(env) and not allow_delete:  # guarded as a protected environment is

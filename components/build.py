@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pulumi
 
 from components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors
@@ -12,11 +10,12 @@ from spec.outputs import resource_name
 from spec.stack import Stack
 
 
-def build_stack(stack: Stack, ownership: Path | None = None) -> None:
-    """``ownership``: the file the CLI wrote with what other stacks own (``core.ownership``); every
-    resource gets its path as the ``__ownership`` input, so its provider leaves those objects alone."""
+def build_stack(stack: Stack, ownership: str | None = None) -> None:
+    """``ownership``: the file the CLI wrote with what other stacks own (``core.ownership``, relative
+    to the project root); every resource gets that path as the ``__ownership`` input, so its
+    provider leaves those objects alone."""
     if ownership is not None:
-        pulumi.runtime.register_stack_transformation(_with_ownership(str(ownership)))
+        pulumi.runtime.register_stack_transformation(_with_ownership(ownership))
     _build_sentry(stack)
     _build_slack(stack)
     routing = AlertRouting("alert-routing", stack)

@@ -2,7 +2,8 @@
 
 The CLI reads every checkpoint of the project once per run (``engine.ownership.OwnershipIndex``)
 and writes, for the stack being run, the objects *other* stacks own or reference to
-``<project>/.vigil/ownership/<env>.json`` (``ownership_path``). The program hands that path to every
+``<project>/.vigil/ownership/<env>.json`` (``ownership_path``). The program hands that path, relative to
+the project root (``ownership_input``), to every
 resource as the ``__ownership`` input (``OWNERSHIP_KEY``; providers also keep it in their outputs,
 because ``destroy`` runs no program). The provider reads the file at call time (``Foreign.at``):
 it never adopts, updates or deletes an object listed there. The path is a value handed down, not an
@@ -44,7 +45,17 @@ KINDS: dict[tuple[str, str], str] = {
 
 
 def ownership_path(project_root: Path, env: str) -> Path:
-    return project_root / ".vigil" / "ownership" / f"{env}.json"
+    return project_root / ownership_input(env)
+
+
+def ownership_input(env: str) -> str:
+    """The ``__ownership`` value resources carry: the file's path relative to the project root.
+
+    Relative, so that the inputs are the same in every checkout and on every machine sharing the
+    state (an absolute path made each resource show an update when CI and a laptop took turns).
+    The engine starts provider plugins in the program's directory, the project root, so the
+    provider process resolves it there (``Foreign.at``)."""
+    return f".vigil/ownership/{env}.json"
 
 
 class OwnedElsewhere(ClientError):
@@ -156,6 +167,7 @@ __all__ = [
     "Foreign",
     "OwnedElsewhere",
     "ReferenceMissing",
+    "ownership_input",
     "ownership_path",
     "write_foreign",
 ]

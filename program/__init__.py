@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 
 from components.build import build_stack
-from core.ownership import ownership_path
+from core.ownership import ownership_input
 from spec.findings import InvalidStack
 from spec.loader import load_stack
 
@@ -30,4 +30,4 @@ def run(project_dir: Path | None = None) -> None:
         # RunError: Pulumi prints the message alone (no traceback of vigil's own frames).
         raise pulumi.RunError(str(invalid)) from None
     # What other stacks own: the file the CLI wrote for this run (core.ownership), by path.
-    build_stack(loaded.stack, ownership=ownership_path(root.resolve(), env))
+    build_stack(loaded.stack, ownership=ownership_input(env))
