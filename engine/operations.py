@@ -249,7 +249,11 @@ def disk_full(error: Exception, operation: str, env: str, guard: Guard | None) -
         return None
     store = guard.store if guard else None
     where = str(store.root) if isinstance(store, FileStore) else (store.url if store else "the state backend")
-    writing = "its lock" if re.search(r"\block\b", stderr, re.IGNORECASE) else "its state"
+    writing = "its lock" if "lock" in stderr.lower() else "its state"
+    if guard is not None:
+        locks.clear_failed_writes(
+            guard.store, guard.project, guard.env, older_than=0
+        )  # else the next run fails
     return BackendUnusable(
         f"{operation} of '{env}' failed: no space left on device in the state backend {where} "
         f"(writing {writing})",
