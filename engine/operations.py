@@ -9,6 +9,7 @@ the operation ends. The CLI shows them live on a terminal (render/progress.py).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -250,10 +251,8 @@ def disk_full(error: Exception, operation: str, env: str, guard: Guard | None) -
     store = guard.store if guard else None
     where = str(store.root) if isinstance(store, FileStore) else (store.url if store else "the state backend")
     writing = "its lock" if "lock" in stderr.lower() else "its state"
-    if guard is not None:
-        locks.clear_failed_writes(
-            guard.store, guard.project, guard.env, older_than=0
-        )  # else the next run fails
+    if guard is not None:  # the empty lock file the failed write left would fail the next run
+        locks.clear_failed_writes(guard.store, guard.project, guard.env, older_than=0)
     return BackendUnusable(
         f"{operation} of '{env}' failed: no space left on device in the state backend {where} "
         f"(writing {writing})",
@@ -269,8 +268,6 @@ def _supervisor(stack: auto.Stack) -> Supervisor:
 
 def _objects_in_state(guard: Guard | None) -> int | None:
     """The stack's objects in its checkpoint (read from the store: no engine call); None if unknown."""
-    import json
-
     from engine.state_files import checkpoint_key
 
     if guard is None:
@@ -351,10 +348,11 @@ def _run_engine(
     writes = operation in _WRITERS
     started = time.monotonic()
     deadline = started + (guard.lock_timeout if guard else 0)
-    before = _objects_in_state(guard) if operation in ("destroy", "refresh") else None
     while True:
         if guard is not None:
             guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
+        # counted once the lock is ours: a run we waited for may have changed the state
+        before = _objects_in_state(guard) if operation in ("destroy", "refresh") else None
         collector = _Collector(progress)
         if progress:
             progress(ProgressEvent("start", text=f"{operation} of '{env}'"))
