@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from engine.backend import Store
+from engine.backend import FileStore, Store
 
 
 def lock_prefix(project: str, stack: str) -> str:
@@ -131,4 +132,29 @@ def clear_stale(store: Store, project: str, stack: str) -> list[LockHolder]:
     for holder in holders(store, project, stack):
         if holder.stale and release(store, holder):
             removed.append(holder)
+    clear_failed_writes(store, project, stack)
+    return removed
+
+
+def clear_failed_writes(store: Store, project: str, stack: str, *, older_than: float = 10.0) -> list[str]:
+    """Remove the ``<uuid>.json.<hex>.tmp`` files a failed lock write left (a full disk, a kill).
+
+    On ``file://`` the lock is written through a ``.tmp`` renamed into place within milliseconds;
+    a write that failed leaves it, and every later engine run then fails reading the lock folder
+    with ``unexpected end of JSON input``. One older than ``older_than`` seconds (0: an empty one,
+    whatever its age, after this run's own write failed) is nobody's write in progress.
+    """
+    if not isinstance(store, FileStore):
+        return []  # S3 writes an object at once: no temporary files
+    removed = []
+    for key in store.keys(lock_prefix(project, stack)):
+        if not key.endswith(".tmp"):
+            continue
+        try:
+            stats = (store.root / key).stat()
+        except OSError:
+            continue
+        leftover = stats.st_size == 0 if older_than <= 0 else time.time() - stats.st_mtime >= older_than
+        if leftover and store.delete(key):
+            removed.append(key)
     return removed

@@ -9,6 +9,7 @@ the operation ends. The CLI shows them live on a terminal (render/progress.py).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -22,9 +23,16 @@ from pulumi import automation as auto
 from core.ratelimit import ANNOUNCE_PREFIX
 from core.redact import redact
 from engine import locks
-from engine.backend import Store
+from engine.backend import FileStore, Store
 from engine.changes import ResourceChange, display_type, from_step
-from engine.errors import Interrupted, OperationFailed, PassphraseError, StackLocked, UpdateInProgress
+from engine.errors import (
+    BackendUnusable,
+    Interrupted,
+    OperationFailed,
+    PassphraseError,
+    StackLocked,
+    UpdateInProgress,
+)
 from engine.pulumi_process import Supervisor
 
 
@@ -159,6 +167,7 @@ class _Collector:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.applied = 0
+        self.read = 0
         self.progress = progress
 
     def __call__(self, event: auto.EngineEvent) -> None:
@@ -182,6 +191,8 @@ class _Collector:
             metadata = event.res_outputs_event.metadata
             if metadata.op in _APPLIED_OPS:
                 self.applied += 1
+            elif metadata.op == "refresh" and not (metadata.type or "").startswith("pulumi:"):
+                self.read += 1  # an object of the stack read into the state (interrupt message)
             if self.progress:
                 self.progress(ProgressEvent("done", urn=metadata.urn or ""))
         elif event.diagnostic_event is not None:
@@ -228,20 +239,80 @@ def passphrase_error(error: Exception, env: str, source: str | None) -> Passphra
     )
 
 
+_NO_SPACE = re.compile(r"no space left on device|ENOSPC", re.IGNORECASE)
+
+
+def disk_full(error: Exception, operation: str, env: str, guard: Guard | None) -> BackendUnusable | None:
+    """The engine's raw ENOSPC (``code: 1 stdout: stderr: … no space left on device``, from writing
+    the lock or a checkpoint) as one message naming the backend's path and the fix."""
+    stderr = _clean(str(getattr(error, "stderr", "") or error))
+    if not _NO_SPACE.search(stderr):
+        return None
+    store = guard.store if guard else None
+    where = str(store.root) if isinstance(store, FileStore) else (store.url if store else "the state backend")
+    writing = "its lock" if "lock" in stderr.lower() else "its state"
+    if guard is not None:  # the empty lock file the failed write left would fail the next run
+        locks.clear_failed_writes(guard.store, guard.project, guard.env, older_than=0)
+    return BackendUnusable(
+        f"{operation} of '{env}' failed: no space left on device in the state backend {where} "
+        f"(writing {writing})",
+        hint=f"free space there (`df -h {where}`), run `vigil state check --env {env}`, then rerun the "
+        "command: objects already applied are adopted by name, never duplicated",
+    )
+
+
 def _supervisor(stack: auto.Stack) -> Supervisor:
     found = getattr(stack.workspace.pulumi_command, "supervisor", None)  # engine.workspace sets it
     return found if isinstance(found, Supervisor) else Supervisor()
 
 
-def _interrupted(operation: str, env: str, collector: _Collector, supervisor: Supervisor) -> Interrupted:
-    finish = "vigil destroy" if operation == "destroy" else "vigil up"
-    applied = f"{collector.applied} change(s) were applied before it stopped"
-    if supervisor.forced:
+def _objects_in_state(guard: Guard | None) -> int | None:
+    """The stack's objects in its checkpoint (read from the store: no engine call); None if unknown."""
+    from engine.state_files import checkpoint_key
+
+    if guard is None:
+        return None
+    try:
+        raw = guard.store.read(checkpoint_key(guard.project, guard.env))
+        latest = (json.loads(raw or b"{}").get("checkpoint") or {}).get("latest") or {}
+    except (OSError, ValueError):
+        return None
+    resources = latest.get("resources") or []
+    return sum(1 for r in resources if r.get("custom") and not str(r.get("type", "")).startswith("pulumi:"))
+
+
+def _interrupted(
+    operation: str,
+    env: str,
+    collector: _Collector,
+    supervisor: Supervisor,
+    *,
+    finished: bool = False,
+    before: int | None = None,
+    guard: Guard | None = None,
+) -> Interrupted:
+    """What an interrupted run applied, and how to finish it (``finished``: the engine ended first)."""
+    finish = {"destroy": "vigil destroy", "refresh": "vigil refresh"}.get(operation, "vigil up")
+    left = _objects_in_state(guard) if operation == "destroy" else None
+    if operation == "destroy" and before is not None and left is not None:
+        applied = f"{max(before - left, 0)} of {before} delete(s) applied"
+    elif operation == "refresh" and before is not None:
+        applied = f"{min(collector.read, before)} of {before} object(s) read into the state"
+    else:
+        applied = f"{collector.applied} change(s) were applied before it stopped"
+    if operation == "destroy" and left is not None:
+        finished = left == 0  # what is left in the state, not the engine's exit code, says if it is done
+    if supervisor.forced and not finished:
         return Interrupted(
             f"{operation} of '{env}' stopped at once: {applied}; operations that were in flight may be "
             "left pending in the state",
             hint=f"run `{finish} --env {env}`: it resolves them and finishes the job "
             f"(if it reports a lock: `vigil unlock --env {env}`)",
+        )
+    if finished:
+        return Interrupted(
+            f"{operation} of '{env}' cancelled: {applied}; the engine finished before it could stop, "
+            "nothing left to do (the state is saved and the lock released)"
         )
     return Interrupted(
         f"{operation} of '{env}' cancelled: {applied}; the state is saved and the lock released",
@@ -280,18 +351,21 @@ def _run_engine(
     while True:
         if guard is not None:
             guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
+        # counted once the lock is ours: a run we waited for may have changed the state
+        before = _objects_in_state(guard) if operation in ("destroy", "refresh") else None
         collector = _Collector(progress)
         if progress:
             progress(ProgressEvent("start", text=f"{operation} of '{env}'"))
         try:
             with supervisor.handling_signals():
                 raw = call(collector)
-            break
         except auto.errors.CommandError as error:
             if supervisor.interrupted:
                 if supervisor.forced and guard is not None:
                     guard.holders()  # the killed engine's lock is stale now: removed
-                raise _interrupted(operation, env, collector, supervisor) from None
+                raise _interrupted(
+                    operation, env, collector, supervisor, before=before, guard=guard
+                ) from None
             if isinstance(error, auto.errors.ConcurrentUpdateError) and guard is not None:
                 if writes and time.monotonic() < deadline:
                     continue  # another run took the lock between our look and the engine's: wait again
@@ -303,7 +377,15 @@ def _run_engine(
             wrong = passphrase_error(error, env, guard.passphrase_from if guard else None)
             if wrong is not None:
                 raise wrong from None
+            full = disk_full(error, operation, env, guard)
+            if full is not None:
+                raise full from None
             raise _failure(error, collector, f"{operation} of '{env}'") from None
+        if supervisor.interrupted:  # a signal came while the engine ran, which finished anyway
+            raise _interrupted(
+                operation, env, collector, supervisor, finished=True, before=before, guard=guard
+            )
+        break
     result = OperationResult(
         env,
         operation,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ProjectDir, SlackAccount, UptimeRobotAccount
+from tests.conftest import ROOT, ProjectDir, SandboxApi, SlackAccount, UptimeRobotAccount
 
 pytestmark = pytest.mark.engine
 
@@ -47,10 +47,10 @@ def processes_marked(marker: str) -> list[int]:
     return found
 
 
-def start_up(root: Path, marker: str) -> subprocess.Popen[str]:
-    """`vigil up` in its own session, as a terminal runs a foreground job."""
+def start_up(root: Path, marker: str, command: str = "up") -> subprocess.Popen[str]:
+    """`vigil up` (or ``command``) in its own session, as a terminal runs a foreground job."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "--project", str(root), "up", "--env", "t", "--yes"],
+        [sys.executable, str(ROOT / "cli.py"), "--project", str(root), command, "--env", "t", "--yes"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -163,3 +163,75 @@ def test_drift_started_during_an_up_says_it_is_in_progress_and_notifies_nobody(
     assert after.exit_code == 0, after
     assert after.json["drifted"] is False and after.json["summary"]["unmanaged"] == 0
     assert slack.messages() == []
+
+
+SMALL = 20  # monitors of the destroy / refresh interrupts
+
+
+def lock_files() -> list[Path]:
+    locks = Path(os.environ["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "locks"
+    return list(locks.rglob("*.json"))
+
+
+def wait_for_engine(process: subprocess.Popen[str]) -> None:
+    """Until the engine holds the stack's lock: the write has started."""
+    for _ in range(3000):
+        if process.poll() is not None or lock_files():
+            return
+        time.sleep(0.02)
+
+
+def interrupted_cleanly(process: subprocess.Popen[str], marker: str) -> str:
+    _, stderr = process.communicate(timeout=600)
+    assert process.returncode == 130, stderr  # interrupted, whether or not the engine finished first
+    assert "Traceback" not in stderr and "cancelled:" in stderr, stderr
+    assert_no_process_left(marker)
+    assert not lock_files()  # the lock was released
+    return stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_destroy_says_what_was_deleted_and_how_to_finish(
+    project: ProjectDir, sandbox: SandboxApi, uptimerobot: UptimeRobotAccount, signum: int
+) -> None:
+    project.write_env("t", monitors(SMALL))
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    # Slow deletes keep the destroy running when the signal lands (the engine starts all at once).
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=300)
+    marker = uuid.uuid4().hex
+    process = start_up(project.root, marker, "destroy")
+    wait_for_engine(process)
+    time.sleep(random.Random(signum).uniform(0, 1.5))
+    os.killpg(process.pid, signum)  # SIGINT: a terminal's Ctrl-C; SIGTERM: a CI runner stopping the group
+    stderr = interrupted_cleanly(process, marker)
+    left = len(uptimerobot.monitors())
+    assert f"of {SMALL} delete(s) applied" in stderr, stderr
+    assert f"{SMALL - left} of {SMALL} delete(s) applied" in stderr, stderr  # what the account shows
+    if left:
+        assert "vigil destroy --env t" in stderr, stderr
+        sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=0)
+        again = project.vigil("destroy", "--env", "t", "--yes")
+        assert again.exit_code == 0, again
+    else:
+        assert "nothing left to do" in stderr, stderr
+    assert uptimerobot.monitors() == []
+
+
+def test_an_interrupted_refresh_exits_130_and_says_what_was_read(
+    project: ProjectDir, sandbox: SandboxApi, uptimerobot: UptimeRobotAccount
+) -> None:
+    project.write_env("t", monitors(SMALL))
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=300)
+    marker = uuid.uuid4().hex
+    process = start_up(project.root, marker, "refresh")
+    wait_for_engine(process)
+    time.sleep(random.Random(3).uniform(0, 0.5))
+    os.killpg(process.pid, signal.SIGINT)
+    stderr = interrupted_cleanly(process, marker)
+    assert f"of {SMALL} object(s) read into the state" in stderr, stderr
+    assert "nothing left to do" in stderr or "vigil refresh --env t" in stderr, stderr
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=0)
+    assert len(uptimerobot.monitors()) == SMALL  # a refresh writes nothing to the account
+    clean = project.vigil("preview", "--env", "t", "--expect-no-changes")
+    assert clean.exit_code == 0, clean

@@ -198,3 +198,52 @@ def test_two_first_ups_of_a_new_environment_at_once_create_it_once(
     assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == [f"M{i:03d}" for i in range(5)]
     stacks = Path(os.environ["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "stacks"
     assert [p.name for p in (stacks / "vigil-test").glob("*.json")] == ["t.json"]
+
+
+@pytest.mark.parametrize("second_command", ["destroy", "drift --fix"])
+def test_up_and_another_writer_from_two_checkouts_never_write_at_once(
+    project: ProjectDir,
+    sandbox: SandboxApi,
+    uptimerobot: UptimeRobotAccount,
+    tmp_path: Path,
+    second_command: str,
+) -> None:
+    """`up` + `destroy`: the destroy waits for the lock, then deletes all; `up` + `drift --fix`: the drift
+    stops naming the running update. Either way the state stays valid and the emulator holds what the
+    winner left."""
+    project.write_env("t", monitors(10))
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0  # destroy then has a stack to plan
+    project.write_env("t", monitors(20))
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=1000)
+    other = tmp_path / "checkout-2"
+    shutil.copytree(project.root, other)
+    first = _vigil_process(project.root, "up", "--env", "t", "--yes")
+    for _ in range(600):  # the second starts once the first holds the lock
+        if (lock_dir().is_dir() and any(lock_dir().glob("*.json"))) or first.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert first.poll() is None, "the up ended before the second writer started"
+    holder = json.loads(next(lock_dir().glob("*.json")).read_text())
+    waits = ["--lock-timeout", "5m"] if second_command == "destroy" else []  # drift has no such option
+    second = _vigil_process(other, *second_command.split(), "--env", "t", "--yes", *waits)
+    _, err2 = second.communicate(timeout=600)
+    _, err1 = first.communicate(timeout=600)
+    assert first.returncode == 0, err1
+    assert "Traceback" not in err2 and "code: 1 stdout:" not in err2
+    sandbox.control("faults", service="uptimerobot", account=uptimerobot.api_key, latency_ms=0)
+    names = sorted(m["friendlyName"] for m in uptimerobot.monitors())
+    if second_command == "destroy":  # it waited for the up, then deleted everything the up left
+        assert second.returncode == 0, err2
+        assert f"pid {holder['pid']}" in err2 and "waiting up to 5m00s" in err2, err2
+        assert "was released; continuing" in err2
+        assert names == []
+    else:  # a reader never waits: it names the running update and compares nothing
+        assert second.returncode == 1, err2
+        assert "an update of 't' is in progress" in err2 and f"pid {holder['pid']}" in err2, err2
+        assert f"@{holder['hostname']}" in err2
+        assert names == [f"M{i:03d}" for i in range(20)]
+        clean = project.vigil("preview", "--env", "t", "--expect-no-changes")
+        assert clean.exit_code == 0, clean
+    assert not list(lock_dir().glob("*.json"))
+    check = project.vigil("state", "check", "--env", "t")
+    assert check.exit_code == 0, check  # the state is valid

@@ -68,3 +68,31 @@ def test_a_full_disk_during_up_never_leaves_the_state_unusable(
     assert again.exit_code == 0, again
     assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == [f"M{i:03d}" for i in range(4)]
     assert project.vigil("preview", "--env", "t", "--expect-no-changes").exit_code == 0
+
+
+def test_a_full_disk_when_the_lock_is_written_says_so_naming_the_backend(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, small_disk: Path
+) -> None:
+    project.write_env("t", monitors(2))
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    resize(small_disk, used_bytes(small_disk))  # not one page free: the lock file cannot be written
+    project.write_env("t", monitors(3))
+    full = project.vigil("up", "--env", "t", "--yes")
+    assert full.exit_code == 1, full
+    assert f"no space left on device in the state backend {small_disk} (writing its lock)" in full.stderr, (
+        full
+    )
+    assert f"df -h {small_disk}" in full.stderr
+    assert (
+        "code: 1 stdout:" not in full.stderr
+        and "Unknown" not in full.stderr
+        and "Traceback" not in full.stderr
+    )
+    assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == ["M000", "M001"]  # nothing applied
+
+    resize(small_disk, 64 * 1024 * 1024)  # the fix the message gives: free space, rerun
+    assert project.vigil("state", "check", "--env", "t").exit_code == 0
+    assert not list(small_disk.rglob("*.tmp"))  # the failed lock write left nothing the engine trips on
+    again = project.vigil("up", "--env", "t", "--yes")
+    assert again.exit_code == 0, again
+    assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == ["M000", "M001", "M002"]
