@@ -158,6 +158,7 @@ class _Collector:
         self.changes: dict[str, ResourceChange] = {}
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.tracebacks: list[str] = []  # the providers' own, shown only with --debug
         self.applied = 0
         self.progress = progress
 
@@ -191,7 +192,10 @@ class _Collector:
                 if self.progress:
                     self.progress(ProgressEvent("rate-limit", text=message.removeprefix(ANNOUNCE_PREFIX)))
             elif diagnostic.severity == "error" and message:
-                self.errors.append(message)
+                short, trace = provider_message(message, diagnostic.urn or "")
+                self.errors.append(short)
+                if trace:
+                    self.tracebacks.append(trace)
             elif diagnostic.severity == "warning" and message:
                 self.warnings.append(message)
 
@@ -203,12 +207,59 @@ def _clean(message: str) -> str:
     return redact(_ANSI.sub("", message)).strip()
 
 
+# The engine's closing line after the resources' own errors ("update failed"): says nothing more.
+_CLOSING = re.compile(r"^(update|preview|refresh|destroy|deployment) failed$")
+# What Pulumi puts in front of a provider's check failure (pkg/resource/deploy/step_generator.go,
+# issueCheckFailures: "<type> resource '<name>': property <p> value {<v>} has a problem: <reason>");
+# vigil's reasons already name the object and the field.
+_CHECK_WRAPPER = re.compile(r"^\S+ resource '[^']*'(?:: property \S+ value \{.*\})? has a problem: ")
+_TRACEBACK = "Traceback (most recent call last):"
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*): (.*)$", re.DOTALL)
+_VIGIL_PACKAGES = ("core.", "engine.", "monitors.", "alerts.", "components.", "spec.", "vigil.")
+
+
+def provider_message(message: str, urn: str = "") -> tuple[str, str]:
+    """One line for an error diagnostic, and the traceback it carried ('' if none).
+
+    Pulumi's Python dynamic provider server answers a failed call with ``traceback.format_exc()``
+    (pulumi/dynamic/__main__.py, ``_abort_with_traceback``), so every provider error reaches the
+    engine as a traceback. vigil's client errors already say the object, the API and what to do:
+    that message is the line. Anything else is named by its resource's type and name.
+    """
+    message = _CHECK_WRAPPER.sub("", message)
+    if _TRACEBACK not in message:
+        return message, ""
+    before, _, trace = message.rpartition(_TRACEBACK)
+    body = trace.splitlines()
+    start = next((i for i, line in enumerate(body) if i and line and not line[0].isspace()), len(body))
+    raised = "\n".join(body[start:]).strip()
+    matched = _EXCEPTION_LINE.match(raised)
+    if matched and matched.group(1).startswith(_VIGIL_PACKAGES):
+        short = matched.group(2)
+    else:
+        kind = matched.group(1).rsplit(".", 1)[-1] if matched else "error"
+        text = matched.group(2) if matched else raised
+        type_ = urn.rsplit("::", 2)[-2].rsplit("$", 1)[-1] if urn.count("::") >= 2 else ""
+        named = f"{display_type(type_)} {urn.rsplit('::', 1)[-1]}: " if type_ else ""
+        short = f"{named}{kind}: {text}"
+    prefix = before.strip()
+    short = " ".join(short.split())  # one line
+    return (f"{prefix} {short}" if prefix else short), message
+
+
 def _failure(error: auto.errors.CommandError, collector: _Collector, what: str) -> OperationFailed:
-    details = [m for m in collector.errors if m]
+    details = list(dict.fromkeys(m for m in collector.errors if m))
+    specific = [m for m in details if not _CLOSING.match(m)]
+    details = specific or details
     if not details:
         stderr = _clean(getattr(error, "stderr", "") or str(error))
-        details = [line for line in stderr.splitlines() if line.strip()][-8:]
-    return OperationFailed(f"{what} failed:\n  " + "\n  ".join(details))
+        details = [provider_message(line)[0] for line in stderr.splitlines() if line.strip()][-8:]
+    failed = OperationFailed(
+        f"{what} failed:\n  " + "\n  ".join(details),
+        hint="rerun with --debug for the providers' tracebacks" if collector.tracebacks else None,
+    )
+    failed.traceback = "\n".join(collector.tracebacks)
+    return failed
 
 
 _WRITERS = ("up", "destroy", "refresh")
