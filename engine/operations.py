@@ -23,7 +23,7 @@ from core.ratelimit import ANNOUNCE_PREFIX
 from core.redact import redact
 from engine import locks
 from engine.backend import Store
-from engine.changes import ResourceChange, display_type, from_step
+from engine.changes import ResourceChange, display_type, from_refresh, from_step
 from engine.errors import Interrupted, OperationFailed, PassphraseError, StackLocked, UpdateInProgress
 from engine.pulumi_process import Supervisor
 
@@ -123,6 +123,8 @@ class OperationResult:
     duration_seconds: float = 0.0
     outputs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[str] = field(default_factory=list)
+    # refresh: per resource, the live values that differ from the state (what it pulls in)
+    pulled: list[ResourceChange] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -146,6 +148,9 @@ class OperationResult:
             "duration_seconds": round(self.duration_seconds, 2),
             "outputs": self.outputs,
             "diagnostics": self.diagnostics,
+            **(
+                {"pulled": [c.as_dict() for c in self.pulled]} if self.operation.startswith("refresh") else {}
+            ),
         }
 
 
@@ -154,8 +159,10 @@ def _summary_op(op: str) -> str:
 
 
 class _Collector:
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, refreshing: bool = False) -> None:
         self.changes: dict[str, ResourceChange] = {}
+        self.refreshing = refreshing  # a refresh: list what it pulls in (``pulled``)
+        self.pulled: dict[str, ResourceChange] = {}
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.tracebacks: list[str] = []  # the providers' own, shown only with --debug
@@ -183,6 +190,10 @@ class _Collector:
             metadata = event.res_outputs_event.metadata
             if metadata.op in _APPLIED_OPS:
                 self.applied += 1
+            if self.refreshing:
+                pulled = from_refresh(metadata)
+                if pulled is not None:
+                    self.pulled[pulled.urn] = pulled
             if self.progress:
                 self.progress(ProgressEvent("done", urn=metadata.urn or ""))
         elif event.diagnostic_event is not None:
@@ -331,7 +342,7 @@ def _run_engine(
     while True:
         if guard is not None:
             guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
-        collector = _Collector(progress)
+        collector = _Collector(progress, refreshing=operation.startswith("refresh"))
         if progress:
             progress(ProgressEvent("start", text=f"{operation} of '{env}'"))
         try:
@@ -361,6 +372,7 @@ def _run_engine(
         list(collector.changes.values()),
         time.monotonic() - started,
         diagnostics=collector.warnings,
+        pulled=list(collector.pulled.values()),
     )
     return result, raw
 
