@@ -93,7 +93,7 @@ def test_each_refused_create_is_one_line_naming_object_api_and_fix(over_the_limi
     assert named == {f"M{i}" for i in range(5)} - created, result
     for line in failed:
         assert "Uptime Robot API: POST" in line and "HTTP 403" in line
-        assert "a feature your plan lacks" in line  # the fix
+        assert "remove monitors from the stack or upgrade the plan" in line  # the fix
     assert "Traceback" not in result.stderr and 'File "' not in result.stderr, result
     assert "update failed" not in result.stderr  # the engine's closing line adds nothing
     assert "--debug" in result.stderr  # the hint says where the traceback is
