@@ -221,9 +221,14 @@ def _clean(message: str) -> str:
 # The engine's closing line after the resources' own errors ("update failed"): says nothing more.
 _CLOSING = re.compile(r"^(update|preview|refresh|destroy|deployment) failed$")
 # What Pulumi puts in front of a provider's check failure (pkg/resource/deploy/step_generator.go,
-# issueCheckFailures: "<type> resource '<name>': property <p> value {<v>} has a problem: <reason>");
+# issueCheckFailures: "<type> resource '<name>': property <p> value {<v>} has a problem: <reason>",
+# the format strings in the 3.274.1 binary);
 # vigil's reasons already name the object and the field.
-_CHECK_WRAPPER = re.compile(r"^\S+ resource '[^']*'(?:: property \S+ value \{.*\})? has a problem: ")
+_CHECK_WRAPPER = re.compile(
+    r"^\S+ resource '[^']*'(?:: property \S+ (?:with )?value .*?)? has a problem: "
+    r"|^\s*- property \S+ (?:with value .*? )?has a problem: ",
+    re.MULTILINE,
+)
 _TRACEBACK = "Traceback (most recent call last):"
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*): (.*)$", re.DOTALL)
 _VIGIL_PACKAGES = ("core.", "engine.", "monitors.", "alerts.", "components.", "spec.", "vigil.")

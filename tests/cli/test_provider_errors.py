@@ -31,6 +31,7 @@ class Run:
     plain: Result
     debug: Result
     monitors: list[str]
+    copy: Result  # a preview of a copy of the stack: its monitors are the other stack's
 
 
 def _vigil(root: Path, *args: str) -> Result:
@@ -70,6 +71,8 @@ def over_the_limit(
         saved = dict(os.environ)
         plain = _vigil(root, "up", "--env", "t", "--yes")
         debug = _vigil(root, "up", "--env", "t", "--yes", "--debug")
+        (root / "stacks" / "copy.yaml").write_text(FIVE_MONITORS)
+        copy = _vigil(root, "preview", "--env", "copy")
         os.environ.clear()
         os.environ.update(saved)
     listed = requests.get(
@@ -78,7 +81,7 @@ def over_the_limit(
         params={"limit": 200},
         timeout=10,
     ).json()["data"]
-    yield Run(plain, debug, sorted(m["friendlyName"] for m in listed))
+    yield Run(plain, debug, sorted(m["friendlyName"] for m in listed), copy)
 
 
 @pytest.mark.engine
@@ -117,6 +120,11 @@ def test_pulumis_check_failure_wrapper_is_cut_to_vigils_message() -> None:
         "Uptime Robot monitor 'API': interval 30s is below the plan's 1m; fix: every: 1m",
         "",
     )
+    packed = (
+        "pulumi-python:dynamic/uptimerobot:Monitor resource 'monitor-api': property settings value "
+        "{map[interval:{30}]} has a problem: Uptime Robot monitor 'API': interval too short"
+    )
+    assert provider_message(packed)[0] == "Uptime Robot monitor 'API': interval too short"
     unnamed = "pulumi-python:dynamic/slack:SlackChannel resource 'channel-ops' has a problem: no such team"
     assert provider_message(unnamed)[0] == "no such team"
 
@@ -132,3 +140,13 @@ def test_an_unexpected_provider_exception_is_named_by_its_resource() -> None:
     short, kept = provider_message(trace, urn)
     assert short == "uptimerobot:Monitor monitor-api: KeyError: 'id'"
     assert kept == trace
+
+
+@pytest.mark.engine
+def test_a_check_failure_reads_as_vigils_message_without_pulumis_wrapper(over_the_limit: Run) -> None:
+    result = over_the_limit.copy  # a new stack declaring the monitors stack 't' owns
+    assert result.exit_code == 1, result
+    assert "has a problem" not in result.stderr and "property name value" not in result.stderr, result
+    refused = [line for line in result.stderr.splitlines() if "belongs to the stack 't'" in line]
+    assert refused and all(line.startswith("  Uptime Robot monitor 'M") for line in refused), result
+    assert "Fixes: reference it as shared" in refused[0]
