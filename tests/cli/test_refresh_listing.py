@@ -35,6 +35,7 @@ monitors:
 class Drifted:
     project: ProjectDir
     state: Path
+    account: dict[str, str]
 
     def vigil(self, *args: str) -> Result:
         from cli import run
@@ -82,7 +83,7 @@ def drifted(
         for name in ("CI", "VIGIL_ENV", "VIGIL_PROJECT", "SENTRY_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
             patch.delenv(name, raising=False)
         saved = dict(os.environ)
-        world = Drifted(ProjectDir(root), state)
+        world = Drifted(ProjectDir(root), state, account)
         up = world.vigil("up", "--env", "t", "--yes")
         assert up.exit_code == 0, up
         headers = {"Authorization": f"Bearer {account['api_key']}"}
@@ -131,3 +132,17 @@ def test_yes_pulls_the_value_in_and_lists_it(drifted: Drifted) -> None:
     again = drifted.vigil("refresh", "--env", "t")  # nothing differs now: nothing asked, nothing written
     assert again.exit_code == 0, again
     assert "t: the state matches what is live" in again.stdout
+
+
+def test_an_object_deleted_outside_vigil_is_listed_as_leaving_the_state(drifted: Drifted) -> None:
+    headers = {"Authorization": f"Bearer {drifted.account['api_key']}"}
+    url = drifted.account["url"]
+    [monitor] = requests.get(f"{url}/monitors", headers=headers, timeout=10).json()["data"]
+    assert requests.delete(f"{url}/monitors/{monitor['id']}", headers=headers, timeout=10).ok
+    before = drifted.checkpoint().read_bytes()
+    result = drifted.vigil("refresh", "--env", "t")
+    assert result.exit_code == 3, result
+    assert "- uptimerobot:Monitor monitor-api (deleted outside vigil: leaves the state)" in result.stdout, (
+        result
+    )
+    assert drifted.checkpoint().read_bytes() == before
