@@ -194,6 +194,10 @@ def run(argv: list[str] | None = None) -> int:
     except Interrupted as error:
         return _fail(argv, error.message, int(ExitCode.INTERRUPTED), error.hint)
     except EngineError as error:
+        traceback = getattr(error, "traceback", "")
+        if traceback and "--debug" in argv:  # the providers' tracebacks, behind the one-line errors
+            sys.stderr.write(traceback.rstrip() + "\n")
+            return _fail(argv, error.message, int(ExitCode.ERROR))
         return _fail(argv, error.message, int(ExitCode.ERROR), error.hint)
     except InvalidStack as error:
         return _fail(

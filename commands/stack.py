@@ -400,19 +400,35 @@ def refresh(
     yes: YesOption = False,
     lock_timeout: LockTimeoutOption = "2m",
 ) -> None:
-    """Read live state into the stack's state (adopts out-of-band changes; `preview` then shows them)."""
+    """Read live state into the stack's state, listing first what differs, field by field (`preview`
+    then shows the out-of-band changes as changes to undo)."""
     from engine import operations
+    from render.changes import render_refresh
 
     out = app_context(ctx).output(json)
     _, stack, guard = _prepare(ctx, env, out, lock_timeout)
     if not yes:
+        planned = operations.refresh(stack, env, progress=out.progress, preview_only=True)
+        if not planned.pulled:  # nothing to write: no question, no write
+            if json:
+                out.document({**planned.as_dict(), "has_changes": False})
+            else:
+                render_refresh(out, planned, done=False)
+            return
+        if not json:
+            render_refresh(out, planned, done=False)
         ask(
             out,
-            f"Refresh the state of '{env}' from the live APIs?",
+            f"Write these live values into the state of '{env}'?",
             ConfirmationNeeded(f"refresh of '{env}' needs confirmation", hint="pass --yes"),
             env=env,
             json=json,
         )
     result = operations.refresh(stack, env, progress=out.progress, guard=guard)
     after_write(out, stack, guard)
-    _emit(out, result, done=True, json=json)
+    if json:
+        out.document({**result.as_dict(), "has_changes": bool(result.pulled)})
+    elif yes:
+        render_refresh(out, result, done=True)
+    else:  # listed above, before the question: only the outcome now
+        out.print(f"[bold]{env}[/bold]: {len(result.pulled)} resource(s) pulled into the state")

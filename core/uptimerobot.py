@@ -152,8 +152,9 @@ class UptimeRobotClient(ApiClient):
                 "(Integrations & API), not a read-only or monitor-specific key"
             )
         return (
-            "the plan or key does not allow this (a read-only key, another account's object, or a "
-            "feature your plan lacks)"
+            "the plan or key does not allow this: over the plan's monitor limit, remove monitors from "
+            "the stack or upgrade the plan; else a read-only key, another account's object, or a "
+            "feature your plan lacks"
         )
 
     # --- lists and the per-process snapshot ---------------------------------------------------

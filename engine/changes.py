@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.inputs import unpack
+from core.inputs import SETTINGS_KEY, unpack
+from core.redact import redact
 
 SECRET_MASK = "[secret]"
 HIDDEN_KEYS = frozenset({"__provider", "__ownership", "__reference"})  # the engine's and vigil's own
@@ -150,3 +151,49 @@ def _differs(old: Any, new: Any) -> bool:
     if old in (None, "", [], {}) and new in (None, "", [], {}):
         return False
     return bool(old != new)
+
+
+def _live_fields(state: Any) -> dict[str, Any]:
+    """A state's outputs field by field (packed settings unpacked, unless the engine sent them as one
+    secret value)."""
+    outputs = dict(state.outputs or {}) if state is not None else {}
+    settings = outputs.get(SETTINGS_KEY)
+    if isinstance(settings, dict) and settings.get(_SECRET_SIG) is not None:
+        return outputs
+    return unpack(outputs)
+
+
+def _shown(key: str, value: Any) -> Any:
+    masked = mask(key, value)
+    return redact(masked) if isinstance(masked, str) else masked
+
+
+def from_refresh(metadata: Any) -> ResourceChange | None:
+    """What a refresh pulled in for one resource (its ``ResOutputsEvent``): every field whose live value
+    differs from the state's, as op ``update``; a resource gone from the account as op ``delete``.
+    None when the live object matches the state (or for the engine's own resources)."""
+    op = str(getattr(metadata.op, "value", metadata.op))
+    type_token = metadata.type or ""
+    if type_token.startswith("pulumi:providers:") or type_token == "pulumi:pulumi:Stack":
+        return None
+    name = (metadata.urn or "").rsplit("::", 1)[-1]
+    if op == "delete" or (metadata.old is not None and metadata.new is None):
+        old = _live_fields(metadata.old)
+        return ResourceChange(
+            metadata.urn,
+            display_type(type_token),
+            name,
+            "delete",
+            key_fields={
+                k: _shown(k, v) for k, v in old.items() if k not in HIDDEN_KEYS and v not in (None, "")
+            },
+        )
+    if op not in ("update", "refresh") or metadata.old is None:
+        return None
+    old, new = _live_fields(metadata.old), _live_fields(metadata.new)
+    keys = sorted(k for k in set(old) | set(new) if k not in HIDDEN_KEYS and _differs(old.get(k), new.get(k)))
+    if not keys:
+        return None
+    change = ResourceChange(metadata.urn, display_type(type_token), name, "update")
+    change.fields = [FieldChange(k, _shown(k, old.get(k)), _shown(k, new.get(k))) for k in keys]
+    return change

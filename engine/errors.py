@@ -55,4 +55,4 @@ class Interrupted(EngineError):
 
 
 class OperationFailed(EngineError):
-    pass
+    traceback: str = ""  # the providers' tracebacks behind the message: shown only with --debug

@@ -24,7 +24,7 @@ from core.ratelimit import ANNOUNCE_PREFIX
 from core.redact import redact
 from engine import locks
 from engine.backend import FileStore, Store
-from engine.changes import ResourceChange, display_type, from_step
+from engine.changes import ResourceChange, display_type, from_refresh, from_step
 from engine.errors import (
     BackendUnusable,
     Interrupted,
@@ -131,6 +131,8 @@ class OperationResult:
     duration_seconds: float = 0.0
     outputs: dict[str, Any] = field(default_factory=dict)
     diagnostics: list[str] = field(default_factory=list)
+    # refresh: per resource, the live values that differ from the state (what it pulls in)
+    pulled: list[ResourceChange] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -154,6 +156,9 @@ class OperationResult:
             "duration_seconds": round(self.duration_seconds, 2),
             "outputs": self.outputs,
             "diagnostics": self.diagnostics,
+            **(
+                {"pulled": [c.as_dict() for c in self.pulled]} if self.operation.startswith("refresh") else {}
+            ),
         }
 
 
@@ -162,10 +167,13 @@ def _summary_op(op: str) -> str:
 
 
 class _Collector:
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, refreshing: bool = False) -> None:
         self.changes: dict[str, ResourceChange] = {}
+        self.refreshing = refreshing  # a refresh: list what it pulls in (``pulled``)
+        self.pulled: dict[str, ResourceChange] = {}
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.tracebacks: list[str] = []  # the providers' own, shown only with --debug
         self.applied = 0
         self.read = 0
         self.progress = progress
@@ -193,6 +201,10 @@ class _Collector:
                 self.applied += 1
             elif metadata.op == "refresh" and not (metadata.type or "").startswith("pulumi:"):
                 self.read += 1  # an object of the stack read into the state (interrupt message)
+            if self.refreshing:
+                pulled = from_refresh(metadata)
+                if pulled is not None:
+                    self.pulled[pulled.urn] = pulled
             if self.progress:
                 self.progress(ProgressEvent("done", urn=metadata.urn or ""))
         elif event.diagnostic_event is not None:
@@ -202,7 +214,10 @@ class _Collector:
                 if self.progress:
                     self.progress(ProgressEvent("rate-limit", text=message.removeprefix(ANNOUNCE_PREFIX)))
             elif diagnostic.severity == "error" and message:
-                self.errors.append(message)
+                short, trace = provider_message(message, diagnostic.urn or "")
+                self.errors.append(short)
+                if trace:
+                    self.tracebacks.append(trace)
             elif diagnostic.severity == "warning" and message:
                 self.warnings.append(message)
 
@@ -214,12 +229,64 @@ def _clean(message: str) -> str:
     return redact(_ANSI.sub("", message)).strip()
 
 
+# The engine's closing line after the resources' own errors ("update failed"): says nothing more.
+_CLOSING = re.compile(r"^(update|preview|refresh|destroy|deployment) failed$")
+# What Pulumi puts in front of a provider's check failure (pkg/resource/deploy/step_generator.go,
+# issueCheckFailures: "<type> resource '<name>': property <p> value {<v>} has a problem: <reason>",
+# the format strings in the 3.274.1 binary);
+# vigil's reasons already name the object and the field.
+_CHECK_WRAPPER = re.compile(
+    r"^\S+ resource '[^']*'(?:: property \S+ (?:with )?value .*?)? has a problem: "
+    r"|^\s*- property \S+ (?:with value .*? )?has a problem: ",
+    re.MULTILINE,
+)
+_TRACEBACK = "Traceback (most recent call last):"
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*): (.*)$", re.DOTALL)
+_VIGIL_PACKAGES = ("core.", "engine.", "monitors.", "alerts.", "components.", "spec.", "vigil.")
+
+
+def provider_message(message: str, urn: str = "") -> tuple[str, str]:
+    """One line for an error diagnostic, and the traceback it carried ('' if none).
+
+    Pulumi's Python dynamic provider server answers a failed call with ``traceback.format_exc()``
+    (pulumi/dynamic/__main__.py, ``_abort_with_traceback``), so every provider error reaches the
+    engine as a traceback. vigil's client errors already say the object, the API and what to do:
+    that message is the line. Anything else is named by its resource's type and name.
+    """
+    message = _CHECK_WRAPPER.sub("", message)
+    if _TRACEBACK not in message:
+        return message, ""
+    before, _, trace = message.rpartition(_TRACEBACK)
+    body = trace.splitlines()
+    start = next((i for i, line in enumerate(body) if i and line and not line[0].isspace()), len(body))
+    raised = "\n".join(body[start:]).strip()
+    matched = _EXCEPTION_LINE.match(raised)
+    if matched and matched.group(1).startswith(_VIGIL_PACKAGES):
+        short = matched.group(2)
+    else:
+        kind = matched.group(1).rsplit(".", 1)[-1] if matched else "error"
+        text = matched.group(2) if matched else raised
+        type_ = urn.rsplit("::", 2)[-2].rsplit("$", 1)[-1] if urn.count("::") >= 2 else ""
+        named = f"{display_type(type_)} {urn.rsplit('::', 1)[-1]}: " if type_ else ""
+        short = f"{named}{kind}: {text}"
+    prefix = before.strip()
+    short = " ".join(short.split())  # one line
+    return (f"{prefix} {short}" if prefix else short), message
+
+
 def _failure(error: auto.errors.CommandError, collector: _Collector, what: str) -> OperationFailed:
-    details = [m for m in collector.errors if m]
+    details = list(dict.fromkeys(m for m in collector.errors if m))
+    specific = [m for m in details if not _CLOSING.match(m)]
+    details = specific or details
     if not details:
         stderr = _clean(getattr(error, "stderr", "") or str(error))
-        details = [line for line in stderr.splitlines() if line.strip()][-8:]
-    return OperationFailed(f"{what} failed:\n  " + "\n  ".join(details))
+        details = [provider_message(line)[0] for line in stderr.splitlines() if line.strip()][-8:]
+    failed = OperationFailed(
+        f"{what} failed:\n  " + "\n  ".join(details),
+        hint="rerun with --debug for the providers' tracebacks" if collector.tracebacks else None,
+    )
+    failed.traceback = "\n".join(collector.tracebacks)
+    return failed
 
 
 _WRITERS = ("up", "destroy", "refresh")
@@ -353,7 +420,7 @@ def _run_engine(
             guard.wait_for_lock(deadline) if writes else guard.ensure_no_writer()
         # counted once the lock is ours: a run we waited for may have changed the state
         before = _objects_in_state(guard) if operation in ("destroy", "refresh") else None
-        collector = _Collector(progress)
+        collector = _Collector(progress, refreshing=operation.startswith("refresh"))
         if progress:
             progress(ProgressEvent("start", text=f"{operation} of '{env}'"))
         try:
@@ -392,6 +459,7 @@ def _run_engine(
         list(collector.changes.values()),
         time.monotonic() - started,
         diagnostics=collector.warnings,
+        pulled=list(collector.pulled.values()),
     )
     return result, raw
 

@@ -121,6 +121,34 @@ def render_operation(out: Output, result: OperationResult, *, done: bool, output
         out.rich(table)
 
 
+def render_refresh(out: Output, result: OperationResult, *, done: bool) -> None:
+    """What a refresh pulls in, field by field in the stack's units (``interval: 5m → 10m``: state →
+    live), and a resource deleted outside vigil as leaving the state."""
+    for change in result.pulled:
+        if change.op == "delete":
+            out.print(
+                f"[red]- {escape(change.type)}[/red] [bold]{escape(change.name)}[/bold]"
+                " [dim](deleted outside vigil: leaves the state)[/dim]"
+            )
+            continue
+        out.print(
+            f"[yellow]~ {escape(change.type)}[/yellow] [bold]{escape(change.name)}[/bold]"
+            " [dim](live differs)[/dim]"
+        )
+        for field_change in change.fields:
+            out.print(
+                f"    {escape(field_change.path)}: "
+                f"{escape(shown_value(field_change.old, field_change.path))} → "
+                f"{escape(shown_value(field_change.new, field_change.path))}"
+            )
+    count = len(result.pulled)
+    if not count:
+        line = "the state matches what is live"
+    else:
+        line = f"{count} resource(s) {'pulled into the state' if done else 'differ from the state'}"
+    out.print(f"[bold]{result.env}[/bold]: {line} [dim]({result.duration_seconds:.1f}s)[/dim]")
+
+
 def render_findings(out: Output, env: str, findings: list[Finding]) -> None:
     for finding in findings:
         color = "red" if finding.level == "error" else "yellow"
