@@ -106,8 +106,13 @@ def test_each_refused_create_is_one_line_naming_object_api_and_fix(over_the_limi
 def test_debug_shows_the_providers_tracebacks(over_the_limit: Run) -> None:
     result = over_the_limit.debug
     assert result.exit_code == 1, result
-    assert result.stderr.count("Traceback (most recent call last):") == 2, result
-    assert "core.errors.AuthError" in result.stderr
+    # One traceback per refused create, beside its one-line error. How many creates are refused in
+    # this second `up` depends on whether the engine had started the second create before the first
+    # failed (it starts no new step after a failure), so the count is matched, not fixed.
+    objects = [line for line in result.stderr.splitlines() if line.startswith("  Uptime Robot monitor '")]
+    assert 1 <= len(objects) <= 2, result
+    assert result.stderr.count("Traceback (most recent call last):") == len(objects), result
+    assert result.stderr.count("core.errors.AuthError") >= len(objects), result
     assert len([line for line in result.stderr.splitlines() if line.startswith("error: ")]) == 1
 
 
