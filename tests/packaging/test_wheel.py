@@ -28,8 +28,8 @@ pytestmark = [
     pytest.mark.engine,
     pytest.mark.skipif(
         not NAMESPACED,
-        reason="the vigil.* namespace is not applied yet: run `python scripts/namespace.py` (the lead, "
-        "after the merges), then `make setup`",
+        reason="the vigil.* import namespace is not applied yet (issue 20): these tests run once "
+        "`python scripts/namespace.py` and `make setup` have been run",
     ),
 ]
 
