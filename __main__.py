@@ -1,5 +1,5 @@
 """Pulumi program entry: `pulumi up --stack <env>` and `vigil up --env <env>` both run this."""
 
-from program import run
+from vigil.program import run
 
 run()

@@ -18,25 +18,25 @@ import typer
 from typer._click import Context as ClickContext
 from typer._click.exceptions import UsageError  # Typer vendors click; BadParameter's base
 
-from commands import blocks as blocks_commands
-from commands import drift as drift_commands
-from commands import drill as drill_commands
-from commands import import_ as import_commands
-from commands import init as init_commands
-from commands import outputs as outputs_commands
-from commands import release as release_commands
-from commands import runbook as runbook_commands
-from commands import sandbox as sandbox_commands
-from commands import sla as sla_commands
-from commands import stack as stack_commands
-from commands import state as state_commands
-from commands import unlock as unlock_commands
-from commands import verify as verify_commands
-from commands.context import CONTEXT_SETTINGS, AppContext, HelpGroup
-from commands.errors import ExitCode, VigilError
-from engine.errors import EngineError, Interrupted
-from spec.findings import InvalidStack
-from spec.loader import UnknownEnvironment
+from vigil.commands import blocks as blocks_commands
+from vigil.commands import drift as drift_commands
+from vigil.commands import drill as drill_commands
+from vigil.commands import import_ as import_commands
+from vigil.commands import init as init_commands
+from vigil.commands import outputs as outputs_commands
+from vigil.commands import release as release_commands
+from vigil.commands import runbook as runbook_commands
+from vigil.commands import sandbox as sandbox_commands
+from vigil.commands import sla as sla_commands
+from vigil.commands import stack as stack_commands
+from vigil.commands import state as state_commands
+from vigil.commands import unlock as unlock_commands
+from vigil.commands import verify as verify_commands
+from vigil.commands.context import CONTEXT_SETTINGS, AppContext, HelpGroup
+from vigil.commands.errors import ExitCode, VigilError
+from vigil.engine.errors import EngineError, Interrupted
+from vigil.spec.findings import InvalidStack
+from vigil.spec.loader import UnknownEnvironment
 
 GLOBAL_FLAGS = ("--debug",)  # accepted before or after the command: `vigil up -e prod --debug`
 
@@ -168,7 +168,7 @@ def _fail(
     *,
     document: bool = True,
 ) -> int:
-    from core.redact import redact
+    from vigil.core.redact import redact
 
     message, hint = redact(message), redact(hint) if hint else None
     if document and _json_requested(argv):

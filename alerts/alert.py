@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import DiffResult
 
-from alerts.base import (
+from vigil.alerts.base import (
     SentryProvider,
     as_dict,
     as_id,
@@ -41,11 +41,11 @@ from alerts.base import (
     is_id,
     known,
 )
-from core.errors import NotFound
-from core.fields import Doc, Field, Table, lower, strip
-from core.provider import DynamicResource, Provider
-from core.sentry import SentryClient
-from core.slack import normalise_channel_name
+from vigil.core.errors import NotFound
+from vigil.core.fields import Doc, Field, Table, lower, strip
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.sentry import SentryClient
+from vigil.core.slack import normalise_channel_name
 
 FREQUENCIES = (0, 5, 10, 30, 60, 180, 720, 1440)
 INTERVALS = ("1m", "5m", "15m", "1h", "1d", "1w", "30d")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from core.errors import ApiError
-from core.fields import as_dict, as_id, as_int, as_number, is_id, is_unknown, known, managed
-from core.inputs import PROVIDER_KEY
-from core.provider import Provider, props_of, with_secrets
-from core.sentry import SentryClient
+from vigil.core.errors import ApiError
+from vigil.core.fields import as_dict, as_id, as_int, as_number, is_id, is_unknown, known, managed
+from vigil.core.inputs import PROVIDER_KEY
+from vigil.core.provider import Provider, props_of, with_secrets
+from vigil.core.sentry import SentryClient
 
 
 class SentryProvider(Provider):

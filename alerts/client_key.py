@@ -25,12 +25,12 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider, as_id, is_id, known
-from core.errors import NotFound
-from core.fields import Doc, Field, Table
-from core.provider import DynamicResource, Provider
-from core.redact import register_secret
-from core.sentry import SentryClient
+from vigil.alerts.base import SentryProvider, as_id, is_id, known
+from vigil.core.errors import NotFound
+from vigil.core.fields import Doc, Field, Table
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.redact import register_secret
+from vigil.core.sentry import SentryClient
 
 DEFAULT_NAME = "default"
 SENTRY_DEFAULT_NAME = "Default"

@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider, as_id, is_id, is_unknown, known
-from core.fields import Doc, Field, Table, lower, strip
-from core.provider import DynamicResource, Provider
-from core.sentry import SentryClient
+from vigil.alerts.base import SentryProvider, as_id, is_id, is_unknown, known
+from vigil.core.fields import Doc, Field, Table, lower, strip
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.sentry import SentryClient
 
 DISPLAYS = ("line", "area", "stacked_area", "bar", "table", "big_number", "top_n")
 DATASETS = ("error-events", "spans", "transaction-like", "issue", "logs")

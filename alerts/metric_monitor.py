@@ -24,10 +24,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known
-from core.fields import Doc, Field, Table, lower, strip
-from core.provider import DynamicResource, Provider
-from core.sentry import SentryClient
+from vigil.alerts.base import SentryProvider, as_dict, as_id, as_int, as_number, is_id, known
+from vigil.core.fields import Doc, Field, Table, lower, strip
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.sentry import SentryClient
 
 WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)  # seconds
 # dataset → (event types, query type)

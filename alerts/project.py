@@ -22,14 +22,14 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider, known, reject
-from alerts.team import SLUG, SLUG_RULE
-from core.errors import Conflict, NotFound
-from core.fields import Doc, Field, Table, strip
-from core.platforms import PLATFORMS
-from core.policy import appear
-from core.provider import DynamicResource, Provider
-from core.sentry import SentryClient
+from vigil.alerts.base import SentryProvider, known, reject
+from vigil.alerts.team import SLUG, SLUG_RULE
+from vigil.core.errors import Conflict, NotFound
+from vigil.core.fields import Doc, Field, Table, strip
+from vigil.core.platforms import PLATFORMS
+from vigil.core.policy import appear
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.sentry import SentryClient
 
 NAME_MAX = 50  # the create endpoint's limit (updates allow 200)
 # sentry.constants.RESERVED_PROJECT_SLUGS (the ones a stack could plausibly pick)

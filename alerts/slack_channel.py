@@ -20,11 +20,11 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import DiffResult
 
-from core.errors import Conflict, MissingCredential, NotFound
-from core.fields import Doc, Field, Table, known, managed
-from core.inputs import PROVIDER_KEY
-from core.provider import Created, DynamicResource, Provider, Read, Updated
-from core.slack import SlackClient, normalise_channel_name
+from vigil.core.errors import Conflict, MissingCredential, NotFound
+from vigil.core.fields import Doc, Field, Table, known, managed
+from vigil.core.inputs import PROVIDER_KEY
+from vigil.core.provider import Created, DynamicResource, Provider, Read, Updated
+from vigil.core.slack import SlackClient, normalise_channel_name
 
 UNMANAGED = "unmanaged:"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")

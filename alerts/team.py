@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from alerts.base import SentryProvider
-from core.fields import Doc, Field, Table, strip
-from core.provider import DynamicResource, Provider
-from core.sentry import SentryClient
+from vigil.alerts.base import SentryProvider
+from vigil.core.fields import Doc, Field, Table, strip
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.sentry import SentryClient
 
 SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
 SLUG_RULE = "use 1-50 lower-case letters, digits, '-' or '_', not only digits (e.g. 'backend')"

@@ -21,20 +21,20 @@ from typing import Any
 
 import requests
 
-from core.credentials import Credential
-from core.uptimerobot import UptimeRobotClient
-from drill.lock import DrillLock
-from drill.plan import Channel, MonitorCase
-from drill.runner import run_drill
-from drill.uptime import CONFIRM_S, UptimeDrill
-from drill.world import SandboxClock, SandboxHooks
-from engine.backend import FileStore
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
-from sandbox.target import TargetServer
-from spec import EmailContact, HttpMonitor
+from vigil.core.credentials import Credential
+from vigil.core.uptimerobot import UptimeRobotClient
+from vigil.drill.lock import DrillLock
+from vigil.drill.plan import Channel, MonitorCase
+from vigil.drill.runner import run_drill
+from vigil.drill.uptime import CONFIRM_S, UptimeDrill
+from vigil.drill.world import SandboxClock, SandboxHooks
+from vigil.engine.backend import FileStore
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
+from vigil.sandbox.target import TargetServer
+from vigil.spec import EmailContact, HttpMonitor
 
 PATH = "/api/v1/health/simple"
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import requests
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_STACK = ROOT / "bench" / "stack.py"  # the stack module every benchmark project uses

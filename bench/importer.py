@@ -14,7 +14,7 @@ FLOOR_PAGE = 200  # Uptime Robot's list page: N monitors are ceil(N/200) list ca
 
 
 def _populate(creds: dict[str, Any], count: int) -> None:
-    from monitors.monitor import to_wire
+    from vigil.monitors.monitor import to_wire
 
     headers = {"Authorization": f"Bearer {creds['api_key']}"}
     for i in range(count):

@@ -29,7 +29,7 @@ import requests
 
 from bench import harness
 
-VIGIL_MAIN = "from program import run\nrun()\n"
+VIGIL_MAIN = "from vigil.program import run\nrun()\n"
 SCENARIOS = ("ctrl-c", "sigterm", "ctrl-c-twice", "kill-vigil", "kill-engine", "kill-provider")
 UP = ("up", "--env", "t", "--yes")
 AFTER_S = 10.0  # the "no process of the killed run is alive 10 s later"

@@ -56,8 +56,8 @@ def _set_others(state: Path, project: str, count: int) -> None:
 
 
 def _index_load_ms(state: Path, project: str) -> float:
-    from engine.backend import open_store
-    from engine.ownership import OwnershipIndex
+    from vigil.engine.backend import open_store
+    from vigil.engine.ownership import OwnershipIndex
 
     store = open_store(state.as_uri(), {})
     started = time.perf_counter()

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from spec import EmailContact, HttpMonitor, KeywordMonitor, Stack
-from spec.values import Values
+from vigil.spec import EmailContact, HttpMonitor, KeywordMonitor, Stack
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

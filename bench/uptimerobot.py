@@ -10,7 +10,7 @@ from typing import Any
 from bench import harness
 
 NOOP_MAIN = "import os\nfrom bench.noop import program\nprogram(int(os.environ['BENCH_N']))\n"
-VIGIL_MAIN = "from program import run\nrun()\n"
+VIGIL_MAIN = "from vigil.program import run\nrun()\n"
 PAGE_SIZE = 200
 REPEATS = 3  # runs of each read-only operation; the table shows the median
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from commands.context import JsonOption, app_context
+from vigil.commands.context import JsonOption, app_context
 
 
 def blocks(ctx: typer.Context, json: JsonOption = False) -> None:
     """Print the building blocks a stack module composes (the same text as docs/BLOCKS.md)."""
-    from spec.reference import EXAMPLES, block_classes, reference_rows, render_reference
+    from vigil.spec.reference import EXAMPLES, block_classes, reference_rows, render_reference
 
     out = app_context(ctx).output(json)
     if json:

@@ -19,10 +19,10 @@ import typer
 from typer._click import Context as ClickContext  # Typer vendors click; its base Context
 from typer.core import TyperGroup
 
-from commands.errors import SandboxUnavailable, VigilError
-from engine.workspace import EngineEnvironment, Project, engine_environment
-from render.console import Output
-from spec.loader import LoadedStack, UnknownEnvironment, load_stack, read_stack
+from vigil.commands.errors import SandboxUnavailable, VigilError
+from vigil.engine.workspace import EngineEnvironment, Project, engine_environment
+from vigil.render.console import Output
+from vigil.spec.loader import LoadedStack, UnknownEnvironment, load_stack, read_stack
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -39,9 +39,9 @@ class HelpGroup(TyperGroup):
 
 
 if TYPE_CHECKING:
-    from engine.backend import Store
-    from engine.operations import Guard
-    from sandbox import control
+    from vigil.engine.backend import Store
+    from vigil.engine.operations import Guard
+    from vigil.sandbox import control
 
 EnvOption = Annotated[
     str,
@@ -96,7 +96,7 @@ class RunEnvironment:
 
 
 def sandbox_paths(project: Project) -> control.SandboxPaths:
-    from sandbox import control
+    from vigil.sandbox import control
 
     return control.SandboxPaths.for_project(project.root)
 
@@ -106,7 +106,7 @@ TARGET_VARIABLE = "VIGIL_SANDBOX_TARGET"
 
 
 def sandbox_target(project: Project, environ: Mapping[str, str]) -> str | None:
-    from sandbox import control
+    from vigil.sandbox import control
 
     paths = sandbox_paths(project)
     if control.running(paths) is not None:
@@ -122,7 +122,7 @@ def sandbox_credentials(
     project: Project, environ: Mapping[str, str], *, start: bool = True
 ) -> dict[str, str]:
     """Variables reaching the project's sandbox (starting it when asked)."""
-    from sandbox import control
+    from vigil.sandbox import control
 
     paths = sandbox_paths(project)
     current = control.running(paths)
@@ -224,11 +224,11 @@ class AppContext:
 
         from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
 
-        from engine import state_files
-        from engine.backend import open_store
-        from engine.operations import passphrase_error
-        from engine.pulumi_process import Supervisor
-        from engine.workspace import select_stack
+        from vigil.engine import state_files
+        from vigil.engine.backend import open_store
+        from vigil.engine.operations import passphrase_error
+        from vigil.engine.pulumi_process import Supervisor
+        from vigil.engine.workspace import select_stack
 
         run = self.run_environment(env, loaded)
         store = open_store(run.engine.backend_url, run.engine.variables)
@@ -261,15 +261,15 @@ class AppContext:
     def state_store(self, env: str) -> tuple[Store, str]:
         """The environment's state backend and the Pulumi project name, without its accounts (no
         sandbox start, no passphrase): what `unlock` and `state` read and repair."""
-        from engine.backend import open_store
+        from vigil.engine.backend import open_store
 
         run = self.run_environment(env, self.stack(env), accounts=False)
         return open_store(run.engine.backend_url, run.engine.variables), self.project().name
 
     def guard(self, run: RunEnvironment, out: Output, lock_timeout: str = "2m") -> Guard:
         """How this run meets other runs of the same environment (the lock) — see engine.operations.Guard."""
-        from engine.backend import open_store
-        from engine.operations import Guard
+        from vigil.engine.backend import open_store
+        from vigil.engine.operations import Guard
 
         return Guard(
             open_store(run.engine.backend_url, run.engine.variables),
@@ -311,7 +311,7 @@ def refuse_sandbox_settings(project: Project, env: str, environ: Mapping[str, st
             f"`vigil sandbox env`); '{env}' would run against the emulators",
             hint=hint,
         )
-    from sandbox import control
+    from vigil.sandbox import control
 
     current = control.running(sandbox_paths(project))
     if current is None:

@@ -8,19 +8,26 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import AllowDeleteOption, EnvOption, JsonOption, RunEnvironment, YesOption, app_context
-from commands.errors import ChangesFound, VigilError
-from render.console import Output
+from vigil.commands.context import (
+    AllowDeleteOption,
+    EnvOption,
+    JsonOption,
+    RunEnvironment,
+    YesOption,
+    app_context,
+)
+from vigil.commands.errors import ChangesFound, VigilError
+from vigil.render.console import Output
 
 
 def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, RunEnvironment]:
     """(report, loaded stack, pulumi stack, run environment)."""
-    from commands.ownership import prepare
-    from commands.stack import require_environment
-    from core.credentials import INVENTORY_VARIABLE
-    from engine import operations
-    from engine.drift import classify, state_resources
-    from engine.inventory import unmanaged
+    from vigil.commands.ownership import prepare
+    from vigil.commands.stack import require_environment
+    from vigil.core.credentials import INVENTORY_VARIABLE
+    from vigil.engine import operations
+    from vigil.engine.drift import classify, state_resources
+    from vigil.engine.inventory import unmanaged
 
     context = app_context(ctx)
     loaded = context.stack(env)
@@ -50,9 +57,9 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
 
 
 def _notify(ctx: typer.Context, report: Any, loaded: Any, out: Output, run_env: RunEnvironment) -> str | None:
-    from core.slack import post_webhook
-    from engine.notify_state import NotificationMemory, decide
-    from render.markdown import slack_message
+    from vigil.core.slack import post_webhook
+    from vigil.engine.notify_state import NotificationMemory, decide
+    from vigil.render.markdown import slack_message
 
     memory = NotificationMemory.for_env(loaded.stack.app, report.env, run_env.engine)
     event = decide(memory.last(), report.fingerprint())
@@ -76,7 +83,7 @@ def _notify_reporting_failure(
 ) -> tuple[str | None, VigilError | None]:
     """Notify; a failure (the webhook answers 500, is missing …) is returned to report after the
     drift report instead of replacing it."""
-    from core.errors import ClientError
+    from vigil.core.errors import ClientError
 
     try:
         return _notify(ctx, report, loaded, out, run_env), None
@@ -112,7 +119,7 @@ def drift(
     report, loaded, stack, run_env = detect(ctx, env, out)
     fixed = None
     if fix and (report.changed or report.missing):
-        from commands.stack import guard_and_apply
+        from vigil.commands.stack import guard_and_apply
 
         fixed = guard_and_apply(
             out,
@@ -127,14 +134,14 @@ def drift(
             verb="fix",
         )
         if not json:
-            from render.changes import render_operation
+            from vigil.render.changes import render_operation
 
             out.print("[bold]fixed:[/bold]")
             render_operation(out, fixed, done=True, outputs=False)
         report, loaded, stack, run_env = detect(ctx, env, out)
     event, failed = _notify_reporting_failure(ctx, report, loaded, out, run_env) if notify else (None, None)
     if report_file is not None:
-        from render.markdown import drift_markdown
+        from vigil.render.markdown import drift_markdown
 
         report_file.write_text(drift_markdown(report))
     if json:
@@ -145,7 +152,7 @@ def drift(
             document["notify_error"] = failed.message
         out.document(document)
     else:
-        from render.drift import render_drift
+        from vigil.render.drift import render_drift
 
         render_drift(out, report)
     if failed is not None:  # after the report: the drift is known even when Slack is not told

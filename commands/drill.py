@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, YesOption, app_context
-from commands.errors import ConfirmationNeeded, SandboxUnavailable, VigilError
+from vigil.commands.context import EnvOption, JsonOption, YesOption, app_context
+from vigil.commands.errors import ConfirmationNeeded, SandboxUnavailable, VigilError
 
 
 def drill(
@@ -39,22 +39,22 @@ def drill(
     """Fire drill: make monitors fail and errors spike, measure detection and notification times."""
     import secrets
 
-    from commands.stack import ask
-    from core import credentials
-    from core.slack import SlackClient
-    from core.uptimerobot import UptimeRobotClient
-    from drill.lock import DrillBusy, DrillLock
-    from drill.plan import PlanError, alert_cases, monitor_cases
-    from drill.runner import run_drill
-    from drill.sentry import SentryDrill
-    from drill.uptime import UptimeDrill
-    from drill.world import SandboxClock, SandboxHooks, WallClock
-    from engine.backend import open_store
-    from engine.drill_history import DrillHistory
-    from engine.operations import stack_outputs
-    from render.drill import DrillTable, render_verdict
-    from sandbox import control
-    from spec import outputs as names
+    from vigil.commands.stack import ask
+    from vigil.core import credentials
+    from vigil.core.slack import SlackClient
+    from vigil.core.uptimerobot import UptimeRobotClient
+    from vigil.drill.lock import DrillBusy, DrillLock
+    from vigil.drill.plan import PlanError, alert_cases, monitor_cases
+    from vigil.drill.runner import run_drill
+    from vigil.drill.sentry import SentryDrill
+    from vigil.drill.uptime import UptimeDrill
+    from vigil.drill.world import SandboxClock, SandboxHooks, WallClock
+    from vigil.engine.backend import open_store
+    from vigil.engine.drill_history import DrillHistory
+    from vigil.engine.operations import stack_outputs
+    from vigil.render.drill import DrillTable, render_verdict
+    from vigil.sandbox import control
+    from vigil.spec import outputs as names
 
     context = app_context(ctx)
     out = context.output(json)

@@ -11,17 +11,17 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import EnvOption, JsonOption, YesOption, app_context
-from commands.errors import VigilError
-from render.console import Output
+from vigil.commands.context import EnvOption, JsonOption, YesOption, app_context
+from vigil.commands.errors import VigilError
+from vigil.render.console import Output
 
 
 def _current_stack(context: Any, env: str) -> Any:
     """The environment's stack; an environment file without `app:` yet is an empty stack."""
-    from spec.findings import InvalidStack
-    from spec.loader import LoadedStack
-    from spec.stack import Stack
-    from spec.values import load_values
+    from vigil.spec.findings import InvalidStack
+    from vigil.spec.loader import LoadedStack
+    from vigil.spec.stack import Stack
+    from vigil.spec.values import load_values
 
     try:
         return context.stack(env)
@@ -39,7 +39,7 @@ def _pick(out: Output, plan: Any) -> set[int]:
     """The interactive checklist: numbers (1,3-5), 'all', or nothing to cancel."""
     import sys
 
-    from render.import_plan import render_plan
+    from vigil.render.import_plan import render_plan
 
     render_plan(out, plan, numbered=True)
     out.err.print("Import which? numbers (e.g. 1,3-5), 'all', or Enter to cancel: ", end="", markup=False)
@@ -59,7 +59,7 @@ def _pick(out: Output, plan: Any) -> set[int]:
 
 def _uptime_plan(chosen: list[Any]) -> str:
     """The smallest Uptime Robot plan a new stack needs for what it imports (README: plan limits)."""
-    from spec.units import seconds
+    from vigil.spec.units import seconds
 
     monitors = [c for c in chosen if c.kind == "monitor"]
     fastest = min((seconds(c.entry.get("every", "5m")) for c in monitors), default=300)
@@ -90,12 +90,12 @@ def import_(
     json: JsonOption = False,
 ) -> None:
     """Bring live objects no stack owns under code; `up` (or --yes) then adopts them in place."""
-    from engine.backend import open_store
-    from importer import generate
-    from importer.live import read_accounts
-    from importer.owners import UnreadableOwners, owners
-    from importer.plan import BadPattern, check_patterns, choose, offer
-    from render.import_plan import render_plan, render_written
+    from vigil.engine.backend import open_store
+    from vigil.importer import generate
+    from vigil.importer.live import read_accounts
+    from vigil.importer.owners import UnreadableOwners, owners
+    from vigil.importer.plan import BadPattern, check_patterns, choose, offer
+    from vigil.render.import_plan import render_plan, render_written
 
     context = app_context(ctx)
     out = context.output(json)
@@ -159,7 +159,7 @@ def import_(
         raise VigilError(str(error), hint=error.hint) from None
     errors = [f for f in generate.validate_in_copy(stacks_dir, env, files) if f.level == "error"]
     if errors:
-        from spec.findings import InvalidStack
+        from vigil.spec.findings import InvalidStack
 
         raise InvalidStack(env, errors)
     generate.write_files(files)
@@ -193,8 +193,8 @@ def import_(
 
 def _adopt(ctx: typer.Context, env: str, out: Output) -> dict[str, int]:
     """`import --yes`: the `up` that takes the objects into state (each adopted, none changed)."""
-    from commands.stack import guard_and_apply, require_environment
-    from spec.findings import InvalidStack
+    from vigil.commands.stack import guard_and_apply, require_environment
+    from vigil.spec.findings import InvalidStack
 
     context = app_context(ctx)
     loaded = context.stack(env)

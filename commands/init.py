@@ -16,8 +16,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import JsonOption, app_context
-from commands.errors import VigilError
+from vigil.commands.context import JsonOption, app_context
+from vigil.commands.errors import VigilError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "init"
 ENVIRONMENTS = ("sandbox", "dev", "staging", "production")
@@ -76,7 +76,7 @@ def init(
     json: JsonOption = False,
 ) -> None:
     """Create a vigil project (Pulumi.yaml, stacks/, .gitignore, CI workflows) in DIR."""
-    from engine.pulumi_cli import pinned_version
+    from vigil.engine.pulumi_cli import pinned_version
 
     out = app_context(ctx).output(json)
     root = directory.resolve()

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from commands.context import EnvOption, JsonOption, app_context
-from commands.errors import VigilError
-from spec import outputs as names
-from spec.stack import Stack
+from vigil.commands.context import EnvOption, JsonOption, app_context
+from vigil.commands.errors import VigilError
+from vigil.spec import outputs as names
+from vigil.spec.stack import Stack
 
 MASK = "[secret]"
 
@@ -58,8 +58,8 @@ def outputs(
     json: JsonOption = False,
 ) -> None:
     """Print what the application needs: SENTRY_DSN_*, SENTRY_ENVIRONMENT, sample rates, URLs."""
-    from engine.operations import stack_outputs
-    from render.outputs import render_outputs_dotenv, render_outputs_json, render_outputs_table
+    from vigil.engine.operations import stack_outputs
+    from vigil.render.outputs import render_outputs_dotenv, render_outputs_json, render_outputs_table
 
     if json:  # the same document as --format json, like every other command's --json
         format = Format.json

@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commands.errors import VigilError
-from render.console import Output
+from vigil.commands.errors import VigilError
+from vigil.render.console import Output
 
 if TYPE_CHECKING:
-    from engine.backend import Store
-    from engine.ownership import OwnershipIndex
+    from vigil.engine.backend import Store
+    from vigil.engine.ownership import OwnershipIndex
 
 
 class OwnershipRefused(VigilError):
@@ -25,7 +25,7 @@ class OwnershipRefused(VigilError):
 
 
 def prepare(store: Store, project: str, project_root: Path, env: str, out: Output | None) -> OwnershipIndex:
-    from engine.ownership import OwnershipIndex
+    from vigil.engine.ownership import OwnershipIndex
 
     index = OwnershipIndex.load(store, project)
     others = sorted(s for s in index.unreadable if s != env)
@@ -60,8 +60,8 @@ def record_marks(stack: Any, index: OwnershipIndex, env: str, path: str) -> int:
         return 0
     from pulumi import automation as auto
 
-    from core.ownership import OWNERSHIP_KEY
-    from engine.ownership import DYNAMIC_PREFIX
+    from vigil.core.ownership import OWNERSHIP_KEY
+    from vigil.engine.ownership import DYNAMIC_PREFIX
 
     exported = stack.export_stack()
     deployment = dict(exported.deployment or {})

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, app_context, refuse_sandbox_settings
-from commands.errors import VigilError
+from vigil.commands.context import EnvOption, JsonOption, app_context, refuse_sandbox_settings
+from vigil.commands.errors import VigilError
 
 
 def release(
@@ -25,8 +25,8 @@ def release(
     json: JsonOption = False,
 ) -> None:
     """Post 'release X of <project> deployed to <env>' to the Slack channel each ReleaseNotification names."""
-    from core.errors import ClientError
-    from core.slack import post_webhook
+    from vigil.core.errors import ClientError
+    from vigil.core.slack import post_webhook
 
     context = app_context(ctx)
     out = context.output(json)
@@ -61,6 +61,6 @@ def release(
     if json:
         out.document({"env": env, "posted": posted})
     else:
-        from render.release import render_release
+        from vigil.render.release import render_release
 
         render_release(out, posted)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, app_context
-from commands.errors import ChangesFound
+from vigil.commands.context import EnvOption, JsonOption, app_context
+from vigil.commands.errors import ChangesFound
 
 
 def runbook(
@@ -21,7 +21,7 @@ def runbook(
     json: JsonOption = False,
 ) -> None:
     """Render the incident runbook of an environment from its stack."""
-    from render.runbook import render_runbook
+    from vigil.render.runbook import render_runbook
 
     context = app_context(ctx)
     out = context.output(json)

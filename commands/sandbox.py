@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from commands.context import (
+from vigil.commands.context import (
     CONTEXT_SETTINGS,
     CREDENTIAL_ENV,
     SANDBOX_PASSPHRASE,
@@ -17,8 +17,8 @@ from commands.context import (
     JsonOption,
     app_context,
 )
-from commands.errors import SandboxUnavailable
-from sandbox import control
+from vigil.commands.errors import SandboxUnavailable
+from vigil.sandbox import control
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -79,7 +79,7 @@ def _with_target(ctx: typer.Context, document: dict[str, dict[str, str]]) -> dic
 @app.command()
 def status(ctx: typer.Context, json: JsonOption = False) -> None:
     """Where each emulator listens and its credentials (masked unless --json)."""
-    from render.sandbox import render_status_json, render_status_table
+    from vigil.render.sandbox import render_status_json, render_status_table
 
     out = app_context(ctx).output(json)
     if json and control.running(app_context(ctx).sandbox_paths()) is None:
@@ -107,9 +107,9 @@ ENGINE_EXPORTS = (
 @app.command()
 def env(ctx: typer.Context) -> None:
     """Print `export` lines for plain `pulumi` runs on the sandbox: eval "$(vigil sandbox env)"."""
-    from engine.pulumi_process import PLUGIN_DIR
-    from engine.workspace import engine_environment
-    from render.sandbox import render_exports
+    from vigil.engine.pulumi_process import PLUGIN_DIR
+    from vigil.engine.workspace import engine_environment
+    from vigil.render.sandbox import render_exports
 
     context = app_context(ctx)
     document = _status(ctx)
@@ -138,7 +138,7 @@ def env(ctx: typer.Context) -> None:
 @app.command()
 def messages(ctx: typer.Context, json: JsonOption = False) -> None:
     """What the sandbox delivered: Slack messages, webhook calls and e-mails (alerts included)."""
-    from render.messages import render_messages, render_messages_json
+    from vigil.render.messages import render_messages, render_messages_json
 
     out = app_context(ctx).output(json)
     current = control.running(app_context(ctx).sandbox_paths())

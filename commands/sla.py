@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, RunEnvironment, app_context
-from commands.errors import ExitCode, VigilError
-from render.console import Output
+from vigil.commands.context import EnvOption, JsonOption, RunEnvironment, app_context
+from vigil.commands.errors import ExitCode, VigilError
+from vigil.render.console import Output
 
 if TYPE_CHECKING:
-    from sla.report import SlaReport
+    from vigil.sla.report import SlaReport
 
 REFRESH_S = 30  # the monitoring plan's dashboard auto-refresh
 LOOPBACK = "127.0.0.1"
@@ -38,13 +38,13 @@ WindowOption = Annotated[
 
 
 def _report(ctx: typer.Context, env: str, window: str) -> tuple[SlaReport, RunEnvironment]:
-    from core import credentials
-    from core.errors import ClientError
-    from core.sentry import SentryClient
-    from core.uptimerobot import UptimeRobotClient
-    from engine.drill_history import DrillHistory, DrillResult
-    from sla.build import build_report
-    from sla.targets import WINDOWS, targets_of
+    from vigil.core import credentials
+    from vigil.core.errors import ClientError
+    from vigil.core.sentry import SentryClient
+    from vigil.core.uptimerobot import UptimeRobotClient
+    from vigil.engine.drill_history import DrillHistory, DrillResult
+    from vigil.sla.build import build_report
+    from vigil.sla.targets import WINDOWS, targets_of
 
     if window not in WINDOWS:
         raise VigilError(f"--window {window!r} is not one of {', '.join(WINDOWS)}", hint="e.g. --window 7d")
@@ -93,9 +93,9 @@ def _write(path: Path, text: str, option: str, out: Output) -> None:
 
 
 def _notify(report: SlaReport, run_env: RunEnvironment, out: Output) -> None:
-    from core.errors import ClientError
-    from core.slack import post_webhook
-    from render.sla_markdown import slack_summary
+    from vigil.core.errors import ClientError
+    from vigil.core.slack import post_webhook
+    from vigil.render.sla_markdown import slack_summary
 
     webhook = run_env.get("SLACK_WEBHOOK_URL")
     if not webhook:
@@ -190,7 +190,7 @@ def sla(
     if notify not in (None, "slack"):
         raise VigilError(f"--notify {notify!r} is not supported", hint="use --notify slack")
     if serve:
-        from render.sla_html import sla_html
+        from vigil.render.sla_html import sla_html
 
         def build() -> str:
             return sla_html(_report(ctx, env, window)[0], refresh_s=REFRESH_S)
@@ -203,11 +203,11 @@ def sla(
         return
     report, run_env = _report(ctx, env, window)
     if markdown is not None:
-        from render.sla_markdown import sla_markdown
+        from vigil.render.sla_markdown import sla_markdown
 
         _write(markdown, sla_markdown(report), "--markdown", out)
     if html is not None:
-        from render.sla_html import sla_html
+        from vigil.render.sla_html import sla_html
 
         _write(html, sla_html(report), "--html", out)
     if notify:
@@ -215,7 +215,7 @@ def sla(
     if json:
         out.document(report.as_dict())
     else:
-        from render.sla import render_sla
+        from vigil.render.sla import render_sla
 
         render_sla(out, report)
     if not report.met:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from commands.context import (
+from vigil.commands.context import (
     AllowDeleteOption,
     EnvOption,
     JsonOption,
@@ -16,13 +16,13 @@ from commands.context import (
     YesOption,
     app_context,
 )
-from commands.errors import ChangesFound, ConfirmationNeeded, VigilError
-from render.console import Output
-from spec.loader import LoadedStack
+from vigil.commands.errors import ChangesFound, ConfirmationNeeded, VigilError
+from vigil.render.console import Output
+from vigil.spec.loader import LoadedStack
 
 if TYPE_CHECKING:  # the engine imports pulumi.automation: loaded only by commands that run it
-    from engine.operations import Guard, OperationResult
-    from engine.ownership import OwnershipIndex
+    from vigil.engine.operations import Guard, OperationResult
+    from vigil.engine.ownership import OwnershipIndex
 
 
 def validate(
@@ -38,8 +38,8 @@ def validate(
     every: Annotated[bool, typer.Option("--all", help="validate every environment in stacks/")] = False,
 ) -> None:
     """Check a stack offline: schema, references, plan limits, literal secrets, SLA rules."""
-    from spec.findings import InvalidStack
-    from spec.loader import known_environments
+    from vigil.spec.findings import InvalidStack
+    from vigil.spec.loader import known_environments
 
     context = app_context(ctx)
     out = context.output(json)
@@ -67,7 +67,7 @@ def validate(
             {"valid": all(r[2] for r in results), "environments": documents} if every else documents[0]
         )
     else:
-        from render.changes import render_findings
+        from vigil.render.changes import render_findings
 
         for name, findings, _ in results:
             render_findings(out, name, findings)
@@ -88,7 +88,7 @@ def _prepare_owned(
     ctx: typer.Context, env: str, out: Output, lock_timeout: str = "2m", *, writes: bool = True
 ) -> tuple[LoadedStack, Any, Guard, OwnershipIndex]:
     """As ``_prepare``, plus the run's ownership index (every stack of the backend, read once)."""
-    from commands.ownership import prepare
+    from vigil.commands.ownership import prepare
 
     context = app_context(ctx)
     loaded = context.stack(env)
@@ -104,8 +104,8 @@ def _prepare_owned(
 def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None:
     """Every ``{env: NAME}`` the stack references is set in the run's environment (the sandbox's
     credentials included), else one finding per variable at its YAML line, before the engine starts."""
-    from spec.findings import InvalidStack
-    from spec.validate import missing_environment
+    from vigil.spec.findings import InvalidStack
+    from vigil.spec.validate import missing_environment
 
     missing = missing_environment(loaded.stack, environ)
     if missing:
@@ -115,7 +115,7 @@ def require_environment(loaded: LoadedStack, environ: Mapping[str, str]) -> None
 def _emit(
     out: Output, result: OperationResult, *, done: bool, json: bool, extra: dict[str, Any] | None = None
 ) -> None:
-    from render.changes import masked_outputs, render_operation
+    from vigil.render.changes import masked_outputs, render_operation
 
     if json:
         document = result.as_dict()
@@ -141,14 +141,14 @@ def preview(
     ] = None,
 ) -> None:
     """Show what `up` would change, field by field."""
-    from engine import operations
+    from vigil.engine import operations
 
     out = app_context(ctx).output(json)
     _, stack, guard = _prepare(ctx, env, out, writes=False)
     result = operations.preview(stack, env, refresh=refresh, progress=out.progress, guard=guard)
     _emit(out, result, done=False, json=json)
     if markdown is not None:
-        from render.markdown import render_preview
+        from vigil.render.markdown import render_preview
 
         markdown.write_text(render_preview(result))
     if expect_no_changes and result.has_changes:
@@ -224,7 +224,7 @@ def _guard(
 
 def _destructive_names(destructive: list[Any]) -> str:
     """'delete sentry:Project sentry-backend-project (loses its issues …), archive slack:SlackChannel …'."""
-    from engine.changes import LOSSES, delete_word
+    from vigil.engine.changes import LOSSES, delete_word
 
     def one(change: Any) -> str:
         verb = delete_word(change.type) if change.op == "delete" else change.op
@@ -238,7 +238,7 @@ def after_write(out: Output, stack: Any, guard: Guard | None) -> None:
     """After a successful write: settle what interrupted runs left in the state, bound what piles up."""
     if guard is None:
         return
-    from engine import operations, state_files
+    from vigil.engine import operations, state_files
 
     if state_files.has_pending_operations(guard.store, guard.project, guard.env):
         resolved, orphaned = operations.resolve_pending(stack)
@@ -272,8 +272,8 @@ def guard_and_apply(
     verb: str = "up",
 ) -> OperationResult:
     """Preview when a confirmation or the delete guard may be needed, then apply."""
-    from engine import operations
-    from render.changes import render_operation
+    from vigil.engine import operations
+    from vigil.render.changes import render_operation
 
     if not yes or loaded.stack.protected:
         planned = operations.preview(stack, env, refresh=refresh, progress=out.progress)
@@ -320,7 +320,7 @@ def _state_urns(guard: Guard) -> set[str]:
     """URNs the stack's checkpoint holds before this run (read from the store: no engine call)."""
     import json as json_module
 
-    from engine.state_files import checkpoint_key
+    from vigil.engine.state_files import checkpoint_key
 
     raw = guard.store.read(checkpoint_key(guard.project, guard.env))
     try:
@@ -347,10 +347,10 @@ def destroy(
     ] = False,
 ) -> None:
     """Delete everything the stack owns (never what another stack owns or references)."""
-    from commands.ownership import record_marks, refuse_destroy_of_shared
-    from core.ownership import ownership_input
-    from engine import operations
-    from render.changes import render_operation
+    from vigil.commands.ownership import record_marks, refuse_destroy_of_shared
+    from vigil.core.ownership import ownership_input
+    from vigil.engine import operations
+    from vigil.render.changes import render_operation
 
     out = app_context(ctx).output(json)
     loaded, stack, guard, index = _prepare_owned(ctx, env, out, lock_timeout)
@@ -402,8 +402,8 @@ def refresh(
 ) -> None:
     """Read live state into the stack's state, listing first what differs, field by field (`preview`
     then shows the out-of-band changes as changes to undo)."""
-    from engine import operations
-    from render.changes import render_refresh
+    from vigil.engine import operations
+    from vigil.render.changes import render_refresh
 
     out = app_context(ctx).output(json)
     _, stack, guard = _prepare(ctx, env, out, lock_timeout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from commands.context import EnvOption, JsonOption, app_context
+from vigil.commands.context import EnvOption, JsonOption, app_context
 
 app = typer.Typer(help="The environment's state in the backend: check it, restore it.", no_args_is_help=True)
 
@@ -13,7 +13,7 @@ app = typer.Typer(help="The environment's state in the backend: check it, restor
 @app.command()
 def restore(ctx: typer.Context, env: EnvOption, json: JsonOption = False) -> None:
     """Restore a damaged or empty checkpoint from its newest valid backup (.bak, backups/, history/)."""
-    from engine import state_files
+    from vigil.engine import state_files
 
     context = app_context(ctx)
     out = context.output(json)
@@ -48,7 +48,7 @@ def restore(ctx: typer.Context, env: EnvOption, json: JsonOption = False) -> Non
 @app.command()
 def check(ctx: typer.Context, env: EnvOption) -> None:
     """Exit 0 when the environment's checkpoint loads; 1 with what is damaged and how to restore it."""
-    from engine import state_files
+    from vigil.engine import state_files
 
     context = app_context(ctx)
     store, project = context.state_store(env)

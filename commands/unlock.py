@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from commands.context import EnvOption, JsonOption, app_context
-from commands.errors import VigilError
+from vigil.commands.context import EnvOption, JsonOption, app_context
+from vigil.commands.errors import VigilError
 
 
 def unlock(
@@ -26,7 +26,7 @@ def unlock(
     ] = False,
 ) -> None:
     """Remove a stale lock of an environment's state (a killed `up`, a cancelled CI job)."""
-    from engine import locks
+    from vigil.engine import locks
 
     context = app_context(ctx)
     out = context.output(json)

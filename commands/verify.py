@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from commands.context import EnvOption, JsonOption, app_context
-from commands.errors import VigilError
+from vigil.commands.context import EnvOption, JsonOption, app_context
+from vigil.commands.errors import VigilError
 
 
 def verify(
@@ -22,15 +22,15 @@ def verify(
     ] = False,
 ) -> None:
     """Probe every monitored URL, send a test event to each Sentry project, optionally test Slack."""
-    from core import credentials
-    from core.sentry import SentryClient
-    from core.slack import SlackClient
-    from engine.operations import stack_outputs
-    from probes.report import Check, timed
-    from probes.sentry import sentry_checks
-    from probes.slack import slack_checks
-    from probes.targets import probe_monitor
-    from render.verify import render_verify
+    from vigil.core import credentials
+    from vigil.core.sentry import SentryClient
+    from vigil.core.slack import SlackClient
+    from vigil.engine.operations import stack_outputs
+    from vigil.probes.report import Check, timed
+    from vigil.probes.sentry import sentry_checks
+    from vigil.probes.slack import slack_checks
+    from vigil.probes.targets import probe_monitor
+    from vigil.render.verify import render_verify
 
     context = app_context(ctx)
     out = context.output(json)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pulumi
 
-from components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors
-from spec import outputs
-from spec.outputs import resource_name
-from spec.stack import Stack
+from vigil.components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors
+from vigil.spec import outputs
+from vigil.spec.outputs import resource_name
+from vigil.spec.stack import Stack
 
 
 def build_stack(stack: Stack, ownership: str | None = None) -> None:
@@ -36,7 +36,7 @@ def build_stack(stack: Stack, ownership: str | None = None) -> None:
 def _build_sentry(stack: Stack) -> None:
     if not (stack.sentry_teams or stack.sentry_projects):
         return
-    from components.sentry import SentryOrganization, SentryProject
+    from vigil.components.sentry import SentryOrganization, SentryProject
 
     organization = SentryOrganization("sentry", stack)
     projects = {
@@ -56,7 +56,7 @@ def _build_slack(stack: Stack) -> None:
     channel = stack.slack_channel
     if channel is None:
         return
-    from alerts.slack_channel import SlackChannel, SlackChannelArgs
+    from vigil.alerts.slack_channel import SlackChannel, SlackChannelArgs
 
     resource = SlackChannel(
         "slack-channel",  # one incidents channel per stack: renaming it renames in place
@@ -67,8 +67,8 @@ def _build_slack(stack: Stack) -> None:
 
 
 def _with_ownership(path: str) -> pulumi.ResourceTransformation:
-    from core.inputs import PROVIDER_KEY
-    from core.ownership import OWNERSHIP_KEY
+    from vigil.core.inputs import PROVIDER_KEY
+    from vigil.core.ownership import OWNERSHIP_KEY
 
     def transform(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
         if PROVIDER_KEY not in args.props:  # components, and anything not vigil's dynamic resources

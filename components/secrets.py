@@ -11,7 +11,7 @@ import os
 
 import pulumi
 
-from spec.secrets import SecretRef
+from vigil.spec.secrets import SecretRef
 
 
 class SecretUnavailable(Exception):

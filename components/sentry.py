@@ -6,17 +6,17 @@ from typing import Any
 
 import pulumi
 
-from alerts.alert import Alert, AlertArgs
-from alerts.client_key import ClientKey, ClientKeyArgs
-from alerts.dashboard import Dashboard, DashboardArgs
-from alerts.metric_monitor import MetricMonitor, MetricMonitorArgs
-from alerts.project import Project, ProjectArgs
-from alerts.team import Team, TeamArgs
-from components.uptime import renamed
-from spec import blocks
-from spec.outputs import resource_name
-from spec.stack import Stack
-from spec.units import seconds
+from vigil.alerts.alert import Alert, AlertArgs
+from vigil.alerts.client_key import ClientKey, ClientKeyArgs
+from vigil.alerts.dashboard import Dashboard, DashboardArgs
+from vigil.alerts.metric_monitor import MetricMonitor, MetricMonitorArgs
+from vigil.alerts.project import Project, ProjectArgs
+from vigil.alerts.team import Team, TeamArgs
+from vigil.components.uptime import renamed
+from vigil.spec import blocks
+from vigil.spec.outputs import resource_name
+from vigil.spec.stack import Stack
+from vigil.spec.units import seconds
 
 
 def _interval(per: str) -> str:

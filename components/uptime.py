@@ -6,13 +6,13 @@ from typing import Any
 
 import pulumi
 
-from components.secrets import resolve
-from monitors.monitor import Monitor, MonitorArgs
-from spec import blocks
-from spec.outputs import resource_name
-from spec.secrets import SecretRef
-from spec.stack import Stack
-from spec.units import whole_seconds
+from vigil.components.secrets import resolve
+from vigil.monitors.monitor import Monitor, MonitorArgs
+from vigil.spec import blocks
+from vigil.spec.outputs import resource_name
+from vigil.spec.secrets import SecretRef
+from vigil.spec.stack import Stack
+from vigil.spec.units import whole_seconds
 
 _NOTIFY = {"down-and-up": "UpAndDown", "down": "Down", "up": "Up"}
 _SORT = {
@@ -33,9 +33,9 @@ class AlertRouting(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.contact_ids = {}
         if stack.email_contacts:
-            from monitors.alert_contact import AlertContact, AlertContactArgs
+            from vigil.monitors.alert_contact import AlertContact, AlertContactArgs
         if stack.slack_webhooks:
-            from monitors.integration import Integration, IntegrationArgs
+            from vigil.monitors.integration import Integration, IntegrationArgs
         for contact in stack.email_contacts:
             resource = AlertContact(
                 resource_name("contact", contact.name),
@@ -188,7 +188,7 @@ class PublicStatusPage(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("vigil:uptimerobot:StatusPage", name, None, opts)
-        from monitors.status_page import StatusPage, StatusPageArgs
+        from vigil.monitors.status_page import StatusPage, StatusPageArgs
 
         password = resolve(page.password, f"status page '{page.name}' password") if page.password else None
         self.page = StatusPage(
@@ -220,7 +220,7 @@ class Maintenance(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("vigil:uptimerobot:MaintenanceWindow", name, None, opts)
-        from monitors.maintenance_window import MaintenanceWindow, MaintenanceWindowArgs
+        from vigil.monitors.maintenance_window import MaintenanceWindow, MaintenanceWindowArgs
 
         date, _, time_of_day = window.start.rpartition(" ")
         selection = (

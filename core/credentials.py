@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import MissingCredential
+from vigil.core.errors import MissingCredential
 
 UPTIMEROBOT_DEFAULT_URL = "https://api.uptimerobot.com/v3"
 SENTRY_DEFAULT_URL = "https://sentry.io"

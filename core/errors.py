@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.redact import redact
+from vigil.core.redact import redact
 
 _DEFAULT_HINTS: dict[str, str] = {
     "NotFound": "it may have been deleted outside vigil: run `vigil refresh` (or `vigil drift`)",

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.inputs import is_unknown, known, managed
+from vigil.core.inputs import is_unknown, known, managed
 
 Doc = dict[str, Any]
 Norm = Callable[[Any], Any]

@@ -34,11 +34,11 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from core import policy
-from core.credentials import Credential
-from core.errors import ApiError, ClientError, TransportError, error_for_status
-from core.policy import Throttled, Transient
-from core.ratelimit import RateLimiter, limiter_for, seconds_until
+from vigil.core import policy
+from vigil.core.credentials import Credential
+from vigil.core.errors import ApiError, ClientError, TransportError, error_for_status
+from vigil.core.policy import Throttled, Transient
+from vigil.core.ratelimit import RateLimiter, limiter_for, seconds_until
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DEFAULT_TIMEOUT_S = 30.0

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import ClientError
+from vigil.core.errors import ClientError
 
 OWNERSHIP_KEY = "__ownership"
 REFERENCE_KEY = "__reference"  # a read-only resource: the stack references the object, owns nothing

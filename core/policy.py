@@ -59,7 +59,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from core.errors import ClientError, Conflict, ServerError, TransportError
+from vigil.core.errors import ClientError, Conflict, ServerError, TransportError
 
 T = TypeVar("T")
 Doc = dict[str, Any]

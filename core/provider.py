@@ -52,12 +52,19 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from core import policy as write_policy
-from core.errors import ClientError, NotFound, ValidationError
-from core.fields import Doc, Table, changed_fields
-from core.inputs import PROVIDER_KEY, is_unknown, managed, pack, unpack
-from core.ownership import KINDS, OWNERSHIP_KEY, REFERENCE_KEY, Foreign, OwnedElsewhere, ReferenceMissing
-from core.policy import WritePolicy
+from vigil.core import policy as write_policy
+from vigil.core.errors import ClientError, NotFound, ValidationError
+from vigil.core.fields import Doc, Table, changed_fields
+from vigil.core.inputs import PROVIDER_KEY, is_unknown, managed, pack, unpack
+from vigil.core.ownership import (
+    KINDS,
+    OWNERSHIP_KEY,
+    REFERENCE_KEY,
+    Foreign,
+    OwnedElsewhere,
+    ReferenceMissing,
+)
+from vigil.core.policy import WritePolicy
 
 P = ParamSpec("P")
 R = TypeVar("R")

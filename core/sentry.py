@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 
 import requests
 
-from core import credentials
-from core.credentials import Credential
-from core.errors import ClientError, NotFound
-from core.http import ApiClient, ApiResponse
+from vigil.core import credentials
+from vigil.core.credentials import Credential
+from vigil.core.errors import ClientError, NotFound
+from vigil.core.http import ApiClient, ApiResponse
 
 PER_PAGE = 100
 

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from core import credentials, policy
-from core.credentials import Credential
-from core.errors import (
+from vigil.core import credentials, policy
+from vigil.core.credentials import Credential
+from vigil.core.errors import (
     ApiError,
     AuthError,
     Conflict,
@@ -30,10 +30,10 @@ from core.errors import (
     TransportError,
     ValidationError,
 )
-from core.http import DEFAULT_TIMEOUT_S, ApiClient, session_for
-from core.policy import Throttled
-from core.ratelimit import seconds_until
-from core.redact import redact, register_secret
+from vigil.core.http import DEFAULT_TIMEOUT_S, ApiClient, session_for
+from vigil.core.policy import Throttled
+from vigil.core.ratelimit import seconds_until
+from vigil.core.redact import redact, register_secret
 
 READ_METHODS = frozenset({"auth.test", "conversations.list", "conversations.info"})
 _AUTH = frozenset(

@@ -35,11 +35,11 @@ from typing import Any
 
 import requests
 
-from core import credentials
-from core.credentials import Credential
-from core.errors import ApiError, NotFound, ServerError
-from core.http import ApiClient
-from core.ratelimit import credential_key
+from vigil.core import credentials
+from vigil.core.credentials import Credential
+from vigil.core.errors import ApiError, NotFound, ServerError
+from vigil.core.http import ApiClient
+from vigil.core.ratelimit import credential_key
 
 MONITORS = "monitors"
 ALERT_CONTACTS = "alert-contacts"

@@ -16,7 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from engine.backend import Store
+from vigil.engine.backend import Store
 
 STALE_AFTER_S = 3 * 3600.0
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec.blocks import EmailContact, ErrorAlert, HeartbeatMonitor, SlackWebhook
-from spec.stack import Stack
-from spec.units import seconds
-from spec.validate import HUMAN_SEVERITIES, worst_case_detection
+from vigil.spec.blocks import EmailContact, ErrorAlert, HeartbeatMonitor, SlackWebhook
+from vigil.spec.stack import Stack
+from vigil.spec.units import seconds
+from vigil.spec.validate import HUMAN_SEVERITIES, worst_case_detection
 
 DEFAULT_MTTD_S = 300.0  # the plan's SLA: MTTD < 5 minutes
 

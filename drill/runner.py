@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from drill.lock import DrillLock
-from drill.plan import AlertCase, MonitorCase
-from drill.sentry import AlertOutcome, SentryDrill
-from drill.uptime import Outcome, UptimeDrill
-from drill.world import SandboxClock, WallClock
-from engine.drill_history import DrillHistory, DrillResult
+from vigil.drill.lock import DrillLock
+from vigil.drill.plan import AlertCase, MonitorCase
+from vigil.drill.sentry import AlertOutcome, SentryDrill
+from vigil.drill.uptime import Outcome, UptimeDrill
+from vigil.drill.world import SandboxClock, WallClock
+from vigil.engine.drill_history import DrillHistory, DrillResult
 
 REAL_POLL_S = 5.0  # real accounts: one look every 5 s
 SANDBOX_POLL_REAL_S = 0.1  # the sandbox: ten looks a real second

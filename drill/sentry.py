@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 
 import requests
 
-from core.slack import SlackClient
-from drill.plan import AlertCase
-from drill.world import SandboxClock, SandboxHooks, WallClock
-from probes.sentry import envelope_url
-from spec.units import human_duration, seconds
+from vigil.core.slack import SlackClient
+from vigil.drill.plan import AlertCase
+from vigil.drill.world import SandboxClock, SandboxHooks, WallClock
+from vigil.probes.sentry import envelope_url
+from vigil.spec.units import human_duration, seconds
 
 ERROR_TYPE = "VigilDrillError"
 

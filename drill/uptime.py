@@ -21,11 +21,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.errors import ApiError
-from core.slack import SlackClient
-from core.uptimerobot import ALERT_CONTACTS, INTEGRATIONS, MONITORS, UptimeRobotClient
-from drill.plan import Channel, MonitorCase
-from drill.world import SandboxClock, SandboxHooks, WallClock
+from vigil.core.errors import ApiError
+from vigil.core.slack import SlackClient
+from vigil.core.uptimerobot import ALERT_CONTACTS, INTEGRATIONS, MONITORS, UptimeRobotClient
+from vigil.drill.plan import Channel, MonitorCase
+from vigil.drill.world import SandboxClock, SandboxHooks, WallClock
 
 PREFIX = "vigil-drill"
 NEVER_THERE = "vigil-drill-keyword-that-is-never-present"

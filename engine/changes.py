@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.inputs import SETTINGS_KEY, unpack
-from core.redact import redact
+from vigil.core.inputs import SETTINGS_KEY, unpack
+from vigil.core.redact import redact
 
 SECRET_MASK = "[secret]"
 HIDDEN_KEYS = frozenset({"__provider", "__ownership", "__reference"})  # the engine's and vigil's own

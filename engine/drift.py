@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.inputs import unpack
-from engine.changes import HIDDEN_KEYS, ResourceChange
-from engine.operations import OperationResult
+from vigil.core.inputs import unpack
+from vigil.engine.changes import HIDDEN_KEYS, ResourceChange
+from vigil.engine.operations import OperationResult
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from engine.backend import Store
+from vigil.engine.backend import Store
 
 KEEP = 1000  # results kept per environment: a daily drill of a dozen checks fits three months
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import grpc
 
-from engine.plugin_watchdog import watch
+from vigil.engine import legacy_modules
+from vigil.engine.plugin_watchdog import watch
 
 PROVIDER_THREADS = 200  # core.uptimerobot.PAGE_SIZE: one list page confirms a whole batch
 
@@ -35,6 +36,7 @@ def _sized_server(thread_pool: Any = None, *args: Any, **kwargs: Any) -> Any:
 
 def main() -> None:
     watch()
+    legacy_modules.install()  # providers pickled before the vigil.* namespace
     grpc.server = _sized_server  # this process runs only the SDK's provider server
     runpy.run_module("pulumi.dynamic", run_name="__main__", alter_sys=True)
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from engine.changes import display_type
-from engine.drift import DriftItem
-from spec.stack import Stack
+from vigil.engine.changes import display_type
+from vigil.engine.drift import DriftItem
+from vigil.spec.stack import Stack
 
 Row = tuple[str, str, str]  # (display type, name, id)
 Lister = Callable[[], Iterable[Row]]
@@ -34,8 +34,8 @@ def _uptimerobot_listers(
 ) -> list[Lister]:
     if not (stack.monitors or stack.contacts or stack.status_pages or stack.maintenance_windows):
         return []
-    from core import credentials
-    from core.uptimerobot import UptimeRobotClient, read_listing
+    from vigil.core import credentials
+    from vigil.core.uptimerobot import UptimeRobotClient, read_listing
 
     client = UptimeRobotClient(credentials.uptimerobot(environ))
 
@@ -67,8 +67,8 @@ def _uptimerobot_listers(
 def _sentry_listers(stack: Stack, environ: Mapping[str, str] | None) -> list[Lister]:
     if not (stack.sentry_projects or stack.sentry_alerts):
         return []
-    from core import credentials
-    from core.sentry import SentryClient
+    from vigil.core import credentials
+    from vigil.core.sentry import SentryClient
 
     client = SentryClient(credentials.sentry(environ))
     return [

@@ -26,7 +26,7 @@ import grpc
 from pulumi.automation._server import LanguageServer
 from pulumi.runtime.proto import language_pb2_grpc, plugin_pb2
 
-from engine.plugin_watchdog import watch
+from vigil.engine.plugin_watchdog import watch
 
 # Version reported to the engine; the SDK's own version keeps `pulumi about` truthful.
 try:

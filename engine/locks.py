@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from engine.backend import FileStore, Store
+from vigil.engine.backend import FileStore, Store
 
 
 def lock_prefix(project: str, stack: str) -> str:

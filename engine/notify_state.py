@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.backend import Store, open_store
-from engine.workspace import EngineEnvironment
+from vigil.engine.backend import Store, open_store
+from vigil.engine.workspace import EngineEnvironment
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from core.ratelimit import ANNOUNCE_PREFIX
-from core.redact import redact
-from engine import locks
-from engine.backend import FileStore, Store
-from engine.changes import ResourceChange, display_type, from_refresh, from_step
-from engine.errors import (
+from vigil.core.ratelimit import ANNOUNCE_PREFIX
+from vigil.core.redact import redact
+from vigil.engine import locks
+from vigil.engine.backend import FileStore, Store
+from vigil.engine.changes import ResourceChange, display_type, from_refresh, from_step
+from vigil.engine.errors import (
     BackendUnusable,
     Interrupted,
     OperationFailed,
@@ -33,7 +33,7 @@ from engine.errors import (
     StackLocked,
     UpdateInProgress,
 )
-from engine.pulumi_process import Supervisor
+from vigil.engine.pulumi_process import Supervisor
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,7 @@ def _supervisor(stack: auto.Stack) -> Supervisor:
 
 def _objects_in_state(guard: Guard | None) -> int | None:
     """The stack's objects in its checkpoint (read from the store: no engine call); None if unknown."""
-    from engine.state_files import checkpoint_key
+    from vigil.engine.state_files import checkpoint_key
 
     if guard is None:
         return None

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.inputs import unpack
-from core.ownership import OWNERSHIP_KEY, REFERENCE_KEY, Foreign, ownership_path, write_foreign
-from engine.backend import Store
+from vigil.core.inputs import unpack
+from vigil.core.ownership import OWNERSHIP_KEY, REFERENCE_KEY, Foreign, ownership_path, write_foreign
+from vigil.engine.backend import Store
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from engine.errors import EngineMissing
+from vigil.engine.errors import EngineMissing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

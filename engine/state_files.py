@@ -17,8 +17,8 @@ import re
 import time
 from dataclasses import dataclass
 
-from engine.backend import FileStore, Store
-from engine.errors import StateDamaged
+from vigil.engine.backend import FileStore, Store
+from vigil.engine.errors import StateDamaged
 
 KEEP_BACKUPS = 20
 KEEP_HISTORY = 50  # updates: each is a .history.json plus a .checkpoint.json

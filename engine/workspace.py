@@ -26,13 +26,13 @@ from urllib.parse import unquote, urlparse, urlsplit
 
 import yaml
 
-from engine.errors import BackendUnusable, NotAProject, PassphraseError
-from engine.pulumi_cli import find_pulumi
+from vigil.engine.errors import BackendUnusable, NotAProject, PassphraseError
+from vigil.engine.pulumi_cli import find_pulumi
 
 if TYPE_CHECKING:
     from pulumi import automation as auto
 
-    from engine.pulumi_process import Supervisor
+    from vigil.engine.pulumi_process import Supervisor
 
 PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 
@@ -193,7 +193,7 @@ def workspace_options(
 ) -> auto.LocalWorkspaceOptions:
     from pulumi import automation as auto  # heavy: only commands that run the engine pay for it
 
-    from engine.pulumi_process import SupervisedPulumiCommand, Supervisor
+    from vigil.engine.pulumi_process import SupervisedPulumiCommand, Supervisor
 
     if engine.backend_url.startswith("file://"):
         Path(unquote(urlparse(engine.backend_url).path)).mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from importer.live import Doc, LiveAccounts
-from importer.owners import Key
+from vigil.importer.live import Doc, LiveAccounts
+from vigil.importer.owners import Key
 
 # The kinds `--select KIND:NAME` takes, with the YAML list each goes to (the generated code reads it).
 KINDS = (
@@ -190,7 +190,7 @@ _MONITOR_BLOCKS = {
 def _block_defaults(block: str) -> dict[str, Any]:
     import dataclasses
 
-    import spec
+    from vigil import spec
 
     kind = getattr(spec, block)
     found: dict[str, Any] = {}
@@ -202,7 +202,7 @@ def _block_defaults(block: str) -> dict[str, Any]:
 
 
 def monitor_candidate(doc: Doc, names: Names) -> Candidate:
-    from monitors.monitor import from_wire
+    from vigil.monitors.monitor import from_wire
 
     live = from_wire(doc)
     kind = str(live.get("type"))
@@ -290,7 +290,7 @@ def _contact_key(contact_id: str, names: Names) -> Key:
 
 
 def _maybe_secret_url(name: str, url: str) -> Any:
-    from spec.secrets import secret_in_url
+    from vigil.spec.secrets import secret_in_url
 
     if secret_in_url(url):
         return EnvRef(f"{ident(name)}_URL", f"the URL of monitor '{name}' (it holds a credential)")
@@ -298,7 +298,7 @@ def _maybe_secret_url(name: str, url: str) -> Any:
 
 
 def _maybe_secret_header(name: str, header: str, value: Any) -> Any:
-    from spec.secrets import secret_in_header
+    from vigil.spec.secrets import secret_in_header
 
     if secret_in_header(header, value):
         return EnvRef(f"{ident(name)}_{ident(header)}", f"the value of header '{header}' of monitor '{name}'")
@@ -308,9 +308,9 @@ def _maybe_secret_header(name: str, header: str, value: Any) -> Any:
 def _monitor_mismatches(doc: Doc, candidate: Candidate, names: Names) -> list[Loss]:
     """What the program would send that the live monitor does not have (a check of the mapping,
     with the real code path: components.uptime.monitor_args and the provider's comparison)."""
-    from components.uptime import monitor_args
-    from core.inputs import managed
-    from monitors.monitor import MonitorProvider
+    from vigil.components.uptime import monitor_args
+    from vigil.core.inputs import managed
+    from vigil.monitors.monitor import MonitorProvider
 
     block = build_block(candidate, secrets=_live_secret_values(doc, candidate))
     if block is None:
@@ -345,7 +345,7 @@ def _live_secret_values(doc: Doc, candidate: Candidate) -> dict[str, str]:
 
 def build_block(candidate: Candidate, secrets: dict[str, str] | None = None) -> Any:
     """The block an entry declares (secrets as their live values: for comparisons only)."""
-    import spec
+    from vigil import spec
 
     kind = getattr(spec, candidate.block, None)
     if kind is None:
@@ -390,7 +390,7 @@ _NOTIFY = {"UpAndDown": "down-and-up", "Down": "down", "Up": "up"}
 
 
 def _notify_on(value: Any, losses: list[Loss]) -> str:
-    from monitors.alert_contact import _notify
+    from vigil.monitors.alert_contact import _notify
 
     normal = _notify(value) if value is not None else "UpAndDown"
     if normal not in _NOTIFY:
@@ -430,7 +430,7 @@ _UPTIMEROBOT_HOME = "https://uptimerobot.com"  # a page's homepage link until on
 
 
 def status_page_candidate(doc: Doc, names: Names) -> Candidate:
-    from core.fields import as_bool
+    from vigil.core.fields import as_bool
 
     name = str(doc.get("friendlyName") or "").strip()
     key: Key = ("uptimerobot:StatusPage", str(doc["id"]))
@@ -514,7 +514,7 @@ def team_candidate(doc: Doc) -> Candidate:
 
 
 def project_candidate(doc: Doc, keys: list[Doc], names: Names) -> Candidate:
-    from alerts.client_key import DEFAULT_NAME, SENTRY_DEFAULT_NAME, format_rate, key_reference
+    from vigil.alerts.client_key import DEFAULT_NAME, SENTRY_DEFAULT_NAME, format_rate, key_reference
 
     slug = str(doc.get("slug"))
     project_id = str(doc["id"])
@@ -560,7 +560,7 @@ def project_candidate(doc: Doc, keys: list[Doc], names: Names) -> Candidate:
 
 
 def _notify_targets(actions: list[dict[str, Any]], team_id: str | None, losses: list[Loss]) -> list[str]:
-    from alerts.alert import actions_from_wire
+    from vigil.alerts.alert import actions_from_wire
 
     targets: list[str] = []
     for action in actions_from_wire(actions):
@@ -588,7 +588,7 @@ def _workflow_parts(doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 
 def alert_candidate(doc: Doc, project_id: str, names: Names) -> Candidate:
-    from alerts.alert import FREQUENCY_CONDITION
+    from vigil.alerts.alert import FREQUENCY_CONDITION
 
     name = str(doc.get("name") or "").strip()
     key: Key = ("sentry:Alert", str(doc["id"]))
@@ -639,7 +639,7 @@ def alert_candidate(doc: Doc, project_id: str, names: Names) -> Candidate:
 
 
 def latency_candidate(doc: Doc, workflow: Doc | None, names: Names) -> Candidate:
-    from alerts.metric_monitor import MetricMonitorProvider
+    from vigil.alerts.metric_monitor import MetricMonitorProvider
 
     name = str(doc.get("name") or "").strip()
     key: Key = ("sentry:MetricMonitor", str(doc["id"]))
@@ -700,7 +700,7 @@ def latency_candidate(doc: Doc, workflow: Doc | None, names: Names) -> Candidate
 
 
 def dashboard_candidate(doc: Doc) -> Candidate:
-    from alerts.dashboard import DashboardProvider
+    from vigil.alerts.dashboard import DashboardProvider
 
     title = str(doc.get("title") or "").strip()
     key: Key = ("sentry:Dashboard", str(doc["id"]))

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from importer.blocks import Candidate, EnvRef
+from vigil.importer.blocks import Candidate, EnvRef
 
 BEGIN = "# --- vigil import: begin"
 END = "# --- vigil import: end ---"
@@ -59,8 +59,8 @@ import dataclasses as _dataclasses  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
 import spec as _spec  # noqa: E402
-from spec.blocks import Block as _Block  # noqa: E402
-from spec.values import Values as _Values  # noqa: E402
+from vigil.spec.blocks import Block as _Block  # noqa: E402
+from vigil.spec.values import Values as _Values  # noqa: E402
 
 _IMPORTED: dict[str, _Any] = {{  # the YAML list → the block each of its entries declares
 {table}
@@ -116,8 +116,8 @@ Edit it as any stack module; `vigil import` rewrites only its generated section 
 
 from __future__ import annotations
 
-from spec import Stack
-from spec.values import Values
+from vigil.spec import Stack
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:
@@ -319,8 +319,8 @@ def plan_files(
 
 def validate_in_copy(stacks_dir: Path, env: str, files: dict[Path, str]) -> list[Any]:
     """The findings of the environment as it would be after the write (errors and warnings)."""
-    from spec.findings import InvalidStack
-    from spec.loader import read_stack
+    from vigil.spec.findings import InvalidStack
+    from vigil.spec.loader import read_stack
 
     with tempfile.TemporaryDirectory(prefix="vigil-import-") as folder:
         copy = Path(folder) / "stacks"

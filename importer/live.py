@@ -49,8 +49,8 @@ def read_accounts(environ: Mapping[str, str]) -> LiveAccounts:
 
 
 def _read_uptimerobot(live: LiveAccounts, environ: Mapping[str, str]) -> None:
-    from core import credentials
-    from core.uptimerobot import UptimeRobotClient
+    from vigil.core import credentials
+    from vigil.core.uptimerobot import UptimeRobotClient
 
     client = UptimeRobotClient(credentials.uptimerobot(environ))
     live.monitors = list(client.iter_monitors())
@@ -61,8 +61,8 @@ def _read_uptimerobot(live: LiveAccounts, environ: Mapping[str, str]) -> None:
 
 
 def _read_sentry(live: LiveAccounts, environ: Mapping[str, str]) -> None:
-    from core import credentials
-    from core.sentry import SentryClient
+    from vigil.core import credentials
+    from vigil.core.sentry import SentryClient
 
     client = SentryClient(credentials.sentry(environ))
     live.teams = client.list_teams()
@@ -83,8 +83,8 @@ def _read_sentry(live: LiveAccounts, environ: Mapping[str, str]) -> None:
 
 
 def _read_slack(live: LiveAccounts, environ: Mapping[str, str]) -> None:
-    from core import credentials
-    from core.slack import SlackClient
+    from vigil.core import credentials
+    from vigil.core.slack import SlackClient
 
     credential = credentials.slack(environ)
     if credential is not None:

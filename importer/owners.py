@@ -7,8 +7,8 @@ A checkpoint of another stack that cannot be read may hide what it owns: import 
 
 from __future__ import annotations
 
-from engine.backend import Store
-from engine.ownership import OwnershipIndex
+from vigil.engine.backend import Store
+from vigil.engine.ownership import OwnershipIndex
 
 Key = tuple[str, str]  # (kind, remote id), e.g. ("uptimerobot:Monitor", "800001")
 

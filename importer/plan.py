@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from importer import blocks
-from importer.blocks import Candidate, Loss
-from importer.live import LiveAccounts
-from importer.owners import Key
-from spec.outputs import resource_name
-from spec.stack import Stack
+from vigil.importer import blocks
+from vigil.importer.blocks import Candidate, Loss
+from vigil.importer.live import LiveAccounts
+from vigil.importer.owners import Key
+from vigil.spec.outputs import resource_name
+from vigil.spec.stack import Stack
 
 
 @dataclass
@@ -123,7 +123,7 @@ def _sentry_alerts(live: LiveAccounts, names: blocks.Names) -> list[Candidate]:
 
 def _channels(live: LiveAccounts, stack: Stack) -> list[Candidate]:
     """The incidents channel: the Slack channels the accounts' alerts post to (a stack has one)."""
-    from core.slack import normalise_channel_name
+    from vigil.core.slack import normalise_channel_name
 
     used: dict[str, int] = {}
     for doc in live.integrations:
@@ -216,7 +216,7 @@ def _whole_selection(plan: Plan, stack: Stack) -> None:
 
 def declared(stack: Stack) -> dict[tuple[str, str], str]:
     """(family, resource name) → name of every block the stack declares."""
-    from spec.blocks import Block
+    from vigil.spec.blocks import Block
 
     seen: dict[tuple[str, str], str] = {}
     for block in stack.of(Block):

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from core.fields import Field, Table, as_int, choice, flag, is_whole, known, lower, text
-from core.provider import DynamicResource, Provider
-from core.uptimerobot import ALERT_CONTACTS
-from monitors.collection import UptimeRobotProvider
+from vigil.core.fields import Field, Table, as_int, choice, flag, is_whole, known, lower, text
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.uptimerobot import ALERT_CONTACTS
+from vigil.monitors.collection import UptimeRobotProvider
 
 NOTIFY = ("UpAndDown", "Down", "Up", "None")  # the write takes the index, reads the name
 TYPES = {"email": "Email"}

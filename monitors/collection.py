@@ -15,12 +15,12 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckResult, DiffResult
 
-from core import policy as write_policy
-from core.errors import ClientError, NotFound
-from core.fields import Doc
-from core.policy import SettleBatch, is_ambiguous
-from core.provider import Provider
-from core.uptimerobot import MONITORS, OTHER_PAGE_SIZE, PAGE_SIZE, UptimeRobotClient
+from vigil.core import policy as write_policy
+from vigil.core.errors import ClientError, NotFound
+from vigil.core.fields import Doc
+from vigil.core.policy import SettleBatch, is_ambiguous
+from vigil.core.provider import Provider
+from vigil.core.uptimerobot import MONITORS, OTHER_PAGE_SIZE, PAGE_SIZE, UptimeRobotClient
 
 
 class UptimeRobotProvider(Provider):

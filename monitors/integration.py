@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from core.fields import Field, Table, choice, flag, known, lower, text
-from core.provider import DynamicResource, Provider
-from core.uptimerobot import INTEGRATIONS
-from monitors.collection import UptimeRobotProvider
+from vigil.core.fields import Field, Table, choice, flag, known, lower, text
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.uptimerobot import INTEGRATIONS
+from vigil.monitors.collection import UptimeRobotProvider
 
 # vigil type → (wire type, the data field holding the URL, whether it takes a channel)
 TYPES: dict[str, tuple[str, str, bool]] = {

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from core.fields import Field, Table, as_int, id_list, is_whole, known, lower, text
-from core.provider import DynamicResource, Provider
-from core.uptimerobot import MAINTENANCE_WINDOWS
-from monitors.collection import UptimeRobotProvider
+from vigil.core.fields import Field, Table, as_int, id_list, is_whole, known, lower, text
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.uptimerobot import MAINTENANCE_WINDOWS
+from vigil.monitors.collection import UptimeRobotProvider
 
 INTERVALS = ("once", "daily", "weekly", "monthly")
 STATUSES = ("active", "paused")

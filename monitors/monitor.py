@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pulumi
 from pulumi.dynamic import Resource
 
-from core.fields import (
+from vigil.core.fields import (
     Doc,
     Field,
     Table,
@@ -29,9 +29,9 @@ from core.fields import (
     unescape,
     upper,
 )
-from core.provider import packed_props, with_secrets
-from core.uptimerobot import MONITORS, same_monitor
-from monitors.collection import UptimeRobotProvider
+from vigil.core.provider import packed_props, with_secrets
+from vigil.core.uptimerobot import MONITORS, same_monitor
+from vigil.monitors.collection import UptimeRobotProvider
 
 TYPES = {
     "http": "HTTP",

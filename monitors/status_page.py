@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 import pulumi
 
-from core.fields import Field, Table, as_bool, choice, flag, id_list, known, lower, text, upper
-from core.provider import DynamicResource, Provider
-from core.uptimerobot import STATUS_PAGES
-from monitors.collection import UptimeRobotProvider
+from vigil.core.fields import Field, Table, as_bool, choice, flag, id_list, known, lower, text, upper
+from vigil.core.provider import DynamicResource, Provider
+from vigil.core.uptimerobot import STATUS_PAGES
+from vigil.monitors.collection import UptimeRobotProvider
 
 SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 STATUSES = ("ENABLED", "PAUSED")

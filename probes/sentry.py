@@ -11,14 +11,14 @@ from urllib.parse import urlsplit
 
 import requests
 
-from core.errors import ClientError
-from core.policy import wait_until
-from probes.report import Check
-from spec import outputs as names
-from spec.stack import Stack
+from vigil.core.errors import ClientError
+from vigil.core.policy import wait_until
+from vigil.probes.report import Check
+from vigil.spec import outputs as names
+from vigil.spec.stack import Stack
 
 if TYPE_CHECKING:
-    from core.sentry import SentryClient
+    from vigil.core.sentry import SentryClient
 
 T = TypeVar("T")
 # Reads of the project's events until the test event shows up (about 13 s at most).

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from core.errors import ClientError
-from core.slack import post_webhook
-from probes.report import Check
-from spec import outputs as names
-from spec.stack import Stack
+from vigil.core.errors import ClientError
+from vigil.core.slack import post_webhook
+from vigil.probes.report import Check
+from vigil.spec import outputs as names
+from vigil.spec.stack import Stack
 
 if TYPE_CHECKING:
-    from core.slack import SlackClient
+    from vigil.core.slack import SlackClient
 
 
 def post_test_message(name: str, url: str, env: str) -> Check:

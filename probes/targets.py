@@ -10,10 +10,10 @@ from collections.abc import Mapping
 
 import requests
 
-from probes.report import Check
-from spec import blocks
-from spec.secrets import SecretRef
-from spec.units import seconds
+from vigil.probes.report import Check
+from vigil.spec import blocks
+from vigil.spec.secrets import SecretRef
+from vigil.spec.units import seconds
 
 USER_AGENT = "vigil-verify/1 (monitoring path check)"
 

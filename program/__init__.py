@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pulumi
 
-from components.build import build_stack
-from core.ownership import ownership_input
-from spec.findings import InvalidStack
-from spec.loader import load_stack
+from vigil.components.build import build_stack
+from vigil.core.ownership import ownership_input
+from vigil.spec.findings import InvalidStack
+from vigil.spec.loader import load_stack
 
 
 def run(project_dir: Path | None = None) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from core.inputs import UNKNOWN_WIRE
-from engine.changes import LOSSES, SECRET_MASK, ResourceChange, delete_word
-from engine.operations import OperationResult
-from render.console import Output
-from spec import outputs as names
-from spec.findings import Finding
+from vigil.core.inputs import UNKNOWN_WIRE
+from vigil.engine.changes import LOSSES, SECRET_MASK, ResourceChange, delete_word
+from vigil.engine.operations import OperationResult
+from vigil.render.console import Output
+from vigil.spec import outputs as names
+from vigil.spec.findings import Finding
 
 _SYMBOL = {
     "create": ("+", "green"),

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from core.redact import redact
+from vigil.core.redact import redact
 
 PIPED_WIDTH = 10_000  # piped output is read by tools: one line per row, whatever its length
 
@@ -88,7 +88,7 @@ class Output:
             return
         if not isinstance(item, str):
             if self._live is None:
-                from render.progress import LiveProgress
+                from vigil.render.progress import LiveProgress
 
                 self._live = LiveProgress(self.err, live=self.err.is_terminal)
             self._live(item)

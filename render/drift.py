@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from engine.drift import DriftReport
-from render.changes import shown_value
-from render.console import Output
+from vigil.engine.drift import DriftReport
+from vigil.render.changes import shown_value
+from vigil.render.console import Output
 
 
 def render_drift(out: Output, report: DriftReport) -> None:

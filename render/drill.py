@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from engine.drill_history import DrillResult
-from render.console import Output
-from spec.units import human_duration
+from vigil.engine.drill_history import DrillResult
+from vigil.render.console import Output
+from vigil.spec.units import human_duration
 
 COLUMNS = ("what", "severity", "channel", "detect", "notify", "target", "result")
 WIDTHS = (34, 8, 10, 8, 8, 8, 6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from render.console import Output
+from vigil.render.console import Output
 
 
 def render_plan(out: Output, plan: Any, *, numbered: bool = False) -> None:

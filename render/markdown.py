@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.drift import DriftReport
-from engine.operations import OperationResult
-from render.runbook import templates
+from vigil.engine.drift import DriftReport
+from vigil.engine.operations import OperationResult
+from vigil.render.runbook import templates
 
 SYMBOLS = {
     "create": "+",
@@ -27,7 +27,7 @@ def show(value: Any) -> str:
 
 
 def render_preview(result: OperationResult) -> str:
-    from render.changes import summary_line
+    from vigil.render.changes import summary_line
 
     env = templates()
     env.filters["show"] = show

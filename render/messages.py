@@ -13,7 +13,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from render.console import Output
+from vigil.render.console import Output
 
 Message = Mapping[str, Any]
 

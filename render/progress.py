@@ -18,10 +18,10 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from core.redact import redact
+from vigil.core.redact import redact
 
 if TYPE_CHECKING:
-    from engine.operations import ProgressEvent
+    from vigil.engine.operations import ProgressEvent
 
 SHOWN = 8  # resource lines at most; the rest are counted
 VERBS = {

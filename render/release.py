@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.markup import escape
 
-from render.console import Output
+from vigil.render.console import Output
 
 
 def render_release(out: Output, posted: Sequence[dict[str, str]]) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from spec import blocks
-from spec.stack import Stack
-from spec.units import human_duration, seconds
-from spec.validate import worst_case_detection
+from vigil.spec import blocks
+from vigil.spec.stack import Stack
+from vigil.spec.units import human_duration, seconds
+from vigil.spec.validate import worst_case_detection
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from rich.table import Table
 
-from render.console import Output
+from vigil.render.console import Output
 
 Status = Mapping[str, Mapping[str, str]]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from render.console import Output
-from sla.report import BREACHED, MET, Check, SlaReport, iso
-from spec.units import human_duration
+from vigil.render.console import Output
+from vigil.sla.report import BREACHED, MET, Check, SlaReport, iso
+from vigil.spec.units import human_duration
 
 DASH = "–"
 

@@ -14,8 +14,8 @@ import html
 from datetime import UTC, datetime
 from typing import Any
 
-from render.sla import against, duration, ms, number, pct, verdict_line
-from sla.report import SlaReport, iso
+from vigil.render.sla import against, duration, ms, number, pct, verdict_line
+from vigil.sla.report import SlaReport, iso
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1f24; }

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from render.sla import DASH, against, duration, ms, number, pct, verdict_line
-from sla.report import SlaReport
+from vigil.render.sla import DASH, against, duration, ms, number, pct, verdict_line
+from vigil.sla.report import SlaReport
 
 
 def _cell(text: str) -> str:

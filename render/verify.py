@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from probes.report import VerifyReport
-from render.console import Output
+from vigil.probes.report import VerifyReport
+from vigil.render.console import Output
 
 
 def render_verify(out: Output, report: VerifyReport) -> None:

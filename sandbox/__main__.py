@@ -1,4 +1,4 @@
-"""Run the sandbox in the foreground: ``python -m sandbox --port 8710 --state .vigil/sandbox/state.pickle``.
+"""Run the sandbox in the foreground: ``python -m vigil.sandbox --port 8710 --state STATE_FILE``.
 
 ``vigil sandbox start`` runs this as a background process; tests start ``SandboxServer`` in-thread.
 """
@@ -12,15 +12,15 @@ import signal
 import sys
 from pathlib import Path
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import PortInUseError, SandboxServer
-from sandbox.registry import build_services
-from sandbox.target import TargetServer
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import PortInUseError, SandboxServer
+from vigil.sandbox.registry import build_services
+from vigil.sandbox.target import TargetServer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sandbox")
+    parser = argparse.ArgumentParser(prog="python -m vigil.sandbox")
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--state", type=Path, required=True, help="state file (survives restarts)")
     parser.add_argument("--ready-file", type=Path, help="written with {pid, url} once listening")

@@ -1,6 +1,6 @@
 """Start, stop and ask a background sandbox (what ``vigil sandbox start|stop|status`` does).
 
-The sandbox runs as ``python -m sandbox`` bound to 127.0.0.1, with its state file and a small
+The sandbox runs as ``python -m vigil.sandbox`` bound to 127.0.0.1, with its state file and a small
 ``server.json`` ({pid, url}) under ``<project>/.vigil/sandbox/``.
 """
 
@@ -93,7 +93,7 @@ def start(paths: SandboxPaths, port: int = DEFAULT_PORT) -> tuple[int, str, bool
         [
             sys.executable,
             "-m",
-            "sandbox",
+            "vigil.sandbox",
             "--port",
             str(port),
             "--state",

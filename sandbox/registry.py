@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sandbox.core.clock import Clock
-from sandbox.core.service import Service
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.service import Service
 
 
 def build_services(clock: Clock) -> list[Service]:
-    from sandbox.sentry.service import SentryService
-    from sandbox.slack.service import SlackService
-    from sandbox.uptimerobot.service import UptimeRobotService
+    from vigil.sandbox.sentry.service import SentryService
+    from vigil.sandbox.slack.service import SlackService
+    from vigil.sandbox.uptimerobot.service import UptimeRobotService
 
     return [UptimeRobotService(clock), SentryService(clock), SlackService(clock)]

@@ -15,7 +15,7 @@ TARGET = ROOT / "docs" / "BLOCKS.md"
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
-    from spec.reference import render_reference
+    from vigil.spec.reference import render_reference
 
     text = render_reference()
     if "--check" in argv:

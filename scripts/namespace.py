@@ -45,6 +45,9 @@ PACKAGES = (
     "commands",
     "render",
     "sandbox",
+    "drill",
+    "sla",
+    "importer",
 )
 MODULES = (*PACKAGES, "cli")  # cli.py is a module of the namespace too
 SKIP_DIRS = {".venv", ".git", ".vigil", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "dist"}

@@ -6,14 +6,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from core.sentry import SentryClient
-from core.uptimerobot import UptimeRobotClient
-from engine.drill_history import DrillResult
-from sla.detection import detection_rows
-from sla.errors import SentryReader, read_projects
-from sla.report import SlaReport
-from sla.targets import WINDOWS, Targets
-from sla.uptime import CallCounter, UptimeReader, read_monitors
+from vigil.core.sentry import SentryClient
+from vigil.core.uptimerobot import UptimeRobotClient
+from vigil.engine.drill_history import DrillResult
+from vigil.sla.detection import detection_rows
+from vigil.sla.errors import SentryReader, read_projects
+from vigil.sla.report import SlaReport
+from vigil.sla.targets import WINDOWS, Targets
+from vigil.sla.uptime import CallCounter, UptimeReader, read_monitors
 
 
 def build_report(

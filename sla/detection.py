@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.drill_history import DrillResult
-from sla import figures
-from sla.report import Check, DetectionSla
-from sla.targets import Targets
+from vigil.engine.drill_history import DrillResult
+from vigil.sla import figures
+from vigil.sla.report import Check, DetectionSla
+from vigil.sla.targets import Targets
 
 
 def detection_rows(targets: Targets, results: Iterable[DrillResult]) -> list[DetectionSla]:

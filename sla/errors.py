@@ -17,12 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import ApiError, NotFound
-from core.sentry import SentryClient
-from sla import figures
-from sla.report import Check, ProjectSla
-from sla.targets import ProjectTarget
-from sla.uptime import CallCounter, iso, parse_time, server_time
+from vigil.core.errors import ApiError, NotFound
+from vigil.core.sentry import SentryClient
+from vigil.sla import figures
+from vigil.sla.report import Check, ProjectSla
+from vigil.sla.targets import ProjectTarget
+from vigil.sla.uptime import CallCounter, iso, parse_time, server_time
 
 INTERVALS = ((86400, "1h"), (7 * 86400, "6h"), (30 * 86400, "1d"), (90 * 86400, "1d"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from sla.report import IncidentSpan
+from vigil.sla.report import IncidentSpan
 
 
 def p95(values: Sequence[float]) -> float | None:

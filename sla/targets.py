@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spec.stack import Stack
-from spec.units import percent, seconds
-from spec.validate import HUMAN_SEVERITIES, worst_case_detection
+from vigil.spec.stack import Stack
+from vigil.spec.units import percent, seconds
+from vigil.spec.validate import HUMAN_SEVERITIES, worst_case_detection
 
 WINDOWS = {"24h": 86400, "7d": 7 * 86400, "30d": 30 * 86400, "90d": 90 * 86400}
 

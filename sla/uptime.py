@@ -26,10 +26,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from core.uptimerobot import PAGE_SIZE, UptimeRobotClient, same_monitor
-from sla import figures
-from sla.report import Check, IncidentSpan, MonitorSla
-from sla.targets import MonitorTarget
+from vigil.core.uptimerobot import PAGE_SIZE, UptimeRobotClient, same_monitor
+from vigil.sla import figures
+from vigil.sla.report import Check, IncidentSpan, MonitorSla
+from vigil.sla.targets import MonitorTarget
 
 WORKERS = 4  # parallel statistics reads; the shared limiter keeps them under the plan's rate
 

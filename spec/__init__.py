@@ -5,7 +5,7 @@ one environment (``stacks/<env>.yaml``). ``load_stack`` loads and validates it o
 command (validate, preview, up, drift, runbook, outputs) and the Pulumi program read that result.
 """
 
-from spec.blocks import (
+from vigil.spec.blocks import (
     Dashboard,
     EmailContact,
     ErrorAlert,
@@ -28,8 +28,8 @@ from spec.blocks import (
     StatusPage,
     Widget,
 )
-from spec.secrets import SecretRef, config_secret, env_secret
-from spec.stack import Stack
+from vigil.spec.secrets import SecretRef, config_secret, env_secret
+from vigil.spec.stack import Stack
 
 __all__ = [
     "Dashboard",

@@ -18,7 +18,7 @@ from dataclasses import fields
 from typing import Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-from spec.blocks import (
+from vigil.spec.blocks import (
     Block,
     Dashboard,
     HeartbeatMonitor,
@@ -29,13 +29,13 @@ from spec.blocks import (
     SentryProject,
     SentryTeam,
 )
-from spec.findings import Finding, escape_controls
-from spec.outputs import resource_name
-from spec.secrets import SecretRef
-from spec.stack import Stack
-from spec.units import UnitError, seconds
-from spec.values import where_of
-from spec.where import Location
+from vigil.spec.findings import Finding, escape_controls
+from vigil.spec.outputs import resource_name
+from vigil.spec.secrets import SecretRef
+from vigil.spec.stack import Stack
+from vigil.spec.units import UnitError, seconds
+from vigil.spec.values import where_of
+from vigil.spec.where import Location
 
 # --- limits (provider constants and the reference documents) ------------------------------------
 MONITOR_NAME_MAX = 250  # Uptime Robot friendlyName (uptimerobot-v3-openapi.json)

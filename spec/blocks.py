@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from spec.secrets import SecretRef
-from spec.where import Location, call_site
+from vigil.spec.secrets import SecretRef
+from vigil.spec.where import Location, call_site
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from spec.where import Location
+from vigil.spec.where import Location
 
 
 def escape_controls(text: str) -> str:

@@ -18,12 +18,12 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import TypeVar
 
-from spec.findings import Finding, InvalidStack
-from spec.stack import Stack
-from spec.units import UnitError
-from spec.validate import validate
-from spec.values import MissingValue, ValueTypeError, YamlError, load_values
-from spec.where import Location
+from vigil.spec.findings import Finding, InvalidStack
+from vigil.spec.stack import Stack
+from vigil.spec.units import UnitError
+from vigil.spec.validate import validate
+from vigil.spec.values import MissingValue, ValueTypeError, YamlError, load_values
+from vigil.spec.where import Location
 
 T = TypeVar("T")
 
@@ -303,7 +303,7 @@ def _schema_fix(error: Exception) -> str:
     import difflib
     from dataclasses import fields, is_dataclass
 
-    import spec
+    from vigil import spec
 
     found = _UNEXPECTED.match(str(error))
     kind = getattr(spec, found.group(1), None) if found else None

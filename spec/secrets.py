@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from spec.where import Location
+from vigil.spec.where import Location
 
 _SECRET_PATTERNS = [
     re.compile(r"hooks\.slack\.com/services/", re.I),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias, TypeVar
 
-from spec.blocks import (
+from vigil.spec.blocks import (
     Block,
     Dashboard,
     EmailContact,
@@ -29,7 +29,7 @@ from spec.blocks import (
     SlaTargets,
     StatusPage,
 )
-from spec.where import Location, call_site
+from vigil.spec.where import Location, call_site
 
 B = TypeVar("B", bound=Block)
 # What ``Stack(blocks=...)`` takes: blocks, nested in lists or tuples as a stack module builds them,

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from spec import api_rules
-from spec.api_rules import shown
-from spec.blocks import (
+from vigil.spec import api_rules
+from vigil.spec.api_rules import shown
+from vigil.spec.blocks import (
     Block,
     ErrorAlert,
     HeartbeatMonitor,
@@ -22,13 +22,13 @@ from spec.blocks import (
     LatencyMonitor,
     PortMonitor,
 )
-from spec.findings import Finding
-from spec.platforms import PLATFORMS
-from spec.secrets import SecretRef, looks_like_secret, secret_in_header, secret_in_url
-from spec.stack import Stack
-from spec.units import UnitError, human_duration, seconds
-from spec.values import Values, where_of
-from spec.where import Location
+from vigil.spec.findings import Finding
+from vigil.spec.platforms import PLATFORMS
+from vigil.spec.secrets import SecretRef, looks_like_secret, secret_in_header, secret_in_url
+from vigil.spec.stack import Stack
+from vigil.spec.units import UnitError, human_duration, seconds
+from vigil.spec.values import Values, where_of
+from vigil.spec.where import Location
 
 # Minimum check interval per Uptime Robot plan (reference/uptimerobot-api.md §4.3).
 PLAN_MIN_INTERVAL = {"free": 300, "solo": 60, "team": 60, "enterprise": 30}

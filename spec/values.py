@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from spec.secrets import SecretRef
-from spec.where import Location
+from vigil.spec.secrets import SecretRef
+from vigil.spec.where import Location
 
 
 class LocatedStr(str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spec import (
+from vigil.spec import (
     Dashboard,
     EmailContact,
     ErrorAlert,
@@ -30,8 +30,8 @@ from spec import (
     StatusPage,
     Widget,
 )
-from spec.blocks import Block
-from spec.values import Values
+from vigil.spec.blocks import Block
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

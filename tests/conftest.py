@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sandbox.core.app import Sandbox  # noqa: E402
-from sandbox.core.clock import Clock  # noqa: E402
-from sandbox.core.server import SandboxServer  # noqa: E402
-from sandbox.registry import build_services  # noqa: E402
+from vigil.sandbox.core.app import Sandbox  # noqa: E402
+from vigil.sandbox.core.clock import Clock  # noqa: E402
+from vigil.sandbox.core.server import SandboxServer  # noqa: E402
+from vigil.sandbox.registry import build_services  # noqa: E402
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 
@@ -39,9 +39,9 @@ FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 @pytest.fixture(autouse=True)
 def fresh_process_state() -> Iterator[None]:
     """Every test starts with empty per-process state: no cached lists, limiters or pooled sessions."""
-    from core.http import reset_sessions
-    from core.ratelimit import reset_limiters
-    from core.uptimerobot import forget_snapshots
+    from vigil.core.http import reset_sessions
+    from vigil.core.ratelimit import reset_limiters
+    from vigil.core.uptimerobot import forget_snapshots
 
     forget_snapshots()
     reset_limiters()
@@ -171,7 +171,7 @@ class ProjectDir:
 
     def vigil(self, *args: str) -> Result:
         """Run the CLI in-process, as a user would type it (exit code, stdout, stderr)."""
-        from cli import run
+        from vigil.cli import run
 
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):

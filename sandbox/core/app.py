@@ -14,13 +14,13 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from sandbox.core.accounts import Account, Faults, Quirks
-from sandbox.core.clock import Clock
-from sandbox.core.errors import DroppedConnection, MethodNotAllowed, SandboxError
-from sandbox.core.http import Request, Response
-from sandbox.core.routing import Route, allowed_methods, match
-from sandbox.core.service import Call, Service
-from sandbox.core.store import Store
+from vigil.sandbox.core.accounts import Account, Faults, Quirks
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.errors import DroppedConnection, MethodNotAllowed, SandboxError
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.routing import Route, allowed_methods, match
+from vigil.sandbox.core.service import Call, Service
+from vigil.sandbox.core.store import Store
 
 log = logging.getLogger("vigil.sandbox")
 

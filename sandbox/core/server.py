@@ -8,8 +8,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from sandbox.core.app import Sandbox
-from sandbox.core.errors import DroppedConnection
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.errors import DroppedConnection
 
 LOOPBACK = "127.0.0.1"
 

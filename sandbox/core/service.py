@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sandbox.core.accounts import Account
-from sandbox.core.clock import Clock
-from sandbox.core.errors import SandboxError
-from sandbox.core.http import Request, Response
-from sandbox.core.routing import Route
+from vigil.sandbox.core.accounts import Account
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.errors import SandboxError
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.routing import Route
 
 
 @dataclass

@@ -26,7 +26,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sandbox.sentry.models import Detector, Event, SentryBackend, Workflow
+from vigil.sandbox.sentry.models import Detector, Event, SentryBackend, Workflow
 
 TRANSACTIONS_KEPT = 100_000  # per organization, the newest: metric windows are minutes to hours
 NOTIFICATIONS_KEPT = 10_000

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.sentry.errors import BadEnvelope
+from vigil.sandbox.sentry.errors import BadEnvelope
 
 EVENT_ITEMS = ("event", "transaction", "check_in", "feedback")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.core.errors import SandboxError
+from vigil.sandbox.core.errors import SandboxError
 
 PERMISSION_DENIED = "You do not have permission to perform this action."
 

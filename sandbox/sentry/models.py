@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.core.values import whole
-from sandbox.sentry import validation
-from sandbox.sentry.errors import (
+from vigil.sandbox.core.values import whole
+from vigil.sandbox.sentry import validation
+from vigil.sandbox.sentry.errors import (
     EnvelopeRejected,
     Forbidden,
     Invalid,
@@ -26,8 +26,8 @@ from sandbox.sentry.errors import (
     ProjectSlugTaken,
     TeamSlugTaken,
 )
-from sandbox.sentry.platforms import PLATFORMS
-from sandbox.sentry.validation import (
+from vigil.sandbox.sentry.platforms import PLATFORMS
+from vigil.sandbox.sentry.validation import (
     NOT_A_LIST,
     NOT_A_STRING,
     REQUIRED,

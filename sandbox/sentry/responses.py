@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 import requests
 
-from sandbox.core.http import Request, Response
-from sandbox.core.service import Call
-from sandbox.core.values import whole
-from sandbox.sentry import alerting, envelope
-from sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
-from sandbox.sentry.models import (
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.service import Call
+from vigil.sandbox.core.values import whole
+from vigil.sandbox.sentry import alerting, envelope
+from vigil.sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
+from vigil.sandbox.sentry.models import (
     ClientKey,
     Dashboard,
     Detector,
@@ -31,7 +31,7 @@ from sandbox.sentry.models import (
     Team,
     Workflow,
 )
-from sandbox.sentry.stats import StatsResponses
+from vigil.sandbox.sentry.stats import StatsResponses
 
 MAX_PER_PAGE = 100
 _MEMBER_SCOPES = [

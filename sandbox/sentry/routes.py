@@ -1,7 +1,7 @@
 """Sentry's routes, in the order of reference/sentry-api.yaml: the org-scoped API under /api/0, envelope
 ingest under /api/<project_id>/envelope/, then the retired alert endpoints (410 on every method)."""
 
-from sandbox.core.routing import Route
+from vigil.sandbox.core.routing import Route
 
 ORG = "/api/0/organizations/{org}"
 TEAM = "/api/0/teams/{org}/{team}"

@@ -13,12 +13,12 @@ import math
 import time
 from typing import Any
 
-from sandbox.core.accounts import Account, RateWindow, new_key
-from sandbox.core.errors import SandboxError
-from sandbox.core.http import Request, Response
-from sandbox.core.routing import Route
-from sandbox.core.service import Call, Service
-from sandbox.sentry.errors import (
+from vigil.sandbox.core.accounts import Account, RateWindow, new_key
+from vigil.sandbox.core.errors import SandboxError
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.routing import Route
+from vigil.sandbox.core.service import Call, Service
+from vigil.sandbox.sentry.errors import (
     EnvelopeRejected,
     EnvelopeUnauthorized,
     Forbidden,
@@ -29,9 +29,9 @@ from sandbox.sentry.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from sandbox.sentry.models import SentryBackend
-from sandbox.sentry.responses import SentryResponses, dsn_key
-from sandbox.sentry.routes import CONTROL_ROUTES, RETIRED, ROUTES
+from vigil.sandbox.sentry.models import SentryBackend
+from vigil.sandbox.sentry.responses import SentryResponses, dsn_key
+from vigil.sandbox.sentry.routes import CONTROL_ROUTES, RETIRED, ROUTES
 
 _RESPONSES = SentryResponses()
 ALL_SCOPES = ("org:read", "team:write", "project:write", "project:admin", "alerts:write", "org:integrations")

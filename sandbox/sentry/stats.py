@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.core.http import Response
-from sandbox.core.service import Call
-from sandbox.sentry import alerting
-from sandbox.sentry.errors import Invalid, NotFound
-from sandbox.sentry.models import Event, SentryBackend
+from vigil.sandbox.core.http import Response
+from vigil.sandbox.core.service import Call
+from vigil.sandbox.sentry import alerting
+from vigil.sandbox.sentry.errors import Invalid, NotFound
+from vigil.sandbox.sentry.models import Event, SentryBackend
 
 CATEGORIES = ("error", "transaction", "attachment", "profile", "replay", "monitor", "span", "default")
 OUTCOMES = (
@@ -356,7 +356,7 @@ class StatsResponses:
 
     def list_organization_issues(self, call: Call, org: str) -> Response:
         backend = _backend(call, org)
-        from sandbox.sentry.responses import paginate  # responses.py mixes this class in
+        from vigil.sandbox.sentry.responses import paginate  # responses.py mixes this class in
 
         window = _Range(call, 3600, buckets=False, default_period=14 * 86400)  # Sentry's issues default
         projects = _projects(call, backend)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.core.values import whole
-from sandbox.sentry.errors import Invalid
+from vigil.sandbox.core.values import whole
+from vigil.sandbox.sentry.errors import Invalid
 
 DETECTOR_TYPES = (
     "metric_issue",

@@ -4,7 +4,7 @@ writes both."""
 
 from __future__ import annotations
 
-from sandbox.core.errors import SandboxError
+from vigil.sandbox.core.errors import SandboxError
 
 
 class SlackApiError(SandboxError):

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.slack.errors import (
+from vigil.sandbox.slack.errors import (
     AlreadyArchived,
     CantArchiveGeneral,
     ChannelIsArchived,

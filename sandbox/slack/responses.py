@@ -9,10 +9,10 @@ import binascii
 import json
 from typing import Any
 
-from sandbox.core.http import Response
-from sandbox.core.service import Call
-from sandbox.slack.errors import InvalidArguments, InvalidCursor, InvalidJson, NoService
-from sandbox.slack.models import Channel, Message, SlackBackend
+from vigil.sandbox.core.http import Response
+from vigil.sandbox.core.service import Call
+from vigil.sandbox.slack.errors import InvalidArguments, InvalidCursor, InvalidJson, NoService
+from vigil.sandbox.slack.models import Channel, Message, SlackBackend
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 

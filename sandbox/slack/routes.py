@@ -5,7 +5,7 @@ parameters, POST parameters … or a mix of both" (docs.slack.dev/apis/web-api),
 method runs it with its query arguments; it is never ``unknown_method``.
 """
 
-from sandbox.core.routing import Route
+from vigil.sandbox.core.routing import Route
 
 READS = [("auth.test", "auth_test"), ("conversations.list", "conversations_list"),
          ("conversations.info", "conversations_info"),

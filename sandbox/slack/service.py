@@ -12,12 +12,12 @@ import math
 import secrets
 from typing import Any
 
-from sandbox.core.accounts import Account, RateWindow, new_key
-from sandbox.core.errors import SandboxError
-from sandbox.core.http import Request, Response
-from sandbox.core.routing import Route
-from sandbox.core.service import Call, Service
-from sandbox.slack.errors import (
+from vigil.sandbox.core.accounts import Account, RateWindow, new_key
+from vigil.sandbox.core.errors import SandboxError
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.routing import Route
+from vigil.sandbox.core.service import Call, Service
+from vigil.sandbox.slack.errors import (
     InvalidAuth,
     NoService,
     NotAuthed,
@@ -26,9 +26,9 @@ from sandbox.slack.errors import (
     UnknownMethod,
     WebhookError,
 )
-from sandbox.slack.models import SlackBackend
-from sandbox.slack.responses import SlackResponses
-from sandbox.slack.routes import CONTROL_ROUTES, ROUTES
+from vigil.sandbox.slack.models import SlackBackend
+from vigil.sandbox.slack.responses import SlackResponses
+from vigil.sandbox.slack.routes import CONTROL_ROUTES, ROUTES
 
 _RESPONSES = SlackResponses()
 WEBHOOKS = "/services/"

@@ -18,8 +18,8 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from sandbox.uptimerobot.history import iso
-from sandbox.uptimerobot.models import (
+from vigil.sandbox.uptimerobot.history import iso
+from vigil.sandbox.uptimerobot.models import (
     AlertContact,
     Integration,
     MaintenanceWindow,

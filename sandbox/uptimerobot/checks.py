@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sandbox.uptimerobot.history import DOWN, UP, Check
+from vigil.sandbox.uptimerobot.history import DOWN, UP, Check
 
 LOOPBACK = ("127.0.0.1", "localhost")
 BODY_LIMIT = 1_000_000  # bytes read for a keyword check

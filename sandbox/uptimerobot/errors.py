@@ -6,7 +6,7 @@ messages and no code; a 429 is the plain text ``ThrottlerException: Too Many Req
 
 from __future__ import annotations
 
-from sandbox.core.errors import SandboxError
+from vigil.sandbox.core.errors import SandboxError
 
 
 class Unauthorized(SandboxError):

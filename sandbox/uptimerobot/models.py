@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sandbox.core.values import is_integral, is_number
-from sandbox.uptimerobot.errors import (
+from vigil.sandbox.core.values import is_integral, is_number
+from vigil.sandbox.uptimerobot.errors import (
     ForeignResource,
     IntegrationExists,
     IntegrationNotFound,
@@ -25,8 +25,8 @@ from sandbox.uptimerobot.errors import (
     PlanLimit,
     ValidationFailed,
 )
-from sandbox.uptimerobot.history import Check, Comment, Incident, MonitorHistory, SentAlert, parse_iso
-from sandbox.uptimerobot.validation import (
+from vigil.sandbox.uptimerobot.history import Check, Comment, Incident, MonitorHistory, SentAlert, parse_iso
+from vigil.sandbox.uptimerobot.validation import (
     KEYWORD_CASES,
     MONITOR_FIELD_TYPES,
     MONITOR_TYPES,

@@ -11,15 +11,15 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sandbox.core.errors import SandboxError
-from sandbox.core.http import FormPart, Response, multipart
-from sandbox.core.pagination import after_cursor
-from sandbox.core.service import Call
-from sandbox.core.values import is_number, signed, whole
-from sandbox.uptimerobot import status_page
-from sandbox.uptimerobot.alerting import deliveries_of
-from sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
-from sandbox.uptimerobot.history import (
+from vigil.sandbox.core.errors import SandboxError
+from vigil.sandbox.core.http import FormPart, Response, multipart
+from vigil.sandbox.core.pagination import after_cursor
+from vigil.sandbox.core.service import Call
+from vigil.sandbox.core.values import is_number, signed, whole
+from vigil.sandbox.uptimerobot import status_page
+from vigil.sandbox.uptimerobot.alerting import deliveries_of
+from vigil.sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
+from vigil.sandbox.uptimerobot.history import (
     Check,
     Comment,
     Incident,
@@ -31,7 +31,7 @@ from sandbox.uptimerobot.history import (
     summary,
     uptime_percent,
 )
-from sandbox.uptimerobot.models import (
+from vigil.sandbox.uptimerobot.models import (
     PSP_TYPES,
     TYPE_ALIASES,
     AlertContact,
@@ -44,8 +44,8 @@ from sandbox.uptimerobot.models import (
     StormProtection,
     UptimeRobotBackend,
 )
-from sandbox.uptimerobot.scheduler import heartbeat
-from sandbox.uptimerobot.validation import MONITOR_STATUSES, one_of
+from vigil.sandbox.uptimerobot.scheduler import heartbeat
+from vigil.sandbox.uptimerobot.validation import MONITOR_STATUSES, one_of
 
 
 class ControlProblem(SandboxError):

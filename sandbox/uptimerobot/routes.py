@@ -4,7 +4,7 @@ Operation names are the responses methods and the keys of the control plane's re
 (``GET /_sandbox/requests``): ``list_monitors`` counts monitor list calls, ``get_monitor`` gets.
 """
 
-from sandbox.core.routing import Route
+from vigil.sandbox.core.routing import Route
 
 ROUTES = [
     Route("POST", "/monitors/bulk/pause", "bulk_pause"),

@@ -20,11 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.core.accounts import Account
-from sandbox.core.clock import Clock
-from sandbox.uptimerobot import alerting, checks
-from sandbox.uptimerobot.history import DOWN, Check
-from sandbox.uptimerobot.models import Monitor, UptimeRobotBackend
+from vigil.sandbox.core.accounts import Account
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.uptimerobot import alerting, checks
+from vigil.sandbox.uptimerobot.history import DOWN, Check
+from vigil.sandbox.uptimerobot.models import Monitor, UptimeRobotBackend
 
 log = logging.getLogger("vigil.sandbox.scheduler")
 

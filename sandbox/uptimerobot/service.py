@@ -11,16 +11,16 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.core.accounts import Account, RateWindow, new_key
-from sandbox.core.errors import SandboxError
-from sandbox.core.http import Request, Response
-from sandbox.core.routing import Route
-from sandbox.core.service import Call, Service
-from sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
-from sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
-from sandbox.uptimerobot.responses import UptimeRobotResponses
-from sandbox.uptimerobot.routes import CONTROL_ROUTES, ROUTES
-from sandbox.uptimerobot.scheduler import MonitorScheduler
+from vigil.sandbox.core.accounts import Account, RateWindow, new_key
+from vigil.sandbox.core.errors import SandboxError
+from vigil.sandbox.core.http import Request, Response
+from vigil.sandbox.core.routing import Route
+from vigil.sandbox.core.service import Call, Service
+from vigil.sandbox.uptimerobot.errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from vigil.sandbox.uptimerobot.models import ACCOUNT_OPTIONS, PLANS, Limits, UptimeRobotBackend
+from vigil.sandbox.uptimerobot.responses import UptimeRobotResponses
+from vigil.sandbox.uptimerobot.routes import CONTROL_ROUTES, ROUTES
+from vigil.sandbox.uptimerobot.scheduler import MonitorScheduler
 
 _RESPONSES = UptimeRobotResponses()
 WINDOW_SECONDS = 60.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from sandbox.uptimerobot.history import iso
-from sandbox.uptimerobot.models import Monitor, StatusPage, UptimeRobotBackend
+from vigil.sandbox.uptimerobot.history import iso
+from vigil.sandbox.uptimerobot.models import Monitor, StatusPage, UptimeRobotBackend
 
 STATES = {"UP": "Operational", "DOWN": "Down", "PAUSED": "Paused", "STARTED": "Not checked yet"}
 INCIDENTS_SHOWN = 20

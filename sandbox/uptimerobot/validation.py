@@ -10,7 +10,7 @@ import re
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
-from sandbox.core.values import whole
+from vigil.sandbox.core.values import whole
 
 MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP", "VISUAL_COMPARISON")
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.provider import Created, Provider
+from vigil.core.provider import Created, Provider
 
 
 def checked(provider: Provider, props: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dill
 import pytest
 
-from alerts.client_key import ClientKey, ClientKeyProvider
-from alerts.project import ProjectProvider
-from alerts.team import TeamProvider
-from core.sentry import SentryClient
 from tests.alerts.helpers import create, failures
 from tests.conftest import SandboxApi, SentryAccount
+from vigil.alerts.client_key import ClientKey, ClientKeyProvider
+from vigil.alerts.project import ProjectProvider
+from vigil.alerts.team import TeamProvider
+from vigil.core.sentry import SentryClient
 
 pytestmark = pytest.mark.usefixtures("no_retired_calls")
 
@@ -107,8 +107,8 @@ def test_rate_limit_format_is_checked_offline() -> None:
 def test_the_dsn_is_a_secret_output_and_the_provider_pickles_without_credentials(
     project: str, sentry: SentryAccount
 ) -> None:
-    from alerts import client_key
-    from alerts.base import with_secrets
+    from vigil.alerts import client_key
+    from vigil.alerts.base import with_secrets
 
     assert client_key.SECRET_OUTPUTS == ("dsn", "key_id")
     assert with_secrets(None, client_key.SECRET_OUTPUTS).additional_secret_outputs == ["dsn", "key_id"]

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from alerts.dashboard import DashboardProvider
-from alerts.slack_channel import SlackChannelProvider
-from core.errors import Conflict, MissingCredential
-from core.sentry import SentryClient
-from core.slack import SlackClient
 from tests.alerts.helpers import checked, create, failures
 from tests.conftest import SentryAccount, SlackAccount
+from vigil.alerts.dashboard import DashboardProvider
+from vigil.alerts.slack_channel import SlackChannelProvider
+from vigil.core.errors import Conflict, MissingCredential
+from vigil.core.sentry import SentryClient
+from vigil.core.slack import SlackClient
 
 
 def dashboard(**extra: Any) -> dict[str, Any]:

@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from alerts.alert import AlertProvider
-from alerts.metric_monitor import MetricMonitorProvider
-from alerts.project import ProjectProvider
-from alerts.team import TeamProvider
-from core.inputs import unpack
-from core.sentry import SentryClient
 from tests.alerts.conftest import workflow_churn
 from tests.alerts.helpers import checked, create, failures
 from tests.conftest import SandboxApi, SentryAccount
+from vigil.alerts.alert import AlertProvider
+from vigil.alerts.metric_monitor import MetricMonitorProvider
+from vigil.alerts.project import ProjectProvider
+from vigil.alerts.team import TeamProvider
+from vigil.core.inputs import unpack
+from vigil.core.sentry import SentryClient
 
 pytestmark = pytest.mark.usefixtures("no_retired_calls")
 

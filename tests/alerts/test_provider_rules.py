@@ -6,17 +6,17 @@ import dill
 import pytest
 from pulumi.output import Unknown
 
-from alerts.alert import AlertProvider
-from alerts.base import SentryProvider
-from alerts.client_key import ClientKeyProvider
-from alerts.dashboard import DashboardProvider
-from alerts.metric_monitor import MetricMonitorProvider
-from alerts.project import ProjectProvider
-from alerts.slack_channel import SlackChannelProvider
-from alerts.team import TeamProvider
-from core.errors import ClientError
 from tests.alerts.helpers import create
 from tests.conftest import SentryAccount
+from vigil.alerts.alert import AlertProvider
+from vigil.alerts.base import SentryProvider
+from vigil.alerts.client_key import ClientKeyProvider
+from vigil.alerts.dashboard import DashboardProvider
+from vigil.alerts.metric_monitor import MetricMonitorProvider
+from vigil.alerts.project import ProjectProvider
+from vigil.alerts.slack_channel import SlackChannelProvider
+from vigil.alerts.team import TeamProvider
+from vigil.core.errors import ClientError
 
 PROVIDERS = [
     TeamProvider(), ProjectProvider(), ClientKeyProvider(), MetricMonitorProvider(), AlertProvider(),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.project import ProjectProvider
-from alerts.team import TeamProvider
-from core.errors import AuthError, Conflict, NotFound, ValidationError
-from core.sentry import SentryClient
 from tests.alerts.helpers import create, failures
 from tests.conftest import SandboxApi, SentryAccount
+from vigil.alerts.project import ProjectProvider
+from vigil.alerts.team import TeamProvider
+from vigil.core.errors import AuthError, Conflict, NotFound, ValidationError
+from vigil.core.sentry import SentryClient
 
 pytestmark = pytest.mark.usefixtures("no_retired_calls")
 

@@ -33,11 +33,11 @@ def _ok(response: Any) -> dict[str, Any]:
 
 
 def populate_uptimerobot(account: UptimeRobotAccount, webhook_url: str, found: Populated) -> None:
-    from monitors.alert_contact import AlertContactProvider
-    from monitors.integration import IntegrationProvider
-    from monitors.maintenance_window import MaintenanceWindowProvider
-    from monitors.monitor import to_wire
-    from monitors.status_page import StatusPageProvider
+    from vigil.monitors.alert_contact import AlertContactProvider
+    from vigil.monitors.integration import IntegrationProvider
+    from vigil.monitors.maintenance_window import MaintenanceWindowProvider
+    from vigil.monitors.monitor import to_wire
+    from vigil.monitors.status_page import StatusPageProvider
 
     contacts = {}
     for name, email in (("ops", "ops@example.com"), ("dev lead", "lead@example.com")):
@@ -103,7 +103,7 @@ def populate_uptimerobot(account: UptimeRobotAccount, webhook_url: str, found: P
 
 
 def populate_sentry(account: SentryAccount, found: Populated) -> None:
-    from alerts import alert, dashboard, metric_monitor
+    from vigil.alerts import alert, dashboard, metric_monitor
 
     org = account.org
     team = _ok(account.post(f"organizations/{org}/teams/", {"slug": "platform"}))
@@ -167,7 +167,7 @@ def populate_slack(account: SlackAccount, found: Populated) -> None:
 
 def populate_on_shared(uptimerobot: UptimeRobotAccount, sentry: SentryAccount, found: Populated) -> None:
     """A monitor alerting the other stack's contact and a project in the other stack's team."""
-    from monitors.monitor import to_wire
+    from vigil.monitors.monitor import to_wire
 
     [contact] = [
         c for c in uptimerobot.get("/alert-contacts").json()["data"] if c["value"] == "oncall@example.com"

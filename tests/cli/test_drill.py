@@ -154,8 +154,8 @@ def test_the_drill_passes_and_the_alerts_are_where_people_read_them(project: Pro
     assert _target_failing(project) == []
     assert {m["id"] for m in _ur(project, "GET", "/monitors")["data"]} == before
     # the history beside the state holds the results, for `vigil sla`
-    from engine.backend import open_store
-    from engine.drill_history import DrillHistory
+    from vigil.engine.backend import open_store
+    from vigil.engine.drill_history import DrillHistory
 
     store = open_store(os.environ["PULUMI_BACKEND_URL"], dict(os.environ))
     kept = DrillHistory.in_store(store, "vigil-test", "sandbox").load()
@@ -236,8 +236,8 @@ def test_a_burst_below_the_threshold_is_named_when_the_alert_stays_silent(projec
 
 
 def test_two_drills_of_one_environment_never_run_at_once(project: ProjectDir) -> None:
-    from drill.lock import DrillLock
-    from engine.backend import open_store
+    from vigil.drill.lock import DrillLock
+    from vigil.engine.backend import open_store
 
     store = open_store(os.environ["PULUMI_BACKEND_URL"], dict(os.environ))
     lock = DrillLock.in_store(store, "vigil-test", "sandbox")
@@ -267,8 +267,8 @@ def test_ctrl_c_during_a_drill_switches_the_target_back_on(project: ProjectDir) 
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert _target_failing(project) == []
-    from drill.lock import DrillLock
-    from engine.backend import open_store
+    from vigil.drill.lock import DrillLock
+    from vigil.engine.backend import open_store
 
     store = open_store(os.environ["PULUMI_BACKEND_URL"], dict(os.environ))
     assert DrillLock.in_store(store, "vigil-test", "sandbox").holder() is None

@@ -10,22 +10,22 @@ from typing import Any
 
 import pytest
 
-from core.credentials import Credential
-from core.uptimerobot import UptimeRobotClient
-from drill.lock import DrillLock
-from drill.plan import Channel, MonitorCase
-from drill.runner import run_drill
-from drill.uptime import PREFIX, UptimeDrill
-from drill.world import SandboxClock
-from engine.backend import FileStore
-from engine.drill_history import DrillHistory
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
-from sandbox.target import TargetServer
-from spec import EmailContact, HttpMonitor
 from tests.conftest import ROOT, ProjectDir, SandboxApi, UptimeRobotAccount
+from vigil.core.credentials import Credential
+from vigil.core.uptimerobot import UptimeRobotClient
+from vigil.drill.lock import DrillLock
+from vigil.drill.plan import Channel, MonitorCase
+from vigil.drill.runner import run_drill
+from vigil.drill.uptime import PREFIX, UptimeDrill
+from vigil.drill.world import SandboxClock
+from vigil.engine.backend import FileStore
+from vigil.engine.drill_history import DrillHistory
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
+from vigil.sandbox.target import TargetServer
+from vigil.spec import EmailContact, HttpMonitor
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ def test_unknown_environment_lists_the_known_ones(project: ProjectDir) -> None:
 def test_missing_engine_says_how_to_install(
     project: ProjectDir, uptimerobot: UptimeRobotAccount, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from engine.pulumi_cli import find_pulumi
+    from vigil.engine.pulumi_cli import find_pulumi
 
     project.write_env("t", ONE_MONITOR)
     monkeypatch.setenv("VIGIL_CACHE", str(tmp_path / "empty-cache"))

@@ -21,7 +21,7 @@ monitors:
 
 def vigil(*args: str) -> Result:
     """The CLI in-process with no --project: what a user types, word for word."""
-    from cli import run
+    from vigil.cli import run
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

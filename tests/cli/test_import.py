@@ -51,8 +51,8 @@ def _since(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
 
 
 OWNER_MODULE = """
-from spec import EmailContact, HttpMonitor, SentryTeam, Stack
-from spec.values import Values
+from vigil.spec import EmailContact, HttpMonitor, SentryTeam, Stack
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

@@ -11,7 +11,7 @@ from tests.conftest import ProjectDir, UptimeRobotAccount
 
 
 def _monitor(account: UptimeRobotAccount, **values: object) -> str:
-    from monitors.monitor import to_wire
+    from vigil.monitors.monitor import to_wire
 
     response = account.post("/monitors", to_wire({"type": "http", "interval": 300, **values}, creating=True))
     assert response.status_code < 300, response.text
@@ -99,7 +99,7 @@ def test_what_the_blocks_cannot_express_is_refused_unless_lossy(
     project: ProjectDir, account: UptimeRobotAccount
 ) -> None:
     _monitor(account, name="Webhook receiver", url="https://hooks.example.com/in", body={"ping": True})
-    from monitors.alert_contact import AlertContactProvider
+    from vigil.monitors.alert_contact import AlertContactProvider
 
     body = AlertContactProvider().to_wire(
         {"name": "quiet", "value": "q@example.com", "notify_on": "None"}, creating=True
@@ -150,7 +150,7 @@ def test_an_existing_stack_module_gets_the_generated_section_and_keeps_its_block
     assert "- {name: Own," in (project.root / "stacks" / "t.yaml").read_text()  # its own lines kept
     result = project.vigil("validate", "--all", "--json")
     assert result.exit_code == 0, result
-    from spec.loader import load_stack
+    from vigil.spec.loader import load_stack
 
     stack = load_stack("t", project.root / "stacks").stack
     assert [m.name for m in stack.monitors] == ["Own", "Frontend"]
@@ -160,10 +160,10 @@ def test_an_existing_stack_module_gets_the_generated_section_and_keeps_its_block
 def test_the_checklist_takes_numbers_ranges_and_all(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from commands.import_ import _pick
-    from importer.blocks import Candidate
-    from importer.plan import Plan
-    from render.console import Output
+    from vigil.commands.import_ import _pick
+    from vigil.importer.blocks import Candidate
+    from vigil.importer.plan import Plan
+    from vigil.render.console import Output
 
     offered = [
         Candidate("monitor", f"m{i}", "HttpMonitor", "http_monitors", {"name": f"m{i}"}, (("k", str(i)),))
@@ -213,11 +213,11 @@ def test_a_write_interrupted_after_the_module_leaves_a_stack_that_declares_what_
     project: ProjectDir, account: UptimeRobotAccount
 ) -> None:
     """The module is replaced first: without the YAML's `imported:` it declares nothing more."""
-    from importer import generate
-    from importer.live import read_accounts
-    from importer.plan import choose, offer
-    from spec.loader import load_stack
-    from spec.stack import Stack
+    from vigil.importer import generate
+    from vigil.importer.live import read_accounts
+    from vigil.importer.plan import choose, offer
+    from vigil.spec.loader import load_stack
+    from vigil.spec.stack import Stack
 
     stacks = project.root / "stacks"
     project.write_env("t", 'app: basic\nmonitors:\n  - {name: Own, url: "https://own.example.com/"}\n')

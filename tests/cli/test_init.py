@@ -16,7 +16,7 @@ ENVIRONMENTS = ("sandbox", "dev", "staging", "production")
 
 
 def vigil(*args: str) -> Result:
-    from cli import run
+    from vigil.cli import run
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from spec.reference import render_reference
 from tests.conftest import ROOT, Result, free_port
+from vigil.spec.reference import render_reference
 
 MARKER = "# in your project: stacks/"
 BLOCKS = ("SentryProject", "ErrorAlert", "HeartbeatMonitor", "HttpMonitor", "StatusPage", "Severity")
@@ -42,7 +42,7 @@ class Newcomer:
     root: Path
 
     def vigil(self, *args: str) -> Result:
-        from cli import run
+        from vigil.cli import run
 
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):

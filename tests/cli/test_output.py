@@ -8,8 +8,8 @@ import pytest
 from tests.conftest import ProjectDir, UptimeRobotAccount
 
 HEARTBEAT_STACK = """
-from spec import HeartbeatMonitor, Stack
-from spec.values import Values
+from vigil.spec import HeartbeatMonitor, Stack
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

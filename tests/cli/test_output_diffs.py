@@ -34,7 +34,7 @@ def test_an_interval_change_reads_in_minutes(project: ProjectDir, uptimerobot: U
 
 
 def _rendered(render: object, *args: object) -> str:
-    from render.console import Output
+    from vigil.render.console import Output
 
     captured = io.StringIO()
     with redirect_stdout(captured):
@@ -43,9 +43,9 @@ def _rendered(render: object, *args: object) -> str:
 
 
 def test_a_value_the_apply_computes_is_known_after_apply() -> None:
-    from core.inputs import UNKNOWN_WIRE
-    from engine.changes import FieldChange, ResourceChange
-    from render.changes import render_change
+    from vigil.core.inputs import UNKNOWN_WIRE
+    from vigil.engine.changes import FieldChange, ResourceChange
+    from vigil.render.changes import render_change
 
     change = ResourceChange(
         "urn:t",
@@ -69,13 +69,13 @@ def test_a_value_the_apply_computes_is_known_after_apply() -> None:
     ("seconds", "shown"), [(300, "5m"), (5400, "90m"), (3600, "1h"), (86400, "1d"), (45, "45s")]
 )
 def test_durations_use_the_largest_whole_unit(seconds: int, shown: str) -> None:
-    from render.changes import duration
+    from vigil.render.changes import duration
 
     assert duration(seconds) == shown
 
 
 def test_a_table_is_never_cut_when_stdout_is_not_a_terminal() -> None:
-    from render.outputs import render_outputs_table
+    from vigil.render.outputs import render_outputs_table
 
     long_value = "https://status.example.com/" + "x" * 400
     text = _rendered(render_outputs_table, [("STATUS_PAGE_URL_SHOP", long_value)])

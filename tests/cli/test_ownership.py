@@ -27,7 +27,7 @@ pytestmark = pytest.mark.engine
 CONDUCTOR_ENVS = ("shared", "dev", "staging", "production")
 # A second app in the same accounts and backend (its own Pulumi project), protected.
 OTHER_STACK = """
-from spec import EmailContact, HttpMonitor, SentryProject, SentryTeam, Stack
+from vigil.spec import EmailContact, HttpMonitor, SentryProject, SentryTeam, Stack
 
 
 def build(env, values):
@@ -55,7 +55,7 @@ project: other-api
 
 
 def vigil(root: Path, *args: str) -> Result:
-    from cli import run
+    from vigil.cli import run
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

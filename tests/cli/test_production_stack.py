@@ -70,7 +70,7 @@ CLOCK_FIELDS = ("currentStateDuration", "lastDayUptimes")
 
 
 def _pulumi(root: Path, *args: str) -> None:
-    from engine.pulumi_cli import find_pulumi
+    from vigil.engine.pulumi_cli import find_pulumi
 
     binary = find_pulumi()
     env = {**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true", "PULUMI_PYTHON_CMD": sys.executable}

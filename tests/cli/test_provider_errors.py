@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from engine.operations import provider_message
 from tests.conftest import FIXTURE_PROJECT, ROOT, Result, SandboxApi
+from vigil.engine.operations import provider_message
 
 FIVE_MONITORS = "app: basic\nmonitors:\n" + "".join(
     f'  - {{name: M{i}, url: "http://127.0.0.1:9/m{i}", every: 5m}}\n' for i in range(5)
@@ -35,7 +35,7 @@ class Run:
 
 
 def _vigil(root: Path, *args: str) -> Result:
-    from cli import run
+    from vigil.cli import run
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

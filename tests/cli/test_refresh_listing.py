@@ -38,7 +38,7 @@ class Drifted:
     account: dict[str, str]
 
     def vigil(self, *args: str) -> Result:
-        from cli import run
+        from vigil.cli import run
 
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ProjectDir, SlackAccount
 
 STACK_MODULE = """
-from spec import *
+from vigil.spec import *
 
 
 def build(env, values):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cli import run
+from vigil.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

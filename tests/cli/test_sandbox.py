@@ -83,7 +83,7 @@ def test_plain_pulumi_runs_the_same_program(conductor: ProjectDir, monkeypatch: 
     import os
     import subprocess
 
-    from engine.pulumi_cli import find_pulumi
+    from vigil.engine.pulumi_cli import find_pulumi
 
     assert conductor.vigil("sandbox", "start").exit_code == 0
     exports = conductor.vigil("sandbox", "env").stdout

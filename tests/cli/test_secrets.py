@@ -52,8 +52,8 @@ def test_the_api_key_is_nowhere_in_state_output_or_logs(
 
 
 HEARTBEAT_STACK = """
-from spec import HeartbeatMonitor, Stack
-from spec.values import Values
+from vigil.spec import HeartbeatMonitor, Stack
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

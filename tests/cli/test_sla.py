@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from commands.context import AppContext
-from engine.drill_history import DrillHistory, DrillResult
-from sandbox.core.server import SandboxServer
-from spec.units import seconds
 from tests.conftest import ProjectDir
 from tests.sla.sla_world import World, make_world, own_sandbox  # noqa: F401 (a fixture)
+from vigil.commands.context import AppContext
+from vigil.engine.drill_history import DrillHistory, DrillResult
+from vigil.sandbox.core.server import SandboxServer
+from vigil.spec.units import seconds
 
 DOWN_S = 1800  # the API monitor is down for 30 minutes
 DAY = 86400

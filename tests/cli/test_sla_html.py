@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from sandbox.core.server import SandboxServer
 from tests.cli.test_sla import outage
 from tests.conftest import ROOT, ProjectDir
 from tests.sla.sla_world import World, make_world, own_sandbox  # noqa: F401 (a fixture)
+from vigil.sandbox.core.server import SandboxServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUIET = [

@@ -11,8 +11,8 @@ from tests.conftest import ProjectDir, UptimeRobotAccount
 pytestmark = pytest.mark.engine
 
 STACK_MODULE = """
-from spec import *
-from spec.values import Values
+from vigil.spec import *
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

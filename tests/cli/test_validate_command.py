@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import ProjectDir
 
 # The blocks every case shares; a case adds its own blocks on line CASE_LINE.
-STACK_MODULE = """from spec import *
+STACK_MODULE = """from vigil.spec import *
 
 
 def build(env, values):

@@ -20,16 +20,16 @@ BY_ID = {case.id: case for case in CASES}
 
 
 def _provider(name: str) -> Any:
-    from alerts.alert import AlertProvider
-    from alerts.client_key import ClientKeyProvider
-    from alerts.dashboard import DashboardProvider
-    from alerts.metric_monitor import MetricMonitorProvider
-    from alerts.project import ProjectProvider
-    from alerts.team import TeamProvider
-    from monitors.alert_contact import AlertContactProvider
-    from monitors.integration import IntegrationProvider
-    from monitors.maintenance_window import MaintenanceWindowProvider
-    from monitors.status_page import StatusPageProvider
+    from vigil.alerts.alert import AlertProvider
+    from vigil.alerts.client_key import ClientKeyProvider
+    from vigil.alerts.dashboard import DashboardProvider
+    from vigil.alerts.metric_monitor import MetricMonitorProvider
+    from vigil.alerts.project import ProjectProvider
+    from vigil.alerts.team import TeamProvider
+    from vigil.monitors.alert_contact import AlertContactProvider
+    from vigil.monitors.integration import IntegrationProvider
+    from vigil.monitors.maintenance_window import MaintenanceWindowProvider
+    from vigil.monitors.status_page import StatusPageProvider
 
     return {
         "alert": AlertProvider,
@@ -130,10 +130,10 @@ def test_what_a_provider_rejects_validate_rejects_first(
 def test_what_the_monitor_provider_rejects_validate_rejects_first(
     field: str, case_id: str, project: ProjectDir
 ) -> None:
-    from components.uptime import monitor_args
-    from core.provider import props_of
-    from monitors.monitor import MonitorProvider
-    from spec.loader import read_stack
+    from vigil.components.uptime import monitor_args
+    from vigil.core.provider import props_of
+    from vigil.monitors.monitor import MonitorProvider
+    from vigil.spec.loader import read_stack
 
     install(project, BY_ID[case_id])
     [monitor] = read_stack("t", project.root / "stacks").stack.monitors

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.target import TargetServer
 from tests.conftest import ProjectDir, SandboxApi, SentryAccount, SlackAccount, UptimeRobotAccount
+from vigil.sandbox.target import TargetServer
 
 pytestmark = pytest.mark.engine
 
 STACK_MODULE = """
-from spec import *
-from spec.values import Values
+from vigil.spec import *
+from vigil.spec.values import Values
 
 
 def build(env: str, values: Values) -> Stack:

@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from requests.adapters import BaseAdapter
 
-from core.http import session_for
+from vigil.core.http import session_for
 
 Answer = tuple[int, Mapping[str, str], bytes]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import credentials
-from core.errors import MissingCredential
+from vigil.core import credentials
+from vigil.core.errors import MissingCredential
 
 
 def test_missing_uptimerobot_key_names_the_variable_and_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:

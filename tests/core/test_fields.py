@@ -7,21 +7,21 @@ from typing import Any
 
 import pytest
 
-from alerts.alert import AlertArgs, AlertProvider
-from alerts.client_key import ClientKeyArgs, ClientKeyProvider
-from alerts.dashboard import DashboardArgs, DashboardProvider
-from alerts.metric_monitor import MetricMonitorArgs, MetricMonitorProvider
-from alerts.project import ProjectArgs, ProjectProvider
-from alerts.slack_channel import SlackChannelArgs, SlackChannelProvider
-from alerts.team import TeamArgs, TeamProvider
-from core.fields import Field, Table, as_id, as_int, changed_fields, is_whole
-from core.policy import wait_until
-from core.provider import Provider
-from monitors.alert_contact import AlertContactArgs, AlertContactProvider
-from monitors.integration import IntegrationArgs, IntegrationProvider
-from monitors.maintenance_window import MaintenanceWindowArgs, MaintenanceWindowProvider
-from monitors.monitor import MonitorArgs, MonitorProvider
-from monitors.status_page import StatusPageArgs, StatusPageProvider
+from vigil.alerts.alert import AlertArgs, AlertProvider
+from vigil.alerts.client_key import ClientKeyArgs, ClientKeyProvider
+from vigil.alerts.dashboard import DashboardArgs, DashboardProvider
+from vigil.alerts.metric_monitor import MetricMonitorArgs, MetricMonitorProvider
+from vigil.alerts.project import ProjectArgs, ProjectProvider
+from vigil.alerts.slack_channel import SlackChannelArgs, SlackChannelProvider
+from vigil.alerts.team import TeamArgs, TeamProvider
+from vigil.core.fields import Field, Table, as_id, as_int, changed_fields, is_whole
+from vigil.core.policy import wait_until
+from vigil.core.provider import Provider
+from vigil.monitors.alert_contact import AlertContactArgs, AlertContactProvider
+from vigil.monitors.integration import IntegrationArgs, IntegrationProvider
+from vigil.monitors.maintenance_window import MaintenanceWindowArgs, MaintenanceWindowProvider
+from vigil.monitors.monitor import MonitorArgs, MonitorProvider
+from vigil.monitors.status_page import StatusPageArgs, StatusPageProvider
 
 RESOURCES: list[tuple[type[Any], Provider]] = [
     (MonitorArgs, MonitorProvider()),

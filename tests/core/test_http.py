@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import requests
 
-from core.credentials import Credential
-from core.errors import AuthError, Gone, NotFound, ServerError, TransportError, ValidationError
-from core.http import DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, ApiClient
-from core.uptimerobot import UptimeRobotClient
 from tests.conftest import SandboxApi, UptimeRobotAccount
 from tests.core.seams import mount
+from vigil.core.credentials import Credential
+from vigil.core.errors import AuthError, Gone, NotFound, ServerError, TransportError, ValidationError
+from vigil.core.http import DEFAULT_TIMEOUT_S, MAX_ATTEMPTS, ApiClient
+from vigil.core.uptimerobot import UptimeRobotClient
 
 HTTP_MONITOR = {
     "type": "HTTP",

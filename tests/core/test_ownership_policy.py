@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from core.ownership import (
+from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.ownership import (
     OWNERSHIP_KEY,
     REFERENCE_KEY,
     Foreign,
@@ -18,9 +19,8 @@ from core.ownership import (
     ReferenceMissing,
     write_foreign,
 )
-from core.uptimerobot import forget_snapshots
-from monitors.alert_contact import AlertContactProvider
-from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.uptimerobot import forget_snapshots
+from vigil.monitors.alert_contact import AlertContactProvider
 
 PROVIDER = {"__provider": "serialized-provider"}
 

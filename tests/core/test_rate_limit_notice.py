@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from core import ratelimit
-from core.ratelimit import RateLimiter
-from engine.operations import ProgressEvent
-from render.progress import ProgressView
+from vigil.core import ratelimit
+from vigil.core.ratelimit import RateLimiter
+from vigil.engine.operations import ProgressEvent
+from vigil.render.progress import ProgressView
 
 SPENT = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1"}
 

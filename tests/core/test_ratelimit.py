@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from core.ratelimit import RateLimiter, limiter_for, seconds_until
+from vigil.core.ratelimit import RateLimiter, limiter_for, seconds_until
 
 
 def test_reset_below_1e9_is_seconds_remaining() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.redact import MASK, redact, redact_headers, register_secret
+from vigil.core.redact import MASK, redact, redact_headers, register_secret
 
 
 def test_bearer_token_in_a_header_line_is_masked() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import requests
 
-from core.errors import AuthError, Conflict, Gone, NotFound, ValidationError
-from core.sentry import RetiredEndpoint, SentryClient, flatten_fields, is_retired, required_scope
 from tests.conftest import SandboxApi, SentryAccount
 from tests.core.seams import mount
+from vigil.core.errors import AuthError, Conflict, Gone, NotFound, ValidationError
+from vigil.core.sentry import RetiredEndpoint, SentryClient, flatten_fields, is_retired, required_scope
 
 
 def retired_calls(sandbox: SandboxApi, sentry: SentryAccount) -> int:

@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from core.policy import SettleBatch, WritePolicy
+from vigil.core.policy import SettleBatch, WritePolicy
 
 POLICY = WritePolicy("test", settle_quiet_s=0.05, settle_idle_s=0.2, settle_busy_s=30.0)
 

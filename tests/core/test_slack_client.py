@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from core.errors import AuthError, Conflict, NotFound, ValidationError
-from core.slack import SlackClient, normalise_channel_name, post_webhook
 from tests.conftest import SandboxApi, SlackAccount
 from tests.core.seams import mount
+from vigil.core.errors import AuthError, Conflict, NotFound, ValidationError
+from vigil.core.slack import SlackClient, normalise_channel_name, post_webhook
 
 
 def client() -> SlackClient:

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from core.errors import ServerError
-from core.inputs import unpack
-from core.policy import policy_for
-from core.uptimerobot import MONITORS, UptimeRobotClient, forget_snapshots
-from monitors.monitor import MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.errors import ServerError
+from vigil.core.inputs import unpack
+from vigil.core.policy import policy_for
+from vigil.core.uptimerobot import MONITORS, UptimeRobotClient, forget_snapshots
+from vigil.monitors.monitor import MonitorProvider
 
 
 def monitor_body(index: int) -> dict[str, Any]:
@@ -200,7 +200,7 @@ def test_delete_of_a_missing_monitor_is_success(sandbox: SandboxApi, uptimerobot
 
 
 def test_error_bodies_are_parsed_into_message_and_code(uptimerobot: UptimeRobotAccount) -> None:
-    from core.errors import NotFound
+    from vigil.core.errors import NotFound
 
     with pytest.raises(NotFound) as caught:
         UptimeRobotClient.from_env().get(f"{MONITORS}/42")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.backend import FileStore, S3Store, open_store
-from engine.notify_state import NotificationMemory
 from tests.engine.s3 import CREDENTIALS, S3Server
+from vigil.engine.backend import FileStore, S3Store, open_store
+from vigil.engine.notify_state import NotificationMemory
 
 
 def test_drift_memory_is_kept_in_the_s3_bucket_of_the_state(s3_server: S3Server) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from engine import drill_history
-from engine.backend import open_store
-from engine.drill_history import DrillHistory, DrillResult
+from vigil.engine import drill_history
+from vigil.engine.backend import open_store
+from vigil.engine.drill_history import DrillHistory, DrillResult
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

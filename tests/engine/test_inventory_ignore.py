@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.inventory import ignored
+from vigil.engine.inventory import ignored
 
 
 def test_a_pattern_matches_names_of_any_type_case_insensitively() -> None:

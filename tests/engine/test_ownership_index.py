@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.backend import FileStore, open_store
-from engine.ownership import REFERENCE_KEY, OwnershipIndex
+from vigil.engine.backend import FileStore, open_store
+from vigil.engine.ownership import REFERENCE_KEY, OwnershipIndex
 
 PROJECT = "conductor-monitoring"
 

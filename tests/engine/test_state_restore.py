@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.backend import FileStore
-from engine.state_files import KEEP_BACKUPS, prune
 from tests.conftest import ProjectDir, UptimeRobotAccount
+from vigil.engine.backend import FileStore
+from vigil.engine.state_files import KEEP_BACKUPS, prune
 
 pytestmark = pytest.mark.engine
 

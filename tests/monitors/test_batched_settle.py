@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from core.inputs import unpack
-from core.uptimerobot import UptimeRobotClient
-from monitors.monitor import MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.inputs import unpack
+from vigil.core.uptimerobot import UptimeRobotClient
+from vigil.monitors.monitor import MonitorProvider
 
 
 def inputs(index: int) -> dict[str, Any]:

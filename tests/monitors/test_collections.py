@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from core.errors import NotFound
-from core.uptimerobot import forget_snapshots
-from monitors.alert_contact import AlertContactProvider
-from monitors.collection import UptimeRobotProvider
-from monitors.integration import IntegrationProvider
-from monitors.maintenance_window import MaintenanceWindowProvider
-from monitors.monitor import MonitorProvider
-from monitors.status_page import StatusPageProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.errors import NotFound
+from vigil.core.uptimerobot import forget_snapshots
+from vigil.monitors.alert_contact import AlertContactProvider
+from vigil.monitors.collection import UptimeRobotProvider
+from vigil.monitors.integration import IntegrationProvider
+from vigil.monitors.maintenance_window import MaintenanceWindowProvider
+from vigil.monitors.monitor import MonitorProvider
+from vigil.monitors.status_page import StatusPageProvider
 
 PROVIDER = {"__provider": "serialized-provider"}
 WEBHOOK = "https://hooks.slack.com/services/T0SANDBOX/B0SANDBOX/verysecretpart123"

@@ -9,11 +9,11 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from core.errors import ValidationError
-from core.inputs import SETTINGS_KEY, pack, unpack
-from core.uptimerobot import forget_snapshots
-from monitors.monitor import ARG_FIELDS, TOP_LEVEL, MonitorProvider
 from tests.conftest import SandboxApi, UptimeRobotAccount
+from vigil.core.errors import ValidationError
+from vigil.core.inputs import SETTINGS_KEY, pack, unpack
+from vigil.core.uptimerobot import forget_snapshots
+from vigil.monitors.monitor import ARG_FIELDS, TOP_LEVEL, MonitorProvider
 
 PROVIDER = {"__provider": "serialized-provider"}
 PACKED = tuple(f for f in ARG_FIELDS if f not in TOP_LEVEL)

@@ -15,9 +15,9 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
-from core.inputs import SETTINGS_KEY, pack
-from monitors.monitor import MonitorProvider
 from tests.conftest import UptimeRobotAccount
+from vigil.core.inputs import SETTINGS_KEY, pack
+from vigil.monitors.monitor import MonitorProvider
 
 
 def _servicer_class() -> Any:

@@ -3,9 +3,7 @@
 Issue 20: a team installs vigil with pip and runs `vigil init` in its own repository. The wheel holds
 one import namespace (`vigil.*`): nothing generic (`core`, `spec`, `cli.py`…) lands in site-packages.
 
-This test is for the tree after `python scripts/namespace.py` (the lead runs it once all branches are
-merged). Before that rewrite the wheel still installs top-level packages, and the test says so in its
-skip reason (pytest -ra lists it) instead of failing.
+The namespace comes from `scripts/namespace.py` (applied; its `--check` mode is tested below).
 """
 
 from __future__ import annotations
@@ -22,16 +20,7 @@ import pytest
 
 from tests.conftest import ROOT, free_port
 
-NAMESPACED = '"" = "vigil"' in (ROOT / "pyproject.toml").read_text()
-
-pytestmark = [
-    pytest.mark.engine,
-    pytest.mark.skipif(
-        not NAMESPACED,
-        reason="the vigil.* import namespace is not applied yet (issue 20): these tests run once "
-        "`python scripts/namespace.py` and `make setup` have been run",
-    ),
-]
+pytestmark = pytest.mark.engine
 
 
 @dataclass

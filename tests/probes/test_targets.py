@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from probes.targets import probe_monitor
-from sandbox.target import TargetServer
-from spec import HttpMonitor, env_secret
+from vigil.probes.targets import probe_monitor
+from vigil.sandbox.target import TargetServer
+from vigil.spec import HttpMonitor, env_secret
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from probes.targets import probe_monitor
-from sandbox.target import TargetServer
-from spec import HeartbeatMonitor, KeywordMonitor
+from vigil.probes.targets import probe_monitor
+from vigil.sandbox.target import TargetServer
+from vigil.spec import HeartbeatMonitor, KeywordMonitor
 
 
 @pytest.fixture

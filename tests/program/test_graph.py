@@ -29,8 +29,8 @@ class Recorder(pulumi.runtime.Mocks):
 
 
 def graph(env: str, monkeypatch: pytest.MonkeyPatch) -> list[pulumi.runtime.MockResourceArgs]:
-    from components.build import build_stack
-    from spec.loader import load_stack
+    from vigil.components.build import build_stack
+    from vigil.spec.loader import load_stack
 
     monkeypatch.setenv("SLACK_WEBHOOK_URL", "https://hooks.example.invalid/services/T0/B0/graph-test")
     asyncio.set_event_loop(asyncio.new_event_loop())  # engine tests before may have closed the loop
@@ -48,7 +48,7 @@ def graph(env: str, monkeypatch: pytest.MonkeyPatch) -> list[pulumi.runtime.Mock
 
 def by_type(resources: list[pulumi.runtime.MockResourceArgs], suffix: str) -> list[dict[str, Any]]:
     """The inputs of each resource of one type, field by field (packed settings unpacked)."""
-    from core.inputs import unpack
+    from vigil.core.inputs import unpack
 
     return [unpack(dict(r.inputs)) for r in resources if r.typ == f"pulumi-python:dynamic/{suffix}"]
 
@@ -79,7 +79,7 @@ SHARED_TYPES = ("sentry:Team", "sentry:Project", "sentry:ClientKey")
 
 
 def stack_environment(env: str) -> str:
-    from spec.loader import load_stack
+    from vigil.spec.loader import load_stack
 
     return str(load_stack(env, ROOT / "stacks").stack.sentry_environment)
 
@@ -123,7 +123,7 @@ def test_production_has_the_public_status_page_and_dev_has_none(monkeypatch: pyt
 
 
 def test_sampling_differs_per_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from spec.loader import load_stack
+    from vigil.spec.loader import load_stack
 
     rates = {
         env: {p.slug: p.traces_sample_rate for p in load_stack(env, ROOT / "stacks").stack.sentry_projects}

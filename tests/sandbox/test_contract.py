@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
 from tests.sandbox import contract
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
 
 MAX_EXAMPLES = 5  # per operation and phase
 MAX_TIME = 30  # seconds per document; `make test` runs these two alone (-m contract), after the rest

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
 from tests.conftest import SandboxApi
 from tests.sandbox.test_uptimerobot_monitors import UptimeRobot, new_account
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
 
 
 def _start(state: Path) -> tuple[Clock, SandboxServer]:

@@ -165,14 +165,14 @@ def test_a_taken_stand_in_port_is_named(tmp_path: Path) -> None:
         target_port = busy.getsockname()[1]
         ready = tmp_path / "server.json"
         result = subprocess.run(
-            [sys.executable, "-m", "sandbox", "--port", str(api_port), "--target-port", str(target_port),
+            [sys.executable, "-m", "vigil.sandbox", "--port", str(api_port), "--target-port", str(target_port),
              "--state", str(tmp_path / "state.pickle"), "--ready-file", str(ready)],
             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
     assert result.returncode == 98
     assert f"port {target_port} on 127.0.0.1 (the stand-in application)" in result.stderr
     assert str(api_port) not in result.stderr
-    from sandbox.control import SandboxPaths, _port_taken
+    from vigil.sandbox.control import SandboxPaths, _port_taken
 
     assert _port_taken(SandboxPaths(tmp_path), api_port) == (target_port, "the stand-in application")
 

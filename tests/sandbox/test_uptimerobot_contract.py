@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from sandbox.uptimerobot.routes import ROUTES
 from tests.conftest import SandboxApi
 from tests.sandbox import contract
 from tests.sandbox.test_uptimerobot_monitors import UptimeRobot, http_monitor, new_account
+from vigil.sandbox.uptimerobot.routes import ROUTES
 
 TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
 from tests.conftest import SandboxApi
 from tests.sandbox.test_uptimerobot_monitors import UptimeRobot, http_monitor, new_account
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

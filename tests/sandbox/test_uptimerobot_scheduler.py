@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
-from sandbox.target import TargetServer
-from sandbox.uptimerobot.checks import Target, check
 from tests.conftest import SandboxApi, UptimeRobotAccount, free_port
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
+from vigil.sandbox.target import TargetServer
+from vigil.sandbox.uptimerobot.checks import Target, check
 
 SPEED = 60.0
 WAIT_S = 30.0  # real seconds a condition may take at most before the test fails

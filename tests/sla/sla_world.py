@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.core.app import Sandbox
-from sandbox.core.clock import Clock
-from sandbox.core.server import SandboxServer
-from sandbox.registry import build_services
+from vigil.sandbox.core.app import Sandbox
+from vigil.sandbox.core.clock import Clock
+from vigil.sandbox.core.server import SandboxServer
+from vigil.sandbox.registry import build_services
 
 STACK_MODULE = """
-from spec import HttpMonitor, LatencyMonitor, SentryProject, SentryTeam, Severity, SlaTargets, Stack
+from vigil.spec import HttpMonitor, LatencyMonitor, SentryProject, SentryTeam, Severity, SlaTargets, Stack
 
 
 def build(env, values):

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from sandbox.core.server import SandboxServer
 from tests.conftest import ProjectDir
 from tests.sla.sla_world import World, make_world, own_sandbox  # noqa: F401 (a fixture)
+from vigil.sandbox.core.server import SandboxServer
 
 HOUR = 3600
 

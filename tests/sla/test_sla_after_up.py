@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.core.server import SandboxServer
 from tests.conftest import ProjectDir
 from tests.sla.sla_world import make_world, own_sandbox  # noqa: F401 (a fixture)
+from vigil.sandbox.core.server import SandboxServer
 
 
 @pytest.mark.engine

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bench.sla import measure
-from sandbox.core.server import SandboxServer
 from tests.sla.sla_world import own_sandbox  # noqa: F401 (a fixture)
+from vigil.sandbox.core.server import SandboxServer
 
 
 def test_sla_of_201_monitors_costs_2_list_calls_and_2_statistics_calls_each(

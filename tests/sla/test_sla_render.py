@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from render.sla_markdown import sla_markdown, slack_summary
-from sla.report import Check, IncidentSpan, MonitorSla, ProjectSla, SlaReport
 from tests.cli.test_sla import _duration_s, _first_number, _markdown_rows
+from vigil.render.sla_markdown import sla_markdown, slack_summary
+from vigil.sla.report import Check, IncidentSpan, MonitorSla, ProjectSla, SlaReport
 
 
 def awkward_report() -> SlaReport:

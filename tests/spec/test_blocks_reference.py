@@ -9,9 +9,9 @@ import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 
-import spec
-from spec.reference import EXAMPLES, block_classes, render_reference
 from tests.conftest import ROOT
+from vigil import spec
+from vigil.spec.reference import EXAMPLES, block_classes, render_reference
 
 
 def test_docs_blocks_md_is_the_generated_reference() -> None:
@@ -54,7 +54,7 @@ def test_units_and_defaults_are_shown() -> None:
 
 
 def test_vigil_blocks_prints_it_and_its_json_lists_fields() -> None:
-    from cli import run
+    from vigil.cli import run
 
     out = io.StringIO()
     with redirect_stdout(out), redirect_stderr(io.StringIO()):

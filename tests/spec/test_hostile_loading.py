@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from spec import HttpMonitor, Stack, env_secret
-from spec.api_rules import shown
-from spec.findings import InvalidStack
-from spec.loader import read_stack
-from spec.secrets import secret_in_header, secret_in_url
-from spec.validate import missing_environment, validate
+from vigil.spec import HttpMonitor, Stack, env_secret
+from vigil.spec.api_rules import shown
+from vigil.spec.findings import InvalidStack
+from vigil.spec.loader import read_stack
+from vigil.spec.secrets import secret_in_header, secret_in_url
+from vigil.spec.validate import missing_environment, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ROOT / "tests" / "fixtures" / "hostile" / "modules"
@@ -42,7 +42,7 @@ def test_a_module_sleeping_at_import_is_stopped_by_the_timeout(tmp_path: Path) -
 
 def test_a_misspelt_required_key_names_the_key_it_resembles(tmp_path: Path) -> None:
     module = """
-        from spec import Stack
+        from vigil.spec import Stack
         def build(env, values):
             return Stack(app="m", env=env, sentry_environment=values.sentry_environment)
     """
@@ -57,7 +57,7 @@ def test_a_misspelt_required_key_names_the_key_it_resembles(tmp_path: Path) -> N
 
 def test_a_misspelt_optional_key_is_unknown_with_a_did_you_mean(tmp_path: Path) -> None:
     module = """
-        from spec import Severity, Stack
+        from vigil.spec import Severity, Stack
         def build(env, values):
             levels = values.get("severities") or ["P0"]
             return Stack(app="m", env=env, blocks=[Severity(str(level), mttr="1h") for level in levels])
@@ -125,7 +125,7 @@ def test_credentials_in_headers_are_recognised(name: str, value: object, secret:
 
 def test_an_unset_environment_variable_is_reported_at_its_yaml_line(tmp_path: Path) -> None:
     module = """
-        from spec import HttpMonitor, Stack
+        from vigil.spec import HttpMonitor, Stack
         def build(env, values):
             return Stack(app="m", env=env, uptime_plan="team", blocks=[HttpMonitor(
                 name="API", url="https://a.example.com", headers=(("Authorization", values.secret("auth")),))])

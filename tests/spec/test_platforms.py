@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from core.platforms import PLATFORMS as PROVIDER_PLATFORMS
-from spec.platforms import PLATFORMS
+from vigil.core.platforms import PLATFORMS as PROVIDER_PLATFORMS
+from vigil.spec.platforms import PLATFORMS
 
 SPEC = Path(__file__).resolve().parents[2] / "spec"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spec.values import DEFAULT_SANDBOX_TARGET, load_values
+from vigil.spec.values import DEFAULT_SANDBOX_TARGET, load_values
 
 
 def _values(tmp_path: Path, target: str | None = None):  # type: ignore[no-untyped-def]

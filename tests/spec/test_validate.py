@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from spec.findings import InvalidStack
-from spec.loader import UnknownEnvironment, load_stack, read_stack
+from vigil.spec.findings import InvalidStack
+from vigil.spec.loader import UnknownEnvironment, load_stack, read_stack
 
 STACK = textwrap.dedent("""
-    from spec import *
-    from spec.values import Values
+    from vigil.spec import *
+    from vigil.spec.values import Values
 
 
     def build(env: str, values: Values) -> Stack:
