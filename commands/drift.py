@@ -20,8 +20,13 @@ from vigil.commands.errors import ChangesFound, VigilError
 from vigil.render.console import Output
 
 
-def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, RunEnvironment]:
-    """(report, loaded stack, pulumi stack, run environment)."""
+def detect(
+    ctx: typer.Context, env: str, out: Output, lock_timeout: str = "0"
+) -> tuple[Any, Any, Any, RunEnvironment]:
+    """(report, loaded stack, pulumi stack, run environment). With a ``lock_timeout`` above zero a
+    running update is waited for (bounded) instead of stopping the comparison."""
+    import time
+
     from vigil.commands.ownership import prepare
     from vigil.commands.stack import require_environment
     from vigil.core.credentials import INVENTORY_VARIABLE
@@ -39,7 +44,9 @@ def detect(ctx: typer.Context, env: str, out: Output) -> tuple[Any, Any, Any, Ru
         stack.workspace.env_vars = {**workspace_env, INVENTORY_VARIABLE: listings}
         try:
             require_environment(loaded, run_env.variables)
-            guard = context.guard(run_env, out)
+            guard = context.guard(run_env, out, lock_timeout)
+            if guard.lock_timeout > 0:  # a scheduled drift that meets a deploy waits for it
+                guard.wait_for_lock(time.monotonic() + guard.lock_timeout)
             guard.ensure_no_writer()
             index = prepare(guard.store, guard.project, context.project().root, env, out)
             before = state_resources(operations.export_deployment(stack, guard))
@@ -111,12 +118,21 @@ def drift(
     ] = False,
     yes: YesOption = False,
     allow_delete: AllowDeleteOption = False,
+    lock_timeout: Annotated[
+        str,
+        typer.Option(
+            "--lock-timeout",
+            metavar="DURATION",
+            help="wait this long for a running update of the environment to finish (default 0: stop "
+            "with 'in progress')",
+        ),
+    ] = "0",
 ) -> None:
     """Compare the live accounts with the stack (exit 0 clean, 2 drift, 1 error)."""
     out = app_context(ctx).output(json)
     if notify not in (None, "slack"):
         raise VigilError(f"--notify {notify!r} is not supported", hint="use --notify slack")
-    report, loaded, stack, run_env = detect(ctx, env, out)
+    report, loaded, stack, run_env = detect(ctx, env, out, lock_timeout)
     fixed = None
     if fix and (report.changed or report.missing):
         from vigil.commands.stack import guard_and_apply
@@ -138,7 +154,7 @@ def drift(
 
             out.print("[bold]fixed:[/bold]")
             render_operation(out, fixed, done=True, outputs=False)
-        report, loaded, stack, run_env = detect(ctx, env, out)
+        report, loaded, stack, run_env = detect(ctx, env, out, lock_timeout)
     event, failed = _notify_reporting_failure(ctx, report, loaded, out, run_env) if notify else (None, None)
     if report_file is not None:
         from vigil.render.markdown import drift_markdown

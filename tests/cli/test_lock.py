@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -107,6 +108,36 @@ def test_drift_during_an_update_reports_it_in_progress_instead_of_drift(
     assert "unmanaged" not in result.stdout
     preview = project.vigil("preview", "--env", "t")
     assert preview.exit_code == 1 and "is in progress" in preview.stderr
+
+
+def test_drift_with_a_lock_timeout_waits_for_the_update_then_compares(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, live_holder: int
+) -> None:
+    """The scheduled drift job's `--lock-timeout`: a deploy that holds the lock is waited for."""
+    project.write_env("t", ONE_MONITOR)
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    lock = write_lock(live_holder)
+    released = threading.Timer(3.0, lock.unlink)  # the "deploy" finishes while drift waits
+    released.start()
+    try:
+        result = project.vigil("drift", "--env", "t", "--lock-timeout", "60s", "--json")
+    finally:
+        released.cancel()
+    assert result.exit_code == 0, result
+    assert "is locked by someone@" in result.stderr and "waiting up to 1m00s" in result.stderr
+    assert "the lock of 't' was released; continuing" in result.stderr
+    assert json.loads(result.stdout)["drifted"] is False
+
+
+def test_drift_gives_up_after_its_lock_timeout_naming_the_holder(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, live_holder: int
+) -> None:
+    project.write_env("t", ONE_MONITOR)
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    write_lock(live_holder)
+    result = project.vigil("drift", "--env", "t", "--lock-timeout", "2s")
+    assert result.exit_code == 1, result
+    assert f"(pid {live_holder}, running)" in result.stderr and "gave up after 2s" in result.stderr
 
 
 def test_unlock_refuses_a_live_holder_unless_forced(project: ProjectDir, live_holder: int) -> None:

@@ -15,10 +15,18 @@ def load(name: str) -> dict[str, Any]:
     return dict(yaml.safe_load((WORKFLOWS / name).read_text()))
 
 
-def test_deploy_and_drift_of_production_share_one_group_and_never_cancel_each_other() -> None:
+def test_deploy_and_drift_have_their_own_groups_and_meet_on_the_state_lock() -> None:
+    """GitHub keeps one pending run per concurrency group and cancels the older one: in a shared
+    group a drift queued behind a running deploy would cancel a deploy waiting there. So each has
+    its own group, and the drift job waits on vigil's state lock for a running deploy."""
     deploy, drift = load("vigil-deploy.yml"), load("vigil-drift.yml")
-    assert deploy["concurrency"] == {"group": "vigil-state-production", "cancel-in-progress": False}
-    assert drift["concurrency"] == deploy["concurrency"]
+    assert deploy["concurrency"] == {"group": "vigil-deploy-production", "cancel-in-progress": False}
+    assert drift["concurrency"] == {"group": "vigil-drift-production", "cancel-in-progress": False}
+    steps = [step.get("run", "") for step in drift["jobs"]["drift"]["steps"]]
+    assert next(s for s in steps if "vigil drift" in s).split() == [
+        "vigil", "drift", "--env", "production", "--lock-timeout", "30m", "--notify", "slack",
+        "--report", "drift.md",
+    ]  # fmt: skip
 
 
 def test_pull_request_previews_are_grouped_per_pull_request_and_environment() -> None:
