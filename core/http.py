@@ -137,7 +137,9 @@ class ApiClient:
         """What ``_error`` calls; overriding either this or ``parse_error`` works."""
         return self.parse_error(response)
 
-    def auth_hint(self, status: int) -> str:
+    def auth_hint(self, status: int, code: str | None = None, message: str = "") -> str:
+        """What to do about a 401 or 403; ``code`` and ``message`` are the API's own, so a service
+        whose 403s mean different things can tell them apart."""
         if status == 401:
             return f"{self.credential.token_variable} is missing, wrong or revoked: set a valid token"
         return f"the token in {self.credential.token_variable} lacks the permission (scope) this call needs"
@@ -268,7 +270,7 @@ class ApiClient:
             code=code,
             request_id=request_id,
             fields=fields,
-            auth_hint=self.auth_hint(status) if status in (401, 403) else None,
+            auth_hint=self.auth_hint(status, code, message) if status in (401, 403) else None,
             replacement=headers.get("X-Sentry-Replacement-Endpoint"),
             retry_after=seconds_until(headers.get("Retry-After")),
         )

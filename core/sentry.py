@@ -140,7 +140,7 @@ class SentryClient(ApiClient):
             message = f"{message} (this call needs the token scope {scope})"
         return (message, code, fields)
 
-    def auth_hint(self, status: int) -> str:
+    def auth_hint(self, status: int, code: str | None = None, message: str = "") -> str:
         if status == 401:
             return (
                 "SENTRY_AUTH_TOKEN is missing, wrong or revoked: set an internal-integration token of "
@@ -179,6 +179,10 @@ class SentryClient(ApiClient):
         self.request("DELETE", path)
 
     # --- organization ----------------------------------------------------------------------------
+    def list_members(self) -> list[dict[str, Any]]:
+        """The organization's members, invitations included (``pending``)."""
+        return self.list_all(self.org_path("members/"))
+
     def get_organization(self) -> dict[str, Any]:
         return dict(self.request("GET", self.org_path()).data)
 

@@ -97,7 +97,7 @@ class SlackClient(ApiClient):
             return (str(body["error"]), str(body["error"]), {})
         return (str(body)[:200], None, {})
 
-    def auth_hint(self, status: int) -> str:
+    def auth_hint(self, status: int, code: str | None = None, message: str = "") -> str:
         return "check SLACK_BOT_TOKEN (a bot token, xoxb-…, of the workspace) and its scopes"
 
     # --- one Web API method -----------------------------------------------------------------------

@@ -145,16 +145,29 @@ class UptimeRobotClient(ApiClient):
             return ("; ".join(str(m) for m in message), code, fields)
         return (str(message or response.reason or "error"), code, {})
 
-    def auth_hint(self, status: int) -> str:
+    def auth_hint(self, status: int, code: str | None = None, message: str = "") -> str:
         if status == 401:
             return (
                 "UPTIMEROBOT_API_KEY is wrong or revoked: set it to the account's Main API key "
                 "(Integrations & API), not a read-only or monitor-specific key"
             )
+        # 403s by the API's code (reference/uptimerobot-api.md §2: 000-003 plan lacks the feature,
+        # 000-006 another account's object, 021-003 plan lacks the integration type)
+        if code == "000-006":
+            return (
+                "the object with this id belongs to another Uptime Robot account: this environment's "
+                "state was made with another account's key — set UPTIMEROBOT_API_KEY to that account's "
+                "Main API key"
+            )
+        if code == "021-003":
+            return "this integration type is not on your plan: choose another type or upgrade the plan"
+        if code == "000-003" and "monitor limit" in message.lower():
+            return "the plan's monitor limit is reached: remove monitors from the stack or upgrade the plan"
+        if code == "000-003":
+            return "your plan lacks this feature: remove the setting from the stack or upgrade the plan"
         return (
-            "the plan or key does not allow this: over the plan's monitor limit, remove monitors from "
-            "the stack or upgrade the plan; else a read-only key, another account's object, or a "
-            "feature your plan lacks"
+            "the key may not do this: use the account's Main API key (Integrations & API), not a "
+            "read-only or monitor-specific key"
         )
 
     # --- lists and the per-process snapshot ---------------------------------------------------
