@@ -9,8 +9,12 @@ Unexpected errors print one line; ``--debug`` shows the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -184,9 +188,62 @@ def _fail(
     return code
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while no engine run is in progress (engine runs handle it themselves:
+    engine/pulumi_process.py forwards it to Pulumi as a graceful cancel)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends vigil the way Ctrl-C does — with a message and exit 130 — instead of silently."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _command(argv: list[str]) -> str:
+    return " ".join(a for a in argv if a not in ("--debug", "--yes", "-y"))
+
+
+def _interrupt_behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an exit was raised from, if it was (bounded walk of the chain)."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _interrupted(argv: list[str], interrupt: KeyboardInterrupt) -> int:
+    which = "SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C"
+    return _fail(
+        argv,
+        f"interrupted ({which}) while no engine run was in progress: the stack's state was not being written",
+        int(ExitCode.INTERRUPTED),
+        f"rerun `vigil {_command(argv)}` to do what was asked",
+    )
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting (tests call this)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    with _sigterm_as_interrupt():
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     try:
         app(args=argv, prog_name="vigil", standalone_mode=True)
     except VigilError as error:
@@ -210,10 +267,13 @@ def run(argv: list[str] | None = None) -> int:
     except UnknownEnvironment as error:
         return _fail(argv, str(error), int(ExitCode.ERROR), f"known environments: {', '.join(error.known)}")
     except SystemExit as done:  # click's own exits: --help (0), usage errors (2 there, 1 here)
+        interrupt = _interrupt_behind(done)  # Typer turns Ctrl-C into a silent exit 130
+        if interrupt is not None:
+            return _interrupted(argv, interrupt)
         code = done.code if isinstance(done.code, int) else int(ExitCode.ERROR)
         return int(ExitCode.ERROR) if code == 2 else code
-    except KeyboardInterrupt:
-        return _fail(argv, "interrupted", int(ExitCode.INTERRUPTED))
+    except KeyboardInterrupt as interrupt:  # outside an engine run (those raise Interrupted)
+        return _interrupted(argv, interrupt)
     except Exception as error:
         if "--debug" in argv:
             raise

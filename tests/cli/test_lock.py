@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -138,6 +139,30 @@ def test_drift_gives_up_after_its_lock_timeout_naming_the_holder(
     result = project.vigil("drift", "--env", "t", "--lock-timeout", "2s")
     assert result.exit_code == 1, result
     assert f"(pid {live_holder}, running)" in result.stderr and "gave up after 2s" in result.stderr
+
+
+@pytest.mark.parametrize(("sig", "name"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C")])
+def test_a_signal_while_waiting_outside_an_engine_run_says_so_and_exits_130(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount, live_holder: int, sig: int, name: str
+) -> None:
+    """Between engine runs (here: waiting for a lock) a signal ends vigil with a message, not silently."""
+    project.write_env("t", ONE_MONITOR)
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    write_lock(live_holder)
+    process = _vigil_process(project.root, "drift", "--env", "t", "--lock-timeout", "120s")
+    assert process.stderr is not None
+    waited: list[str] = []
+    for _ in range(20):  # bounded: the wait is announced among the first lines
+        waited.append(process.stderr.readline())
+        if "waiting up to 2m00s" in waited[-1]:
+            break
+    assert "waiting up to 2m00s" in waited[-1], waited
+    process.send_signal(sig)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, (stdout, stderr)
+    assert f"error: interrupted ({name}) while no engine run was in progress" in stderr, (stdout, stderr)
+    assert "hint: rerun `vigil --project" in stderr and "drift --env t --lock-timeout 120s`" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_unlock_refuses_a_live_holder_unless_forced(project: ProjectDir, live_holder: int) -> None:
