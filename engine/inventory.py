@@ -1,6 +1,9 @@
 """Unmanaged objects: what the accounts hold that no resource of this stack's state manages.
 
-Only the services the stack uses are listed (a stack without Sentry blocks never lists Sentry).
+Only the services the stack uses are listed (a stack without Sentry blocks never lists Sentry), and
+of Sentry's teams and dashboards only when the stack declares some (an organization's other teams are
+its own business); client keys are listed for this stack's projects. A Slack workspace's channels are
+not listed: almost all of them are people's, not monitoring's.
 Each lister returns (type, name, id) rows; an object is unmanaged when no stack of the backend
 holds it (this stack's state, or any other stack's, read once into ``engine.ownership``) and no
 ``ignore_unmanaged`` pattern of the stack names it (objects another tool manages). Listing goes
@@ -64,18 +67,44 @@ def _uptimerobot_listers(
     ]
 
 
-def _sentry_listers(stack: Stack, environ: Mapping[str, str] | None) -> list[Lister]:
-    if not (stack.sentry_projects or stack.sentry_alerts):
+def _sentry_listers(
+    stack: Stack, environ: Mapping[str, str] | None, before: Mapping[str, Mapping[str, Any]]
+) -> list[Lister]:
+    if not (stack.sentry_projects or stack.sentry_alerts or stack.sentry_teams or stack.dashboards):
         return []
+    from vigil.alerts.client_key import key_reference
     from vigil.core import credentials
+    from vigil.core.fields import is_id
     from vigil.core.sentry import SentryClient
 
     client = SentryClient(credentials.sentry(environ))
-    return [
+    listers = [
         _rows("sentry:Project", "slug", client.list_projects),
         _rows("sentry:Alert", "name", client.list_workflows),
         _rows("sentry:MetricMonitor", "name", client.list_metric_monitors),
     ]
+    if stack.sentry_teams:
+        listers.append(_rows("sentry:Team", "slug", client.list_teams))
+    if stack.dashboards:  # Sentry's prebuilt dashboards have no numeric id and cannot be managed
+
+        def dashboards() -> list[dict[str, Any]]:
+            return [d for d in client.list_dashboards() if is_id(d.get("id"))]
+
+        listers.append(_rows("sentry:Dashboard", "title", dashboards))
+    # keys made by hand in this stack's projects (an unmanaged project is reported itself); the id
+    # shown is the state's form of a key id, which is a secret
+    projects = sorted(
+        str(r.get("id")) for r in before.values() if display_type(str(r.get("type", ""))) == "sentry:Project"
+    )
+
+    def keys() -> Iterable[Row]:
+        for project in projects:
+            for key in client.list_keys(project):
+                yield ("sentry:ClientKey", f"{key.get('name')}", key_reference(project, str(key["id"])))
+
+    if projects:
+        listers.append(keys)
+    return listers
 
 
 def managed_ids(before: Mapping[str, Mapping[str, Any]]) -> set[tuple[str, str]]:
@@ -112,7 +141,7 @@ def unmanaged(
     managed, by that stack: "unmanaged" means no stack of the backend holds it)."""
     known = managed_ids(before)
     found: list[DriftItem] = []
-    for lister in (*_uptimerobot_listers(stack, environ, listings), *_sentry_listers(stack, environ)):
+    for lister in (*_uptimerobot_listers(stack, environ, listings), *_sentry_listers(stack, environ, before)):
         for kind, name, object_id in lister():
             if (kind, object_id) in known or (held is not None and held(kind, object_id)):
                 continue

@@ -209,3 +209,25 @@ def test_drift_reports_sentry_changes_deletions_and_unmanaged_projects(
         ("sentry:Alert", "Send a notification for high priority issues in by-hand"),
         ("sentry:Project", "by-hand"),
     ]
+
+
+def test_drift_lists_hand_made_teams_dashboards_and_keys_of_the_stacks_projects(
+    sentry_project: ProjectDir, sentry: SentryAccount, slack: SlackAccount
+) -> None:
+    sentry_project.write_env("t", "app: s\n")
+    assert sentry_project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    assert sentry_project.vigil("drift", "--env", "t").exit_code == 0  # its own team, key, dashboard
+    assert sentry.post(f"organizations/{sentry.org}/teams/", {"slug": "by-hand"}).status_code == 201
+    board = {"title": "Hand-made", "widgets": []}
+    assert sentry.post(f"organizations/{sentry.org}/dashboards/", board).status_code == 201
+    key = sentry.post(f"projects/{sentry.org}/backend/keys/", {"name": "ci key"})
+    assert key.status_code == 201, key.text
+    result = sentry_project.vigil("drift", "--env", "t", "--json")
+    assert result.exit_code == 2, result
+    unmanaged = sorted((i["type"], i["name"]) for i in result.json["unmanaged"])
+    assert unmanaged == [
+        ("sentry:ClientKey", "ci key"),
+        ("sentry:Dashboard", "Hand-made"),
+        ("sentry:Team", "by-hand"),
+    ]
+    assert key.json()["id"] not in result.stdout  # a key id is a secret: shown as the state's digest
