@@ -15,7 +15,9 @@ Two kinds, by what the workflow listens to (its ``detectorIds``):
   ``issue_priority_deescalating``.
 
 Actions (``actions``, a list of dicts): ``{"type": "email", "team_id": …}``, ``{"type": "email",
-"user_id": …}`` (numeric ids) and ``{"type": "slack", "channel": "#alerts"}`` through the
+"user_id": …}`` (numeric ids), ``{"type": "email", "user_email": "ana@example.com"}`` (a member of the
+organization, whose user id ``check`` looks up: the state and every comparison hold the id, so a
+member who changes address is not drift) and ``{"type": "slack", "channel": "#alerts"}`` through the
 organization's installed Slack integration, whose id is looked up at call time (never stored in a
 stack). Channel names are normalised ("alerts", "#Alerts" → "#alerts") since Sentry rewrites them.
 
@@ -26,12 +28,14 @@ ids and order. ``frequency`` is the minutes between two notifications for one is
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
-from pulumi.dynamic import DiffResult
+from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
 
 from vigil.alerts.base import (
     SentryProvider,
@@ -41,7 +45,7 @@ from vigil.alerts.base import (
     is_id,
     known,
 )
-from vigil.core.errors import NotFound
+from vigil.core.errors import ClientError, NotFound
 from vigil.core.fields import Doc, Field, Table, lower, strip
 from vigil.core.provider import DynamicResource, Provider
 from vigil.core.sentry import SentryClient
@@ -85,6 +89,9 @@ def normalise_action(action: Any) -> Any:
     for key in ("team_id", "user_id"):
         if action.get(key) is not None:
             out[key] = as_id(action[key])
+    email = action.get("user_email")
+    if email is not None:
+        out["user_email"] = str(email).strip().lower() if known(email) else email
     channel = action.get("channel")
     if channel is not None:
         out["channel"] = "#" + normalise_channel_name(channel) if known(channel) else channel
@@ -93,8 +100,9 @@ def normalise_action(action: Any) -> Any:
 
 def action_key(action: dict[str, Any]) -> tuple[str, str]:
     """The identity of an action (what it notifies), for ordering and for matching server ids."""
-    target = action.get("team_id") or action.get("user_id") or action.get("channel") or ""
-    prefix = "team:" if action.get("team_id") else "user:" if action.get("user_id") else ""
+    user = action.get("user_id") or action.get("user_email")
+    target = action.get("team_id") or user or action.get("channel") or ""
+    prefix = "team:" if action.get("team_id") else "user:" if user else ""
     return (str(action.get("type")), prefix + str(target))
 
 
@@ -138,6 +146,47 @@ def action_to_wire(action: dict[str, Any], slack_id: Callable[[], str]) -> dict[
 def _wire_action_key(action: dict[str, Any]) -> tuple[str, str]:
     read = actions_from_wire([action])
     return action_key(read[0]) if read else ("", "")
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UnknownMember(Exception):
+    """A ``user_email`` target that is no (accepted) member of the organization."""
+
+
+def member_user_ids(members: list[dict[str, Any]]) -> dict[str, str]:
+    """E-mail (lower case) → user id of the members who can be notified: an invitation not yet
+    accepted has no user to send to."""
+    found: dict[str, str] = {}
+    for member in members:
+        user = member.get("user")
+        email = member.get("email")
+        if member.get("pending") or not isinstance(user, dict) or not user.get("id") or not email:
+            continue
+        found[str(email).strip().lower()] = str(user["id"])
+    return found
+
+
+def resolve_user_emails(actions: list[Any], users: Callable[[], dict[str, str]], org: str) -> list[Any]:
+    """``user_email`` targets replaced by ``user_id``; ``users`` is called only when one is present."""
+    if not any(isinstance(a, dict) and known(a.get("user_email")) and a.get("user_email") for a in actions):
+        return actions
+    by_email = users()
+    resolved: list[Any] = []
+    for action in actions:
+        email = action.get("user_email") if isinstance(action, dict) else None
+        if not email or not known(email):
+            resolved.append(action)
+            continue
+        user_id = by_email.get(str(email).strip().lower())
+        if user_id is None:
+            raise UnknownMember(
+                f"user {email!r} is not a member of the Sentry organization '{org}' (or has not accepted "
+                "the invitation): invite them in Sentry, or notify the team or a #channel instead"
+            )
+        resolved.append({k: v for k, v in action.items() if k != "user_email"} | {"user_id": user_id})
+    return resolved
 
 
 # --- the workflow body --------------------------------------------------------------------------------
@@ -253,6 +302,29 @@ class AlertProvider(SentryProvider):
     table: ClassVar[Table] = TABLE
     # A stack holds many: the settings are packed under one property, like a monitor's (DESIGN.md).
     top_level: ClassVar[tuple[str, ...] | None] = ("name",)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The table's checks, then ``user_email`` targets turned into the member's user id (one
+        members list per provider process): the state holds what Sentry holds, and an address
+        that is no member fails the preview, naming it, before anything is written."""
+        result = super().check(olds, news)
+        if result.failures:
+            return result
+        inputs = self.flat(result.inputs)
+        actions = inputs.get("actions")
+        if not known(actions) or not isinstance(actions, list):
+            return result  # still unknown in a preview: create resolves them (_body)
+        try:
+            client = self.client()
+            resolved = resolve_user_emails(actions, lambda: _members_of(client), str(client.org))
+        except UnknownMember as unknown:
+            return CheckResult(result.inputs, [CheckFailure("actions", f"{self.label(inputs)}: {unknown}")])
+        except ClientError:
+            return result  # the create reports the API's answer, with the write policy's retries
+        if resolved is actions:
+            return result
+        inputs["actions"] = _actions(resolved)
+        return CheckResult(self.shaped(inputs), [])
 
     def validate(self, fields: dict[str, Any]) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
@@ -412,7 +484,11 @@ class AlertProvider(SentryProvider):
                 slack.append(client.slack_integration_id())
             return slack[0]
 
-        return build_body(fields, self._detector_ids(client, fields), slack_id, current)
+        # a preview left the targets unresolved (unknown inputs); UnknownMember names the address
+        actions = resolve_user_emails(list(fields["actions"]), lambda: _members_of(client), str(client.org))
+        return build_body(
+            {**fields, "actions": actions}, self._detector_ids(client, fields), slack_id, current
+        )
 
     def create_remote(self, client: SentryClient, fields: dict[str, Any]) -> dict[str, Any]:
         return client.create_workflow(self._body(client, fields, None))
@@ -424,6 +500,19 @@ class AlertProvider(SentryProvider):
 
     def delete_remote(self, client: SentryClient, id_: str, props: dict[str, Any]) -> None:
         client.delete_workflow(id_)
+
+
+_MEMBERS: dict[tuple[str, str], dict[str, str]] = {}  # (API base, org) → e-mail → user id
+_MEMBERS_LOCK = threading.Lock()
+
+
+def _members_of(client: SentryClient) -> dict[str, str]:
+    """The organization's notifiable members, listed once per provider process (one engine run)."""
+    key = (str(client.base_url), str(client.org))
+    with _MEMBERS_LOCK:
+        if key not in _MEMBERS:
+            _MEMBERS[key] = member_user_ids(client.list_members())
+        return _MEMBERS[key]
 
 
 def _validate_actions(actions: Any) -> list[tuple[str, str]]:
@@ -441,11 +530,18 @@ def _validate_actions(actions: Any) -> list[tuple[str, str]]:
         if not known(kind):
             continue
         if kind == "email":
-            targets = [k for k in ("team_id", "user_id") if action.get(k) is not None]
+            targets = [k for k in ("team_id", "user_id", "user_email") if action.get(k) is not None]
             if len(targets) != 1:
                 problems.append(
-                    ("actions", f"{where}: an e-mail action names exactly one of team_id or user_id")
+                    (
+                        "actions",
+                        f"{where}: an e-mail action names exactly one of team_id, user_id or user_email",
+                    )
                 )
+            elif targets[0] == "user_email":
+                email = action["user_email"]
+                if known(email) and not _EMAIL.match(str(email).strip()):
+                    problems.append(("actions", f"{where}: user_email {email!r} is not an e-mail address"))
             elif known(action[targets[0]]) and not is_id(action[targets[0]]):
                 problems.append(
                     ("actions", f"{where}: {targets[0]} {action[targets[0]]!r} is not a numeric id")

@@ -81,6 +81,8 @@ def _actions(targets: tuple[str, ...], team_id: pulumi.Output[str]) -> list[dict
     for target in targets:
         if target == "team":
             actions.append({"type": "email", "team_id": team_id})
+        elif target.startswith("user:"):  # the provider finds the member's user id by e-mail
+            actions.append({"type": "email", "user_email": target.removeprefix("user:").strip()})
         elif target.startswith("#"):
             actions.append({"type": "slack", "channel": target})
     return actions

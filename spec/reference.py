@@ -71,7 +71,7 @@ NOTES: dict[str, str] = {
     "email": "an e-mail address (checked)",
     "on_status_page": "set False for monitors (heartbeats) the public must not see",
     "environment": "Sentry environment the alert fires for; None fires for all (a warning)",
-    "notify": '"team", "user:<email>" or "#slack-channel"',
+    "notify": '"team", "user:<email>" (a member of the Sentry organization) or "#slack-channel"',
     "platform": "Sentry platform, e.g. python-fastapi, javascript-angular",
     "team": "slug of a SentryTeam of the stack",
     "project": "slug of a SentryProject of the stack",
