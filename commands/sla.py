@@ -42,9 +42,11 @@ def _report(ctx: typer.Context, env: str, window: str) -> tuple[SlaReport, RunEn
     from vigil.core.errors import ClientError
     from vigil.core.sentry import SentryClient
     from vigil.core.uptimerobot import UptimeRobotClient
+    from vigil.engine import state_files
     from vigil.engine.drill_history import DrillHistory, DrillResult
     from vigil.sla.build import build_report
     from vigil.sla.targets import WINDOWS, targets_of
+    from vigil.spec.outputs import MONITOR_IDS
 
     if window not in WINDOWS:
         raise VigilError(f"--window {window!r} is not one of {', '.join(WINDOWS)}", hint="e.g. --window 7d")
@@ -57,6 +59,10 @@ def _report(ctx: typer.Context, env: str, window: str) -> tuple[SlaReport, RunEn
     stack = loaded.stack
     targets = targets_of(stack)
     store, project_name = context.state_store(env)
+
+    outputs = state_files.plain_outputs(store, project_name, env)
+    ids = outputs.get(MONITOR_IDS)
+    monitor_ids = {str(k): str(v) for k, v in ids.items()} if isinstance(ids, dict) else None
 
     def drills(since: datetime) -> list[DrillResult]:
         return DrillHistory.in_store(store, project_name, env).load(since=since)
@@ -76,6 +82,7 @@ def _report(ctx: typer.Context, env: str, window: str) -> tuple[SlaReport, RunEn
             uptimerobot=uptimerobot if stack.monitors else None,
             sentry=sentry if stack.sentry_projects else None,
             drills=drills,
+            monitor_ids=monitor_ids,
         )
     except ClientError as error:
         raise VigilError(f"the SLA of '{env}' could not be read: {error}") from None

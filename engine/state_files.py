@@ -89,6 +89,25 @@ def has_pending_operations(store: Store, project: str, stack: str) -> bool:
     return bool(latest.get("pending_operations"))
 
 
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how Pulumi marks a secret value in a checkpoint
+
+
+def plain_outputs(store: Store, project: str, stack: str) -> dict[str, object]:
+    """The stack's outputs that are not secret, read straight from the checkpoint: no engine, no
+    passphrase (``vigil sla`` on a real environment opens only the state backend). Empty when the
+    stack has no state yet."""
+    raw = store.read(checkpoint_key(project, stack))
+    if not _valid_checkpoint(raw):
+        return {}
+    assert raw is not None
+    latest = json.loads(raw)["checkpoint"].get("latest") or {}
+    for resource in latest.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("type") == "pulumi:pulumi:Stack":
+            outputs = resource.get("outputs") or {}
+            return {k: v for k, v in outputs.items() if not (isinstance(v, dict) and SECRET_SIG in v)}
+    return {}
+
+
 def _stamp(key: str) -> int:
     found = re.findall(r"[.-](\d{9,})", key)
     return int(found[-1]) if found else 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from vigil.core.sentry import SentryClient
@@ -25,9 +25,11 @@ def build_report(
     uptimerobot: Callable[[], UptimeRobotClient] | None,
     sentry: Callable[[], SentryClient] | None,
     drills: Callable[[datetime], list[DrillResult]],
+    monitor_ids: Mapping[str, str] | None = None,
 ) -> SlaReport:
     """``uptimerobot``/``sentry``: client factories, None when the stack has nothing there.
-    ``drills(since)``: the drill history of the environment from ``since``."""
+    ``drills(since)``: the drill history of the environment from ``since``. ``monitor_ids``: the
+    state's monitor ids by name (which account objects are the stack's)."""
     window_s = WINDOWS[window]
     calls = CallCounter()
     notes: list[str] = []
@@ -35,7 +37,7 @@ def build_report(
     start = end = None
     if uptimerobot is not None and targets.monitors:
         reader = UptimeReader(uptimerobot(), calls)
-        monitors, start, end, found = read_monitors(reader, targets.monitors, window_s)
+        monitors, start, end, found = read_monitors(reader, targets.monitors, window_s, monitor_ids)
         notes += found
     projects: list = []
     if sentry is not None and targets.projects:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -169,15 +169,33 @@ def monitor_sla(
 
 
 def read_monitors(
-    reader: UptimeReader, targets: tuple[MonitorTarget, ...], window_s: float
+    reader: UptimeReader,
+    targets: tuple[MonitorTarget, ...],
+    window_s: float,
+    state_ids: Mapping[str, str] | None = None,
 ) -> tuple[list[MonitorSla], float, float, list[str]]:
-    """(rows, window start, window end, notes): the stack's monitors as the account measured them."""
+    """(rows, window start, window end, notes): the stack's monitors as the account measured them.
+
+    ``state_ids`` (monitor name → id, the state's ``uptimerobot_monitor_ids``) says which object is
+    the stack's, even renamed or edited in the dashboard; a monitor the state does not hold yet is
+    matched by type, name and URL."""
     live = reader.monitors()
+    by_id = {str(d.get("id")): d for d in live}
     now = reader.now or time.time()
     start = now - window_s
     notes: list[str] = []
     matched: dict[str, dict[str, Any]] = {}
     for target in targets:
+        state_id = (state_ids or {}).get(target.name)
+        if state_id is not None:
+            if str(state_id) in by_id:
+                matched[target.name] = by_id[str(state_id)]
+            else:
+                notes.append(
+                    f"monitor '{target.name}' (id {state_id} in the state) is gone from the Uptime Robot "
+                    "account: run `vigil up` (its figures are missing from this report)"
+                )
+            continue
         candidates = [d for d in live if same_monitor(d, target.kind, target.name, target.url)]
         doc = candidates[0] if candidates else None
         if len(candidates) > 1:

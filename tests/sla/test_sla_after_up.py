@@ -1,9 +1,11 @@
-"""`vigil sla` finds what `vigil up` created: the monitors by their natural key (type, name, URL)
-and the Sentry project by its slug (one engine deployment in this module)."""
+"""`vigil sla` finds what `vigil up` created: the monitors by the ids in the state (so a monitor
+renamed in the dashboard is still the stack's) and the Sentry project by its slug (one engine
+deployment in this module)."""
 
 from __future__ import annotations
 
 import pytest
+import requests
 
 from tests.conftest import ProjectDir
 from tests.sla.sla_world import make_world, own_sandbox  # noqa: F401 (a fixture)
@@ -40,3 +42,24 @@ def test_sla_reads_the_objects_vigil_up_created(
     assert backend["found"] and (backend["errors"], backend["transactions"]) == (1, 1000)
     assert backend["issues_opened"] == 1  # the one error became one issue (the emulator's issues search)
     assert not [note for note in document["notes"] if "issues search" in note]
+    # edited in the dashboard: the state's id still says which monitor is the stack's
+    auth = {"Authorization": f"Bearer {world.ur_key}"}
+    renamed = requests.patch(
+        f"{world.ur_url}/monitors/{world.monitor_ids['API']}",
+        json={"friendlyName": "API (renamed by hand)", "url": "https://moved.example/health"},
+        headers=auth,
+        timeout=10,
+    )
+    assert renamed.status_code == 200, renamed.text
+    gone = requests.delete(f"{world.ur_url}/monitors/{world.monitor_ids['Docs']}", headers=auth, timeout=10)
+    assert gone.status_code == 200, gone.text
+    again = project.vigil("sla", "--env", "prod", "--window", "24h", "--json")
+    assert again.exit_code == 0, again
+    api = next(m for m in again.json["monitors"] if m["name"] == "API")
+    assert api["found"] and api["incidents"]["count"] == 1
+    docs = next(m for m in again.json["monitors"] if m["name"] == "Docs")
+    assert docs["found"] is False
+    assert (
+        f"monitor 'Docs' (id {world.monitor_ids['Docs']} in the state) is gone from the Uptime Robot account"
+        in " ".join(again.json["notes"])
+    )
