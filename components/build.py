@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from vigil.components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors
+from vigil.components.uptime import AlertRouting, Maintenance, PublicStatusPage, UptimeMonitors, renamed
 from vigil.spec import outputs
 from vigil.spec.outputs import resource_name
 from vigil.spec.stack import Stack
@@ -21,11 +21,25 @@ def build_stack(stack: Stack, ownership: str | None = None) -> None:
     routing = AlertRouting("alert-routing", stack)
     monitors = UptimeMonitors("uptime", stack, routing)
     pages = {
-        page.name: PublicStatusPage(resource_name("status", page.name), page, stack, monitors)
+        # a renamed page or window: the component's alias carries its child along (the child's name
+        # starts with the component's, so Pulumi derives the child's alias from the parent's)
+        page.name: PublicStatusPage(
+            resource_name("status", page.name),
+            page,
+            stack,
+            monitors,
+            pulumi.ResourceOptions(aliases=renamed("status", page)),
+        )
         for page in stack.status_pages
     }
     for window in stack.maintenance_windows:
-        Maintenance(resource_name("maintenance", window.name), window, stack, monitors)
+        Maintenance(
+            resource_name("maintenance", window.name),
+            window,
+            stack,
+            monitors,
+            pulumi.ResourceOptions(aliases=renamed("maintenance", window)),
+        )
     pulumi.export(outputs.MONITOR_IDS, monitors.monitor_ids)
     if monitors.heartbeat_urls:
         pulumi.export(outputs.HEARTBEAT_URLS, monitors.heartbeat_urls)

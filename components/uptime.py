@@ -42,7 +42,9 @@ class AlertRouting(pulumi.ComponentResource):
                 AlertContactArgs(
                     name=contact.name, type="email", value=contact.email, notify_on=_NOTIFY[contact.notify_on]
                 ),
-                child,
+                pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(aliases=renamed("contact", contact))
+                ),
                 reference=contact.reference,
             )
             self.contact_ids[contact.name] = resource.id
@@ -56,7 +58,9 @@ class AlertRouting(pulumi.ComponentResource):
                     channel=webhook.channel,
                     notify_on=_NOTIFY[webhook.notify_on],
                 ),
-                child,
+                pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(aliases=renamed("slack", webhook))
+                ),
                 reference=webhook.reference,
             )
             self.contact_ids[webhook.name] = integration.id

@@ -47,6 +47,7 @@ class EmailContact(Block):
     name: str
     email: str
     notify_on: Literal["down-and-up", "down", "up"] = "down-and-up"
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
     # Declared by another stack of the app (its owner): read only here, never created, changed or
     # deleted; a reference nobody declared fails the preview.
     reference: bool = False
@@ -60,6 +61,7 @@ class SlackWebhook(Block):
     url: SecretRef
     channel: str = "#incidents"
     notify_on: Literal["down-and-up", "down", "up"] = "down-and-up"
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
     # Declared by another stack of the app (its owner): read only here, never created, changed or
     # deleted; a reference nobody declared fails the preview.
     reference: bool = False
@@ -198,6 +200,7 @@ class StatusPage(Block):
     sort: Literal["a-z", "z-a", "up-down-paused", "down-up-paused"] = "down-up-paused"
     hide_branding: bool = False
     search_engines: bool = True
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ class MaintenanceWindow(Block):
     duration: str = "1h"
     days: tuple[int, ...] = ()  # weekly: 1=Mon..7=Sun; monthly: 1..31, -1 = last day
     monitors: tuple[str, ...] | Literal["all"] = "all"
+    previously: str | None = None  # the name it had: renaming keeps the object (and its history)
 
 
 # --- Sentry ------------------------------------------------------------------------------------
