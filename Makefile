@@ -45,7 +45,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 # mypy reads the checkout through the link, so every module is named vigil.… (one name per file)
-PACKAGES := core monitors alerts components spec program engine probes commands render sandbox drill sla importer
+PACKAGES := core data monitors alerts components spec program engine probes commands render sandbox drill sla importer
 typecheck: setup
 	$(VENV)/bin/mypy $(addprefix $(VENV)/vigil-dev/vigil/,$(PACKAGES) cli.py) bench stacks tests
 

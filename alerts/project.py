@@ -26,10 +26,10 @@ from vigil.alerts.base import SentryProvider, known, reject
 from vigil.alerts.team import SLUG, SLUG_RULE
 from vigil.core.errors import Conflict, NotFound
 from vigil.core.fields import Doc, Field, Table, strip
-from vigil.core.platforms import PLATFORMS
 from vigil.core.policy import appear
 from vigil.core.provider import DynamicResource, Provider
 from vigil.core.sentry import SentryClient
+from vigil.data import sentry_platforms
 
 NAME_MAX = 50  # the create endpoint's limit (updates allow 200)
 # sentry.constants.RESERVED_PROJECT_SLUGS (the ones a stack could plausibly pick)
@@ -38,7 +38,7 @@ RESERVED = frozenset(
      "billing", "payments", "legal", "subscription", "support", "integrations", "developer-settings",
      "usage"}
 )  # fmt: skip
-VALID_PLATFORMS = PLATFORMS | {"other"}
+VALID_PLATFORMS = sentry_platforms() | {"other"}
 
 
 @dataclass(frozen=True)

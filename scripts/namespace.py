@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
     "core",
+    "data",
     "monitors",
     "alerts",
     "components",

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from vigil.data import sentry_platforms
 from vigil.spec import api_rules
 from vigil.spec.api_rules import shown
 from vigil.spec.blocks import (
@@ -23,7 +24,6 @@ from vigil.spec.blocks import (
     PortMonitor,
 )
 from vigil.spec.findings import Finding
-from vigil.spec.platforms import PLATFORMS
 from vigil.spec.secrets import SecretRef, looks_like_secret, secret_in_header, secret_in_url
 from vigil.spec.stack import Stack
 from vigil.spec.units import UnitError, human_duration, seconds
@@ -264,8 +264,9 @@ def references(stack: Stack) -> Iterator[Finding]:
 
 def sentry_fields(stack: Stack) -> Iterator[Finding]:
     for project in stack.sentry_projects:
-        if project.platform not in PLATFORMS:
-            close = difflib.get_close_matches(str(project.platform), sorted(PLATFORMS), n=4, cutoff=0.6)
+        platforms = sentry_platforms()
+        if project.platform not in platforms:
+            close = difflib.get_close_matches(str(project.platform), sorted(platforms), n=4, cutoff=0.6)
             hint = f"did you mean {', '.join(close)}?" if close else "see Sentry's platform list"
             yield _error(
                 "platform",

@@ -1,18 +1,26 @@
-"""spec checks Sentry platforms offline with its own list (it imports nothing of core/): the provider's."""
+"""Sentry platforms: one list (data/sentry-platforms.txt) that validation and the provider both read;
+spec imports nothing of core/ (the layer below the providers)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from vigil.core.platforms import PLATFORMS as PROVIDER_PLATFORMS
-from vigil.spec.platforms import PLATFORMS
+from vigil.alerts.project import VALID_PLATFORMS
+from vigil.data import sentry_platforms
+from vigil.sandbox.sentry.platforms import PLATFORMS as EMULATOR_PLATFORMS
 
 SPEC = Path(__file__).resolve().parents[2] / "spec"
 
 
-def test_spec_and_the_provider_accept_the_same_platforms() -> None:
-    assert PLATFORMS == PROVIDER_PLATFORMS and "python-fastapi" in PLATFORMS
+def test_validation_and_the_provider_read_one_list() -> None:
+    platforms = sentry_platforms()
+    assert len(platforms) == 108 and "python-fastapi" in platforms and "#" not in "".join(platforms)
+    assert {*platforms, "other"} == set(VALID_PLATFORMS)
+
+
+def test_the_emulator_accepts_what_vigil_accepts() -> None:
+    assert sentry_platforms() <= EMULATOR_PLATFORMS
 
 
 def test_no_spec_module_imports_core() -> None:
@@ -21,7 +29,7 @@ def test_no_spec_module_imports_core() -> None:
         for node in ast.walk(ast.parse(module.read_text())):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(n == "core" or n.startswith("core.") for n in names):
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            if any(n in ("vigil.core", "core") or n.startswith(("vigil.core.", "core.")) for n in names):
                 importing.append(module.name)
     assert importing == []
