@@ -120,6 +120,9 @@ def _emit(
     if json:
         document = result.as_dict()
         document["outputs"] = masked_outputs(result.outputs)
+        # the stack's own warnings (validation, ownership, recreated objects) before the engine's
+        warned = [*out.warnings, *document.get("diagnostics", [])]
+        document["diagnostics"] = list(dict.fromkeys(warned))
         out.document({**document, "has_changes": result.has_changes, **(extra or {})})
     else:
         render_operation(out, result, done=done)

@@ -35,6 +35,7 @@ class Output:
 
     def __post_init__(self) -> None:
         self._live: Any = None  # render.progress.LiveProgress, made at the first engine event
+        self.warnings: list[str] = []  # every warning of this run, for a --json document's diagnostics
         color = None if not _plain() else False
         self.out = Console(
             file=sys.stdout,
@@ -105,6 +106,7 @@ class Output:
         self.err.print(escape(redact(text)))
 
     def warning(self, text: str) -> None:
+        self.warnings.append(redact(text))
         self.err.print(f"[yellow]warning:[/yellow] {escape(redact(text))}")
 
     def error(self, text: str, hint: str | None = None) -> None:

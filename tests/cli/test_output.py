@@ -106,3 +106,16 @@ def test_a_heartbeat_push_url_is_masked_the_same_way_everywhere(
     assert as_json.json["outputs"]["HEARTBEAT_URL_NIGHTLY_JOB"] == "[secret]"
     assert up_json.json["outputs"]["uptimerobot_heartbeat_urls"] == {"nightly job": "[secret]"}
     assert '{"nightly job": "[secret]"}' in up.stdout
+
+
+def test_preview_json_carries_the_stacks_warnings_in_its_diagnostics(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount
+) -> None:
+    project.write_env(
+        "t", 'app: basic\nprotected: true\nmonitors:\n  - {name: API, url: "http://127.0.0.1:9/health"}\n'
+    )
+    result = project.vigil("preview", "--env", "t", "--json")
+    assert result.exit_code == 0, result
+    warned = [d for d in result.json["diagnostics"] if "alerts nobody" in d]
+    assert len(warned) == 1 and "production monitor 'API' alerts nobody" in warned[0]
+    assert "warning:" in result.stderr  # still shown to a person
