@@ -11,7 +11,7 @@ from rich.table import Table
 from vigil.core.inputs import UNKNOWN_WIRE
 from vigil.engine.changes import LOSSES, SECRET_MASK, ResourceChange, delete_word
 from vigil.engine.operations import OperationResult
-from vigil.render.console import Output
+from vigil.render.console import Output, visible
 from vigil.spec import outputs as names
 from vigil.spec.findings import Finding
 
@@ -117,7 +117,7 @@ def render_operation(out: Output, result: OperationResult, *, done: bool, output
     if done and outputs and result.outputs:
         table = Table("output", "value", box=None, show_header=False)
         for key, value in sorted(masked_outputs(result.outputs).items()):
-            table.add_row(key, escape(shown_value(value)))
+            table.add_row(key, escape(visible(shown_value(value))))
         out.rich(table)
 
 

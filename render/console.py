@@ -19,6 +19,26 @@ from rich.markup import escape
 from vigil.core.redact import redact
 
 PIPED_WIDTH = 10_000  # piped output is read by tools: one line per row, whatever its length
+# Bidirectional overrides and isolates: a name holding them can display as another name.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), not obeyed: names and values
+    read from live accounts reach the terminal, and an ESC sequence in a monitor's name would
+    otherwise move the cursor, clear the screen or retitle the window (rich strips only BEL, BS,
+    VT, FF and CR). Newlines and tabs stay."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char in "\n\t" or (char.isprintable() and char not in _BIDI):
+            out.append(char)
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
 
 
 def _plain() -> bool:
@@ -65,11 +85,11 @@ class Output:
     def lines(self, lines: list[str]) -> None:
         """Plain lines for a shell or a dotenv file: no markup, no wrapping, no masking (the caller
         masks what must not be shown)."""
-        sys.stdout.write("".join(f"{line}\n" for line in lines))
+        sys.stdout.write("".join(f"{visible(line)}\n" for line in lines))
         sys.stdout.flush()
 
     def print(self, text: str = "", *, markup: bool = True) -> None:
-        self.out.print(redact(text), markup=markup)
+        self.out.print(visible(redact(text)), markup=markup)
 
     def rich(self, renderable: Any) -> None:
         """A table or other rich renderable: as wide as the terminal; piped, never wrapped or padded."""
@@ -95,24 +115,24 @@ class Output:
             self._live(item)
             return
         if self.err.is_terminal:
-            self.err.print(f"[dim]{escape(redact(item))}[/dim]")
+            self.err.print(f"[dim]{escape(visible(redact(item)))}[/dim]")
 
     def info(self, text: str) -> None:
         if not self.json_mode:
-            self.err.print(redact(text))
+            self.err.print(visible(redact(text)))
 
     def notice(self, text: str) -> None:
         """A line the user must see even with --json (stderr, so stdout stays one document)."""
-        self.err.print(escape(redact(text)))
+        self.err.print(escape(visible(redact(text))))
 
     def warning(self, text: str) -> None:
         self.warnings.append(redact(text))
-        self.err.print(f"[yellow]warning:[/yellow] {escape(redact(text))}")
+        self.err.print(f"[yellow]warning:[/yellow] {escape(visible(redact(text)))}")
 
     def error(self, text: str, hint: str | None = None) -> None:
-        self.err.print(f"[red]error:[/red] {escape(redact(text))}")
+        self.err.print(f"[red]error:[/red] {escape(visible(redact(text)))}")
         if hint:
-            self.err.print(f"  [dim]hint:[/dim] {escape(redact(hint))}")
+            self.err.print(f"  [dim]hint:[/dim] {escape(visible(redact(hint)))}")
 
     def confirm(self, question: str) -> bool:
         """Ask ``question [y/N]`` on a terminal; anything but y/yes is no. Without a terminal nothing

@@ -13,7 +13,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from vigil.render.console import Output
+from vigil.render.console import Output, visible
 
 Message = Mapping[str, Any]
 
@@ -30,12 +30,12 @@ def render_messages(out: Output, document: Mapping[str, Any]) -> None:
         table = Table("when", "from", "channel", "to", "status", "text", box=None)
         for row in rows:
             table.add_row(
-                escape(str(row.get("at_iso") or "")),
-                escape(str(row.get("source") or "")),
-                escape(str(row.get("channel") or "")),
-                escape(str(row.get("to") or "")),
-                escape(str(row.get("status") or "")),
-                escape(str(row.get("text") or "")),
+                escape(visible(str(row.get("at_iso") or ""))),
+                escape(visible(str(row.get("source") or ""))),
+                escape(visible(str(row.get("channel") or ""))),
+                escape(visible(str(row.get("to") or ""))),
+                escape(visible(str(row.get("status") or ""))),
+                escape(visible(str(row.get("text") or ""))),
             )
         out.rich(table)
     pages = document.get("status_pages") or []

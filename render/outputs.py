@@ -13,7 +13,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from vigil.render.console import Output
+from vigil.render.console import Output, visible
 
 NOT_CREATED = "(not created yet)"
 
@@ -21,7 +21,7 @@ NOT_CREATED = "(not created yet)"
 def render_outputs_table(out: Output, rows: Sequence[tuple[str, Any]]) -> None:
     table = Table("setting", "value", box=None)
     for name, value in rows:
-        table.add_row(name, NOT_CREATED if value is None else escape(str(value)))
+        table.add_row(name, NOT_CREATED if value is None else escape(visible(str(value))))
     out.rich(table)
 
 
