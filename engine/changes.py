@@ -104,15 +104,23 @@ def mask(key: str, value: Any) -> Any:
     return value
 
 
+COMPONENT_PREFIX = "vigil:"  # vigil's ComponentResources (components/): groupings, no object of their own
+
+
+def is_object(type_token: str) -> bool:
+    """Does this resource stand for an object in an account? Not Pulumi's own (the stack, providers)
+    nor vigil's components, which only group the objects: listings and counts leave those out."""
+    return not (
+        type_token.startswith(("pulumi:providers:", COMPONENT_PREFIX)) or type_token == "pulumi:pulumi:Stack"
+    )
+
+
 def from_step(metadata: Any) -> ResourceChange | None:
-    """The change one ``ResourcePreEvent`` announces, or None for a no-op / internal resource."""
+    """The change one ``ResourcePreEvent`` announces, or None for a no-op or a resource that is no
+    object of an account (see ``is_object``)."""
     op = str(getattr(metadata.op, "value", metadata.op))
     type_token = metadata.type
-    if (
-        op not in CHANGE_OPS
-        or type_token.startswith("pulumi:providers:")
-        or type_token == "pulumi:pulumi:Stack"
-    ):
+    if op not in CHANGE_OPS or not is_object(type_token):
         return None
     name = metadata.urn.rsplit("::", 1)[-1]
     change = ResourceChange(metadata.urn, display_type(type_token), name, op)
@@ -174,7 +182,7 @@ def from_refresh(metadata: Any) -> ResourceChange | None:
     None when the live object matches the state (or for the engine's own resources)."""
     op = str(getattr(metadata.op, "value", metadata.op))
     type_token = metadata.type or ""
-    if type_token.startswith("pulumi:providers:") or type_token == "pulumi:pulumi:Stack":
+    if not is_object(type_token):
         return None
     name = (metadata.urn or "").rsplit("::", 1)[-1]
     if op == "delete" or (metadata.old is not None and metadata.new is None):

@@ -108,7 +108,7 @@ def test_answering_yes_applies(project: ProjectDir, uptimerobot: UptimeRobotAcco
     project.write_env("t", STACK)
     code, screen = on_a_terminal(project, "up", "--env", "t", answer="y")
     assert code == 0, screen
-    assert "t: 3 created" in screen
+    assert "t: 1 created" in screen  # the monitor; its grouping components are not counted
     assert [m["friendlyName"] for m in uptimerobot.monitors()] == ["API"]
 
 
