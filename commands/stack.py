@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -372,6 +373,11 @@ def destroy(
             env=env,
             json=json,
         )
+    # Planned once a running update has finished (the engine takes the lock only for the destroy
+    # itself), and what the state held then is all the destroy may delete: anything another run adds
+    # between the plan and the destroy is kept, never deleted unseen.
+    guard.wait_for_lock(time.monotonic() + guard.lock_timeout)
+    shown = operations.state_urns(operations.export_deployment(stack, guard))
     planned = operations.destroy(stack, env, preview_only=True, progress=out.progress)
     if not planned.has_changes:
         _emit(out, planned, done=True, json=json)
@@ -391,8 +397,16 @@ def destroy(
         )
     else:
         _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
-    result = operations.destroy(stack, env, progress=out.progress, guard=guard)
+    result = operations.destroy(stack, env, progress=out.progress, guard=guard, targets=shown)
     after_write(out, stack, guard)
+    kept = operations.state_urns(operations.export_deployment(stack, guard))
+    if kept:  # another run added them after the plan was shown: never deleted unseen
+        out.warning(
+            f"{len(kept)} resource(s) of '{env}' were added after the plan was shown and are kept "
+            f"(run `vigil destroy --env {env}` again to delete them): "
+            + ", ".join(urn.rsplit("::", 1)[-1] for urn in kept[:5])
+            + (" …" if len(kept) > 5 else "")
+        )
     _emit(out, result, done=True, json=json)
 
 

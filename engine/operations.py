@@ -524,7 +524,10 @@ def destroy(
     progress: Progress | None = None,
     preview_only: bool = False,
     guard: Guard | None = None,
+    targets: list[str] | None = None,
 ) -> OperationResult:
+    """``targets``: the URNs the confirmed plan showed (``planned_urns``): only those are deleted,
+    so what another run added while this one waited for the lock is kept, not destroyed unseen."""
     if preview_only:
         result, _ = _run(
             stack, "destroy-preview", lambda c: stack.preview_destroy(on_event=c, **_QUIET), env, progress
@@ -533,12 +536,23 @@ def destroy(
     result, _ = _run(
         stack,
         "destroy",
-        lambda c: stack.destroy(on_event=c, show_secrets=False, parallel=PARALLEL, **_QUIET),
+        lambda c: stack.destroy(
+            on_event=c, show_secrets=False, parallel=PARALLEL, target=targets or None, **_QUIET
+        ),
         env,
         progress,
         guard,
     )
     return result
+
+
+def state_urns(deployment: dict[str, Any]) -> list[str]:
+    """Every resource of a deployment document but the stack itself: what a destroy deletes."""
+    return [
+        str(r["urn"])
+        for r in deployment.get("resources") or []
+        if isinstance(r, dict) and r.get("urn") and r.get("type") != "pulumi:pulumi:Stack"
+    ]
 
 
 def refresh(

@@ -280,7 +280,7 @@ def test_up_and_another_writer_from_two_checkouts_never_write_at_once(
         time.sleep(0.1)
     assert first.poll() is None, "the up ended before the second writer started"
     holder = json.loads(next(lock_dir().glob("*.json")).read_text())
-    waits = ["--lock-timeout", "5m"] if second_command == "destroy" else []  # drift has no such option
+    waits = ["--lock-timeout", "5m"] if second_command == "destroy" else []  # drift --fix: no waiting
     second = _vigil_process(other, *second_command.split(), "--env", "t", "--yes", *waits)
     _, err2 = second.communicate(timeout=600)
     _, err1 = first.communicate(timeout=600)
