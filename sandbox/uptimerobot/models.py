@@ -637,7 +637,7 @@ class UptimeRobotBackend:
 
     # --- the monitor ↔ maintenance window relation, stored once (on the window) -------------------
     def windows_of(self, monitor_id: int) -> list[MaintenanceWindow]:
-        """The windows a monitor is in (its ``maintenanceWindows``), by window id."""
+        """The windows a monitor is in, by window id."""
         return [
             self.windows[i]
             for i in sorted(self.windows)
@@ -645,7 +645,7 @@ class UptimeRobotBackend:
         ]
 
     def _set_windows_of(self, monitor_id: int, window_ids: list[int]) -> None:
-        """A monitor's ``maintenanceWindowsIds`` write: joins those windows, leaves the others."""
+        """A monitor's write of its windows: joins those windows, leaves the others."""
         wanted = set(window_ids)
         for window_id, window in self.windows.items():
             inside = monitor_id in window.monitor_ids
@@ -656,7 +656,7 @@ class UptimeRobotBackend:
 
     # --- tags ---------------------------------------------------------------------------------
     def tag_named(self, name: str) -> Tag:
-        """Tags are created by naming them in a monitor's ``tagNames``."""
+        """Tags are created by naming them in a monitor's tag names."""
         for tag in self.tags.values():
             if tag.name == name:
                 return tag

@@ -436,13 +436,15 @@ class Table:
 
 
 def _as_object(raw: Any) -> Any:
-    """``postValueData`` sent as a JSON string is stored as what it holds."""
+    """``postValueData`` sent as a JSON string is stored as what it holds, when that is one of the
+    types MonitorDto allows (a number, an object, an array); ``"true"`` or ``"null"`` stay strings."""
     if not isinstance(raw, str):
         return raw
     try:
-        return json.loads(raw)
+        parsed = json.loads(raw)
     except ValueError:
         return raw
+    return parsed if isinstance(parsed, (dict, list, int, float)) and not isinstance(parsed, bool) else raw
 
 
 def _contact_settings(value: Any) -> list[tuple[int, int, int]]:
@@ -1147,6 +1149,10 @@ class UptimeRobotResponses:
         if log_limit is not None and not 1 <= log_limit <= 500:
             raise ValidationFailed("logLimit must not be less than 1 and not greater than 500")
         start_raw, end_raw = _query_int(call, "start"), _query_int(call, "end")
+        if start_raw is not None and start_raw < 1:  # checked whatever the frame (the DTO's minimum)
+            raise ValidationFailed("start must not be less than 1")
+        if end_raw is not None and end_raw < 0:
+            raise ValidationFailed("end must not be less than 0")
         if frame == "CUSTOM":
             if start_raw is None or end_raw is None:
                 raise ValidationFailed("start and end are required for a CUSTOM timeFrame")

@@ -153,7 +153,7 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
     """Every message the monitor DTO validator gives (``CreateXMonitorDto`` / ``UpdateMonitorDto``)."""
     problems: list[str] = []
     typed(problems, data, MONITOR_FIELD_TYPES)
-    if creating and not data.get("friendlyName"):
+    if (creating and not data.get("friendlyName")) or data.get("friendlyName") == "":
         problems.append("friendlyName should not be empty")
     max_length(problems, data, "friendlyName", 250)
     if creating and data.get("interval") is None:
@@ -183,6 +183,11 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         if data.get("port") is None:
             problems.append("port should not be empty")
         number_in(problems, data, "port", 1, 65535)
+    else:  # kept on the monitor, and read back within MonitorDto's 0–65535
+        number_in(problems, data, "port", 0, 65535)
+    post = data.get("postValueData")
+    if post is not None and (isinstance(post, bool) or not isinstance(post, (str, int, float, dict, list))):
+        problems.append("postValueData must be a string, a number, an object or an array")
     if kind == "DNS" and creating and not isinstance(data.get("config"), dict):
         problems.append("config should not be empty")
     config = data.get("config")
@@ -190,6 +195,8 @@ def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_int
         creating or (isinstance(config, dict) and "visualComparison" in config)
     ):  # an update may leave the comparison as it is
         problems.extend(_visual_problems(config))
+    if isinstance(config, dict):
+        problems.extend(config_problems(config))
     if data.get("regionalData") is not None and data["regionalData"] not in REGIONS:
         problems.append(one_of("regionalData", REGIONS))
     _enum(problems, data, "httpMethodType", HTTP_METHODS, upper=True)
@@ -274,6 +281,98 @@ def _contact_setting_problems(index: int, contact: Any) -> list[str]:
     return problems
 
 
+_CONFIG_KEYS = ("dnsRecords", "apiAssertions", "sslExpirationPeriodDays", "udp", "ipVersion",
+                "applicationErrorRetries", "visualComparison")  # fmt: skip
+DNS_RECORDS = ("CNAME", "MX", "NS", "A", "AAAA", "TXT", "SRV", "PTR", "SOA", "SPF", "DNSKEY", "DS", "NSEC",
+               "NSEC3")  # fmt: skip
+ASSERTION_COMPARISONS = (
+    "equals", "not_equals", "contains", "not_contains", "greater_than", "less_than", "is_null", "is_not_null",
+    "is_string", "is_number", "is_boolean", "is_array", "is_object", "is_empty", "is_not_empty",
+    "length_equals", "length_not_equals", "length_greater_than", "length_less_than", "exists", "not_exists",
+)  # fmt: skip
+
+
+def _whole_in(value: Any, low: int, high: int) -> bool:
+    return is_integral(value) and low <= value <= high
+
+
+def config_problems(config: dict[str, Any]) -> list[str]:
+    """The config keys MonitorDto types (its ``config``), as the monitor config DTOs check them: what
+    is stored is read back, so it must be what the document says a monitor's config holds. A null
+    removes a key (the merge), other keys are kept as sent."""
+    problems: list[str] = []
+    given = {k: v for k, v in config.items() if k in _CONFIG_KEYS and v is not None}
+    days = given.get("sslExpirationPeriodDays")
+    if days is not None:
+        if not isinstance(days, list):
+            problems.append("config.sslExpirationPeriodDays must be an array")
+        elif len(days) > 10:
+            problems.append("config.sslExpirationPeriodDays must contain no more than 10 elements")
+        elif not all(_whole_in(d, 0, 365) for d in days):
+            problems.append("each value in config.sslExpirationPeriodDays must be an integer from 0 to 365")
+    if "ipVersion" in given and given["ipVersion"] not in ("ipv4Only", "ipv6Only"):
+        problems.append(one_of("config.ipVersion", ("ipv4Only", "ipv6Only")))
+    if "applicationErrorRetries" in given and not _whole_in(given["applicationErrorRetries"], 0, 3):
+        problems.append("config.applicationErrorRetries must be an integer from 0 to 3")
+    udp = given.get("udp")
+    if udp is not None:
+        if not isinstance(udp, dict) or not is_number(udp.get("packetLossThreshold")):
+            problems.append(TYPE_MESSAGES["number"].format("config.udp.packetLossThreshold"))
+        elif udp.get("payload") is not None and not isinstance(udp["payload"], str):
+            problems.append(TYPE_MESSAGES["string"].format("config.udp.payload"))
+    records = given.get("dnsRecords")
+    if records is not None:
+        if not isinstance(records, dict):
+            problems.append(TYPE_MESSAGES["object"].format("config.dnsRecords"))
+        else:
+            for name in DNS_RECORDS:
+                value = records.get(name)
+                if value is not None and not (
+                    isinstance(value, list) and all(isinstance(v, str) for v in value)
+                ):
+                    problems.append(
+                        "each value in " + TYPE_MESSAGES["string"].format(f"config.dnsRecords.{name}")
+                    )
+    if "apiAssertions" in given:
+        problems.extend(_assertion_problems(given["apiAssertions"]))
+    visual = given.get("visualComparison")
+    if visual is not None:
+        problems.extend(_visual_problems(config))
+    return problems
+
+
+def _assertion_problems(value: Any) -> list[str]:
+    """ApiAssertionsDto: {logic: AND|OR, checks: [{property, comparison, target?, id?, index?}]}, or {}."""
+    where = "config.apiAssertions"
+    if not isinstance(value, dict):
+        return [TYPE_MESSAGES["object"].format(where)]
+    if not value:
+        return []
+    problems: list[str] = []
+    if value.get("logic") not in ("AND", "OR"):
+        problems.append(one_of(f"{where}.logic", ("AND", "OR")))
+    checks = value.get("checks")
+    if not isinstance(checks, list):
+        return [*problems, TYPE_MESSAGES["array"].format(f"{where}.checks")]
+    for index, check in enumerate(checks):
+        at = f"{where}.checks.{index}"
+        if not isinstance(check, dict):
+            problems.append(TYPE_MESSAGES["object"].format(at))
+            continue
+        if not isinstance(check.get("property"), str):
+            problems.append(TYPE_MESSAGES["string"].format(f"{at}.property"))
+        if check.get("comparison") not in ASSERTION_COMPARISONS:
+            problems.append(one_of(f"{at}.comparison", ASSERTION_COMPARISONS))
+        ident = check.get("id")
+        if ident is not None and not (
+            (isinstance(ident, str) and len(ident) <= 128) or _whole_in(ident, -(2**53 - 1), 2**53 - 1)
+        ):
+            problems.append(f"{at}.id must be a string of at most 128 characters or an integer")
+        if check.get("index") is not None and not _whole_in(check["index"], 0, 2**53 - 1):
+            problems.append(f"{at}.index must be a non-negative integer")
+    return problems
+
+
 def _visual_problems(config: Any) -> list[str]:
     """CreateVisualComparisonMonitorDto: config.visualComparison {sensitivityThreshold, viewport}."""
     if not isinstance(config, dict):
@@ -282,8 +381,8 @@ def _visual_problems(config: Any) -> list[str]:
     if not isinstance(fields, dict):
         return ["config.visualComparison should not be empty"]
     problems: list[str] = []
-    if not is_number(fields.get("sensitivityThreshold")):
-        problems.append(TYPE_MESSAGES["number"].format("config.visualComparison.sensitivityThreshold"))
+    if not _whole_in(fields.get("sensitivityThreshold"), 0, 100):
+        problems.append("config.visualComparison.sensitivityThreshold must be an integer from 0 to 100")
     if fields.get("viewport") not in VIEWPORTS:
         problems.append(one_of("config.visualComparison.viewport", VIEWPORTS))
     area = fields.get("areaCoordinates")
@@ -376,6 +475,7 @@ _CONTACT_CREATE_TYPES = {
     "platform": "string",
     "config": "object",
 }
+PLATFORMS = ("ios", "android")
 _CONTACT_UPDATE_TYPES = {
     "friendlyName": "string",
     "enableNotificationsFor": "any",
@@ -405,6 +505,11 @@ def check_contact_create(data: dict[str, Any]) -> None:
     typed(problems, data, _CONTACT_CREATE_TYPES)
     if data.get("type") not in CONTACT_TYPES:
         problems.append(one_of("type", CONTACT_TYPES))
+    if isinstance(data.get("platform"), str) and data["platform"] not in PLATFORMS:
+        problems.append(one_of("platform", PLATFORMS))
+    config = data.get("config")
+    if isinstance(config, dict):  # AlertContactConfigDto: the Android push channels
+        typed(problems, config, {"android_push_up_channel": "string", "android_push_down_channel": "string"})
     raise_if(problems)
     if data.get("type") == "Email" and not _EMAIL.match(str(data.get("value") or "")):
         raise ValidationFailed("value must be an email")
@@ -416,6 +521,8 @@ def check_contact_update(data: dict[str, Any]) -> None:
         raise ValidationFailed(*(f"property {name} should not exist" for name in sorted(unknown)))
     problems: list[str] = []
     typed(problems, data, _CONTACT_UPDATE_TYPES, nulls=False)  # isActive: null is not "paused"
+    if data.get("friendlyName") == "":  # a name may be changed, never emptied
+        problems.append("friendlyName should not be empty")
     raise_if(problems)
 
 
@@ -459,6 +566,8 @@ class IntegrationShape:
         )
         if creating:
             problems.extend(f"{name} should not be empty" for name in self.required if name not in data)
+        elif data.get("friendlyName") == "":  # a name may be changed, never emptied
+            problems.append("friendlyName should not be empty")
         max_length(problems, data, "friendlyName", 60)
         for name in (self.address, "userKey", "accessToken"):
             if name and name in types:
@@ -542,6 +651,7 @@ def integration_type(kind: Any) -> str:
 
 
 # --- status pages -----------------------------------------------------------------------------
+ID_MAX = 2**31 - 1  # ids in arrays: 32-bit (the PSP DTOs' maximum)
 PSP_SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/\S*)?$")
 PSP_TYPES = {
@@ -569,7 +679,14 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
     if creating and not data.get("friendlyName"):
         raise ValidationFailed("friendlyName should not be empty")
     problems: list[str] = []
-    typed(problems, data, PSP_TYPES)
+    typed(problems, data, PSP_TYPES, nulls=False)  # no property of the PSP DTOs is nullable
+    for name, low in (("monitorIds", 0), ("tagIds", 1)):
+        value = data.get(name)
+        if isinstance(value, list) and all(is_number(v) for v in value):
+            if any(v < low for v in value):
+                problems.append(f"each value in {name} must not be less than {low}")
+            if any(v > ID_MAX for v in value):
+                problems.append(f"each value in {name} must not be greater than {ID_MAX}")
     if "friendlyName" in data and not data["friendlyName"]:
         problems.append("friendlyName should not be empty")
     for name in ("friendlyName", "customDomain", "password", "homepageLink"):
@@ -640,7 +757,7 @@ def check_window(data: dict[str, Any], *, creating: bool) -> None:
         if missing:
             raise ValidationFailed(*(f"{k} should not be empty" for k in missing))
     problems = duration_problems(data)
-    typed(problems, data, _MW_TYPES)
+    typed(problems, data, _MW_TYPES, nulls=False)  # no property of the window DTOs is nullable
     max_length(problems, data, "name", 255)
     if "interval" in data and data["interval"] not in MW_INTERVALS:
         problems.append(one_of("interval", MW_INTERVALS))
@@ -708,7 +825,7 @@ def check_storm(data: dict[str, Any]) -> None:
         problems.append(one_of("thresholdType", STORM_THRESHOLD_TYPES))
     config = data.get("config")
     if isinstance(config, dict):
-        typed(problems, config, {"groupPooling": "boolean"})
+        typed(problems, config, {"groupPooling": "boolean"}, nulls=False)
     raise_if(problems)
 
 

@@ -108,6 +108,9 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "the integration create/update bodies are oneOf branches that overlap (Telegram's data is a "
         "subset of every other type's): a valid body matches several branches; the patched copy "
         "makes it anyOf, and `type` decides",
+        "a monitor's config.apiAssertions is oneOf [the assertions object, an object with no declared "
+        "properties]: every assertions object matches both branches, so no monitor with assertions "
+        "could be valid; the patched copy makes it anyOf",
     ],
     "sentry": [
         "most operations document no 400 (every DRF serializer answers one), no 401 (every operation "
@@ -401,7 +404,21 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
             tags.setdefault("items", {})["minLength"] = 1
     for name in ("threshold", "recurrence"):  # minutes: the validator's "must not be less than 0"
         schemas["AlertContactSettings"]["properties"][name]["minimum"] = 0
+    _any_of_assertions(patched)
     return patched
+
+
+def _any_of_assertions(node: Any) -> None:
+    """``apiAssertions: oneOf [assertions, {type: object}]``: an assertions object matches both."""
+    if isinstance(node, dict):
+        assertions = node.get("apiAssertions")
+        if isinstance(assertions, dict) and "oneOf" in assertions:
+            assertions["anyOf"] = assertions.pop("oneOf")
+        for value in node.values():
+            _any_of_assertions(value)
+    elif isinstance(node, list):
+        for value in node:
+            _any_of_assertions(value)
 
 
 RETIRED_SENTRY = ("createProjectRule", "getProjectRule", "updateProjectRule", "deleteProjectRule")
