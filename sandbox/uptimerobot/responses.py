@@ -147,7 +147,19 @@ def _body(call: Call, required: bool = True) -> dict[str, Any]:
         return {}  # no body at all (the action endpoints take none)
     if not isinstance(body, dict):  # a JSON null, number, string or array
         raise ValidationFailed("body must be a JSON object")
-    return body
+    return dict(_js_numbers(body))
+
+
+def _js_numbers(value: Any) -> Any:
+    """The body as a JavaScript server holds it: a number is a number, 0.0 is 0 (JSON.parse), so
+    what is stored reads back as an integer where the document asks for one."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _js_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_js_numbers(v) for v in value]
+    return value
 
 
 IMAGE_LIMIT = 150 * 1024  # logo and icon: JPG or PNG, at most 150 KB (reference §4.6)

@@ -119,6 +119,9 @@ MONITOR_FIELD_TYPES = {
 }
 
 
+NULLABLE = ("keywordValue", "httpMethodType", "config")
+
+
 def list_of(data: dict[str, Any], name: str) -> list[Any]:
     """The list a field holds, or [] (its type is reported separately)."""
     value = data.get(name)
@@ -152,7 +155,9 @@ def max_length(problems: list[str], data: dict[str, Any], name: str, limit: int)
 def monitor_problems(data: dict[str, Any], kind: str, *, creating: bool, min_interval: int) -> list[str]:
     """Every message the monitor DTO validator gives (``CreateXMonitorDto`` / ``UpdateMonitorDto``)."""
     problems: list[str] = []
-    typed(problems, data, MONITOR_FIELD_TYPES)
+    # a null is the wrong type, but where the DTOs say nullable, and config (null clears it)
+    given = {k: v for k, v in data.items() if v is not None or k not in NULLABLE}
+    typed(problems, given, MONITOR_FIELD_TYPES, nulls=False)
     if (creating and not data.get("friendlyName")) or data.get("friendlyName") == "":
         problems.append("friendlyName should not be empty")
     max_length(problems, data, "friendlyName", 250)
@@ -651,6 +656,8 @@ def integration_type(kind: Any) -> str:
 
 
 # --- status pages -----------------------------------------------------------------------------
+_GA_CODE = re.compile(r"G-[A-Z0-9]{10}")
+_COLOR = re.compile(r"^#?([0-9A-F]{3}|[0-9A-F]{4}|[0-9A-F]{6}|[0-9A-F]{8})$")
 ID_MAX = 2**31 - 1  # ids in arrays: 32-bit (the PSP DTOs' maximum)
 PSP_SORTS = ("FriendlyNameAsc", "FriendlyNameDesc", "StatusUpDownPaused", "StatusDownUpPaused")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(/\S*)?$")
@@ -691,8 +698,11 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
         problems.append("friendlyName should not be empty")
     for name in ("friendlyName", "customDomain", "password", "homepageLink"):
         max_length(problems, data, name, 255)
+    ga_code = data.get("gaCode")
+    if isinstance(ga_code, str) and not _GA_CODE.search(ga_code):  # the DTO's pattern, unanchored
+        problems.append(f"gaCode must match {_GA_CODE.pattern} regular expression")
     link = data.get("homepageLink")
-    if isinstance(link, str) and link and not _URL.match(link):
+    if isinstance(link, str) and not _URL.match(link):  # IsUrl: "" is no URL either
         problems.append("homepageLink must be a URL address")
     sort = data.get("sort")
     if "sort" in data and not (is_integral(sort) and int(sort) in range(1, 5)) and sort not in PSP_SORTS:
@@ -711,9 +721,22 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
         problems.append("status must be one of 0, 1")  # the validator's own words (reference §4.6)
     page_settings = (settings if isinstance(settings, dict) else {}).get("page")
     page_settings = page_settings if isinstance(page_settings, dict) else {}
-    for key, allowed in (("theme", ("light", "dark")), ("density", ("normal", "compact"))):
+    for key, allowed in (
+        ("layout", ("logo_on_left", "logo_on_center")),
+        ("theme", ("light", "dark")),
+        ("density", ("normal", "compact")),
+    ):
         if key in page_settings and page_settings[key] not in allowed:
             problems.append(one_of(f"customSettings.page.{key}", allowed))
+    sections = settings if isinstance(settings, dict) else {}
+    colors = sections.get("colors") if isinstance(sections.get("colors"), dict) else {}
+    for key in ("main", "text", "link"):  # ColorsCustomSettingsDto: hex, upper case, # optional
+        value = colors.get(key)
+        if key in colors and not (isinstance(value, str) and _COLOR.fullmatch(value)):
+            problems.append(f"customSettings.colors.{key} must match {_COLOR.pattern} regular expression")
+    font = sections.get("font") if isinstance(sections.get("font"), dict) else {}
+    if "family" in font and not isinstance(font["family"], str):
+        problems.append(TYPE_MESSAGES["string"].format("customSettings.font.family"))
     raise_if(problems)
 
 
