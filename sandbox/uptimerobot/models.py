@@ -175,6 +175,15 @@ class StatusPage:
     url_key: str = field(default_factory=lambda: secrets.token_hex(6))
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An image sent as a file (a multipart part): stored under a name of the page's own."""
+
+    filename: str
+    kind: str  # png | jpg
+    size: int
+
+
 @dataclass
 class MaintenanceWindow:
     id: int
@@ -538,7 +547,7 @@ class UptimeRobotBackend:
 
     def _psp_write(self, page: StatusPage, fields: dict[str, Any]) -> None:
         """``monitor_ids`` wins over ``auto_add_monitors`` (which reads as [0]); an uploaded image
-        (a dict: its ``type``) is stored under a name of the page's own."""
+        is stored under a name of the page's own."""
         _given(StatusPage, fields, ("auto_add_monitors",))
         fields = dict(fields)
         monitor_ids, auto = fields.pop("monitor_ids", None), fields.pop("auto_add_monitors", None)
@@ -549,8 +558,8 @@ class UptimeRobotBackend:
             page.monitor_ids = [0]
         for name in ("logo", "icon"):
             image = fields.get(name)
-            if isinstance(image, dict):
-                fields[name] = f"psp-{page.id}-{name}.{image['type']}"
+            if isinstance(image, Upload):
+                fields[name] = f"psp-{page.id}-{name}.{image.kind}"
         for name, value in fields.items():
             setattr(page, name, value)
 

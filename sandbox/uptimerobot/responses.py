@@ -50,6 +50,7 @@ from vigil.sandbox.uptimerobot.models import (
     MonitorGroup,
     StatusPage,
     StormProtection,
+    Upload,
     UptimeRobotBackend,
 )
 from vigil.sandbox.uptimerobot.scheduler import heartbeat
@@ -207,7 +208,7 @@ def _form_number(text: str) -> Any:
     return int(number) if number.is_integer() else number
 
 
-def _image(name: str, part: FormPart) -> dict[str, Any]:
+def _image(name: str, part: FormPart) -> Upload:
     if part.filename is None:
         raise ValidationFailed(f"{name} must be a file")
     kind = (
@@ -221,7 +222,7 @@ def _image(name: str, part: FormPart) -> dict[str, Any]:
         raise ValidationFailed(f"{name} must be a JPG or PNG image")
     if len(part.data) > IMAGE_LIMIT:
         raise ValidationFailed(f"{name} must be smaller than 150 KB")
-    return {"filename": part.filename, "type": kind, "size": len(part.data)}
+    return Upload(part.filename, kind, len(part.data))
 
 
 def _chance(call: Call, quirk: str) -> bool:
@@ -569,9 +570,9 @@ PSP = Table(
     Wire("ga_code", "gaCode", nulls=True),
     Wire("share_analytics_consent", "shareAnalyticsConsent", nulls=True),
     Wire("use_small_cookie_consent_modal", "useSmallCookieConsentModal", nulls=True),
-    Wire("icon", "icon", lambda v: v if isinstance(v, dict) else (v or None) if isinstance(v, str) else SKIP),
+    Wire("icon", "icon", lambda v: v if isinstance(v, Upload) else v or None),
     Wire("no_index", "noIndex", nulls=True),
-    Wire("logo", "logo", lambda v: v if isinstance(v, dict) else (v or None) if isinstance(v, str) else SKIP),
+    Wire("logo", "logo", lambda v: v if isinstance(v, Upload) else v or None),
     Wire("hide_url_links", "hideUrlLinks", nulls=True),
     Wire("subscription", "subscription", nulls=True),
     Wire("show_cookie_bar", "showCookieBar", nulls=True),

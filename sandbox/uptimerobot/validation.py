@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from vigil.sandbox.core.values import is_integral, whole
 from vigil.sandbox.uptimerobot.errors import ValidationFailed
+from vigil.sandbox.uptimerobot.models import Upload
 
 MONITOR_TYPES = ("HTTP", "KEYWORD", "PING", "PORT", "HEARTBEAT", "DNS", "API", "UDP", "VISUAL_COMPARISON")
 HTTP_METHODS = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "QUERY")
@@ -698,6 +699,9 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
         problems.append("friendlyName should not be empty")
     for name in ("friendlyName", "customDomain", "password", "homepageLink"):
         max_length(problems, data, name, 255)
+    for name in ("logo", "icon"):  # a file (multipart), or in JSON the stored image's name
+        if data.get(name) is not None and not isinstance(data[name], (str, Upload)):
+            problems.append(f"{name} must be a file")
     ga_code = data.get("gaCode")
     if isinstance(ga_code, str) and not _GA_CODE.search(ga_code):  # the DTO's pattern, unanchored
         problems.append(f"gaCode must match {_GA_CODE.pattern} regular expression")
@@ -728,13 +732,13 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
     ):
         if key in page_settings and page_settings[key] not in allowed:
             problems.append(one_of(f"customSettings.page.{key}", allowed))
-    sections = settings if isinstance(settings, dict) else {}
-    colors = sections.get("colors") if isinstance(sections.get("colors"), dict) else {}
+    sections: dict[str, Any] = settings if isinstance(settings, dict) else {}
+    colors: dict[str, Any] = sections["colors"] if isinstance(sections.get("colors"), dict) else {}
     for key in ("main", "text", "link"):  # ColorsCustomSettingsDto: hex, upper case, # optional
         value = colors.get(key)
         if key in colors and not (isinstance(value, str) and _COLOR.fullmatch(value)):
             problems.append(f"customSettings.colors.{key} must match {_COLOR.pattern} regular expression")
-    font = sections.get("font") if isinstance(sections.get("font"), dict) else {}
+    font: dict[str, Any] = sections["font"] if isinstance(sections.get("font"), dict) else {}
     if "family" in font and not isinstance(font["family"], str):
         problems.append(TYPE_MESSAGES["string"].format("customSettings.font.family"))
     raise_if(problems)

@@ -111,6 +111,9 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "a monitor's config.apiAssertions is oneOf [the assertions object, an object with no declared "
         "properties]: every assertions object matches both branches, so no monitor with assertions "
         "could be valid; the patched copy makes it anyOf",
+        "a multipart PSP form cannot tell one monitorIds (or tagIds) field from a one-element array "
+        "(the document: repeat the field for more): the multipart copy of the PSP schemas also takes "
+        "a single id",
     ],
     "sentry": [
         "most operations document no 400 (every DRF serializer answers one), no 401 (every operation "
@@ -412,7 +415,19 @@ def patch_uptimerobot(document: dict[str, Any]) -> dict[str, Any]:
     for name in ("threshold", "recurrence"):  # minutes: the validator's "must not be less than 0"
         schemas["AlertContactSettings"]["properties"][name]["minimum"] = 0
     _any_of_assertions(patched)
+    _form_ids(patched)
     return patched
+
+
+def _form_ids(document: dict[str, Any]) -> None:
+    """The PSP forms: ``monitorIds=0`` is the array [0] (a form has no other way to send one)."""
+    for path, method in (("/psps", "post"), ("/psps/{id}", "patch")):
+        content = document["paths"][path][method]["requestBody"]["content"]
+        form = copy.deepcopy(_resolve(document, content["multipart/form-data"]["schema"]))
+        for name in ("monitorIds", "tagIds"):
+            array = form["properties"][name]
+            form["properties"][name] = {"anyOf": [array, array["items"]]}
+        content["multipart/form-data"]["schema"] = form
 
 
 def _any_of_assertions(node: Any) -> None:
