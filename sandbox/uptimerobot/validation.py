@@ -643,6 +643,7 @@ INTEGRATION_SHAPES: dict[str, IntegrationShape] = {
         url=False,
         fields={"priority": "string"},
         enums={"priority": ("Lowest", "Low", "Normal", "High", "Emergency")},
+        min_length={"userKey": 1},  # CreatePushoverBaseIntegrationDto: a required, non-empty key
     ),
     "Mattermost": IntegrationShape("webhookURL", "customValue", ("webhookURL", "customValue")),
 }
@@ -700,7 +701,7 @@ def check_psp(data: dict[str, Any], *, creating: bool) -> None:
     for name in ("friendlyName", "customDomain", "password", "homepageLink"):
         max_length(problems, data, name, 255)
     for name in ("logo", "icon"):  # a file (multipart), or in JSON the stored image's name
-        if data.get(name) is not None and not isinstance(data[name], (str, Upload)):
+        if name in data and not isinstance(data[name], (str, Upload)):  # not nullable either
             problems.append(f"{name} must be a file")
     ga_code = data.get("gaCode")
     if isinstance(ga_code, str) and not _GA_CODE.search(ga_code):  # the DTO's pattern, unanchored
