@@ -572,6 +572,7 @@ def run(
     settings: list[dict[str, Any]] | None = None,
     parameters: dict[str, str] | None = None,
     seed: int = 14,
+    phases: str = "examples,coverage,fuzzing",
 ) -> Run:
     """``st run`` with every check and the phases examples, coverage and fuzzing.
 
@@ -590,7 +591,7 @@ def run(
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(schema),
         "--url", base_url, "--checks", "all", "--max-examples", str(max_examples),
         "--max-time", str(max_time), "--workers", "2", "--seed", str(seed), "--no-color",
-        "--generation-deterministic", "--phases", "examples,coverage,fuzzing",
+        "--generation-deterministic", "--phases", phases,
         "--suppress-health-check", "all", "--report", "junit,ndjson", "--report-junit-path", str(junit),
         "--report-ndjson-path", str(workdir / "events.ndjson"),
         "--output-truncate", "false", "--output-sanitize", "false",
