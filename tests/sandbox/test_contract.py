@@ -85,6 +85,7 @@ def test_uptimerobot_emulator_fulfils_the_openapi_document(
         max_examples=MAX_EXAMPLES,
         max_time=max_time,
         settings=contract.uptimerobot_settings(),
+        phases="examples,coverage,fuzzing,stateful",  # see contract.run
     )
     print(report(run, "uptimerobot"))
     assert len(run.operations) >= len(contract.operations(spec)), run.output[-3000:]
