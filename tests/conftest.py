@@ -36,6 +36,15 @@ from vigil.sandbox.registry import build_services  # noqa: E402
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "project"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--contract-max-time",
+        type=int,
+        default=None,
+        help="seconds per document for the contract tests (tests/sandbox/test_contract.py; default 30)",
+    )
+
+
 @pytest.fixture(autouse=True)
 def fresh_process_state() -> Iterator[None]:
     """Every test starts with empty per-process state: no cached lists, limiters or pooled sessions."""

@@ -32,5 +32,9 @@ def match(routes: list[Route], method: str, path: str) -> tuple[Route, dict[str,
 
 
 def allowed_methods(routes: list[Route], path: str) -> list[str]:
-    """The methods some route takes at ``path`` (for a 405's ``Allow`` header)."""
-    return sorted({route.method for route in routes if route.pattern.match(path)})
+    """The methods some route takes at ``path`` (for a 405's ``Allow`` header). A template without
+    parameters that matches names the resource, so only such routes count then: the Allow of
+    ``/monitors/storm-protection`` is its own GET and PATCH, not also ``/monitors/{id}``'s DELETE."""
+    matching = [route for route in routes if route.pattern.match(path)]
+    literal = [route for route in matching if "{" not in route.template]
+    return sorted({route.method for route in literal or matching})

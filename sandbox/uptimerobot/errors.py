@@ -51,5 +51,15 @@ class ValidationFailed(SandboxError):
         self.messages = list(messages) or ["Bad Request"]
 
 
+class InvalidField(ValidationFailed):
+    """A 400 about one field that only the state can tell (a member that does not exist…), raised by
+    the backend with the field's Python name; responses.py puts the wire name into the message
+    (``{}``), since the live API names the field the client sent."""
+
+    def __init__(self, field: str, template: str) -> None:
+        super().__init__(template.format(field))
+        self.field, self.template = field, template
+
+
 class TooManyRequests(SandboxError):
     status, message = 429, "ThrottlerException: Too Many Requests"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from vigil.sandbox.core.errors import SandboxError
@@ -18,7 +20,14 @@ from vigil.sandbox.core.service import Call
 from vigil.sandbox.core.values import is_number, signed, whole
 from vigil.sandbox.uptimerobot import status_page
 from vigil.sandbox.uptimerobot.alerting import deliveries_of
-from vigil.sandbox.uptimerobot.errors import IntegrationPlanLimit, NotFound, PlanLimit, ValidationFailed
+from vigil.sandbox.uptimerobot.errors import (
+    ForeignResource,
+    IntegrationPlanLimit,
+    InvalidField,
+    NotFound,
+    PlanLimit,
+    ValidationFailed,
+)
 from vigil.sandbox.uptimerobot.history import (
     Check,
     Comment,
@@ -32,8 +41,7 @@ from vigil.sandbox.uptimerobot.history import (
     uptime_percent,
 )
 from vigil.sandbox.uptimerobot.models import (
-    PSP_TYPES,
-    TYPE_ALIASES,
+    DEFAULT_SUCCESS_CODES,
     AlertContact,
     Announcement,
     Integration,
@@ -42,10 +50,38 @@ from vigil.sandbox.uptimerobot.models import (
     MonitorGroup,
     StatusPage,
     StormProtection,
+    Upload,
     UptimeRobotBackend,
 )
 from vigil.sandbox.uptimerobot.scheduler import heartbeat
-from vigil.sandbox.uptimerobot.validation import MONITOR_STATUSES, one_of
+from vigil.sandbox.uptimerobot.validation import (
+    INTEGRATION_SHAPES,
+    INTEGRATION_TYPES,
+    KEYWORD_CASES,
+    MONITOR_STATUSES,
+    PSP_TYPES,
+    TYPE_ALIASES,
+    IntegrationShape,
+    check_announcement,
+    check_bulk_selection,
+    check_bulk_update,
+    check_comment,
+    check_contact_create,
+    check_contact_update,
+    check_group,
+    check_monitor,
+    check_psp,
+    check_storm,
+    check_window,
+    ids,
+    integration_type,
+    monitor_type,
+    notify,
+    one_of,
+    psp_sort,
+    raise_if,
+    window_days,
+)
 
 
 class ControlProblem(SandboxError):
@@ -112,7 +148,19 @@ def _body(call: Call, required: bool = True) -> dict[str, Any]:
         return {}  # no body at all (the action endpoints take none)
     if not isinstance(body, dict):  # a JSON null, number, string or array
         raise ValidationFailed("body must be a JSON object")
-    return body
+    return dict(_js_numbers(body))
+
+
+def _js_numbers(value: Any) -> Any:
+    """The body as a JavaScript server holds it: a number is a number, 0.0 is 0 (JSON.parse), so
+    what is stored reads back as an integer where the document asks for one."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _js_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_js_numbers(v) for v in value]
+    return value
 
 
 IMAGE_LIMIT = 150 * 1024  # logo and icon: JPG or PNG, at most 150 KB (reference §4.6)
@@ -160,7 +208,7 @@ def _form_number(text: str) -> Any:
     return int(number) if number.is_integer() else number
 
 
-def _image(name: str, part: FormPart) -> dict[str, Any]:
+def _image(name: str, part: FormPart) -> Upload:
     if part.filename is None:
         raise ValidationFailed(f"{name} must be a file")
     kind = (
@@ -174,7 +222,7 @@ def _image(name: str, part: FormPart) -> dict[str, Any]:
         raise ValidationFailed(f"{name} must be a JPG or PNG image")
     if len(part.data) > IMAGE_LIMIT:
         raise ValidationFailed(f"{name} must be smaller than 150 KB")
-    return {"filename": part.filename, "type": kind, "size": len(part.data)}
+    return Upload(part.filename, kind, len(part.data))
 
 
 def _chance(call: Call, quirk: str) -> bool:
@@ -300,16 +348,6 @@ def incident_detail(incident: Incident, now: float) -> dict[str, Any]:
     }
 
 
-def comment_document(comment: Comment) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "comment": comment.content,
-        "publishOnStatusPage": comment.publish,
-        "created": iso(comment.created),
-        "user": {"id": USER_ID, "fullName": OWNER_NAME},
-    }
-
-
 def last_day(incidents: list[Incident], now: float) -> dict[str, Any]:
     """24 hourly buckets of uptime (percent) over the last day, with the status changes in each."""
     histogram = []
@@ -351,66 +389,274 @@ def bulk_document(results: list[tuple[Monitor, str | None]]) -> dict[str, Any]:
     return {"results": rows, "totalSuccess": len(results) - errors, "totalError": errors}
 
 
+# --- the wire tables: one per resource, Python field ↔ wire name -------------------------------
+SKIP: Any = object()  # a decoder's answer for "not given" (a null that changes nothing)
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One field: its Python name (the record's attribute, the backend's keyword), its wire name,
+    and how the value crosses (``decode``: request → Python, may answer SKIP; ``encode``: record →
+    document). ``nulls``: a null is a value to decode (else it is "not given"). ``read`` / ``write``:
+    whether the field is in documents / taken from requests."""
+
+    python: str
+    wire: str
+    decode: Callable[[Any], Any] | None = None
+    encode: Callable[[Any], Any] | None = None
+    nulls: bool = False
+    read: bool = True
+    write: bool = True
+
+
+class Table:
+    def __init__(self, *fields: Wire) -> None:
+        self.fields = fields
+
+    def decode(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The request's fields (already checked against the wire schema) by Python name; a later
+        field of the same Python name wins when it gives a value (``regionData`` over ``regionalData``)."""
+        found: dict[str, Any] = {}
+        for item in self.fields:
+            if not item.write or item.wire not in body:
+                continue
+            value = body[item.wire]
+            if value is None and not item.nulls:
+                continue
+            value = item.decode(value) if item.decode else value
+            if value is not SKIP:
+                found[item.python] = value
+        return found
+
+    def encode(self, record: Any) -> dict[str, Any]:
+        document: dict[str, Any] = {}
+        for item in self.fields:
+            if item.read:
+                value = getattr(record, item.python)
+                document[item.wire] = item.encode(value) if item.encode else value
+        return document
+
+    def wire(self, python: str) -> str:
+        return next((f.wire for f in self.fields if f.python == python and f.write), python)
+
+    @contextmanager
+    def naming(self) -> Iterator[None]:
+        """A backend's ``InvalidField`` worded with the wire name the client sent."""
+        try:
+            yield
+        except InvalidField as error:
+            raise ValidationFailed(error.template.format(self.wire(error.field))) from None
+
+
+def _as_object(raw: Any) -> Any:
+    """``postValueData`` sent as a JSON string is stored as what it holds, when that is one of the
+    types MonitorDto allows (a number, an object, an array); ``"true"`` or ``"null"`` stay strings."""
+    if not isinstance(raw, str):
+        return raw
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw
+    return parsed if isinstance(parsed, (dict, list, int, float)) and not isinstance(parsed, bool) else raw
+
+
+def _contact_settings(value: Any) -> list[tuple[int, int, int]]:
+    """(id, threshold, recurrence); an id that is a fraction names no contact (-1)."""
+    found = []
+    for contact in value or []:
+        raw_id = float(contact["alertContactId"])
+        contact_id = int(raw_id) if raw_id.is_integer() else -1
+        found.append((contact_id, int(contact["threshold"]), int(contact["recurrence"])))
+    return found
+
+
+def _window_ids(value: Any) -> list[int]:
+    return [int(i) if float(i).is_integer() else -1 for i in value or []]
+
+
+def _case(value: Any) -> Any:
+    if isinstance(value, str):
+        return KEYWORD_CASES.get(value, 0)
+    return int(value) if is_number(value) else SKIP
+
+
+def _iso_or_none(moment: float | None) -> str | None:
+    return iso(moment) if moment is not None else None
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _fixed(value: Any) -> Callable[[Any], Any]:
+    return lambda _: value
+
+
+MONITOR = Table(
+    Wire("id", "id", write=False),
+    Wire("friendly_name", "friendlyName", str),
+    Wire("url", "url", str),
+    Wire("type", "type", write=False),  # written through validation.monitor_type
+    Wire("interval", "interval", int),
+    Wire("timeout", "timeout", int),
+    Wire("status", "status", write=False),
+    Wire("http_method_type", "httpMethodType", lambda v: None if v is None else str(v).upper(), nulls=True),
+    Wire("auth_type", "authType"),
+    Wire("http_username", "httpUsername", encode=lambda v: v or ""),
+    Wire("http_password", "httpPassword", encode=lambda v: v or ""),  # returned in plain text, as live
+    Wire("post_value_type", "postValueType"),
+    Wire("post_value_data", "postValueData", _as_object),
+    Wire("custom_http_headers", "customHttpHeaders", lambda v: dict(v or {}), dict, nulls=True),  # {} clears
+    Wire("success_http_response_codes", "successHttpResponseCodes",
+         lambda v: list(v or DEFAULT_SUCCESS_CODES), list, nulls=True),  # [] resets to the default
+    Wire("check_ssl_errors", "checkSSLErrors"),
+    Wire("ssl_expiration_reminder", "sslExpirationReminder"),
+    Wire("domain_expiration_reminder", "domainExpirationReminder"),
+    Wire("follow_redirections", "followRedirections"),
+    Wire("keyword_type", "keywordType"),
+    Wire("keyword_case_type", "keywordCaseType", _case, nulls=True),
+    Wire("keyword_value", "keywordValue"),
+    Wire("port", "port", int),
+    Wire("grace_period", "gracePeriod", int),
+    Wire("config", "config", _keep, dict, nulls=True),  # a shallow merge; null clears
+    Wire("regions", "regionalData", lambda v: [v] if isinstance(v, str) else SKIP,
+         lambda v: {"REGION": list(v), "MANUAL_SELECTED": False, "INFRASTRUCTURE": "New"}),
+    Wire("regions", "regionData", lambda v: list(v["REGION"]) if isinstance(v, dict) and v.get("REGION")
+         else SKIP, read=False),
+    Wire("maintenance_window_ids", "maintenanceWindowsIds", _window_ids, nulls=True, read=False),
+    Wire("tag_names", "tagNames", lambda v: list(dict.fromkeys(str(t) for t in v or [])), nulls=True,
+         read=False),
+    Wire("assigned_alert_contacts", "assignedAlertContacts", _contact_settings,
+         lambda v: [{"alertContactId": i, "threshold": t, "recurrence": r} for i, t, r in v], nulls=True),
+    Wire("created", "createDateTime", write=False),
+    Wire("api_key", "apiKey", write=False),
+    Wire("group_id", "groupId", int),
+    Wire("custom_fields", "customFields", lambda v: dict(v or {}), dict, nulls=True),
+)  # fmt: skip
+CONTACT = Table(
+    Wire("id", "id", write=False),
+    Wire("friendly_name", "friendlyName"),
+    Wire("type", "type"),
+    Wire("value", "value", str),
+    Wire("notify_for", "enableNotificationsFor", lambda v: notify(v, numeric=True), nulls=True),
+    Wire("ssl_expiration_reminder", "sslExpirationReminder"),
+    Wire("active", "isActive", read=False),
+    Wire("status", "status", write=False),
+)
+INTEGRATION = Table(  # the type's own fields: validation.INTEGRATION_SHAPES
+    Wire("id", "id", write=False),
+    Wire("friendly_name", "friendlyName", str),
+    Wire("type", "type", write=False),
+    Wire("status", "status", write=False),
+    Wire("notify_for", "enableNotificationsFor", lambda v: notify(v, numeric=False), nulls=True),
+    Wire("ssl_expiration_reminder", "sslExpirationReminder", bool),
+    Wire("value", "value", write=False),
+    Wire("custom_value", "customValue", write=False),
+    Wire("extra", "customHeaders", encode=lambda extra: dict(extra.get("customHeaders") or {}), write=False),
+)
+PSP = Table(
+    Wire("id", "id", write=False),
+    Wire("friendly_name", "friendlyName", nulls=True),
+    Wire("custom_domain", "customDomain", nulls=True),
+    Wire("password", "isPasswordSet", encode=bool, write=False),  # password and sort are write-only
+    Wire("password", "password", nulls=True, read=False),
+    Wire("sort", "sort", psp_sort, nulls=True, read=False),
+    Wire("monitor_ids", "monitorIds", lambda v: ids(v, "monitorIds"), list),
+    Wire("tag_ids", "tagIds", lambda v: ids(v, "tagIds"), list),
+    Wire("auto_add_monitors", "autoAddMonitors", read=False),
+    Wire("status", "status", lambda v: str(v).upper(), nulls=True),
+    Wire("url_key", "urlKey", write=False),
+    Wire("homepage_link", "homepageLink", nulls=True),
+    Wire("ga_code", "gaCode", nulls=True),
+    Wire("share_analytics_consent", "shareAnalyticsConsent", nulls=True),
+    Wire("use_small_cookie_consent_modal", "useSmallCookieConsentModal", nulls=True),
+    Wire("icon", "icon", lambda v: v if isinstance(v, Upload) else v or None),
+    Wire("no_index", "noIndex", nulls=True),
+    Wire("logo", "logo", lambda v: v if isinstance(v, Upload) else v or None),
+    Wire("hide_url_links", "hideUrlLinks", nulls=True),
+    Wire("subscription", "subscription", nulls=True),
+    Wire("show_cookie_bar", "showCookieBar", nulls=True),
+    Wire("pinned_announcement_id", "pinnedAnnouncementId", write=False),
+    Wire("custom_settings", "customSettings", nulls=True),  # read with its defaults: psp_document
+)  # fmt: skip
+WINDOW = Table(
+    Wire("id", "id", write=False),
+    Wire("name", "name", nulls=True),
+    Wire("interval", "interval", nulls=True),
+    Wire("date", "date", nulls=True),
+    Wire("time", "time", nulls=True),
+    Wire("duration", "duration", int),
+    Wire("auto_add_monitors", "autoAddMonitors", bool, nulls=True),
+    Wire("monitor_ids", "monitorIds", lambda v: ids(v or [], "monitorIds"), list, nulls=True),
+    Wire("days", "days", window_days, list, nulls=True),
+    Wire("status", "status", str),
+    Wire("created", "created", write=False),
+)
+GROUP = Table(
+    Wire("id", "id", write=False),
+    Wire("name", "name", str),
+    Wire("monitor_ids", "monitorIds", lambda v: ids(v or [], "monitorIds"), nulls=True, read=False),
+    Wire("group_ids", "groupIds", lambda v: ids(v or [], "groupIds"), nulls=True, read=False),
+    Wire("new_group_id", "monitorsNewGroupId", read=False),  # a query parameter of DELETE
+    Wire("created", "createdAt", write=False),
+    Wire("updated", "updatedAt", write=False),
+)
+STORM = Table(
+    Wire("enabled", "isEnabled"),
+    Wire("threshold_type", "thresholdType"),
+    Wire("threshold_value", "thresholdValue", int),
+    Wire("window_minutes", "windowMinutes", int),
+    Wire("group_pooling", "config", lambda v: v.get("groupPooling") if isinstance(v, dict) else SKIP,
+         lambda v: {"groupPooling": v}),
+)  # fmt: skip
+ANNOUNCEMENT = Table(
+    Wire("id", "id", write=False),
+    Wire("psp_id", "pspId", write=False),
+    Wire("title", "title"),  # required by the response DTO, which declares no such property
+    Wire("content", "content"),
+    Wire("status", "status"),
+    Wire("type", "type"),
+    Wire("start", "startDate", parse_iso, _iso_or_none),
+    Wire("end", "endDate", lambda v: parse_iso(v) if v is not None else None, _iso_or_none, nulls=True),
+    Wire("created", "creationDate", encode=iso, write=False),
+    Wire("submitted", "submitDate", encode=_iso_or_none, write=False),
+)
+COMMENT = Table(
+    Wire("id", "id", write=False),
+    Wire("content", "comment", write=False),  # written as "content", read back as "comment"
+    Wire("content", "content", read=False),
+    Wire("publish", "publishOnStatusPage"),
+    Wire("created", "created", encode=iso, write=False),
+)
+BULK_SELECTION = Table(Wire("group_id", "groupId"), Wire("tag_id", "tagId"))
+
+
+def comment_document(comment: Comment) -> dict[str, Any]:
+    return {**COMMENT.encode(comment), "user": {"id": USER_ID, "fullName": OWNER_NAME}}
+
+
 def storm_document(storm: StormProtection) -> dict[str, Any]:
-    return {
-        "isEnabled": storm.enabled,
-        "thresholdType": storm.threshold_type,
-        "thresholdValue": storm.threshold_value,
-        "windowMinutes": storm.window_minutes,
-        "config": {"groupPooling": storm.group_pooling},
-    }
+    return STORM.encode(storm)
 
 
 def announcement_document(announcement: Announcement) -> dict[str, Any]:
     return {
-        "id": announcement.id,
-        "pspId": announcement.psp_id,
+        **ANNOUNCEMENT.encode(announcement),
         "userId": USER_ID,
-        "title": announcement.title,  # required by the response DTO, which declares no such property
-        "content": announcement.content,
-        "status": announcement.status,
-        "type": announcement.type,
         "deliveryStatus": "Sent" if announcement.submitted is not None else None,
-        "startDate": iso(announcement.start) if announcement.start is not None else None,
-        "endDate": iso(announcement.end) if announcement.end is not None else None,
-        "creationDate": iso(announcement.created),
-        "submitDate": iso(announcement.submitted) if announcement.submitted is not None else None,
         "sentCount": 0,
     }
 
 
-# --- documents ------------------------------------------------------------------------------
 def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
     backend, now = _backend(call), _now(call)
     last = backend.last_incident(monitor.id)
+    document = MONITOR.encode(monitor)
+    document["friendlyName"] = _text(call, monitor.friendly_name)
+    document["url"] = _text(call, monitor.url)
     return {
-        "id": monitor.id,
-        "friendlyName": _text(call, monitor.friendly_name),
-        "url": _text(call, monitor.url),
-        "type": monitor.type,
-        "interval": monitor.interval,
-        "timeout": monitor.timeout,
-        "status": monitor.status,
-        "httpMethodType": monitor.http_method_type,
-        "authType": monitor.auth_type,
-        "httpUsername": monitor.http_username or "",
-        "httpPassword": monitor.http_password or "",  # returned in plain text, as live
-        "postValueType": monitor.post_value_type,
-        "postValueData": monitor.post_value_data,
-        "customHttpHeaders": dict(monitor.custom_http_headers),
-        "successHttpResponseCodes": list(monitor.success_http_response_codes),
-        "checkSSLErrors": monitor.check_ssl_errors,
-        "sslExpirationReminder": monitor.ssl_expiration_reminder,
-        "domainExpirationReminder": monitor.domain_expiration_reminder,
-        "followRedirections": monitor.follow_redirections,
-        "keywordType": monitor.keyword_type,
-        "keywordCaseType": monitor.keyword_case_type,
-        "keywordValue": monitor.keyword_value,
-        "port": monitor.port,
-        "gracePeriod": monitor.grace_period,
+        **document,
         "responseTimeThreshold": 0,  # stored into regionData.THRESHOLD; always reads 0 (reference §4.3)
-        "config": dict(monitor.config),
-        "regionalData": {"REGION": list(monitor.regions), "MANUAL_SELECTED": False, "INFRASTRUCTURE": "New"},
         "maintenanceWindows": [window_document(window) for window in backend.windows_of(monitor.id)],
         "psps": [psp_document(call, page) for page in backend.psps_showing(monitor.id)],
         "currentStateDuration": round(now - backend.status_since(monitor.id, monitor.created_at)),
@@ -422,15 +668,7 @@ def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
             for tag in backend.tags.values()
             if tag.name in monitor.tag_names
         ],
-        "assignedAlertContacts": [
-            {"alertContactId": contact_id, "threshold": threshold, "recurrence": recurrence}
-            for contact_id, threshold, recurrence in monitor.assigned_alert_contacts
-        ],
         "lastDayUptimes": last_day(backend.history_of(monitor.id).incidents(monitor.id), now),
-        "createDateTime": monitor.created,
-        "apiKey": monitor.api_key,
-        "groupId": monitor.group_id,
-        "customFields": dict(monitor.custom_fields),
         "sslBrand": None,
         "sslExpiryDateTime": None,
         "domainExpireDate": None,
@@ -439,39 +677,20 @@ def monitor_document(call: Call, monitor: Monitor) -> dict[str, Any]:
 
 def contact_document(contact: AlertContact) -> dict[str, Any]:
     return {
-        "id": contact.id,
-        "friendlyName": contact.friendly_name,
-        "type": contact.type,
-        "value": contact.value,
+        **CONTACT.encode(contact),  # enableNotificationsFor: numeric on writes, a string on reads
         "customValue": "",
-        "enableNotificationsFor": contact.notify_for,  # numeric on writes, a string on reads
-        "sslExpirationReminder": contact.ssl_expiration_reminder,
         "httpUsername": None,
         "httpPassword": None,
         "authType": None,
         "customHeaders": None,
         "mobileProviderId": None,
-        "status": contact.status,
         "orgAlertContactId": None,
         "config": None,
     }
 
 
 def integration_document(integration: Integration) -> dict[str, Any]:
-    return {
-        "id": integration.id,
-        "friendlyName": integration.friendly_name,
-        "type": integration.type,
-        "status": integration.status,
-        "enableNotificationsFor": integration.notify_for,
-        "sslExpirationReminder": integration.ssl_expiration_reminder,
-        "value": integration.value,
-        "customValue": integration.custom_value,
-        "customValue2": "",
-        "customValue3": "",
-        "customValue4": "",
-        "customHeaders": dict(integration.extra.get("customHeaders") or {}),
-    }
+    return {**INTEGRATION.encode(integration), "customValue2": "", "customValue3": "", "customValue4": ""}
 
 
 def custom_settings(call: Call, stored: dict[str, Any]) -> dict[str, Any]:
@@ -485,65 +704,76 @@ def custom_settings(call: Call, stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def psp_document(call: Call, page: StatusPage) -> dict[str, Any]:
-    settings = custom_settings(call, page.custom_settings)
     monitors = call.backend.monitors
     return {
-        "id": page.id,
-        "friendlyName": page.friendly_name,
-        "customDomain": page.custom_domain,
-        "isPasswordSet": bool(page.password),  # password and sort are write-only
-        "monitorIds": list(page.monitor_ids),
-        "tagIds": list(page.tag_ids),
+        **PSP.encode(page),
         "monitorsCount": len(monitors) if page.monitor_ids == [0] else len(page.monitor_ids),
-        "status": page.status,
-        "urlKey": page.url_key,
-        "homepageLink": page.homepage_link,
-        "gaCode": page.ga_code,
-        "shareAnalyticsConsent": page.share_analytics_consent,
-        "useSmallCookieConsentModal": page.use_small_cookie_consent_modal,
-        "icon": page.icon,
-        "noIndex": page.no_index,
-        "logo": page.logo,
-        "hideUrlLinks": page.hide_url_links,
-        "subscription": page.subscription,
-        "showCookieBar": page.show_cookie_bar,
-        "pinnedAnnouncementId": page.pinned_announcement_id,
-        "customSettings": settings,
+        "customSettings": custom_settings(call, page.custom_settings),
     }
 
 
 def window_document(window: MaintenanceWindow) -> dict[str, Any]:
-    return {
-        "id": window.id,
-        "userId": USER_ID,
-        "name": window.name,
-        "interval": window.interval,
-        "date": window.date,
-        "time": window.time,
-        "duration": window.duration,
-        "autoAddMonitors": window.auto_add_monitors,
-        "monitorIds": list(window.monitor_ids),
-        "days": list(window.days),
-        "status": window.status,
-        "created": window.created,
-    }
+    return {**WINDOW.encode(window), "userId": USER_ID}
 
 
 def group_document(group: MonitorGroup, monitors_count: int) -> dict[str, Any]:
+    return {**GROUP.encode(group), "monitorsCount": monitors_count}
+
+
+# --- requests: checked against the wire schema, decoded by the table, handed to the backend ------
+def _monitor_write(call: Call, monitor_id: int | None, data: dict[str, Any]) -> Monitor:
+    """POST /monitors (``monitor_id`` None) or a PATCH / bulk update of one monitor."""
+    backend = _backend(call)
+    current = backend.current_monitor(monitor_id) if monitor_id is not None else None
+    kind = monitor_type(data.get("type") if current is None else data.get("type") or current.type)
+    limits = backend.limits
+    check_monitor(data, kind, creating=current is None, min_interval=limits.min_interval,
+                  free_plan=limits.plan == "free")  # fmt: skip
+    fields = MONITOR.decode(data)
+    with MONITOR.naming():
+        if current is None:
+            return backend.create_monitor(type=kind, now=_now(call), **fields)
+        return backend.update_monitor(current.id, type=kind, **fields)
+
+
+def _bulk_selection(data: dict[str, Any]) -> dict[str, Any]:
+    check_bulk_selection(data)
+    return BULK_SELECTION.decode(data)
+
+
+def _integration_fields(shape: IntegrationShape, data: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": group.id,
-        "name": group.name,
-        "monitorsCount": monitors_count,
-        "createdAt": group.created,
-        "updatedAt": group.updated,
+        **INTEGRATION.decode(data),
+        "value": shape.value(data),
+        "custom_value": shape.custom(data),
+        "extra": shape.extra(data),
     }
+
+
+def _announcement_fields(data: dict[str, Any]) -> dict[str, Any]:
+    check_announcement(data, parse_iso)
+    return ANNOUNCEMENT.decode(data)
+
+
+def _comment_fields(data: dict[str, Any]) -> dict[str, Any]:
+    check_comment(data)
+    fields = COMMENT.decode(data)
+    return {"content": fields.get("content", ""), "publish": fields.get("publish")}
 
 
 class UptimeRobotResponses:
     # --- monitor groups -----------------------------------------------------------------------
     def create_monitor_group(self, call: Call) -> Response:
         backend = _backend(call)
-        group = backend.create_monitor_group(_body(call))
+        data = _body(call)
+        check_group(data, creating=True)
+        fields = GROUP.decode(data)
+        with GROUP.naming():
+            group = backend.create_monitor_group(
+                name=str(data["name"]),
+                monitor_ids=fields.get("monitor_ids", []),
+                group_ids=fields.get("group_ids", []),
+            )
         return Response(201, group_document(group, backend.group_size(group.id)))
 
     def list_monitor_groups(self, call: Call) -> Response:
@@ -563,7 +793,14 @@ class UptimeRobotResponses:
 
     def update_monitor_group(self, call: Call, id: str) -> Response:
         backend = _backend(call)
-        group = backend.update_monitor_group(_id(id), _body(call))
+        group_id, data = _id(id), _body(call)
+        backend.get_monitor_group(group_id)
+        check_group(data, creating=False)
+        fields = GROUP.decode(data)
+        with GROUP.naming():
+            group = backend.update_monitor_group(
+                group_id, name=fields.get("name"), monitor_ids=fields.get("monitor_ids")
+            )
         return Response(200, group_document(group, backend.group_size(group.id)))
 
     def delete_monitor_group(self, call: Call, id: str) -> Response:
@@ -571,7 +808,8 @@ class UptimeRobotResponses:
         new_group = whole(raw) if raw else None
         if raw and not new_group:
             raise ValidationFailed("monitorsNewGroupId must not be less than 1")
-        _backend(call).delete_monitor_group(_id(id), new_group)
+        with GROUP.naming():
+            _backend(call).delete_monitor_group(_id(id), new_group)
         return Response(204, None)
 
     # --- monitors -----------------------------------------------------------------------------
@@ -614,7 +852,7 @@ class UptimeRobotResponses:
         return Response(200, {"data": [monitor_document(call, m) for m in page], "nextLink": next_link})
 
     def create_monitor(self, call: Call) -> Response:
-        monitor = _backend(call).create_monitor(_body(call), _now(call))
+        monitor = _monitor_write(call, None, _body(call))
         if _chance(call, "save_then_500"):  # saved, and still a 500 (reference §4.8.2)
             return call.service.server_error(500)
         if _chance(call, "save_then_404"):  # saved, and answered "not found"
@@ -625,7 +863,7 @@ class UptimeRobotResponses:
         return Response(200, monitor_document(call, _backend(call).get_monitor(_id(id))))
 
     def update_monitor(self, call: Call, id: str) -> Response:
-        return Response(200, monitor_document(call, _backend(call).update_monitor(_id(id), _body(call))))
+        return Response(200, monitor_document(call, _monitor_write(call, _id(id), _body(call))))
 
     def delete_monitor(self, call: Call, id: str) -> Response:
         return Response(200, monitor_document(call, _backend(call).delete_monitor(_id(id))))
@@ -650,13 +888,18 @@ class UptimeRobotResponses:
         )
 
     def create_psp(self, call: Call) -> Response:
-        return Response(201, psp_document(call, _backend(call).create_psp(_body(call))))
+        data = _body(call)
+        check_psp(data, creating=True)
+        return Response(201, psp_document(call, _backend(call).create_psp(**PSP.decode(data))))
 
     def get_psp(self, call: Call, id: str) -> Response:
         return Response(200, psp_document(call, _backend(call).get_psp(_id(id))))
 
     def update_psp(self, call: Call, id: str) -> Response:
-        return Response(200, psp_document(call, _backend(call).update_psp(_id(id), _body(call))))
+        backend, psp_id, data = _backend(call), _id(id), _body(call)
+        backend.current_psp(psp_id)
+        check_psp(data, creating=False)
+        return Response(200, psp_document(call, backend.update_psp(psp_id, **PSP.decode(data))))
 
     def delete_psp(self, call: Call, id: str) -> Response:
         return Response(200, psp_document(call, _backend(call).delete_psp(_id(id))))
@@ -667,13 +910,18 @@ class UptimeRobotResponses:
         return _page(call, windows, window_document, "maintenance-windows", lambda w: w.id)
 
     def create_maintenance_window(self, call: Call) -> Response:
-        return Response(201, window_document(_backend(call).create_maintenance_window(_body(call))))
+        data = _body(call)
+        check_window(data, creating=True)
+        return Response(201, window_document(_backend(call).create_maintenance_window(**WINDOW.decode(data))))
 
     def get_maintenance_window(self, call: Call, id: str) -> Response:
         return Response(200, window_document(_backend(call).get_maintenance_window(_id(id))))
 
     def update_maintenance_window(self, call: Call, id: str) -> Response:
-        window = _backend(call).update_maintenance_window(_id(id), _body(call))
+        backend, window_id, data = _backend(call), _id(id), _body(call)
+        backend.current_maintenance_window(window_id)
+        check_window(data, creating=False)
+        window = backend.update_maintenance_window(window_id, **WINDOW.decode(data))
         return Response(200, window_document(window))
 
     def delete_maintenance_window(self, call: Call, id: str) -> Response:
@@ -740,15 +988,34 @@ class UptimeRobotResponses:
             and TYPE_ALIASES.get(str(kind), kind) in FREE_PLAN_INTEGRATIONS_MISSING
         ):
             raise IntegrationPlanLimit()
-        integration = backend.create_integration(body.get("type"), _data(body))
+        data = _data(body)
+        canonical = integration_type(kind)
+        shape = INTEGRATION_SHAPES[canonical]
+        raise_if(shape.problems(data, creating=True))
+        fields: dict[str, Any] = {
+            "friendly_name": "",
+            "notify_for": "UpAndDown",
+            "ssl_expiration_reminder": False,
+        }
+        fields |= _integration_fields(shape, data)
+        integration = backend.create_integration(type=canonical, **fields)
         return Response(201, integration_document(integration))
 
     def get_integration(self, call: Call, id: str) -> Response:
         return Response(200, integration_document(_backend(call).get_integration(_id(id))))
 
     def update_integration(self, call: Call, id: str) -> Response:
-        body = _body(call)
-        integration = _backend(call).update_integration(_id(id), body.get("type"), _data(body))
+        backend, integration_id, body = _backend(call), _id(id), _body(call)
+        data = _data(body)
+        current = backend.current_integration(integration_id)
+        kind = body.get("type")
+        if (
+            TYPE_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+        ) != current.type:  # live: a PATCH must repeat the type (GS)
+            raise ValidationFailed(one_of("type", INTEGRATION_TYPES))
+        shape = INTEGRATION_SHAPES[current.type]
+        raise_if(shape.problems(data, creating=False))
+        integration = backend.update_integration(integration_id, **_integration_fields(shape, data))
         return Response(200, integration_document(integration))
 
     def delete_integration(self, call: Call, id: str) -> Response:
@@ -761,13 +1028,23 @@ class UptimeRobotResponses:
         return _page(call, contacts, contact_document, "alert-contacts", lambda c: c.id)
 
     def create_alert_contact(self, call: Call) -> Response:
-        return Response(201, contact_document(_backend(call).create_alert_contact(_body(call))))
+        data = _body(call)
+        check_contact_create(data)
+        fields = CONTACT.decode({"enableNotificationsFor": 0, **data})
+        fields["friendly_name"] = str(fields.get("friendly_name") or fields.get("value") or "")
+        fields.setdefault("value", "")
+        return Response(201, contact_document(_backend(call).create_alert_contact(**fields)))
 
     def get_alert_contact(self, call: Call, id: str) -> Response:
         return Response(200, contact_document(_backend(call).get_alert_contact(_id(id))))
 
     def update_alert_contact(self, call: Call, id: str) -> Response:
-        return Response(200, contact_document(_backend(call).update_alert_contact(_id(id), _body(call))))
+        backend, contact_id, data = _backend(call), _id(id), _body(call)
+        backend.current_alert_contact(contact_id)
+        check_contact_update(data)
+        return Response(
+            200, contact_document(backend.update_alert_contact(contact_id, **CONTACT.decode(data)))
+        )
 
     def delete_alert_contact(self, call: Call, id: str) -> Response:
         return Response(200, contact_document(_backend(call).delete_alert_contact(_id(id))))
@@ -824,7 +1101,10 @@ class UptimeRobotResponses:
         backend = _backend(call)
         if backend.limits.plan == "free":
             raise PlanLimit("Incident comments are not available on your plan")
-        return Response(201, comment_document(backend.add_comment(id, _body(call), _now(call))))
+        data = _body(call)
+        backend.incident(id)
+        comment = backend.add_comment(id, **_comment_fields(data), now=_now(call))
+        return Response(201, comment_document(comment))
 
     def get_incident_activity_log(self, call: Call, id: str) -> Response:
         backend = _backend(call)
@@ -863,7 +1143,9 @@ class UptimeRobotResponses:
         return Response(200, {"data": data})
 
     def update_incident_comment(self, call: Call, id: str, commentId: str) -> Response:  # noqa: N803
-        comment = _backend(call).update_comment(id, _id(commentId), _body(call), _now(call))
+        backend, comment_id, data = _backend(call), _id(commentId), _body(call)
+        backend.comment(id, comment_id)
+        comment = backend.update_comment(id, comment_id, **_comment_fields(data), now=_now(call))
         return Response(200, comment_document(comment))
 
     def delete_incident_comment(self, call: Call, id: str, commentId: str) -> Response:  # noqa: N803
@@ -880,6 +1162,10 @@ class UptimeRobotResponses:
         if log_limit is not None and not 1 <= log_limit <= 500:
             raise ValidationFailed("logLimit must not be less than 1 and not greater than 500")
         start_raw, end_raw = _query_int(call, "start"), _query_int(call, "end")
+        if start_raw is not None and start_raw < 1:  # checked whatever the frame (the DTO's minimum)
+            raise ValidationFailed("start must not be less than 1")
+        if end_raw is not None and end_raw < 0:
+            raise ValidationFailed("end must not be less than 0")
         if frame == "CUSTOM":
             if start_raw is None or end_raw is None:
                 raise ValidationFailed("start and end are required for a CUSTOM timeFrame")
@@ -947,22 +1233,35 @@ class UptimeRobotResponses:
     # --- bulk operations, storm protection ----------------------------------------------------
     def bulk_pause(self, call: Call) -> Response:
         backend, now = _backend(call), _now(call)
-        monitors = backend.bulk_selection(_body(call))
+        monitors = backend.bulk_selection(**_bulk_selection(_body(call)))
         return Response(201, bulk_document([(backend.pause_monitor(m.id, now), None) for m in monitors]))
 
     def bulk_start(self, call: Call) -> Response:
         backend, now = _backend(call), _now(call)
-        monitors = backend.bulk_selection(_body(call))
+        monitors = backend.bulk_selection(**_bulk_selection(_body(call)))
         return Response(201, bulk_document([(backend.start_monitor(m.id, now), None) for m in monitors]))
 
     def bulk_update(self, call: Call) -> Response:
-        return Response(201, bulk_document(_backend(call).bulk_update(_body(call))))
+        data = _body(call)
+        changes = {k: v for k, v in data.items() if k not in ("groupId", "tagId")}
+        if isinstance(changes.get("regionalData"), dict):  # PublicBulkUpdateDto: a RegionalDataDto object
+            changes["regionData"] = changes.pop("regionalData")
+        check_bulk_update(changes)
+        results: list[tuple[Monitor, str | None]] = []
+        for monitor in _backend(call).bulk_selection(**_bulk_selection(data)):
+            try:
+                results.append((_monitor_write(call, monitor.id, changes), None))
+            except (ValidationFailed, PlanLimit, ForeignResource) as error:
+                results.append((monitor, error.message))
+        return Response(201, bulk_document(results))
 
     def get_storm_protection(self, call: Call) -> Response:
         return Response(200, storm_document(_backend(call).storm))
 
     def update_storm_protection(self, call: Call) -> Response:
-        return Response(200, storm_document(_backend(call).update_storm_protection(_body(call))))
+        data = _body(call)
+        check_storm(data)
+        return Response(200, storm_document(_backend(call).update_storm_protection(**STORM.decode(data))))
 
     # --- status page announcements ------------------------------------------------------------
     def list_announcements(self, call: Call, pspId: str) -> Response:  # noqa: N803
@@ -973,14 +1272,18 @@ class UptimeRobotResponses:
         return _page(call, found, announcement_document, f"psps/{pspId}/announcements", lambda a: a.id)
 
     def create_announcement(self, call: Call, pspId: str) -> Response:  # noqa: N803
-        announcement = _backend(call).create_announcement(_id(pspId), _body(call), _now(call))
+        backend, psp_id, data = _backend(call), _id(pspId), _body(call)
+        backend.may_announce(psp_id)
+        announcement = backend.create_announcement(psp_id, now=_now(call), **_announcement_fields(data))
         return Response(201, announcement_document(announcement))
 
     def get_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
         return Response(200, announcement_document(_backend(call).announcement(_id(pspId), _id(id))))
 
     def update_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803
-        announcement = _backend(call).update_announcement(_id(pspId), _id(id), _body(call), _now(call))
+        backend, data = _backend(call), _body(call)
+        found = backend.announcement(_id(pspId), _id(id))
+        announcement = backend.update_announcement(found, now=_now(call), **_announcement_fields(data))
         return Response(200, announcement_document(announcement))
 
     def pin_announcement(self, call: Call, pspId: str, id: str) -> Response:  # noqa: N803

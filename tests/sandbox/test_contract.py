@@ -24,6 +24,7 @@ from vigil.sandbox.registry import build_services
 
 MAX_EXAMPLES = 5  # per operation and phase
 MAX_TIME = 30  # seconds per document; `make test` runs these two alone (-m contract), after the rest
+# a local run may give more: pytest -m contract --contract-max-time 300 tests/sandbox/test_contract.py
 SENTRY_SCOPES = [
     "org:admin", "org:write", "org:read", "member:admin", "team:admin", "team:write", "project:admin",
     "project:write", "alerts:write", "org:integrations",
@@ -35,6 +36,13 @@ def document(name: str) -> dict[str, object]:
     if found is None:
         pytest.skip(contract.MISSING.format(name=name))
     return found
+
+
+@pytest.fixture
+def max_time(request: pytest.FixtureRequest) -> int:
+    """The time budget per document: MAX_TIME, or ``--contract-max-time`` (tests/conftest.py)."""
+    given = request.config.getoption("--contract-max-time")
+    return MAX_TIME if given is None else int(given)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +71,9 @@ def report(run: contract.Run, faults: str) -> str:
 
 
 @pytest.mark.contract
-def test_uptimerobot_emulator_fulfils_the_openapi_document(server: SandboxServer, tmp_path: Path) -> None:
+def test_uptimerobot_emulator_fulfils_the_openapi_document(
+    server: SandboxServer, tmp_path: Path, max_time: int
+) -> None:
     spec = contract.patch_uptimerobot(document(contract.UPTIMEROBOT_DOCUMENT))
     # an enterprise account whose throttle never interferes: rate limits are tested elsewhere
     created = account(server, "uptimerobot", plan="enterprise", rate_limit_per_minute=1_000_000)
@@ -73,8 +83,9 @@ def test_uptimerobot_emulator_fulfils_the_openapi_document(server: SandboxServer
         {"Authorization": f"Bearer {created['api_key']}"},
         tmp_path,
         max_examples=MAX_EXAMPLES,
-        max_time=MAX_TIME,
+        max_time=max_time,
         settings=contract.uptimerobot_settings(),
+        phases="examples,coverage,fuzzing,stateful",  # see contract.run
     )
     print(report(run, "uptimerobot"))
     assert len(run.operations) >= len(contract.operations(spec)), run.output[-3000:]

@@ -251,3 +251,79 @@ def test_an_unknown_account_option_is_refused(sandbox: SandboxApi) -> None:
         timeout=10,
     )
     assert response.status_code == 400 and "unknown uptimerobot options" in response.json()["error"]
+
+
+# --- what the contract run at 300 s found (tests/sandbox/test_contract.py --contract-max-time 300) ---
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"sslExpirationPeriodDays": [7.5]}, "each value in config.sslExpirationPeriodDays must be an integer from 0 to 365"),
+        ({"sslExpirationPeriodDays": list(range(11))}, "config.sslExpirationPeriodDays must contain no more than 10 elements"),
+        ({"ipVersion": "ipv5"}, "config.ipVersion must be one of the following values: ipv4Only, ipv6Only"),
+        ({"applicationErrorRetries": 4}, "config.applicationErrorRetries must be an integer from 0 to 3"),
+        ({"apiAssertions": {"logic": "XOR", "checks": []}}, "config.apiAssertions.logic must be one of the following values: AND, OR"),
+    ],
+)  # fmt: skip
+def test_a_monitor_config_is_checked_as_monitor_documents_type_it(
+    ur: UptimeRobot, config: dict[str, Any], message: str
+) -> None:
+    monitor = ur.ok("POST", "/monitors", http_monitor(), expect=201)
+    response = ur.call("PATCH", f"/monitors/{monitor['id']}", {"config": config})
+    assert response.status_code == 400 and response.json()["message"] == [message]
+    assert ur.ok("GET", f"/monitors/{monitor['id']}")["config"] == {}
+
+
+def test_a_whole_float_reads_back_as_an_integer(ur: UptimeRobot) -> None:
+    body = http_monitor(timeout=20.0, config={"sslExpirationPeriodDays": [7.0, 14.0]})
+    monitor = ur.ok("POST", "/monitors", body, expect=201)
+    read = ur.call("GET", f"/monitors/{monitor['id']}").text
+    assert '"timeout": 20,' in read and '"sslExpirationPeriodDays": [7, 14]' in read
+
+
+def test_names_are_never_emptied_on_update(ur: UptimeRobot) -> None:
+    contact = ur.ok("POST", "/alert-contacts", {"type": "Email", "value": "a@example.com"}, expect=201)
+    refused = ur.call("PATCH", f"/alert-contacts/{contact['id']}", {"friendlyName": ""})
+    assert refused.status_code == 400 and refused.json()["message"] == ["friendlyName should not be empty"]
+    slack = ur.ok("POST", "/integrations", {"type": "Slack", "data": SLACK}, expect=201)
+    body = {"type": "Slack", "data": {"friendlyName": ""}}
+    refused = ur.call("PATCH", f"/integrations/{slack['id']}", body)
+    assert refused.status_code == 400 and refused.json()["message"] == ["friendlyName should not be empty"]
+
+
+def test_nulls_are_refused_where_the_documents_have_none(ur: UptimeRobot) -> None:
+    window = ur.call("POST", "/maintenance-windows", {**WINDOW, "monitorIds": None})
+    assert window.status_code == 400 and window.json()["message"] == ["monitorIds must be an array"]
+    storm = ur.call("PATCH", "/monitors/storm-protection", {"config": {"groupPooling": None}})
+    assert storm.status_code == 400 and storm.json()["message"] == ["groupPooling must be a boolean value"]
+    monitor = ur.call("POST", "/monitors", http_monitor(maintenanceWindowsIds=None))
+    assert monitor.status_code == 400 and monitor.json()["message"] == [
+        "maintenanceWindowsIds must be an array"
+    ]
+
+
+def test_a_status_page_checks_its_settings_and_images(ur: UptimeRobot) -> None:
+    page = ur.ok("POST", "/psps", {"friendlyName": "Status"}, expect=201)
+    for change, message in (
+        ({"customSettings": {"colors": {"link": "zz"}}}, "customSettings.colors.link must match"),
+        ({"gaCode": "UA-1"}, "gaCode must match G-[A-Z0-9]{10} regular expression"),
+        ({"homepageLink": ""}, "homepageLink must be a URL address"),
+        ({"icon": {}}, "icon must be a file"),  # a JSON object is no file (it was a 500)
+        ({"tagIds": [0]}, "each value in tagIds must not be less than 1"),
+    ):
+        response = ur.call("PATCH", f"/psps/{page['id']}", change)
+        assert response.status_code == 400, (change, response.text)
+        assert response.json()["message"][0].startswith(message), response.text
+
+
+def test_a_backend_error_names_the_wire_field(ur: UptimeRobot) -> None:
+    response = ur.call("POST", "/monitor-groups", {"name": "g", "monitorIds": [12345]})
+    assert response.status_code == 400 and response.json()["message"] == [
+        "monitorIds: monitor 12345 not found"
+    ]
+
+
+def test_a_literal_path_allows_its_own_methods(ur: UptimeRobot) -> None:
+    response = ur.call("OPTIONS", "/monitors/storm-protection")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET, PATCH"
+    stats = ur.call("GET", "/monitors/uptime-stats", timeFrame="DAY", start=-5)
+    assert stats.status_code == 400 and stats.json()["message"] == ["start must not be less than 1"]
