@@ -104,7 +104,7 @@ class Provider(ResourceProvider):
     # plain text rather than encrypted: the SDK still makes it a secret if it ever captures a secret
     # Output (pulumi/dynamic/dynamic.py, ``serialize_as_secret_always``, SDK 3.272.0). Issue 19: the
     # ciphertext was 239 of a monitor's ~2,500 state bytes, twice, and one encryption per resource.
-    serialize_as_secret_always: ClassVar[bool] = False
+    serialize_as_secret_always = False
     service: ClassVar[str]  # "Uptime Robot", "Sentry", "Slack"
     kind: ClassVar[str]  # "monitor", "project", for messages
     table: ClassVar[Table]
