@@ -7,8 +7,9 @@ in the same run. Drift (issue 6): `vigil drift` over N monitors. Ownership (issu
 1, 5 and 20 other stacks of 100 monitors in the backend, against none (``--suites ownership``).
 Import (issue 18): the API calls of `vigil import --dry-run` over N monitors (``--suites import``).
 Issue 19: the targets of `up`
-(N + ceil(N/200) + 2 calls) and of the refresh (ceil(N/200) list calls) per row; and `up` of 50
-monitors on the free plan with the sandbox clock sped up (``--free-plan 50 --clock 60``).
+(N + ceil(N/200) + 2 calls) and of the refresh (ceil(N/200) list calls) per row; `up` with the
+engine's checkpoints off (vigil's default) and on (the engine's); and `up` of 50 monitors on
+the free plan with the sandbox clock sped up (``--free-plan 50 --clock 60``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         "--suites", default="uptimerobot,import,ownership", help="which tables, comma-separated"
     )
     parser.add_argument("--free-plan", type=int, default=50, help="monitors for the free-plan row (0: none)")
+    parser.add_argument(
+        "--checkpoints-on-max",
+        type=int,
+        default=2000,
+        help="largest N whose `up` is also measured with the engine's checkpoints on (cost grows with N²)",
+    )
     parser.add_argument("--clock", default="60,10", help="sandbox clock speeds for the free-plan rows")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -42,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     suites = {s.strip() for s in args.suites.split(",")}
     with harness.sandbox() as url:
         if "uptimerobot" in suites:
-            print(run_uptimerobot(url, sizes, args.latency_ms, env), flush=True)
+            print(run_uptimerobot(url, sizes, args.latency_ms, env, args.checkpoints_on_max), flush=True)
             if args.free_plan:
                 print()
                 print(run_free_plan(url, args.free_plan, [float(c) for c in args.clock.split(",")], env))

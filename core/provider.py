@@ -99,6 +99,12 @@ def _short(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class Provider(ResourceProvider):
+    # The pickled provider (``__provider``, in every resource's inputs and outputs) is a class
+    # reference and nothing else (no instance state: see the module docstring), so it is stored in
+    # plain text rather than encrypted: the SDK still makes it a secret if it ever captures a secret
+    # Output (pulumi/dynamic/dynamic.py, ``serialize_as_secret_always``, SDK 3.272.0). Issue 19: the
+    # ciphertext was 239 of a monitor's ~2,500 state bytes, twice, and one encryption per resource.
+    serialize_as_secret_always = False
     service: ClassVar[str]  # "Uptime Robot", "Sentry", "Slack"
     kind: ClassVar[str]  # "monitor", "project", for messages
     table: ClassVar[Table]

@@ -328,6 +328,12 @@ def disk_full(error: Exception, operation: str, env: str, guard: Guard | None) -
     )
 
 
+def checkpoints_saved(stack: auto.Stack) -> bool:
+    """Does the engine save the state after every step for this stack (engine/workspace.py)?"""
+    value = (stack.workspace.env_vars or {}).get("PULUMI_SKIP_CHECKPOINTS", "")
+    return not (value == "1" or value.lower() == "true")  # as the engine reads it (env.BoolValue)
+
+
 def _supervisor(stack: auto.Stack) -> Supervisor:
     found = getattr(stack.workspace.pulumi_command, "supervisor", None)  # engine.workspace sets it
     return found if isinstance(found, Supervisor) else Supervisor()
@@ -357,10 +363,18 @@ def _interrupted(
     finished: bool = False,
     before: int | None = None,
     guard: Guard | None = None,
+    checkpoints: bool = True,
 ) -> Interrupted:
-    """What an interrupted run applied, and how to finish it (``finished``: the engine ended first)."""
+    """What an interrupted run applied, and how to finish it (``finished``: the engine ended first).
+
+    ``checkpoints``: the engine saved the state after every step; without them (vigil's default,
+    engine/workspace.py) a run stopped at once never saved it, so the state still holds what the run
+    deleted and the engine's own events say what was applied."""
     finish = {"destroy": "vigil destroy", "refresh": "vigil refresh"}.get(operation, "vigil up")
-    left = _objects_in_state(guard) if operation == "destroy" else None
+    state_saved = checkpoints or not supervisor.forced
+    left = _objects_in_state(guard) if operation == "destroy" and state_saved else None
+    if operation == "destroy" and not state_saved and before is not None:
+        left = max(before - collector.applied, 0)
     if operation == "destroy" and before is not None and left is not None:
         applied = f"{max(before - left, 0)} of {before} delete(s) applied"
     elif operation == "refresh" and before is not None:
@@ -431,7 +445,13 @@ def _run_engine(
                 if supervisor.forced and guard is not None:
                     guard.holders()  # the killed engine's lock is stale now: removed
                 raise _interrupted(
-                    operation, env, collector, supervisor, before=before, guard=guard
+                    operation,
+                    env,
+                    collector,
+                    supervisor,
+                    before=before,
+                    guard=guard,
+                    checkpoints=checkpoints_saved(stack),
                 ) from None
             if isinstance(error, auto.errors.ConcurrentUpdateError) and guard is not None:
                 if writes and time.monotonic() < deadline:

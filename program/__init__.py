@@ -13,11 +13,13 @@ import pulumi
 
 from vigil.components.build import build_stack
 from vigil.core.ownership import ownership_input
+from vigil.program import stack_traces
 from vigil.spec.findings import InvalidStack
 from vigil.spec.loader import load_stack
 
 
 def run(project_dir: Path | None = None) -> None:
+    stack_traces.install()  # the state keeps the program's own frames only (program/stack_traces.py)
     env = pulumi.get_stack()
     root = project_dir or Path.cwd()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 
@@ -57,3 +58,24 @@ def test_the_free_plan_waits_are_shown_and_no_429_surfaces(
     assert "Uptime Robot free plan: 10 requests/min, waiting" in result.stderr, result.stderr
     assert "requests queued, about" in result.stderr, result.stderr
     assert len(free.monitors()) == count
+
+
+def test_the_state_keeps_each_resources_stack_trace_down_to_the_programs_entry_only(
+    project: ProjectDir, uptimerobot: UptimeRobotAccount
+) -> None:
+    project.write_env("t", monitors_yaml(3, "team"))
+    result = project.vigil("up", "--env", "t", "--yes")
+    assert result.exit_code == 0, result
+    [state_file] = (project.root.parent / "state" / ".pulumi" / "stacks").rglob("t.json")
+    resources = json.loads(state_file.read_text())["checkpoint"]["latest"]["resources"]
+    monitors = [r for r in resources if r["type"] == "pulumi-python:dynamic/uptimerobot:Monitor"]
+    assert len(monitors) == 3
+    for monitor in monitors:
+        frames = [f.get("sourcePosition", "") for f in monitor["stackTrace"]]
+        # the resource's own line first (as the SDK reports it), the project's __main__.py last,
+        # none of the language host's, asyncio's, gRPC's or threading's frames below it
+        assert frames[0] == monitor["sourcePosition"] and "/monitors/monitor.py#" in frames[0], frames
+        assert frames[-1].startswith("project:///__main__.py#"), frames
+        assert not [f for f in frames if "asyncio" in f or "threading" in f or "grpc" in f], frames
+    clean = project.vigil("preview", "--env", "t", "--refresh", "--expect-no-changes")
+    assert clean.exit_code == 0, clean

@@ -50,3 +50,18 @@ def test_pending_creates_are_resolved_by_the_next_up_and_reported(
     assert sorted(m["friendlyName"] for m in uptimerobot.monitors()) == ["API", "Web"]
     again = project.vigil("up", "--env", "t", "--yes")
     assert again.exit_code == 0 and "pending operation" not in again.stderr
+
+
+@pytest.mark.parametrize(("given", "engine_gets"), [(None, "true"), ("false", "false"), ("true", "true")])
+def test_the_engine_saves_only_the_final_snapshot_unless_the_caller_asks_for_checkpoints(
+    tmp_path: Path, given: str | None, engine_gets: str
+) -> None:
+    """Pending operations come from checkpoints: vigil's default skips them (engine/workspace.py);
+    PULUMI_SKIP_CHECKPOINTS=false in the caller's environment is the way back to the engine's."""
+    from vigil.engine.workspace import Project, engine_environment
+
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    environ = {"PULUMI_CONFIG_PASSPHRASE": "x", **({"PULUMI_SKIP_CHECKPOINTS": given} if given else {})}
+    engine = engine_environment(Project(tmp_path), environ, env_name="t")
+    assert engine.variables["PULUMI_SKIP_CHECKPOINTS"] == engine_gets
