@@ -76,7 +76,11 @@ SANDBOX_PASSPHRASE = "vigil-sandbox"
 SANDBOX_SHELL_MARKER = "VIGIL_SANDBOX_SHELL"
 
 CREDENTIAL_ENV = {
-    "uptimerobot": {"UPTIMEROBOT_API_URL": "url", "UPTIMEROBOT_API_KEY": "api_key"},
+    "uptimerobot": {
+        "UPTIMEROBOT_API_URL": "url",
+        "UPTIMEROBOT_API_KEY": "api_key",
+        "UPTIMEROBOT_HEARTBEAT_URL": "heartbeat_url",
+    },
     "sentry": {"SENTRY_URL": "url", "SENTRY_AUTH_TOKEN": "token", "SENTRY_ORG": "org"},
     "slack": {"SLACK_API_URL": "url", "SLACK_BOT_TOKEN": "token", "SLACK_WEBHOOK_URL": "webhook_url"},
 }

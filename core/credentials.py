@@ -4,6 +4,7 @@
 |----------------------|---------------------------------|-------------------------------------------|
 | UPTIMEROBOT_API_KEY  | (required)                      | the account's Main API key (Bearer)       |
 | UPTIMEROBOT_API_URL  | https://api.uptimerobot.com/v3  | the v3 base                               |
+| UPTIMEROBOT_HEARTBEAT_URL | https://heartbeat.uptimerobot.com/ | push URL = this + the token |
 | SENTRY_AUTH_TOKEN    | (required for Sentry)           | an internal-integration / org auth token  |
 | SENTRY_URL           | https://sentry.io               | the host root under which /api/0/ lives   |
 | SENTRY_ORG           | (required for Sentry)           | the organization slug                     |
@@ -24,6 +25,7 @@ from pathlib import Path
 from vigil.core.errors import MissingCredential
 
 UPTIMEROBOT_DEFAULT_URL = "https://api.uptimerobot.com/v3"
+UPTIMEROBOT_HEARTBEAT_DEFAULT = "https://heartbeat.uptimerobot.com/"
 SENTRY_DEFAULT_URL = "https://sentry.io"
 SLACK_DEFAULT_URL = "https://slack.com/api"
 SANDBOX_HINT = 'or run `eval "$(vigil sandbox env)"` for the sandbox'
@@ -71,6 +73,11 @@ def uptimerobot(environ: Mapping[str, str] | None = None) -> Credential:
         token,
         "UPTIMEROBOT_API_KEY",
     )
+
+
+def uptimerobot_heartbeat_base(environ: Mapping[str, str] | None = None) -> str:
+    """Where heartbeat push URLs live (the sandbox serves its own: ``vigil sandbox env``)."""
+    return _url("UPTIMEROBOT_HEARTBEAT_URL", UPTIMEROBOT_HEARTBEAT_DEFAULT, environ).rstrip("/") + "/"
 
 
 def sentry(environ: Mapping[str, str] | None = None) -> Credential:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pulumi
 from pulumi.dynamic import Resource
 
+from vigil.core import credentials
 from vigil.core.fields import (
     Doc,
     Field,
@@ -48,7 +49,6 @@ KEYWORD_TYPES = {"exists": "ALERT_EXISTS", "not_exists": "ALERT_NOT_EXISTS"}
 MIN_INTERVAL_S = 30  # the API's floor; the plan's own minimum (60/300 s) is unknown offline
 MAX_INTERVAL_S = 2_678_400
 DEFAULT_SUCCESS_CODES = ["2xx", "3xx"]
-HEARTBEAT_BASE = "https://heartbeat.uptimerobot.com/"
 _STATUS_CODE = re.compile(r"^[1-5](\d\d|xx)$")
 _HTTP_TYPES = ("http", "keyword")
 
@@ -133,7 +133,7 @@ def _body(value: Any) -> Any:
 
 def _url_from_wire(value: Any, doc: Doc) -> Any:
     heartbeat = str(doc.get("type", "")).lower() == "heartbeat"
-    return HEARTBEAT_BASE + str(value) if heartbeat else value
+    return credentials.uptimerobot_heartbeat_base() + str(value) if heartbeat else value
 
 
 def _case_to_wire(value: Any, creating: bool) -> Any:
@@ -270,7 +270,9 @@ class MonitorProvider(UptimeRobotProvider):
         heartbeat = str(doc.get("type", "")).upper() == "HEARTBEAT"
         return {
             "status": doc.get("status"),
-            "heartbeat_url": HEARTBEAT_BASE + str(doc.get("url")) if heartbeat else None,
+            "heartbeat_url": credentials.uptimerobot_heartbeat_base() + str(doc.get("url"))
+            if heartbeat
+            else None,
         }
 
     def problems(self, fields: dict[str, Any]) -> list[tuple[str, str]]:

@@ -53,7 +53,11 @@ class UptimeRobotService(Service):
         return UptimeRobotBackend(Limits.of(account.plan, account.options), email)
 
     def credentials(self, account: Account, base_url: str) -> dict[str, Any]:
-        return {"url": base_url, "api_key": account.key, "plan": account.plan}
+        # heartbeat_url: where a job calls its monitor's push URL here (the live service's is
+        # https://heartbeat.uptimerobot.com/<token>); the control route in routes.py serves it
+        origin = base_url.removesuffix(self.prefix)
+        heartbeats = f"{origin}/_sandbox/uptimerobot/heartbeat/"
+        return {"url": base_url, "api_key": account.key, "plan": account.plan, "heartbeat_url": heartbeats}
 
     def responses(self) -> UptimeRobotResponses:
         return _RESPONSES

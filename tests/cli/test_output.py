@@ -4,8 +4,9 @@ refusing to write masked secrets."""
 from __future__ import annotations
 
 import pytest
+import requests
 
-from tests.conftest import ProjectDir, UptimeRobotAccount
+from tests.conftest import ProjectDir, SandboxApi, UptimeRobotAccount
 
 HEARTBEAT_STACK = """
 from vigil.spec import HeartbeatMonitor, Stack
@@ -119,3 +120,27 @@ def test_preview_json_carries_the_stacks_warnings_in_its_diagnostics(
     warned = [d for d in result.json["diagnostics"] if "alerts nobody" in d]
     assert len(warned) == 1 and "production monitor 'API' alerts nobody" in warned[0]
     assert "warning:" in result.stderr  # still shown to a person
+
+
+def test_on_the_sandbox_a_heartbeat_push_url_reaches_the_emulator(
+    project: ProjectDir, sandbox: SandboxApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sandbox exports where its heartbeats live (UPTIMEROBOT_HEARTBEAT_URL, as `vigil sandbox env`
+    does): a job calling its push URL reaches the emulator, not heartbeat.uptimerobot.com."""
+    created = sandbox.account("uptimerobot", plan="team")
+    for variable, key in (
+        ("UPTIMEROBOT_API_URL", "url"),
+        ("UPTIMEROBOT_API_KEY", "api_key"),
+        ("UPTIMEROBOT_HEARTBEAT_URL", "heartbeat_url"),
+    ):
+        monkeypatch.setenv(variable, created[key])
+    assert created["heartbeat_url"] == f"{sandbox.url}/_sandbox/uptimerobot/heartbeat/"
+    (project.root / "stacks" / "hb.py").write_text(HEARTBEAT_STACK)
+    project.write_env("t", "app: hb\n")
+    assert project.vigil("up", "--env", "t", "--yes").exit_code == 0
+    shown = project.vigil("outputs", "--env", "t", "--json", "--show-secrets")
+    assert shown.exit_code == 0, shown
+    push = shown.json["outputs"]["HEARTBEAT_URL_NIGHTLY_JOB"]
+    assert push.startswith(created["heartbeat_url"])
+    beat = requests.get(push, timeout=10)
+    assert beat.status_code == 200, beat.text
