@@ -1,8 +1,11 @@
-"""What Sentry's detector, workflow and dashboard validators reject (reference/sentry-api.md §4b, §5b,
-§6, §7). Errors come back as one DRF map, nested the way Sentry nests them."""
+"""What Sentry's serializers reject before any state is read (reference/sentry-api.md §1–§7): the
+wire-level checks of every request body, keyed by the JSON keys the client sent. Errors come back as
+one DRF map, nested the way Sentry nests them. What needs the state (a slug taken, an unknown team)
+is the backend's (models.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vigil.sandbox.core.values import whole
@@ -41,6 +44,26 @@ REQUIRED = ["This field is required."]
 NOT_A_STRING = ["Not a valid string."]
 NOT_AN_INTEGER = ["A valid integer is required."]
 NOT_A_LIST = ['Expected a list of items but got type "{}".']
+NOT_NULL = ["This field may not be null."]
+NOT_A_BOOLEAN = ["Must be a valid boolean."]
+BROWSER_SDK_VERSIONS = ("latest", "7.x", "8.x", "9.x", "10.x")
+ORG_ROLE_IDS = ("member", "admin", "manager", "owner", "billing")
+TEAM_ROLE_IDS = ("contributor", "admin")
+AUTO_ASSIGNMENTS = (
+    "Auto Assign to Issue Owner",
+    "Auto Assign to Suspect Commits",
+    "Turn off Auto-Assignment",
+)
+PROJECT_STRINGS = (
+    "name", "slug", "platform", "subjectPrefix", "subjectTemplate", "fingerprintingRules",
+    "groupingEnhancements", "securityToken", "securityTokenHeader", "defaultEnvironment", "debugFilesRole",
+)  # fmt: skip
+PROJECT_STRING_LISTS = ("highlightTags", "sensitiveFields", "safeFields", "allowedDomains")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# an ownership rule: `path:`, `module:`, `url:`, `tags.<key>:` or `codeowners:` matcher, then owners
+_OWNERSHIP_RULE = re.compile(
+    r"^(path|module|url|codeowners|tags\.[\w.-]+):\S+(\s+(#[\w-]+|[^@\s]+@[^@\s]+))+$"
+)
 
 
 def string_errors(data: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -75,7 +98,190 @@ def integer(value: Any) -> bool:
     return isinstance(value, float) and value.is_integer()
 
 
+NOT_A_DICT = ["Expected a dictionary of items."]
+# The nesting of the documents kept as sent: {} an object, [x] a list of x (null allowed for both).
+DETECTOR_SHAPE: dict[str, Any] = {"config": {}, "conditionGroup": {"conditions": [{}]}, "dataSources": [{}]}
+WORKFLOW_SHAPE: dict[str, Any] = {
+    "config": {},
+    "triggers": {"conditions": [{}]},
+    "actionFilters": [{"conditions": [{}], "actions": [{"config": {}, "data": {}}]}],
+}
+DASHBOARD_SHAPE: dict[str, Any] = {"widgets": [{"queries": [{}], "layout": {}}], "filters": {}}
+
+
+def shape_errors(node: Any, shape: Any) -> Any:
+    """Where ``node`` breaks ``shape`` (a DRF-style nested map, None when it fits): a 400 naming the
+    field, never a handler reading ``.get`` of a number."""
+    if node is None:
+        return None
+    if isinstance(shape, list):
+        if not isinstance(node, list):
+            return [NOT_A_LIST[0].format(type(node).__name__)]
+        found = {str(i): e for i, item in enumerate(node) if (e := _item_errors(item, shape[0])) is not None}
+        return found or None
+    if not isinstance(node, dict):
+        return NOT_A_DICT
+    found = {key: e for key, inner in shape.items() if (e := shape_errors(node.get(key), inner)) is not None}
+    return found or None
+
+
+def _item_errors(item: Any, shape: Any) -> Any:
+    if item is None:
+        return ["This field may not be null."]
+    return shape_errors(item, shape)
+
+
+def _raise(errors: dict[str, Any]) -> None:
+    if errors:
+        raise Invalid(errors)
+
+
+def check_team(body: dict[str, Any]) -> None:
+    _raise(string_errors(body, "slug", "name"))
+
+
+def check_new_project(body: dict[str, Any]) -> None:
+    errors = string_errors(body, "name", "slug", "platform")
+    for name in ("slug", "platform"):
+        if name in body and body[name] is None:
+            errors[name] = NOT_NULL
+    if "default_rules" in body and not isinstance(body["default_rules"], bool):
+        errors["default_rules"] = NOT_A_BOOLEAN
+    _raise(errors)
+
+
+def check_project_update(body: dict[str, Any]) -> None:
+    errors = string_errors(body, *PROJECT_STRINGS)
+    errors.update(string_list_errors(body, *PROJECT_STRING_LISTS))
+    if body.get("options") is not None and not isinstance(body["options"], dict):
+        errors["options"] = [
+            'Expected a dictionary of items but got type "{}".'.format(type(body["options"]).__name__)
+        ]
+    _raise(errors)
+
+
+def check_new_key_name(body: dict[str, Any]) -> None:
+    name = body.get("name")
+    errors = string_errors(body, "name")
+    if name == "":  # a create body's name may not be blank (DRF)
+        errors["name"] = ["This field may not be blank."]
+    if name is None:  # the document: name is required
+        errors["name"] = NOT_NULL if "name" in body else REQUIRED
+    _raise(errors)
+
+
+def check_rate_limit(body: dict[str, Any]) -> None:
+    value = body.get("rateLimit")
+    if value is not None and not (
+        isinstance(value, dict)
+        and all(integer(value.get(k)) and 0 <= value[k] <= 2**63 - 1 for k in ("window", "count"))
+    ):
+        raise Invalid({"rateLimit": {"window": ["A valid integer is required."]}})
+
+
+def check_key(body: dict[str, Any]) -> None:
+    """The fields a client key's create and update share (the name too, on an update)."""
+    errors = string_errors(body, "name", "browserSdkVersion")
+    for name in ("browserSdkVersion", "dynamicSdkLoaderOptions", "name"):
+        if name in body and body[name] is None:
+            errors[name] = NOT_NULL
+    if body.get("isActive") is not None and not isinstance(body["isActive"], bool):
+        errors["isActive"] = NOT_A_BOOLEAN
+    loader = body.get("dynamicSdkLoaderOptions")
+    if loader is not None and not isinstance(loader, dict):
+        errors["dynamicSdkLoaderOptions"] = ["Expected a dictionary of items."]
+    elif isinstance(loader, dict) and not all(isinstance(v, bool) for v in loader.values()):
+        errors["dynamicSdkLoaderOptions"] = NOT_A_BOOLEAN
+    _raise(errors)
+    version = body.get("browserSdkVersion")
+    if version is not None and version not in BROWSER_SDK_VERSIONS:
+        raise Invalid({"browserSdkVersion": [f'"{version}" is not a valid choice.']})
+
+
+def check_key_status(status: str | None) -> None:
+    if status not in (None, "active", "inactive"):
+        raise Invalid({"status": [f'"{status}" is not a valid choice.']})
+
+
+def check_invite(body: dict[str, Any]) -> None:
+    errors = string_errors(body, "email", "orgRole")
+    errors.update(string_list_errors(body, "teams"))
+    email, role = body.get("email"), body.get("orgRole")
+    if "email" not in errors and not (isinstance(email, str) and _EMAIL.match(email)):
+        errors["email"] = ["Enter a valid email address."]
+    if role is None:
+        errors["orgRole"] = REQUIRED
+    elif "orgRole" not in errors and role not in ORG_ROLE_IDS:
+        errors["orgRole"] = ["Invalid role"]
+    _raise(errors)
+
+
+def check_member_update(body: dict[str, Any]) -> None:
+    errors = string_errors(body, "orgRole")
+    role = body.get("orgRole")
+    if role is not None and "orgRole" not in errors and role not in ORG_ROLE_IDS:
+        errors["orgRole"] = ["Invalid role"]
+    team_roles = body.get("teamRoles")
+    if team_roles is not None and (
+        not isinstance(team_roles, list)
+        or not all(isinstance(t, dict) and isinstance(t.get("teamSlug"), str) for t in team_roles)
+    ):
+        errors["teamRoles"] = ["Each team role needs a teamSlug."]
+    elif team_roles:
+        bad = [t.get("role") for t in team_roles if t.get("role") not in (None, *TEAM_ROLE_IDS)]
+        if bad:
+            errors["teamRoles"] = [f"Invalid team-role {bad[0]!r}"]
+    _raise(errors)
+
+
+def check_spike_protection(body: dict[str, Any]) -> None:
+    projects = body.get("projects")
+    if not isinstance(projects, list) or not projects:
+        raise Invalid({"projects": REQUIRED})
+    _raise(string_list_errors(body, "projects"))
+
+
+def check_ownership(body: dict[str, Any]) -> None:
+    errors = string_errors(body, "raw", "autoAssignment")
+    for flag in ("fallthrough", "codeownersAutoSync"):
+        if body.get(flag) is not None and not isinstance(body[flag], bool):
+            errors[flag] = NOT_A_BOOLEAN
+    assignment = body.get("autoAssignment")
+    if "autoAssignment" not in errors and assignment is not None and assignment not in AUTO_ASSIGNMENTS:
+        errors["autoAssignment"] = [f'"{assignment}" is not a valid choice.']
+    raw = body.get("raw")
+    if "raw" not in errors and isinstance(raw, str):
+        bad = [line for line in raw.splitlines() if line.strip() and not _OWNERSHIP_RULE.match(line.strip())]
+        if bad:
+            errors["raw"] = [f"Parse error: invalid rule {bad[0]!r}"]
+    _raise(errors)
+
+
+def check_integration(body: dict[str, Any]) -> None:
+    """The document's config bodies: Opsgenie's team_table and PagerDuty's service_table."""
+    errors: dict[str, Any] = {}
+    for table, fields in (
+        ("service_table", ("service", "integration_key")),
+        ("team_table", ("team", "integration_key")),
+    ):
+        rows = body.get(table)
+        if rows is None:
+            continue
+        if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
+        ):
+            errors[table] = [f"Each row needs the strings {', '.join(fields)} and an id."]
+    _raise(errors)
+
+
+def check_workflow_ids(body: dict[str, Any]) -> None:
+    ids = body.get("workflowIds")
+    if ids is not None and not isinstance(ids, list):
+        raise Invalid({"workflowIds": [NOT_A_LIST[0].format(type(ids).__name__)]})
+
+
 def check_detector(body: dict[str, Any], has_incidents: bool) -> None:
+    _raise(shape_errors(body, DETECTOR_SHAPE) or {})
     kind = body.get("type")
     errors: dict[str, Any] = {}
     if kind not in DETECTOR_TYPES:
@@ -97,7 +303,11 @@ def check_detector(body: dict[str, Any], has_incidents: bool) -> None:
         errors.update(_uptime_errors(body))
     elif kind == "monitor_check_in_failure":
         sources = body.get("dataSources") or []
-        if len(sources) != 1 or not isinstance(sources[0].get("config"), dict):
+        if (
+            len(sources) != 1
+            or not isinstance(sources[0], dict)
+            or not isinstance(sources[0].get("config"), dict)
+        ):
             errors["dataSources"] = ["Exactly one data source with a schedule config is required."]
     if errors:
         raise Invalid(errors)
@@ -171,6 +381,7 @@ def _uptime_errors(body: dict[str, Any]) -> dict[str, Any]:
 def check_workflow(
     body: dict[str, Any], detectors: set[int], slack_id: str, channels: dict[str, str]
 ) -> None:
+    _raise(shape_errors(body, WORKFLOW_SHAPE) or {})
     errors: dict[str, Any] = {}
     if not body.get("name"):
         errors["name"] = REQUIRED
@@ -238,6 +449,7 @@ def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[
 
 
 def check_dashboard(body: dict[str, Any]) -> None:
+    _raise(shape_errors(body, DASHBOARD_SHAPE) or {})
     errors: dict[str, Any] = {}
     if not body.get("title"):
         errors["title"] = REQUIRED
