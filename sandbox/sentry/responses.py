@@ -731,7 +731,7 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         backend = _org(call, org)
         found = backend.team(team)
         body = _body(call)
-        validation.check_team(body)
+        validation.check_team_update(body)
         with _named(TEAM):
             updated = backend.update_team(str(found.id), **TEAM.decode(body, ["slug", "name"]))
         return Response(200, team_document(updated))

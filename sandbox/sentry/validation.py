@@ -140,6 +140,16 @@ def check_team(body: dict[str, Any]) -> None:
     _raise(string_errors(body, "slug", "name"))
 
 
+def check_team_update(body: dict[str, Any]) -> None:
+    errors = string_errors(body, "slug", "name")
+    for name in ("slug", "name"):
+        if body.get(name) == "":
+            errors[name] = ["This field may not be blank."]
+    if isinstance(body.get("name"), str) and len(body["name"]) > 64:
+        errors["name"] = ["Ensure this field has no more than 64 characters."]
+    _raise(errors)
+
+
 def check_new_project(body: dict[str, Any]) -> None:
     errors = string_errors(body, "name", "slug", "platform")
     for name in ("slug", "platform"):
@@ -264,8 +274,11 @@ def check_integration(body: dict[str, Any]) -> None:
         ("service_table", ("service", "integration_key")),
         ("team_table", ("team", "integration_key")),
     ):
-        rows = body.get(table)
-        if rows is None:
+        if table not in body:
+            continue
+        rows = body[table]
+        if rows is None:  # DRF's ListField without allow_null
+            errors[table] = NOT_NULL
             continue
         if not isinstance(rows, list) or not all(
             isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
@@ -394,8 +407,12 @@ def check_workflow(
         triggers = {}
     elif triggers and not isinstance(triggers.get("conditions"), list):
         errors["triggers"] = {"conditions": REQUIRED}  # a trigger group always lists its conditions
-    if triggers and triggers.get("logicType", "any-short") != "any-short":
+    if triggers and "logicType" not in triggers:
+        errors["triggers"] = {"logicType": REQUIRED}  # the document: a trigger group names its logic
+    elif triggers and triggers.get("logicType") != "any-short":
         errors["triggers"] = {"logicType": [f'"{triggers.get("logicType")}" is not a valid choice.']}
+    elif triggers and (found := _trigger_condition_errors(triggers.get("conditions") or [])):
+        errors["triggers"] = {"conditions": found}
     detector_ids = body.get("detectorIds") or []
     if not isinstance(detector_ids, list):
         errors["detectorIds"] = [NOT_A_LIST[0].format(type(detector_ids).__name__)]
@@ -411,6 +428,54 @@ def check_workflow(
             break
     if errors:
         raise Invalid(errors)
+
+
+def _trigger_condition_errors(conditions: list[dict[str, Any]]) -> dict[str, Any]:
+    """A trigger condition names its type, its comparison (a flag or an object) and a boolean result
+    (sentry-api.yaml OrganizationWorkflow_Trigger_Condition)."""
+    for index, condition in enumerate(conditions):
+        found: dict[str, Any] = {}
+        if not isinstance(condition.get("type"), str):
+            found["type"] = REQUIRED if condition.get("type") is None else NOT_A_STRING
+        if not isinstance(condition.get("comparison"), (bool, dict)):
+            found["comparison"] = REQUIRED if condition.get("comparison") is None else NOT_A_DICT
+        if not isinstance(condition.get("conditionResult"), bool):
+            found["conditionResult"] = REQUIRED if condition.get("conditionResult") is None else NOT_A_BOOLEAN
+        if found:
+            return {str(index): found}
+    return {}
+
+
+# What an action's config must name, by action type (sentry-api.yaml
+# OrganizationWorkflow_ActionFilter_Action_*): Slack's targetIdentifier is Sentry's to resolve from
+# targetDisplay, an e-mail's targetType is checked against its choices below.
+ACTION_CONFIG = {
+    "webhook": ("targetIdentifier",),
+    "sentry_app": ("targetType", "targetIdentifier"),
+    **{
+        kind: ("targetType", "targetIdentifier", "targetDisplay")
+        for kind in ("pagerduty", "discord", "msteams", "opsgenie")
+    },
+    **{kind: ("targetType",) for kind in ("vsts", "jira", "jira_server", "github", "github_enterprise")},
+}
+INTEGRATION_ACTIONS = (
+    "pagerduty", "discord", "msteams", "opsgenie", "vsts", "jira", "jira_server", "github",
+    "github_enterprise",
+)  # fmt: skip
+
+
+def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    missing = {k: REQUIRED for k in ACTION_CONFIG.get(kind, ()) if config.get(k) is None}
+    wrong = {
+        k: NOT_A_STRING
+        for k in ACTION_CONFIG.get(kind, ())
+        if k not in missing and not isinstance(config[k], str)
+    }
+    if missing or wrong:
+        return {"actions": {"config": {**missing, **wrong}}}
+    if kind in INTEGRATION_ACTIONS and action.get("integrationId") is None:
+        return {"actions": {"integrationId": REQUIRED}}
+    return {}
 
 
 def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[str, str]) -> dict[str, Any]:
@@ -432,6 +497,9 @@ def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[
             return {"actions": {"config": {"targetIdentifier": NOT_A_STRING}}}
         if kind == "plugin":
             return {"actions": ["Plugin actions can no longer be created."]}
+        found = _action_errors(str(kind), action, config if isinstance(config, dict) else {})
+        if found:
+            return found
         if kind == "email" and config.get("targetType") not in EMAIL_TARGETS:
             return {
                 "actions": {
