@@ -145,6 +145,8 @@ def check_team_update(body: dict[str, Any]) -> None:
     for name in ("slug", "name"):
         if body.get(name) == "":
             errors[name] = ["This field may not be blank."]
+        elif name in body and body[name] is None:
+            errors[name] = NOT_NULL
     if isinstance(body.get("name"), str) and len(body["name"]) > 64:
         errors["name"] = ["Ensure this field has no more than 64 characters."]
     _raise(errors)
@@ -268,20 +270,23 @@ def check_ownership(body: dict[str, Any]) -> None:
 
 
 def check_integration(body: dict[str, Any]) -> None:
-    """The document's config bodies: Opsgenie's team_table and PagerDuty's service_table."""
+    """The document's config bodies: Opsgenie's team_table or PagerDuty's service_table, one of them,
+    each row with its strings and an id (a string for Opsgenie, a number for PagerDuty)."""
     errors: dict[str, Any] = {}
-    for table, fields in (
-        ("service_table", ("service", "integration_key")),
-        ("team_table", ("team", "integration_key")),
-    ):
+    tables = (("service_table", ("service", "integration_key")), ("team_table", ("team", "integration_key")))
+    if not any(table in body for table, _ in tables):
+        raise Invalid({"non_field_errors": ["A service_table or a team_table is required."]})
+    for table, fields in tables:
         if table not in body:
             continue
         rows = body[table]
         if rows is None:  # DRF's ListField without allow_null
             errors[table] = NOT_NULL
             continue
+        identifier = (lambda v: isinstance(v, str)) if table == "team_table" else integer
         if not isinstance(rows, list) or not all(
-            isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
+            isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) and identifier(r.get("id"))
+            for r in rows
         ):
             errors[table] = [f"Each row needs the strings {', '.join(fields)} and an id."]
     _raise(errors)
@@ -478,7 +483,37 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
     return {}
 
 
+# The action-filter conditions the document knows, with the type of their comparison
+# (sentry-api.yaml OrganizationWorkflow_ActionFilter_Condition_*): an object unless named here.
+FILTER_CONDITIONS = (
+    "age_comparison", "assigned_to", "issue_category", "issue_occurrences", "issue_priority_deescalating",
+    "issue_priority_greater_or_equal", "event_unique_user_frequency_count", "event_frequency_count",
+    "event_frequency_percent", "percent_sessions_count", "percent_sessions_percent", "event_attribute",
+    "tagged_event", "latest_release", "latest_adopted_release", "level", "issue_type",
+)  # fmt: skip
+_COMPARISONS: dict[str, Any] = {
+    "issue_priority_deescalating": integer,
+    "issue_priority_greater_or_equal": integer,
+    "latest_release": lambda v: isinstance(v, bool),
+}
+
+
+def _filter_condition_errors(condition: dict[str, Any]) -> dict[str, Any]:
+    kind = condition.get("type")
+    if kind not in FILTER_CONDITIONS:
+        return {"type": [f'"{kind}" is not a valid choice.']}
+    found: dict[str, Any] = {}
+    if not _COMPARISONS.get(str(kind), lambda v: isinstance(v, dict))(condition.get("comparison")):
+        found["comparison"] = REQUIRED if condition.get("comparison") is None else ["Not a valid comparison."]
+    if not isinstance(condition.get("conditionResult"), bool):
+        found["conditionResult"] = REQUIRED if condition.get("conditionResult") is None else NOT_A_BOOLEAN
+    return found
+
+
 def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[str, str]) -> dict[str, Any]:
+    missing = {k: REQUIRED for k in ("logicType", "conditions", "actions") if action_filter.get(k) is None}
+    if missing:  # the document: an action filter names its logic, conditions and actions
+        return missing
     if action_filter.get("logicType", "all") not in LOGIC_TYPES:
         return {"logicType": [f'"{action_filter.get("logicType")}" is not a valid choice.']}
     for condition in action_filter.get("conditions") or []:
@@ -487,6 +522,10 @@ def _filter_errors(action_filter: dict[str, Any], slack_id: str, channels: dict[
             not isinstance(comparison, dict) or comparison.get("interval") not in INTERVALS
         ):
             return {"conditions": {"comparison": ["interval must be one of " + ", ".join(INTERVALS)]}}
+    for condition in action_filter.get("conditions") or []:
+        found = _filter_condition_errors(condition)
+        if found:
+            return {"conditions": found}
     for action in action_filter.get("actions") or []:
         kind = action.get("type")
         config = action.get("config") or {}

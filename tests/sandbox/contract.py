@@ -166,6 +166,7 @@ SENTRY_RELATIONS = {
     "updateOrganizationWorkflow": "detectorIds must name existing detectors, Slack targets existing channels",
     "updateProjectMonitor": "DRF's cross-field rules, as on create",
     "createOrganizationTeam": "a slug already taken is a 409, a name longer than 64 characters a 400",
+    "createOrganizationTeamProject": "platform must be one of Sentry's platform ids (any string in the document)",
     "updateOrganizationProject": "bounds the document omits: slug pattern, name ≤ 200, digests 60–3600 s",
     "createOrganizationMonitor": "projectId must name a project; the body is a project monitor's",
     "updateOrganizationTeam": "a slug already taken is a 400",
