@@ -34,7 +34,10 @@ class Table:
     def __init__(self, *fields: Wire | str) -> None:
         self.fields = tuple(f if isinstance(f, Wire) else Wire(f) for f in fields)
         self._by_name = {f.name: f for f in self.fields}
-        self._by_key = {f.wire_key: f for f in self.fields}
+        if len(self._by_name) != len(self.fields) or len({f.wire_key for f in self.fields}) != len(
+            self.fields
+        ):
+            raise ValueError("a wire table names each field and each key once")
 
     def key(self, name: str) -> str:
         """The wire key of a Python field."""
@@ -59,7 +62,3 @@ class Table:
     def rename(self, errors: Mapping[str, Any]) -> dict[str, Any]:
         """A backend's error map keyed by Python names, keyed as the client sent them."""
         return {(self._by_name[k].wire_key if k in self._by_name else k): v for k, v in errors.items()}
-
-    def __contains__(self, key: str) -> bool:
-        """Whether ``key`` is one of the table's wire keys."""
-        return key in self._by_key

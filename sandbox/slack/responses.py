@@ -85,11 +85,7 @@ MESSAGE = Table(
     Wire("attachments", decode=_structured),
     "ts",
 )
-WEBHOOK_PAYLOAD = Table(
-    Wire("text", decode=_text),
-    Wire("blocks", decode=lambda v: v),
-    Wire("attachments", decode=lambda v: v),
-)  # JSON already: no form-encoded blocks in a webhook payload
+WEBHOOK_PAYLOAD = Table(Wire("text", decode=_text), "blocks", "attachments")  # JSON already, never form text
 WEBHOOK = Table("channel")
 
 
