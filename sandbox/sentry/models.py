@@ -816,7 +816,6 @@ class SentryBackend:
         for action_filter in fresh.action_filters:
             for action in action_filter.get("actions") or []:
                 action.setdefault("status", "active")
-                action.setdefault("data", {})  # every action document carries its data
         return fresh
 
     def create_workflow(self, *, name: str, **fields: Any) -> Workflow:

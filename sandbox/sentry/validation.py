@@ -413,7 +413,9 @@ def check_workflow(
     elif triggers and not isinstance(triggers.get("conditions"), list):
         errors["triggers"] = {"conditions": REQUIRED}  # a trigger group always lists its conditions
     if triggers and "logicType" not in triggers:
-        errors["triggers"] = {"logicType": REQUIRED}  # the document: a trigger group names its logic
+        # the document; and BaseDataConditionGroupValidator's logic_type is required=True
+        # (getsentry/sentry workflow_engine/endpoints/validators/base/data_condition_group.py)
+        errors["triggers"] = {"logicType": REQUIRED}
     elif triggers and triggers.get("logicType") != "any-short":
         errors["triggers"] = {"logicType": [f'"{triggers.get("logicType")}" is not a valid choice.']}
     elif triggers and (found := _trigger_condition_errors(triggers.get("conditions") or [])):
@@ -463,6 +465,7 @@ ACTION_CONFIG = {
     },
     **{kind: ("targetType",) for kind in ("vsts", "jira", "jira_server", "github", "github_enterprise")},
 }
+FALLTHROUGH_TYPES = ("AllMembers", "ActiveMembers", "NoOne")  # an e-mail to the issue owners' fallback
 INTEGRATION_ACTIONS = (
     "pagerduty", "discord", "msteams", "opsgenie", "vsts", "jira", "jira_server", "github",
     "github_enterprise",
@@ -470,6 +473,14 @@ INTEGRATION_ACTIONS = (
 
 
 def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    absent = {k: REQUIRED for k in ("config", "data") if action.get(k) is None}
+    # the document, and getsentry/sentry workflow_engine/endpoints/validators/base/action.py
+    # (BaseActionValidator: data and config are JSONFields without required=False)
+    if absent:
+        return {"actions": absent}
+    fallthrough = (action.get("data") or {}).get("fallthroughType")
+    if kind == "email" and fallthrough is not None and fallthrough not in FALLTHROUGH_TYPES:
+        return {"actions": {"data": {"fallthroughType": [f'"{fallthrough}" is not a valid choice.']}}}
     missing = {k: REQUIRED for k in ACTION_CONFIG.get(kind, ()) if config.get(k) is None}
     wrong = {
         k: NOT_A_STRING
