@@ -482,7 +482,11 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
     if kind == "email" and fallthrough is not None and fallthrough not in FALLTHROUGH_TYPES:
         return {"actions": {"data": {"fallthroughType": [f'"{fallthrough}" is not a valid choice.']}}}
     missing = {k: REQUIRED for k in ACTION_CONFIG.get(kind, ()) if config.get(k) is None}
-    wrong = {
+    wrong = {  # every action's target fields are strings where given (the document's config objects)
+        k: NOT_A_STRING
+        for k in ("targetType", "targetDisplay")
+        if config.get(k) is not None and not isinstance(config[k], str)
+    } | {
         k: NOT_A_STRING
         for k in ACTION_CONFIG.get(kind, ())
         if k not in missing and not isinstance(config[k], str)
