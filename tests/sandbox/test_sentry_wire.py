@@ -154,6 +154,56 @@ def _workflow(**overrides: Any) -> dict[str, Any]:
             {"actionFilters": {"0": {"conditions": {"0": ["Expected a dictionary of items."]}}}},
         ),
         (_workflow(config=7), {"config": ["Expected a dictionary of items."]}),
+        (
+            _workflow(
+                actionFilters=[
+                    {
+                        "logicType": "all",
+                        "conditions": [],
+                        "actions": [{"type": "email", "config": {"targetType": "issue_owners"}}],
+                    }
+                ]
+            ),
+            {"actionFilters": {"actions": {"data": ["This field is required."]}}},
+        ),
+        (
+            _workflow(
+                actionFilters=[
+                    {
+                        "logicType": "all",
+                        "conditions": [],
+                        "actions": [
+                            {
+                                "type": "sentry_app",
+                                "data": {},
+                                "config": {
+                                    "targetType": "sentry_app",
+                                    "targetIdentifier": "1",
+                                    "targetDisplay": {},
+                                },
+                            }
+                        ],
+                    }
+                ]
+            ),
+            {"actionFilters": {"actions": {"config": {"targetDisplay": ["Not a valid string."]}}}},
+        ),
+        (
+            _workflow(
+                actionFilters=[
+                    {
+                        "logicType": "all",
+                        "conditions": [{"type": "tagged_event", "comparison": {}, "conditionResult": "AAA"}],
+                        "actions": [],
+                    }
+                ]
+            ),
+            {"actionFilters": {"conditions": {"conditionResult": ["Must be a valid boolean."]}}},
+        ),
+        (
+            _workflow(actionFilters=[{"conditions": [], "actions": []}]),
+            {"actionFilters": {"logicType": ["This field is required."]}},
+        ),
     ],
 )
 def test_workflow_bodies_the_document_refuses_are_400(sentry: Sentry, body: Any, error: Any) -> None:
