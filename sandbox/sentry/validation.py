@@ -472,6 +472,56 @@ INTEGRATION_ACTIONS = (
 )  # fmt: skip
 
 
+# An action's targetType by action type, its data's string fields and the additionalFields a ticket
+# action's data names (sentry-api.yaml OrganizationWorkflow_ActionFilter_Action_*).
+TARGET_TYPES = {
+    "email": EMAIL_TARGETS,
+    "sentry_app": ("sentry_app",),
+    **{kind: ("specific",) for kind in ("slack", *INTEGRATION_ACTIONS)},
+}
+DATA_STRINGS = ("tags", "notes", "priority")
+TICKET_FIELDS = {
+    "vsts": ("project", "work_item_type"),
+    "jira": ("project", "issuetype"),
+    "jira_server": ("project", "issuetype"),
+    "github": ("repo", "labels", "assignee", "integration"),
+}
+
+
+def _data_errors(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        k: NOT_A_STRING for k in DATA_STRINGS if data.get(k) is not None and not isinstance(data[k], str)
+    }
+    if kind in TICKET_FIELDS:
+        extra = data.get("additionalFields")
+        if not isinstance(extra, dict):
+            found["additionalFields"] = REQUIRED if extra is None else NOT_A_DICT
+        else:
+            inner = {f: REQUIRED for f in TICKET_FIELDS[kind] if extra.get(f) is None}
+            inner |= {
+                f: NOT_A_STRING for f in TICKET_FIELDS[kind]
+                if f not in inner and f != "labels" and not isinstance(extra[f], str)
+            }  # fmt: skip
+            if (
+                "labels" not in inner
+                and kind == "github"
+                and not (
+                    isinstance(extra["labels"], list) and all(isinstance(v, str) for v in extra["labels"])
+                )
+            ):
+                inner["labels"] = string_list_errors(extra, "labels").get("labels") or NOT_A_STRING
+            if inner:
+                found["additionalFields"] = inner
+    if kind == "sentry_app" and data.get("settings") is not None:
+        settings = data["settings"]
+        if not isinstance(settings, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("name"), str) and isinstance(i.get("value"), str)
+            for i in settings
+        ):
+            found["settings"] = ["Each setting needs the strings name and value."]
+    return found
+
+
 def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     absent = {k: REQUIRED for k in ("config", "data") if action.get(k) is None}
     # the document, and getsentry/sentry workflow_engine/endpoints/validators/base/action.py
@@ -493,6 +543,23 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
     }
     if missing or wrong:
         return {"actions": {"config": {**missing, **wrong}}}
+    target_type = config.get("targetType")
+    if (
+        kind != "email"
+        and kind in TARGET_TYPES
+        and target_type is not None
+        and target_type not in TARGET_TYPES[kind]
+    ):
+        return {"actions": {"config": {"targetType": [f'"{target_type}" is not a valid choice.']}}}
+    if (
+        kind in INTEGRATION_ACTIONS
+        and action.get("integrationId") is not None
+        and not isinstance(action["integrationId"], (str, int))
+    ):
+        return {"actions": {"integrationId": NOT_A_STRING}}
+    found = _data_errors(kind, action.get("data") or {})
+    if found:
+        return {"actions": {"data": found}}
     if kind in INTEGRATION_ACTIONS and action.get("integrationId") is None:
         return {"actions": {"integrationId": REQUIRED}}
     return {}
