@@ -554,7 +554,7 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
     if (
         kind in INTEGRATION_ACTIONS
         and action.get("integrationId") is not None
-        and not isinstance(action["integrationId"], (str, int))
+        and not (isinstance(action["integrationId"], str) or integer(action["integrationId"]))
     ):
         return {"actions": {"integrationId": NOT_A_STRING}}
     found = _data_errors(kind, action.get("data") or {})
@@ -580,6 +580,60 @@ _COMPARISONS: dict[str, Any] = {
 }
 
 
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+# An object comparison's fields by condition type: (the required ones, each field's check or choices)
+# (sentry-api.yaml OrganizationWorkflow_ActionFilter_Condition_*.comparison).
+_I, _S, _B, _L = integer, _is_str, _is_bool, _is_list
+_FREQUENCY = {"value": _I, "filters": _L, "interval": _S, "comparisonInterval": _S}
+COMPARISON_FIELDS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "age_comparison": (
+        ("time", "value", "comparisonType"),
+        {"time": ("minute", "hour", "day", "week"), "value": _I, "comparisonType": ("older", "newer")},
+    ),
+    "assigned_to": (("targetType", "targetIdentifier"), {"targetType": ("NoOne", "Member", "Team")}),
+    "issue_category": (("value",), {"value": _I, "include": _B}),
+    "issue_occurrences": (("value",), {"value": _I}),
+    "event_unique_user_frequency_count": (("value", "filters", "interval"), _FREQUENCY),
+    "event_frequency_count": (("value", "interval"), _FREQUENCY),
+    "event_frequency_percent": (("value", "interval", "comparisonInterval"), _FREQUENCY),
+    "percent_sessions_count": (("value", "interval"), _FREQUENCY),
+    "percent_sessions_percent": (("value", "interval", "comparisonInterval"), _FREQUENCY),
+    "event_attribute": (("attribute", "match"), {"attribute": _S, "match": _S, "value": _S}),
+    "tagged_event": (("key", "match"), {"key": _S, "match": _S, "value": _S}),
+    "latest_adopted_release": (
+        ("environment", "ageComparison", "releaseAgeType"),
+        {"environment": _S, "ageComparison": _S, "releaseAgeType": _S},
+    ),
+    "level": (("match", "level"), {"match": _S, "level": _I}),
+    "issue_type": (("value", "include"), {"value": _S, "include": _B}),
+}
+
+
+def _comparison_errors(kind: str, comparison: dict[str, Any]) -> dict[str, Any]:
+    required, checks = COMPARISON_FIELDS.get(kind, ((), {}))
+    found: dict[str, Any] = {name: REQUIRED for name in required if comparison.get(name) is None}
+    for name, check in checks.items():
+        value = comparison.get(name)
+        if name in found or value is None:
+            continue
+        if isinstance(check, tuple) and value not in check:
+            found[name] = [f'"{value}" is not a valid choice.']
+        elif not isinstance(check, tuple) and not check(value):
+            found[name] = ["Not a valid value."]
+    return found
+
+
 def _filter_condition_errors(condition: dict[str, Any]) -> dict[str, Any]:
     kind = condition.get("type")
     if kind not in FILTER_CONDITIONS:
@@ -589,6 +643,10 @@ def _filter_condition_errors(condition: dict[str, Any]) -> dict[str, Any]:
         found["comparison"] = REQUIRED if condition.get("comparison") is None else ["Not a valid comparison."]
     if not isinstance(condition.get("conditionResult"), bool):
         found["conditionResult"] = REQUIRED if condition.get("conditionResult") is None else NOT_A_BOOLEAN
+    if "comparison" not in found and isinstance(condition.get("comparison"), dict):
+        inner = _comparison_errors(str(kind), condition["comparison"])
+        if inner:
+            found["comparison"] = inner
     return found
 
 

@@ -198,7 +198,17 @@ def _workflow(**overrides: Any) -> dict[str, Any]:
                     }
                 ]
             ),
-            {"actionFilters": {"conditions": {"conditionResult": ["Must be a valid boolean."]}}},
+            {
+                "actionFilters": {
+                    "conditions": {
+                        "conditionResult": ["Must be a valid boolean."],
+                        "comparison": {
+                            "key": ["This field is required."],
+                            "match": ["This field is required."],
+                        },
+                    }
+                }
+            },
         ),
         (
             _workflow(actionFilters=[{"conditions": [], "actions": []}]),
