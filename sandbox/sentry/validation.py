@@ -533,9 +533,9 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
         return {"actions": {"data": {"fallthroughType": [f'"{fallthrough}" is not a valid choice.']}}}
     missing = {k: REQUIRED for k in ACTION_CONFIG.get(kind, ()) if config.get(k) is None}
     wrong = {  # every action's target fields are strings where given (the document's config objects)
-        k: NOT_A_STRING
+        k: NOT_NULL if config[k] is None else NOT_A_STRING
         for k in ("targetType", "targetDisplay")
-        if config.get(k) is not None and not isinstance(config[k], str)
+        if k in config and not isinstance(config[k], str)
     } | {
         k: NOT_A_STRING
         for k in ACTION_CONFIG.get(kind, ())

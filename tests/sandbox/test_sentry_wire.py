@@ -193,6 +193,28 @@ def _workflow(**overrides: Any) -> dict[str, Any]:
                 actionFilters=[
                     {
                         "logicType": "all",
+                        "conditions": [],
+                        "actions": [
+                            {
+                                "type": "sentry_app",
+                                "data": {},
+                                "config": {
+                                    "targetType": "sentry_app",
+                                    "targetIdentifier": "1",
+                                    "targetDisplay": None,
+                                },
+                            }
+                        ],
+                    }
+                ]
+            ),
+            {"actionFilters": {"actions": {"config": {"targetDisplay": ["This field may not be null."]}}}},
+        ),
+        (
+            _workflow(
+                actionFilters=[
+                    {
+                        "logicType": "all",
                         "conditions": [{"type": "tagged_event", "comparison": {}, "conditionResult": "AAA"}],
                         "actions": [],
                     }
