@@ -529,7 +529,11 @@ def _action_errors(kind: str, action: dict[str, Any], config: dict[str, Any]) ->
     if absent:
         return {"actions": absent}
     fallthrough = (action.get("data") or {}).get("fallthroughType")
-    if kind == "email" and fallthrough is not None and fallthrough not in FALLTHROUGH_TYPES:
+    if (
+        kind == "email"
+        and "fallthroughType" in (action.get("data") or {})
+        and fallthrough not in FALLTHROUGH_TYPES
+    ):
         return {"actions": {"data": {"fallthroughType": [f'"{fallthrough}" is not a valid choice.']}}}
     missing = {k: REQUIRED for k in ACTION_CONFIG.get(kind, ()) if config.get(k) is None}
     wrong = {  # every action's target fields are strings where given (the document's config objects)
@@ -592,10 +596,21 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, list)
 
 
+def _is_filter_list(value: Any) -> bool:
+    """A frequency condition's filters: objects whose key, attribute, match and value are strings."""
+    return isinstance(value, list) and all(
+        isinstance(item, dict) and all(isinstance(v, str) for k, v in item.items() if k in _FILTER_KEYS)
+        for item in value
+    )
+
+
+_FILTER_KEYS = ("key", "attribute", "match", "value")
+
+
 # An object comparison's fields by condition type: (the required ones, each field's check or choices)
 # (sentry-api.yaml OrganizationWorkflow_ActionFilter_Condition_*.comparison).
 _I, _S, _B, _L = integer, _is_str, _is_bool, _is_list
-_FREQUENCY = {"value": _I, "filters": _L, "interval": _S, "comparisonInterval": _S}
+_FREQUENCY = {"value": _I, "filters": _is_filter_list, "interval": _S, "comparisonInterval": _S}
 COMPARISON_FIELDS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "age_comparison": (
         ("time", "value", "comparisonType"),
