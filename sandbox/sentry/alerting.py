@@ -155,8 +155,8 @@ def _group(
 def _listening(backend: SentryBackend, detector_ids: set[int]) -> list[Workflow]:
     found = []
     for workflow in backend.workflows.values():
-        ids = {int(i) for i in workflow.body.get("detectorIds") or [] if str(i).isdigit()}
-        if workflow.body.get("enabled", True) and ids & detector_ids:
+        ids = {int(i) for i in workflow.detector_ids if str(i).isdigit()}
+        if workflow.enabled and ids & detector_ids:
             found.append(workflow)
     return found
 
@@ -197,17 +197,17 @@ def _fire(
     environment: str,
     now: float,
 ) -> list[Notification]:
-    wanted = workflow.body.get("environment")
+    wanted = workflow.environment
     if wanted and wanted != environment:
         return []
-    triggers = workflow.body.get("triggers") or {}
+    triggers = workflow.triggers or {}
     if not _group_holds(triggers if isinstance(triggers, dict) else {}, issue, new, now, empty=True):
         return []
-    filters = [f for f in workflow.body.get("actionFilters") or [] if isinstance(f, dict)]
+    filters = [f for f in workflow.action_filters if isinstance(f, dict)]
     passing = [f for f in filters if _group_holds(f, issue, new, now, empty=True)]
     if not passing:
         return []
-    frequency = float((workflow.body.get("config") or {}).get("frequency") or 30) * 60
+    frequency = float((workflow.config or {}).get("frequency") or 30) * 60
     last = state.fired.get((workflow.id, issue.id))
     if last is not None and now - last < frequency:
         return []
@@ -292,7 +292,7 @@ def _run_issue_workflows(
 
 
 def _threshold(detector: Detector) -> float | None:
-    group = detector.body.get("conditionGroup") or {}
+    group = detector.condition_group or {}
     for condition in group.get("conditions") or []:
         if (
             isinstance(condition, dict)
@@ -313,7 +313,7 @@ def _run_metric_monitors(
     for detector in list(backend.detectors.values()):
         if detector.project_id != project_id or detector.type != "metric_issue":
             continue
-        sources = detector.body.get("dataSources") or [{}]
+        sources = detector.data_sources or [{}]
         source = sources[0] if isinstance(sources[0], dict) else {}
         if not str(source.get("aggregate") or "").startswith("p95("):
             continue

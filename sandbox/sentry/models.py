@@ -1,23 +1,35 @@
-"""Sentry organization state: teams, projects, client keys, detectors, workflows, dashboards, events.
+"""Sentry organization state: teams, projects, client keys, members, detectors, workflows, dashboards,
+events.
 
-No HTTP or JSON here: the backend's methods are the API operations, they validate and raise the typed
-errors of ``errors.py``. Ids are integers (responses.py writes them as strings, as Sentry does).
-Detector and workflow bodies are kept as the dicts the client sent, with server ids added to their
-sub-objects; ``validation.py`` checks them.
+No HTTP or JSON here, and no wire names (moto's split): the backend's methods are the API operations
+and take keyword arguments with Python names; ``responses.py`` holds the one wire table per resource
+that decodes a request into those arguments and builds the documents back from these dataclasses.
+Keyword arguments rather than one request dataclass per operation because an update must tell a field
+that was left out from one sent as null: a left-out field is simply not passed (``UNSET``).
+Requests are checked at the wire level first (``validation.py``, so errors name the key the client
+sent); what only the state can decide (a slug taken, an unknown team) is checked here, and an error
+naming a Python field is renamed to its wire key by the responses.
+
+The sub-documents of detectors, workflows and dashboards (condition groups, action filters, data
+sources, widgets) are kept as the documents the client sent, with server ids added; only their
+top-level fields are typed. Ids are integers (responses.py writes them as strings, as Sentry does).
+
+State files written before this shape (a ``body`` or ``settings`` dict keyed by wire names) load
+through ``__setstate__``: the old keys are mapped to fields by their snake-case spelling.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from vigil.sandbox.core.values import whole
-from vigil.sandbox.sentry import validation
 from vigil.sandbox.sentry.errors import (
     EnvelopeRejected,
     Forbidden,
@@ -27,14 +39,14 @@ from vigil.sandbox.sentry.errors import (
     TeamSlugTaken,
 )
 from vigil.sandbox.sentry.platforms import PLATFORMS
-from vigil.sandbox.sentry.validation import (
-    NOT_A_LIST,
-    NOT_A_STRING,
-    REQUIRED,
-    integer,
-    string_errors,
-    string_list_errors,
-)
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final[Any] = _Unset()  # a keyword argument left out of an update (unlike None, sent as null)
 
 _SLUG = re.compile(r"^(?![0-9]+$)[a-z0-9_-]{1,50}$")
 _SLUG_MESSAGE = (
@@ -48,7 +60,7 @@ RESERVED_PROJECT_SLUGS = frozenset(
      "usage"}
 )  # fmt: skip
 SYSTEM_DETECTORS = ("error", "issue_stream")  # made with every project, cannot be created or deleted
-BROWSER_SDK_VERSIONS = ("latest", "7.x", "8.x", "9.x", "10.x")
+SPIKE_PROTECTION_OPTION = "quotas:spike-protection-disabled"
 
 
 def timestamp() -> str:
@@ -59,39 +71,79 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")[:50]
 
 
-def project_settings() -> dict[str, Any]:
+_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake(name: str) -> str:
+    """``scrubIPAddresses`` → ``scrub_ip_addresses``: how an old state file's keys map to fields."""
+    return _WORD.sub("_", name).lower()
+
+
+def _restore(obj: Any, state: dict[str, Any], legacy: str | None = None) -> None:
+    """Unpickle ``state`` into ``obj``; an older shape's ``legacy`` dict (keyed by wire names) becomes
+    the typed fields, and fields added since get their defaults."""
+    old = state.pop(legacy, None) if legacy else None
+    names = {f.name for f in dataclasses.fields(obj)}
+    if isinstance(old, dict):
+        for key, value in old.items():
+            name = snake(str(key))
+            if name in names and name not in state:
+                state[name] = value
+    for f in dataclasses.fields(obj):
+        if f.name not in state:
+            if f.default is not dataclasses.MISSING:
+                state[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                state[f.name] = f.default_factory()
+    obj.__dict__.update(state)
+
+
+def _typed(cls: type[Any], value: Any) -> Any:
+    """An old state file's settings dict as the dataclass ``cls`` (unknown keys dropped)."""
+    if isinstance(value, cls):
+        return value
+    names = {f.name for f in dataclasses.fields(cls)}
+    given = {snake(str(k)): v for k, v in (value or {}).items()}
+    return cls(**{k: v for k, v in given.items() if k in names})
+
+
+@dataclass
+class ProjectSettings:
     """The per-project settings a new project starts with (the detailed project's top-level fields)."""
-    return {
-        "color": "#3f70b3",
-        "isPublic": False,
-        "digestsMinDelay": 300,
-        "digestsMaxDelay": 1800,
-        "resolveAge": 0,
-        "subjectPrefix": "",
-        "subjectTemplate": "$shortID - $title",
-        "fingerprintingRules": "",
-        "groupingEnhancements": "",
-        "allowedDomains": ["*"],
-        "scrapeJavaScript": True,
-        "securityToken": secrets.token_hex(16),
-        "securityTokenHeader": None,
-        "verifySSL": False,
-        "highlightTags": [],
-        "highlightContext": {},
-        "sensitiveFields": [],
-        "safeFields": [],
-        "scrubIPAddresses": False,
-        "dataScrubber": False,
-        "dataScrubberDefaults": False,
-        "defaultEnvironment": None,
-        "enableAutoReleaseCreation": True,
-        "debugFilesRole": None,
-    }
+
+    color: str = "#3f70b3"
+    is_public: bool = False
+    digests_min_delay: int = 300
+    digests_max_delay: int = 1800
+    resolve_age: int = 0
+    subject_prefix: str = ""
+    subject_template: str = "$shortID - $title"
+    fingerprinting_rules: str = ""
+    grouping_enhancements: str = ""
+    allowed_domains: list[str] = field(default_factory=lambda: ["*"])
+    scrape_java_script: bool = True
+    security_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    security_token_header: str | None = None
+    verify_ssl: bool = False
+    highlight_tags: list[str] = field(default_factory=list)
+    highlight_context: dict[str, Any] = field(default_factory=dict)
+    sensitive_fields: list[str] = field(default_factory=list)
+    safe_fields: list[str] = field(default_factory=list)
+    scrub_ip_addresses: bool = False
+    data_scrubber: bool = False
+    data_scrubber_defaults: bool = False
+    default_environment: str | None = None
+    enable_auto_release_creation: bool = True
+    debug_files_role: str | None = None
+
+
+SETTINGS = tuple(f.name for f in dataclasses.fields(ProjectSettings))
 
 
 def project_options() -> dict[str, Any]:
     """The legacy ``options`` a project detail carries from the start: inbound filters as strings
-    (newline-separated lists, "" when unset), the flags as booleans."""
+    (newline-separated lists, "" when unset), the flags as booleans. The option names are Sentry's
+    own keys of a free-form map, not fields."""
     return {
         "filters:blacklisted_ips": "",
         "filters:releases": "",
@@ -109,7 +161,7 @@ def project_options() -> dict[str, Any]:
         "sentry:replay_hydration_error_issues": True,
         "sentry:toolbar_allowed_origins": "",
         "feedback:branding": True,
-        "quotas:spike-protection-disabled": False,
+        SPIKE_PROTECTION_OPTION: False,
     }
 
 
@@ -124,26 +176,6 @@ def _options(given: dict[str, Any]) -> dict[str, Any]:
             value = "\n".join(str(v) for v in value)
         stored[str(key)] = value
     return stored
-
-
-_PROJECT_STRINGS = (
-    "name", "slug", "platform", "subjectPrefix", "subjectTemplate", "fingerprintingRules",
-    "groupingEnhancements", "securityToken", "securityTokenHeader", "defaultEnvironment", "debugFilesRole",
-)  # fmt: skip
-
-
-ORG_ROLE_IDS = ("member", "admin", "manager", "owner", "billing")
-TEAM_ROLE_IDS = ("contributor", "admin")
-AUTO_ASSIGNMENTS = (
-    "Auto Assign to Issue Owner",
-    "Auto Assign to Suspect Commits",
-    "Turn off Auto-Assignment",
-)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# an ownership rule: `path:`, `module:`, `url:`, `tags.<key>:` or `codeowners:` matcher, then owners
-_OWNERSHIP_RULE = re.compile(
-    r"^(path|module|url|codeowners|tags\.[\w.-]+):\S+(\s+(#[\w-]+|[^@\s]+@[^@\s]+))+$"
-)
 
 
 @dataclass
@@ -183,8 +215,25 @@ class Project:
     team_ids: list[int]
     created: str = field(default_factory=timestamp)
     old_slugs: list[str] = field(default_factory=list)
-    settings: dict[str, Any] = field(default_factory=project_settings)
-    options: dict[str, Any] = field(default_factory=project_options)  # the legacy dict (filters:*, …)
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
+    options: dict[str, Any] = field(default_factory=project_options)  # the legacy map (filters:*, …)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["settings"] = _typed(ProjectSettings, state.get("settings"))
+        _restore(self, state)
+
+
+@dataclass
+class LoaderOptions:
+    has_replay: bool = True
+    has_performance: bool = False
+    has_debug: bool = False
+
+
+@dataclass
+class RateLimit:
+    window: int
+    count: int
 
 
 @dataclass
@@ -194,12 +243,16 @@ class ClientKey:
     name: str
     secret: str = field(default_factory=lambda: secrets.token_hex(16))
     is_active: bool = True
-    rate_limit: dict[str, int] | None = None
+    rate_limit: RateLimit | None = None
     browser_sdk_version: str = "8.x"
-    loader_options: dict[str, bool] = field(
-        default_factory=lambda: {"hasReplay": True, "hasPerformance": False, "hasDebug": False}
-    )
+    loader_options: LoaderOptions = field(default_factory=LoaderOptions)
     created: str = field(default_factory=timestamp)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["loader_options"] = _typed(LoaderOptions, state.get("loader_options"))
+        if isinstance(state.get("rate_limit"), dict):
+            state["rate_limit"] = _typed(RateLimit, state["rate_limit"])
+        _restore(self, state)
 
 
 @dataclass
@@ -208,28 +261,52 @@ class Detector:
     project_id: int
     type: str
     name: str
-    body: dict[str, Any]  # as sent, conditions carrying ids
+    description: str | None = None
+    enabled: bool = True
+    owner: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    condition_group: dict[str, Any] | None = None  # the document sent, conditions carrying ids
+    data_sources: list[dict[str, Any]] = field(default_factory=list)  # the documents sent
     source_ids: list[int] = field(default_factory=list)
     created: str = field(default_factory=timestamp)
     updated: str = field(default_factory=timestamp)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state, legacy="body")
 
 
 @dataclass
 class Workflow:
     id: int
     name: str
-    body: dict[str, Any]  # as sent, every trigger/filter/condition/action carrying an id
+    enabled: bool = True
+    environment: str | None = None
+    config: dict[str, Any] = field(default_factory=lambda: {"frequency": 30})
+    detector_ids: list[str] = field(default_factory=list)
+    triggers: dict[str, Any] = field(default_factory=dict)  # the group sent, every item carrying an id
+    action_filters: list[dict[str, Any]] = field(default_factory=list)  # the same
+    owner: str | None = None
     recreated_subobjects: int = 0  # sub-objects updates had to create anew (churn)
     created: str = field(default_factory=timestamp)
     updated: str = field(default_factory=timestamp)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state, legacy="body")
 
 
 @dataclass
 class Dashboard:
     id: int
     title: str
-    body: dict[str, Any]
+    widgets: list[dict[str, Any]] = field(default_factory=list)  # the documents sent, with ids
+    projects: list[Any] = field(default_factory=list)
+    environment: list[str] = field(default_factory=list)
+    period: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
     created: str = field(default_factory=timestamp)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state, legacy="body")
 
 
 @dataclass
@@ -238,7 +315,7 @@ class Event:
     project_id: int
     kind: str  # the envelope item type: event, transaction, check_in…
     received: float
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # the SDK's event document as sent
 
 
 class SentryBackend:
@@ -262,7 +339,7 @@ class SentryBackend:
         owner = Member(self.new_id(), "owner@sandbox.invalid", "owner")  # the token's user
         self.members[owner.id] = owner
         self.ownership: dict[int, Ownership] = {}  # project id → its ownership rules
-        self.integration_config: dict[str, Any] = {"installationType": "born_as_bot"}
+        self.integration_config: dict[str, Any] = {}  # service_table / team_table as sent
         self.slack_channels = {name.lstrip("#"): channel for name, channel in slack_channels.items()}
 
     def new_id(self) -> int:
@@ -271,6 +348,10 @@ class SentryBackend:
 
     def has_feature(self, name: str) -> bool:
         return name in self.features
+
+    def slack_channel(self, name: str) -> str:
+        """The Slack channel id of ``#name`` (the installed integration's lookup)."""
+        return self.slack_channels[name.lstrip("#")]
 
     # --- teams --------------------------------------------------------------------------------
     def team(self, ref: str) -> Team:
@@ -283,10 +364,7 @@ class SentryBackend:
         teams = sorted(self.teams.values(), key=lambda t: t.id)
         return [t for t in teams if slug is None or t.slug == slug]
 
-    def create_team(self, slug: Any, name: Any) -> Team:
-        errors = string_errors({"slug": slug, "name": name}, "slug", "name")
-        if errors:
-            raise Invalid(errors)
+    def create_team(self, *, slug: str | None = None, name: str | None = None) -> Team:
         slug = slug or slugify(name or "")
         if not slug and not name:
             raise Invalid({"slug": ["This field is required."]})
@@ -300,20 +378,16 @@ class SentryBackend:
         self.teams[team.id] = team
         return team
 
-    def update_team(self, ref: str, data: dict[str, Any]) -> Team:
+    def update_team(self, ref: str, *, slug: str | None = None, name: str | None = None) -> Team:
         team = self.team(ref)
-        errors = string_errors(data, "slug", "name")
-        if errors:
-            raise Invalid(errors)
-        slug = data.get("slug")
         if slug is not None and slug != team.slug:
-            if not _SLUG.match(str(slug)):
+            if not _SLUG.match(slug):
                 raise Invalid({"slug": [_SLUG_MESSAGE]})
             if any(t.slug == slug for t in self.teams.values()):
                 raise Invalid({"slug": [f'The slug "{slug}" is already in use.']})
-            team.slug = str(slug)
-        if data.get("name"):
-            team.name = str(data["name"])
+            team.slug = slug
+        if name:
+            team.name = name
         return team
 
     def delete_team(self, ref: str) -> None:
@@ -337,30 +411,24 @@ class SentryBackend:
     def list_projects(self) -> list[Project]:
         return sorted(self.projects.values(), key=lambda p: p.id)
 
-    def _check_platform(self, platform: Any, errors: dict[str, Any]) -> None:
-        if platform is not None and not isinstance(platform, str):
-            errors["platform"] = NOT_A_STRING
-        elif platform not in (None, "", "other") and platform not in PLATFORMS:
+    @staticmethod
+    def _check_platform(platform: str | None, errors: dict[str, Any]) -> None:
+        if platform not in (None, "", "other") and platform not in PLATFORMS:
             errors["platform"] = ["Invalid platform"]
 
-    def create_project(self, team_ref: str, data: dict[str, Any]) -> Project:
+    def create_project(
+        self, team_ref: str, *, name: str | None = None, slug: str | None = None, platform: str | None = None
+    ) -> Project:
+        """A project with its default client key and system detectors (the default alert is the
+        responses' to make: it is a workflow document)."""
         team = self.team(team_ref)
-        name, slug, platform = data.get("name"), data.get("slug"), data.get("platform")
-        errors: dict[str, Any] = string_errors(data, "name", "slug")
-        if "slug" in data and data["slug"] is None:
-            errors["slug"] = ["This field may not be null."]
-        if "platform" in data and data["platform"] is None:
-            errors["platform"] = ["This field may not be null."]
-        if "default_rules" in data and not isinstance(data["default_rules"], bool):
-            errors["default_rules"] = ["Must be a valid boolean."]
-        if errors:
-            raise Invalid(errors)
+        errors: dict[str, Any] = {}
         if not name:
             errors["name"] = ["This field is required."]
-        elif len(str(name)) > 50:
+        elif len(name) > 50:
             errors["name"] = ["Ensure this field has no more than 50 characters."]
         self._check_platform(platform, errors)
-        if slug is not None and not _SLUG.match(str(slug)):
+        if slug is not None and not _SLUG.match(slug):
             errors["slug"] = [_SLUG_MESSAGE]
         elif slug in RESERVED_PROJECT_SLUGS:
             errors["slug"] = [f'The slug "{slug}" is reserved and not allowed.']
@@ -375,95 +443,62 @@ class SentryBackend:
             while slug in RESERVED_PROJECT_SLUGS or any(p.slug == slug for p in self.projects.values()):
                 counter += 1
                 slug = f"{base[:46]}-{counter}"
-        project = Project(self.new_id(), str(slug), str(name), platform or None, [team.id])
+        project = Project(self.new_id(), slug, str(name), platform or None, [team.id])
         self.projects[project.id] = project
-        self.create_key(project, "Default")  # every new project gets a default key
+        self.create_key(project, name="Default")  # every new project gets a default key
         for kind in SYSTEM_DETECTORS:  # and its system-created monitors
-            detector = Detector(self.new_id(), project.id, kind, _system_name(kind), {"enabled": True})
+            detector = Detector(self.new_id(), project.id, kind, _system_name(kind))
             self.detectors[detector.id] = detector
-        if data.get("default_rules", True) is not False:
-            self._default_workflow(project)
         return project
 
-    def _default_workflow(self, project: Project) -> Workflow:
-        """What ``default_rules`` makes now: "alert on high priority issues" as a workflow."""
-        stream = [str(d.id) for d in self.project_detectors(project) if d.type == "issue_stream"]
-        return self.create_workflow(
-            {
-                "name": f"Send a notification for high priority issues in {project.slug}",
-                "enabled": True,
-                "environment": None,
-                "config": {"frequency": 30},
-                "detectorIds": stream,
-                "triggers": {
-                    "logicType": "any-short",
-                    "conditions": [
-                        {"type": "new_high_priority_issue", "comparison": True, "conditionResult": True},
-                        {"type": "existing_high_priority_issue", "comparison": True, "conditionResult": True},
-                    ],
-                },
-                "actionFilters": [
-                    {
-                        "logicType": "all",
-                        "conditions": [],
-                        "actions": [
-                            {
-                                "type": "email",
-                                "integrationId": None,
-                                "config": {"targetType": "issue_owners", "targetIdentifier": None},
-                                "data": {"fallthroughType": "ActiveMembers"},
-                            }
-                        ],
-                    }
-                ],
-            }
-        )
-
-    def update_project(self, ref: str, data: dict[str, Any]) -> Project:
+    def update_project(
+        self,
+        ref: str,
+        *,
+        slug: str | None = None,
+        name: Any = UNSET,
+        platform: Any = UNSET,
+        options: dict[str, Any] | None = None,
+        **settings: Any,
+    ) -> Project:
+        """``settings``: any of ``ProjectSettings``' fields (DRF ignores the fields it does not know,
+        so the responses pass only those)."""
         project = self.project(ref)
-        errors: dict[str, Any] = string_errors(data, *_PROJECT_STRINGS)
-        errors.update(
-            string_list_errors(data, "highlightTags", "sensitiveFields", "safeFields", "allowedDomains")
-        )
-        if data.get("options") is not None and not isinstance(data["options"], dict):
-            errors["options"] = [
-                'Expected a dictionary of items but got type "{}".'.format(type(data["options"]).__name__)
-            ]
-        if errors:
-            raise Invalid(errors)
-        if "platform" in data:
-            self._check_platform(data["platform"], errors)
-        slug = data.get("slug")
+        errors: dict[str, Any] = {}
+        if platform is not UNSET:
+            self._check_platform(platform, errors)
         if slug is not None and slug != project.slug:
             other = next((p for p in self.projects.values() if p.slug == slug), None)
-            if not _SLUG.match(str(slug)):
+            if not _SLUG.match(slug):
                 errors["slug"] = [_SLUG_MESSAGE]
             elif slug in RESERVED_PROJECT_SLUGS:
                 errors["slug"] = [f'The slug "{slug}" is reserved and not allowed.']
             elif other is not None:
                 errors["slug"] = [f"Another project ({other.name}) is already using that slug"]
-        if "name" in data and (not data["name"] or len(str(data["name"])) > 200):
+        if name is not UNSET and (not name or len(str(name)) > 200):
             errors["name"] = ["Ensure this field has no more than 200 characters."]
-        for delay in ("digestsMinDelay", "digestsMaxDelay"):
-            value = data.get(delay)
-            if value is not None and not (integer(value) and 60 <= value <= 3600):
+        for delay in ("digests_min_delay", "digests_max_delay"):
+            value = settings.get(delay)
+            if value is not None and not (_integer(value) and 60 <= value <= 3600):
                 errors[delay] = ["Ensure this value is between 60 and 3600."]
-        if "resolveAge" in data and not (integer(data["resolveAge"]) and data["resolveAge"] >= 0):
-            errors["resolveAge"] = ["A valid integer is required."]
+        if "resolve_age" in settings and not (
+            _integer(settings["resolve_age"]) and settings["resolve_age"] >= 0
+        ):
+            errors["resolve_age"] = ["A valid integer is required."]
         if errors:
-            raise Invalid(errors)
+            raise Invalid(errors)  # Python names: the responses rename them to the keys sent
         if slug is not None and slug != project.slug:
             project.old_slugs.append(project.slug)
-            project.slug = str(slug)
-        if data.get("name"):
-            project.name = str(data["name"])
-        if "platform" in data:
-            project.platform = data["platform"] or None
-        if isinstance(data.get("options"), dict):
-            project.options.update(_options(data["options"]))
-        for key, value in data.items():
-            if key in project.settings:  # DRF ignores fields it does not know
-                project.settings[key] = value
+            project.slug = slug
+        if name is not UNSET and name:
+            project.name = str(name)
+        if platform is not UNSET:
+            project.platform = platform or None
+        if options is not None:
+            project.options.update(_options(options))
+        project.settings = dataclasses.replace(
+            project.settings, **{k: v for k, v in settings.items() if k in SETTINGS}
+        )
         return project
 
     def delete_project(self, ref: str) -> None:
@@ -475,8 +510,7 @@ class SentryBackend:
         for detector_id in gone:
             del self.detectors[int(detector_id)]
         for workflow in self.workflows.values():
-            ids = workflow.body.get("detectorIds") or []
-            workflow.body["detectorIds"] = [i for i in ids if str(i) not in gone]
+            workflow.detector_ids = [i for i in workflow.detector_ids if str(i) not in gone]
 
     def add_team(self, project_ref: str, team_ref: str) -> Project:
         project, team = self.project(project_ref), self.team(team_ref)
@@ -501,49 +535,23 @@ class SentryBackend:
             raise NotFound()
         return self.members[number]
 
-    def invite_member(self, data: dict[str, Any]) -> Member:
-        errors = string_errors(data, "email", "orgRole")
-        errors.update(string_list_errors(data, "teams"))
-        email, role = data.get("email"), data.get("orgRole")
-        if "email" not in errors and not (isinstance(email, str) and _EMAIL.match(email)):
-            errors["email"] = ["Enter a valid email address."]
-        if role is None:
-            errors["orgRole"] = REQUIRED
-        elif "orgRole" not in errors and role not in ORG_ROLE_IDS:
-            errors["orgRole"] = ["Invalid role"]
-        if errors:
-            raise Invalid(errors)
+    def invite_member(self, *, email: str, role: str, teams: list[str] | None = None) -> Member:
         if any(m.email == email for m in self.members.values()):
             raise Invalid({"email": [f"The user {email} has already been invited"]})
-        teams = [self.team(str(t)).slug for t in data.get("teams") or []]
-        member = Member(
-            self.new_id(), str(email), str(role), pending=True, team_roles={t: None for t in teams}
-        )
+        slugs = [self.team(str(t)).slug for t in teams or []]
+        member = Member(self.new_id(), email, role, pending=True, team_roles={t: None for t in slugs})
         self.members[member.id] = member
         return member
 
-    def update_member(self, ref: str, data: dict[str, Any]) -> Member:
+    def update_member(
+        self, ref: str, *, role: str | None = None, team_roles: list[tuple[str, str | None]] | None = None
+    ) -> Member:
+        """``team_roles``: (team slug or id, team role or None for the default) pairs."""
         member = self.member(ref)
-        errors = string_errors(data, "orgRole")
-        role = data.get("orgRole")
-        if role is not None and "orgRole" not in errors and role not in ORG_ROLE_IDS:
-            errors["orgRole"] = ["Invalid role"]
-        team_roles = data.get("teamRoles")
-        if team_roles is not None and (
-            not isinstance(team_roles, list)
-            or not all(isinstance(t, dict) and isinstance(t.get("teamSlug"), str) for t in team_roles)
-        ):
-            errors["teamRoles"] = ["Each team role needs a teamSlug."]
-        elif team_roles:
-            bad = [t.get("role") for t in team_roles if t.get("role") not in (None, *TEAM_ROLE_IDS)]
-            if bad:
-                errors["teamRoles"] = [f"Invalid team-role {bad[0]!r}"]
-        if errors:
-            raise Invalid(errors)
-        for item in team_roles or []:
-            member.team_roles[self.team(item["teamSlug"]).slug] = item.get("role")
+        for team_ref, team_role in team_roles or []:
+            member.team_roles[self.team(team_ref).slug] = team_role
         if role is not None:
-            member.role = str(role)
+            member.role = role
         return member
 
     def remove_member(self, ref: str) -> None:
@@ -553,103 +561,70 @@ class SentryBackend:
         del self.members[member.id]
 
     # --- spike protection (the project option quotas:spike-protection-disabled) ----------------
-    def set_spike_protection(self, data: dict[str, Any], enabled: bool) -> list[Project]:
-        projects = data.get("projects")
-        if not isinstance(projects, list) or not projects:
-            raise Invalid({"projects": REQUIRED})
-        errors = string_list_errors(data, "projects")
-        if errors:
-            raise Invalid(errors)
-        chosen = self.list_projects() if "$all" in projects else [self.project(str(p)) for p in projects]
+    def set_spike_protection(self, projects: list[str], enabled: bool) -> list[Project]:
+        chosen = self.list_projects() if "$all" in projects else [self.project(p) for p in projects]
         for project in chosen:
-            project.options["quotas:spike-protection-disabled"] = not enabled
+            project.options[SPIKE_PROTECTION_OPTION] = not enabled
         return chosen
 
     # --- ownership rules ----------------------------------------------------------------------
-    def update_ownership(self, project: Project, data: dict[str, Any]) -> Ownership:
-        errors = string_errors(data, "raw", "autoAssignment")
-        for flag in ("fallthrough", "codeownersAutoSync"):
-            if data.get(flag) is not None and not isinstance(data[flag], bool):
-                errors[flag] = ["Must be a valid boolean."]
-        assignment = data.get("autoAssignment")
-        if "autoAssignment" not in errors and assignment is not None and assignment not in AUTO_ASSIGNMENTS:
-            errors["autoAssignment"] = [f'"{assignment}" is not a valid choice.']
-        raw = data.get("raw")
-        if "raw" not in errors and isinstance(raw, str):
-            bad = [
-                line for line in raw.splitlines() if line.strip() and not _OWNERSHIP_RULE.match(line.strip())
-            ]
-            if bad:
-                errors["raw"] = [f"Parse error: invalid rule {bad[0]!r}"]
-        if errors:
-            raise Invalid(errors)
+    def update_ownership(
+        self,
+        project: Project,
+        *,
+        raw: str | None = None,
+        fallthrough: bool | None = None,
+        auto_assignment: str | None = None,
+        codeowners_auto_sync: bool | None = None,
+    ) -> Ownership:
         ownership = self.ownership.setdefault(project.id, Ownership())
         if raw is not None:
             ownership.raw = raw
-        for wire, attr in (("fallthrough", "fallthrough"), ("codeownersAutoSync", "codeowners_auto_sync")):
-            if data.get(wire) is not None:
-                setattr(ownership, attr, data[wire])
-        if assignment is not None:
-            ownership.auto_assignment = str(assignment)
+        if fallthrough is not None:
+            ownership.fallthrough = fallthrough
+        if codeowners_auto_sync is not None:
+            ownership.codeowners_auto_sync = codeowners_auto_sync
+        if auto_assignment is not None:
+            ownership.auto_assignment = auto_assignment
         ownership.updated = timestamp()
         return ownership
 
     # --- the Slack integration's configuration ------------------------------------------------
-    def update_integration(self, data: dict[str, Any]) -> dict[str, Any]:
-        """POST …/integrations/{id}/: the document's config bodies are Opsgenie's team_table and
-        PagerDuty's service_table; either is checked and kept on the integration."""
-        errors: dict[str, Any] = {}
-        for table, fields in (
-            ("service_table", ("service", "integration_key")),
-            ("team_table", ("team", "integration_key")),
-        ):
-            rows = data.get(table)
-            if rows is None:
-                continue
-            if not isinstance(rows, list) or not all(
-                isinstance(r, dict) and all(isinstance(r.get(f), str) for f in fields) for r in rows
-            ):
-                errors[table] = [f"Each row needs the strings {', '.join(fields)} and an id."]
-        if errors:
-            raise Invalid(errors)
-        self.integration_config.update(
-            {k: v for k, v in data.items() if k in ("service_table", "team_table")}
-        )
+    def update_integration(
+        self,
+        *,
+        service_table: list[dict[str, Any]] | None = None,
+        team_table: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """POST …/integrations/{id}/: Opsgenie's team_table or PagerDuty's service_table, kept."""
+        if service_table is not None:
+            self.integration_config["service_table"] = service_table
+        if team_table is not None:
+            self.integration_config["team_table"] = team_table
         return self.integration_config
 
     # --- client keys --------------------------------------------------------------------------
-    def _rate_limit(self, value: Any) -> dict[str, int] | None:
+    def _rate_limit(self, value: RateLimit | None) -> RateLimit | None:
         """Key rate limits only stick with the projects:rate-limits feature; otherwise null."""
-        if value is None:
-            return None
-        if not isinstance(value, dict) or not all(
-            integer(value.get(k)) and 0 <= value[k] <= 2**63 - 1 for k in ("window", "count")
-        ):
-            raise Invalid({"rateLimit": {"window": ["A valid integer is required."]}})
-        if not self.has_feature("projects:rate-limits"):
-            return None
-        return {"window": int(value["window"]), "count": int(value["count"])}  # int64, as documented
+        return value if value is not None and self.has_feature("projects:rate-limits") else None
 
     def create_key(
-        self, project: Project, name: Any, rate_limit: Any = None, data: dict[str, Any] | None = None
+        self,
+        project: Project,
+        *,
+        name: str | None = None,
+        rate_limit: RateLimit | None = None,
+        is_active: bool | None = None,
+        browser_sdk_version: str | None = None,
+        loader_options: dict[str, bool] | None = None,
     ) -> ClientKey:
-        errors = string_errors({"name": name}, "name")
-        if name == "" and data is not None:  # a create body's name may not be blank (DRF)
-            errors["name"] = ["This field may not be blank."]
-        if name is None and data is not None:  # the document: name is required
-            errors["name"] = ["This field may not be null."] if "name" in data else REQUIRED
-        if errors:
-            raise Invalid(errors)
         key = ClientKey(secrets.token_hex(16), project.id, name or "Default")
         key.rate_limit = self._rate_limit(rate_limit)
-        if data:  # the other fields a create takes are the update's
-            self._key_fields(key, {k: v for k, v in data.items() if k not in ("name", "rateLimit")})
+        self._key_fields(key, is_active, browser_sdk_version, loader_options)
         self.keys[key.public] = key
         return key
 
     def project_keys(self, project: Project, status: str | None = None) -> list[ClientKey]:
-        if status not in (None, "active", "inactive"):
-            raise Invalid({"status": [f'"{status}" is not a valid choice.']})
         keys = [k for k in self.keys.values() if k.project_id == project.id]
         if status in ("active", "inactive"):
             keys = [k for k in keys if k.is_active == (status == "active")]
@@ -661,40 +636,34 @@ class SentryBackend:
             raise NotFound()
         return key
 
-    def update_key(self, project: Project, key_id: str, data: dict[str, Any]) -> ClientKey:
+    def update_key(
+        self,
+        project: Project,
+        key_id: str,
+        *,
+        name: str | None = None,
+        rate_limit: Any = UNSET,
+        is_active: bool | None = None,
+        browser_sdk_version: str | None = None,
+        loader_options: dict[str, bool] | None = None,
+    ) -> ClientKey:
         key = self.key(project, key_id)
-        return self._key_fields(key, data)
+        if rate_limit is not UNSET:
+            key.rate_limit = self._rate_limit(rate_limit)
+        if name:
+            key.name = name
+        return self._key_fields(key, is_active, browser_sdk_version, loader_options)
 
-    def _key_fields(self, key: ClientKey, data: dict[str, Any]) -> ClientKey:
-        errors = string_errors(data, "name", "browserSdkVersion")
-        for name in ("browserSdkVersion", "dynamicSdkLoaderOptions", "name"):
-            if name in data and data[name] is None:
-                errors[name] = ["This field may not be null."]
-        if data.get("isActive") is not None and not isinstance(data["isActive"], bool):
-            errors["isActive"] = ["Must be a valid boolean."]
-        if data.get("dynamicSdkLoaderOptions") is not None and not isinstance(
-            data["dynamicSdkLoaderOptions"], dict
-        ):
-            errors["dynamicSdkLoaderOptions"] = ["Expected a dictionary of items."]
-        elif isinstance(data.get("dynamicSdkLoaderOptions"), dict) and not all(
-            isinstance(v, bool) for v in data["dynamicSdkLoaderOptions"].values()
-        ):
-            errors["dynamicSdkLoaderOptions"] = ["Must be a valid boolean."]
-        if errors:
-            raise Invalid(errors)
-        version = data.get("browserSdkVersion")
-        if version is not None and version not in BROWSER_SDK_VERSIONS:
-            raise Invalid({"browserSdkVersion": [f'"{version}" is not a valid choice.']})
-        if "rateLimit" in data:
-            key.rate_limit = self._rate_limit(data["rateLimit"])
-        if data.get("name"):
-            key.name = str(data["name"])
-        if "isActive" in data:
-            key.is_active = bool(data["isActive"])
+    @staticmethod
+    def _key_fields(
+        key: ClientKey, is_active: bool | None, version: str | None, loader: dict[str, bool] | None
+    ) -> ClientKey:
+        if is_active is not None:
+            key.is_active = is_active
         if version is not None:
-            key.browser_sdk_version = str(version)
-        if isinstance(data.get("dynamicSdkLoaderOptions"), dict):
-            key.loader_options.update({k: bool(v) for k, v in data["dynamicSdkLoaderOptions"].items()})
+            key.browser_sdk_version = version
+        if loader is not None:
+            key.loader_options = dataclasses.replace(key.loader_options, **loader)
         return key
 
     def delete_key(self, project: Project, key_id: str) -> None:
@@ -725,71 +694,75 @@ class SentryBackend:
         if ids:
             found = [d for d in found if str(d.id) in ids]
         if kind:
-            found = [d for d in found if d.type == validation.DETECTOR_ALIASES.get(kind, kind)]
+            found = [d for d in found if d.type == kind]
         return found
 
-    def create_detector(self, project: Project, body: dict[str, Any]) -> Detector:
-        kind = body.get("type")
-        if kind in SYSTEM_DETECTORS:
-            raise Invalid({"type": [f"Monitors of type {kind} cannot be created manually."]})
-        validation.check_detector(body, self.has_feature("organizations:incidents"))
-        stored = copy.deepcopy(body)
-        self._condition_ids(stored, None)
-        detector = Detector(self.new_id(), project.id, str(kind), str(body["name"]), stored)
-        detector.source_ids = [self.new_id() for _ in stored.get("dataSources") or []]
+    def create_detector(
+        self, project: Project, *, type: str, name: str, workflow_ids: list[str] | None = None, **fields: Any
+    ) -> Detector:
+        """``fields``: description, enabled, owner, config, condition_group, data_sources."""
+        if type in SYSTEM_DETECTORS:
+            raise Invalid({"type": [f"Monitors of type {type} cannot be created manually."]})
+        self._check_workflows(workflow_ids)
+        detector = Detector(self.new_id(), project.id, str(type), str(name), **copy.deepcopy(fields))
+        self._condition_ids(detector, None)
+        detector.source_ids = [self.new_id() for _ in detector.data_sources]
         self.detectors[detector.id] = detector
-        self._link_workflows(detector, stored.get("workflowIds"))
+        self._link_workflows(detector, workflow_ids)
         return detector
 
-    def update_detector(self, ref: str, body: dict[str, Any]) -> Detector:
+    def update_detector(
+        self, ref: str, *, type: Any = UNSET, workflow_ids: list[str] | None = None, **fields: Any
+    ) -> Detector:
+        """A partial update: the fields given replace theirs (the responses validated the merge)."""
         detector = self.detector(ref)
-        if body.get("type", detector.type) != detector.type:
+        if type is not UNSET and type != detector.type:
             raise Invalid({"type": ["A monitor's type cannot be changed."]})
-        merged = {**detector.body, **copy.deepcopy(body), "type": detector.type}
-        if detector.type not in SYSTEM_DETECTORS:
-            validation.check_detector(merged, self.has_feature("organizations:incidents"))
-        self._condition_ids(merged, detector.body)
-        if len(merged.get("dataSources") or []) != len(detector.source_ids):
-            detector.source_ids = [self.new_id() for _ in merged.get("dataSources") or []]
-        detector.body, detector.name, detector.updated = merged, str(merged.get("name")), timestamp()
-        self._link_workflows(detector, body.get("workflowIds"))
+        self._check_workflows(workflow_ids)
+        previous = copy.deepcopy(detector.condition_group)
+        for name, value in copy.deepcopy(fields).items():
+            setattr(detector, name, value)
+        self._condition_ids(detector, previous)
+        if len(detector.data_sources) != len(detector.source_ids):
+            detector.source_ids = [self.new_id() for _ in detector.data_sources]
+        detector.name, detector.updated = str(detector.name), timestamp()
+        self._link_workflows(detector, workflow_ids)
         return detector
 
-    def _condition_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    def _condition_ids(self, detector: Detector, previous: dict[str, Any] | None) -> None:
         """Conditions keep the ids sent back and get new ones otherwise (Sentry's upsert)."""
-        group = body.get("conditionGroup")
+        group = detector.condition_group
         if not isinstance(group, dict):
             return
-        old_group = (previous or {}).get("conditionGroup") or {}
+        old_group = previous or {}
         known = {str(c.get("id")) for c in old_group.get("conditions") or []}
         group["id"] = old_group.get("id") or str(self.new_id())
         for condition in group.get("conditions") or []:
             if str(condition.get("id")) not in known:
                 condition["id"] = str(self.new_id())
 
-    def _link_workflows(self, detector: Detector, workflow_ids: Any) -> None:
+    def _check_workflows(self, workflow_ids: list[str] | None) -> None:
+        unknown = [i for i in workflow_ids or [] if whole(i) is None or int(i) not in self.workflows]
+        if unknown:
+            raise Invalid({"workflow_ids": [f"Alert {unknown[0]} does not exist"]})
+
+    def _link_workflows(self, detector: Detector, workflow_ids: list[str] | None) -> None:
         if workflow_ids is None:
             return
-        if not isinstance(workflow_ids, list):
-            raise Invalid({"workflowIds": [NOT_A_LIST[0].format(type(workflow_ids).__name__)]})
-        wanted = {str(i) for i in workflow_ids}
-        unknown = [i for i in wanted if whole(i) is None or int(i) not in self.workflows]
-        if unknown:
-            raise Invalid({"workflowIds": [f"Alert {unknown[0]} does not exist"]})
+        wanted = set(workflow_ids)
         for workflow in self.workflows.values():
-            ids = [str(i) for i in workflow.body.get("detectorIds") or []]
+            ids = [str(i) for i in workflow.detector_ids]
             linked = str(detector.id) in ids
             if str(workflow.id) in wanted and not linked:
-                workflow.body["detectorIds"] = [*ids, str(detector.id)]
+                workflow.detector_ids = [*ids, str(detector.id)]
             elif str(workflow.id) not in wanted and linked:
-                workflow.body["detectorIds"] = [i for i in ids if i != str(detector.id)]
-        detector.body.pop("workflowIds", None)
+                workflow.detector_ids = [i for i in ids if i != str(detector.id)]
 
     def detector_workflows(self, detector: Detector) -> list[str]:
         return [
             str(w.id)
             for w in sorted(self.workflows.values(), key=lambda w: w.id)
-            if str(detector.id) in [str(i) for i in w.body.get("detectorIds") or []]
+            if str(detector.id) in [str(i) for i in w.detector_ids]
         ]
 
     def delete_detector(self, ref: str) -> None:
@@ -798,8 +771,7 @@ class SentryBackend:
             raise Invalid({"detail": ["System-created monitors cannot be deleted."]})
         del self.detectors[detector.id]
         for workflow in self.workflows.values():
-            ids = workflow.body.get("detectorIds") or []
-            workflow.body["detectorIds"] = [i for i in ids if str(i) != str(detector.id)]
+            workflow.detector_ids = [i for i in workflow.detector_ids if str(i) != str(detector.id)]
 
     # --- workflows (alerts) -------------------------------------------------------------------
     def workflow(self, ref: str) -> Workflow:
@@ -814,60 +786,52 @@ class SentryBackend:
             found = [w for w in found if str(w.id) in ids]
         if projects:
             detectors = {str(d.id) for d in self.detectors.values() if str(d.project_id) in projects}
-            found = [w for w in found if detectors & {str(i) for i in w.body.get("detectorIds") or []}]
+            found = [w for w in found if detectors & {str(i) for i in w.detector_ids}]
         if query:
             found = [w for w in found if query.lower() in w.name.lower()]
         return found
 
-    def _workflow_body(self, body: dict[str, Any]) -> dict[str, Any]:
-        validation.check_workflow(body, set(self.detectors), str(self.slack_id), self.slack_channels)
-        stored = copy.deepcopy(body)
-        stored.pop("id", None)
-        stored.setdefault("enabled", True)
-        stored.setdefault("environment", None)
-        stored.setdefault("config", {"frequency": 30})
-        stored["detectorIds"] = [str(i) for i in stored.get("detectorIds") or []]
-        stored.setdefault("actionFilters", [])
-        if not stored.get("triggers"):
-            stored["triggers"] = {"logicType": "any-short", "conditions": []}
-        for action_filter in stored["actionFilters"]:
-            for action in action_filter.get("actions") or []:
-                action.setdefault("status", "active")
-                if action.get("type") == "slack":  # Sentry rewrites both with the resolved channel
-                    config = action["config"]
-                    channel = str(config["targetDisplay"]).lstrip("#")
-                    config["targetDisplay"] = "#" + channel
-                    config["targetIdentifier"] = self.slack_channels[channel]
-                    action["integrationId"] = str(action["integrationId"])
-        return stored
-
-    def _assign_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> int:
+    def _assign_ids(self, workflow: Workflow, previous: Workflow | None) -> int:
         """Sub-objects sent with an id they had keep it; the rest are created. Returns how many
         were created (on an update that is churn: Sentry deleted and re-made them)."""
         known: set[str] = set()
-        for group in _groups(previous or {}):
+        for group in _groups(previous) if previous else []:
             known.add(str(group.get("id")))
             known.update(str(item.get("id")) for item in _items(group))
         created = 0
-        for group in _groups(body):
+        for group in _groups(workflow):
             for item in [group, *_items(group)]:
                 if not (item.get("id") and str(item["id"]) in known):
                     item["id"] = str(self.new_id())
                     created += 1
         return created
 
-    def create_workflow(self, body: dict[str, Any]) -> Workflow:
-        stored = self._workflow_body(body)
-        self._assign_ids(stored, None)
-        workflow = Workflow(self.new_id(), str(stored["name"]), stored)
+    @staticmethod
+    def _workflow(workflow: Workflow, fields: dict[str, Any]) -> Workflow:
+        """Every field of a full write: the ones given, the defaults for the rest."""
+        fresh = Workflow(workflow.id, str(fields.get("name", workflow.name)))
+        for name, value in copy.deepcopy(fields).items():
+            setattr(fresh, name, value)
+        fresh.detector_ids = [str(i) for i in fresh.detector_ids]
+        for action_filter in fresh.action_filters:
+            for action in action_filter.get("actions") or []:
+                action.setdefault("status", "active")
+        return fresh
+
+    def create_workflow(self, *, name: str, **fields: Any) -> Workflow:
+        """``fields``: enabled, environment, config, detector_ids, triggers, action_filters, owner."""
+        workflow = self._workflow(Workflow(self.new_id(), name), fields)
+        self._assign_ids(workflow, None)
         self.workflows[workflow.id] = workflow
         return workflow
 
-    def update_workflow(self, ref: str, body: dict[str, Any]) -> Workflow:
-        workflow = self.workflow(ref)
-        stored = self._workflow_body(body)
-        workflow.recreated_subobjects += self._assign_ids(stored, workflow.body)
-        workflow.body, workflow.name, workflow.updated = stored, str(stored["name"]), timestamp()
+    def update_workflow(self, ref: str, *, name: str, **fields: Any) -> Workflow:
+        """PUT replaces the workflow: fields left out get their defaults."""
+        old = self.workflow(ref)
+        workflow = self._workflow(old, {**fields, "name": name})
+        workflow.recreated_subobjects = old.recreated_subobjects + self._assign_ids(workflow, old)
+        workflow.created, workflow.updated = old.created, timestamp()
+        self.workflows[workflow.id] = workflow
         return workflow
 
     def delete_workflow(self, ref: str) -> None:
@@ -883,33 +847,33 @@ class SentryBackend:
     def list_dashboards(self) -> list[Dashboard]:
         return sorted(self.dashboards.values(), key=lambda d: d.id)
 
-    def create_dashboard(self, body: dict[str, Any]) -> Dashboard:
-        validation.check_dashboard(body)
-        if any(d.title == body["title"] for d in self.dashboards.values()):
+    def create_dashboard(self, *, title: str, **fields: Any) -> Dashboard:
+        """``fields``: widgets, projects, environment, period, filters."""
+        if any(d.title == title for d in self.dashboards.values()):
             raise Invalid({"title": ["Dashboard with that title already exists."]})
-        stored = copy.deepcopy(body)
-        self._widget_ids(stored, None)
-        dashboard = Dashboard(self.new_id(), str(body["title"]), stored)
+        dashboard = Dashboard(self.new_id(), title, **copy.deepcopy(fields))
+        self._widget_ids(dashboard, [])
         self.dashboards[dashboard.id] = dashboard
         return dashboard
 
-    def update_dashboard(self, ref: str, body: dict[str, Any]) -> Dashboard:
+    def update_dashboard(self, ref: str, **fields: Any) -> Dashboard:
         """PUT replaces the widget list: widgets sent with their id are kept, others created."""
         dashboard = self.dashboard(ref)
-        merged = {**dashboard.body, **copy.deepcopy(body)}
-        validation.check_dashboard(merged)
-        if any(d.title == merged["title"] and d.id != dashboard.id for d in self.dashboards.values()):
+        title = fields.get("title", dashboard.title)
+        if any(d.title == title and d.id != dashboard.id for d in self.dashboards.values()):
             raise Invalid({"title": ["Dashboard with that title already exists."]})
-        self._widget_ids(merged, dashboard.body)
-        dashboard.body, dashboard.title = merged, str(merged["title"])
+        previous = dashboard.widgets
+        for name, value in copy.deepcopy(fields).items():
+            setattr(dashboard, name, value)
+        self._widget_ids(dashboard, previous)
         return dashboard
 
-    def _widget_ids(self, body: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    def _widget_ids(self, dashboard: Dashboard, previous: list[dict[str, Any]]) -> None:
         known: set[str] = set()
-        for widget in (previous or {}).get("widgets") or []:
+        for widget in previous:
             known.add(str(widget.get("id")))
             known.update(str(q.get("id")) for q in widget.get("queries") or [])
-        for widget in body.get("widgets") or []:
+        for widget in dashboard.widgets:
             for item in [widget, *(widget.get("queries") or [])]:
                 if str(item.get("id")) not in known:
                     item["id"] = str(self.new_id())
@@ -936,13 +900,20 @@ class SentryBackend:
         return [e for e in self.events if e.project_id == project.id]
 
 
+def _integer(value: Any) -> bool:
+    """DRF's IntegerField takes whole numbers; a boolean is not one."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
 def _system_name(kind: str) -> str:
     return {"error": "Error Monitor", "issue_stream": "Issue Stream"}.get(kind, kind)
 
 
-def _groups(body: dict[str, Any]) -> list[dict[str, Any]]:
-    triggers = body.get("triggers")
-    return [*([triggers] if isinstance(triggers, dict) else []), *(body.get("actionFilters") or [])]
+def _groups(workflow: Workflow) -> list[dict[str, Any]]:
+    triggers = workflow.triggers
+    return [*([triggers] if isinstance(triggers, dict) and triggers else []), *workflow.action_filters]
 
 
 def _items(group: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,13 +1,18 @@
 """Sentry's wire format, the only file with its field names: JSON in, JSON + Link headers out.
 
 One method per operation (routes.py names them); path parameters arrive by name. Handlers read the
-query and body, call the backend, and turn its objects into Sentry's documents.
+query and body, check the body at the wire level (validation.py, errors keyed as the client sent
+them), decode it through the resource's wire table into the backend's keyword arguments, and build
+the documents from the backend's dataclasses through the same table (``vigil.sandbox.core.wire``).
+An error the backend raises naming a Python field is renamed to its wire key (``_named``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -17,9 +22,11 @@ import requests
 from vigil.sandbox.core.http import Request, Response
 from vigil.sandbox.core.service import Call
 from vigil.sandbox.core.values import whole
-from vigil.sandbox.sentry import alerting, envelope
+from vigil.sandbox.core.wire import Table, Wire
+from vigil.sandbox.sentry import alerting, envelope, validation
 from vigil.sandbox.sentry.errors import EnvelopeUnauthorized, Invalid, Moved, NotFound, Retired
 from vigil.sandbox.sentry.models import (
+    SYSTEM_DETECTORS,
     ClientKey,
     Dashboard,
     Detector,
@@ -27,6 +34,7 @@ from vigil.sandbox.sentry.models import (
     Member,
     Ownership,
     Project,
+    RateLimit,
     SentryBackend,
     Team,
     Workflow,
@@ -231,6 +239,169 @@ def _post_to_slack(call: Call, note: alerting.Notification) -> None:
         note.status, note.detail = "failed", f"Slack answered {answer.get('error')}"
 
 
+# --- wire tables: Python field ↔ JSON key, one per resource, used to decode and to encode -----------
+def _as_str(value: Any) -> str:
+    return str(value)
+
+
+def _rate_limit_in(value: Any) -> RateLimit | None:
+    return None if value is None else RateLimit(int(value["window"]), int(value["count"]))
+
+
+def _rate_limit_out(value: RateLimit | None) -> dict[str, int] | None:
+    return None if value is None else RATE_LIMIT.encode(value)  # int64, as documented
+
+
+def _loader_in(value: dict[str, Any]) -> dict[str, bool]:
+    return {name: bool(v) for name, v in LOADER.decode(value).items()}  # unknown options: ignored
+
+
+def _team_roles_in(rows: list[dict[str, Any]] | None) -> list[tuple[str, str | None]] | None:
+    return None if rows is None else [(row["teamSlug"], row.get("role")) for row in rows]
+
+
+def _team_roles_out(roles: dict[str, str | None]) -> list[dict[str, Any]]:
+    return [{"teamSlug": team, "role": role} for team, role in sorted(roles.items())]
+
+
+def _ids_in(ids: Any) -> list[str]:
+    return [str(i) for i in ids or []]
+
+
+def _links_in(ids: list[Any] | None) -> list[str] | None:
+    return None if ids is None else [str(i) for i in ids]  # null: the links stay as they are
+
+
+def _list_in(value: Any) -> list[Any]:
+    return list(value or [])
+
+
+def _map_in(value: Any) -> dict[str, Any]:
+    return dict(value or {})
+
+
+TEAM = Table(Wire("id", encode=_as_str), "slug", "name", Wire("created", "dateCreated"))
+PROJECT = Table(
+    Wire("id", encode=_as_str),
+    "slug",
+    "name",
+    "platform",
+    Wire("created", "dateCreated"),
+    Wire("options", encode=dict),
+)
+PROJECT_SETTINGS = Table(
+    "color",
+    Wire("is_public", "isPublic"),
+    Wire("digests_min_delay", "digestsMinDelay"),
+    Wire("digests_max_delay", "digestsMaxDelay"),
+    Wire("resolve_age", "resolveAge"),
+    Wire("subject_prefix", "subjectPrefix"),
+    Wire("subject_template", "subjectTemplate"),
+    Wire("fingerprinting_rules", "fingerprintingRules"),
+    Wire("grouping_enhancements", "groupingEnhancements"),
+    Wire("allowed_domains", "allowedDomains"),
+    Wire("scrape_java_script", "scrapeJavaScript"),
+    Wire("security_token", "securityToken"),
+    Wire("security_token_header", "securityTokenHeader"),
+    Wire("verify_ssl", "verifySSL"),
+    Wire("highlight_tags", "highlightTags"),
+    Wire("highlight_context", "highlightContext"),
+    Wire("sensitive_fields", "sensitiveFields"),
+    Wire("safe_fields", "safeFields"),
+    Wire("scrub_ip_addresses", "scrubIPAddresses"),
+    Wire("data_scrubber", "dataScrubber"),
+    Wire("data_scrubber_defaults", "dataScrubberDefaults"),
+    Wire("default_environment", "defaultEnvironment"),
+    Wire("enable_auto_release_creation", "enableAutoReleaseCreation"),
+    Wire("debug_files_role", "debugFilesRole"),
+)
+RATE_LIMIT = Table("window", "count")
+LOADER = Table(
+    Wire("has_replay", "hasReplay"), Wire("has_performance", "hasPerformance"), Wire("has_debug", "hasDebug")
+)
+CLIENT_KEY = Table(
+    "name",
+    "public",
+    "secret",
+    Wire("project_id", "projectId"),
+    Wire("is_active", "isActive", decode=bool),  # null: inactive, as before
+    Wire("rate_limit", "rateLimit", decode=_rate_limit_in, encode=_rate_limit_out),
+    Wire("created", "dateCreated"),
+    Wire("browser_sdk_version", "browserSdkVersion"),
+    Wire("loader_options", "dynamicSdkLoaderOptions", decode=_loader_in, encode=LOADER.encode),
+)
+KEY_FIELDS = ("is_active", "browser_sdk_version", "loader_options")  # what a create takes besides these
+MEMBER = Table(
+    Wire("id", encode=_as_str),
+    "email",
+    Wire("role", "orgRole"),
+    "pending",
+    Wire("created", "dateCreated"),
+    Wire("team_roles", "teamRoles", decode=_team_roles_in, encode=_team_roles_out),
+)
+OWNERSHIP = Table(
+    "raw",
+    "fallthrough",
+    Wire("created", "dateCreated"),
+    Wire("updated", "lastUpdated"),
+    Wire("auto_assignment", "autoAssignment"),
+    Wire("codeowners_auto_sync", "codeownersAutoSync"),
+)
+DETECTOR = Table(
+    Wire("id", encode=_as_str),
+    Wire("project_id", "projectId", encode=_as_str),
+    Wire("name", decode=_as_str),
+    "type",
+    "description",
+    Wire("enabled", encode=bool),
+    "owner",  # encoded with its team: detector_document
+    Wire("created", "dateCreated"),
+    Wire("updated", "dateUpdated"),
+    Wire("condition_group", "conditionGroup"),
+    Wire("config", encode=_map_in),
+    Wire("data_sources", "dataSources", decode=_list_in),  # encoded with their ids: _data_source
+    Wire("workflow_ids", "workflowIds", decode=_links_in),  # the backend's links: detector_workflows
+)
+DETECTOR_FIELDS = ("name", "description", "enabled", "owner", "config", "condition_group", "data_sources")
+WORKFLOW = Table(
+    Wire("id", encode=_as_str),
+    Wire("name", decode=_as_str),
+    Wire("created", "dateCreated"),
+    Wire("updated", "dateUpdated"),
+    Wire("enabled", encode=bool),
+    "environment",
+    "config",
+    Wire("detector_ids", "detectorIds", decode=_ids_in, encode=list),
+    "triggers",
+    Wire("action_filters", "actionFilters", decode=_list_in),
+    "owner",
+)
+WORKFLOW_FIELDS = (
+    "name", "enabled", "environment", "config", "detector_ids", "triggers", "action_filters", "owner"
+)  # fmt: skip
+DASHBOARD = Table(
+    Wire("id", encode=_as_str),
+    Wire("title", decode=_as_str),
+    Wire("created", "dateCreated"),
+    Wire("widgets", decode=_list_in),
+    Wire("projects", decode=_list_in),
+    Wire("environment", decode=_list_in),
+    "period",
+    Wire("filters", decode=_map_in),
+)
+DASHBOARD_FIELDS = ("title", "widgets", "projects", "environment", "period", "filters")
+
+
+@contextmanager
+def _named(table: Table) -> Iterator[None]:
+    """The backend's errors name Python fields; the client is told the keys it sent."""
+    try:
+        yield
+    except Invalid as error:
+        error.fields = table.rename(error.fields)
+        raise
+
+
 # --- documents -------------------------------------------------------------------------------------
 def organization_document(backend: SentryBackend) -> dict[str, Any]:
     return {
@@ -246,10 +417,7 @@ def organization_document(backend: SentryBackend) -> dict[str, Any]:
 
 def team_document(team: Team, projects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     document = {
-        "id": str(team.id),
-        "slug": team.slug,
-        "name": team.name,
-        "dateCreated": team.created,
+        **TEAM.encode(team),
         "isMember": True,
         "teamRole": "admin",
         "hasAccess": True,
@@ -265,11 +433,8 @@ def team_document(team: Team, projects: list[dict[str, Any]] | None = None) -> d
 def project_document(backend: SentryBackend, project: Project) -> dict[str, Any]:
     teams = [team_document(backend.teams[t]) for t in project.team_ids if t in backend.teams]
     return {
-        "id": str(project.id),
-        "slug": project.slug,
-        "name": project.name,
-        "platform": project.platform,
-        "dateCreated": project.created,
+        **PROJECT.encode(project),
+        **PROJECT_SETTINGS.encode(project.settings),
         "organization": organization_document(backend),
         "isMember": True,
         "hasAccess": True,
@@ -279,8 +444,6 @@ def project_document(backend: SentryBackend, project: Project) -> dict[str, Any]
         "features": ["alert-filters", "servicehooks", "similarity-indexing"],
         "status": "active",
         "firstEvent": None,
-        "options": dict(project.options),
-        **project.settings,
     }
 
 
@@ -290,18 +453,10 @@ def key_document(call: Call, key: ClientKey) -> dict[str, Any]:
     dsn = f"{scheme}://{key.public}@{host}/{key.project_id}"
     api = f"{root}/api/{key.project_id}"
     return {
+        **CLIENT_KEY.encode(key),
         "id": key.public,
-        "name": key.name,
         "label": key.name,
-        "public": key.public,
-        "secret": key.secret,
-        "projectId": key.project_id,
-        "isActive": key.is_active,
-        "rateLimit": key.rate_limit,
-        "dateCreated": key.created,
-        "browserSdkVersion": key.browser_sdk_version,
-        "browserSdk": {"choices": [[v, v] for v in ("latest", "7.x", "8.x", "9.x", "10.x")]},
-        "dynamicSdkLoaderOptions": dict(key.loader_options),
+        "browserSdk": {"choices": [[v, v] for v in validation.BROWSER_SDK_VERSIONS]},
         "useCase": "user",
         "dsn": {
             "public": dsn,
@@ -368,46 +523,21 @@ def _owner(backend: SentryBackend, owner: Any) -> dict[str, Any] | None:
 
 
 def detector_document(backend: SentryBackend, detector: Detector) -> dict[str, Any]:
-    body = detector.body
-    sources = body.get("dataSources") or []
-    return {
-        "id": str(detector.id),
-        "projectId": str(detector.project_id),
-        "name": detector.name,
-        "type": detector.type,
-        "description": body.get("description"),
-        "enabled": bool(body.get("enabled", True)),
-        "owner": _owner(backend, body.get("owner")),
-        "createdBy": None,
-        "dateCreated": detector.created,
-        "dateUpdated": detector.updated,
-        "dataSources": [_data_source(backend, detector, i, s) for i, s in enumerate(sources)],
-        "conditionGroup": body.get("conditionGroup"),
-        "config": body.get("config") or {},
-        "workflowIds": backend.detector_workflows(detector),
-        "latestGroup": None,
-        "alertRuleId": None,
-        "ruleId": None,
-    }
+    document = DETECTOR.encode(detector, [f.name for f in DETECTOR.fields if f.name != "workflow_ids"])
+    document[DETECTOR.key("owner")] = _owner(backend, detector.owner)
+    document[DETECTOR.key("data_sources")] = [
+        _data_source(backend, detector, i, s) for i, s in enumerate(detector.data_sources)
+    ]
+    document[DETECTOR.key("workflow_ids")] = backend.detector_workflows(detector)
+    return {**document, "createdBy": None, "latestGroup": None, "alertRuleId": None, "ruleId": None}
 
 
 def workflow_document(backend: SentryBackend, workflow: Workflow) -> dict[str, Any]:
-    body = workflow.body
     return {
-        "id": str(workflow.id),
-        "name": workflow.name,
+        **WORKFLOW.encode(workflow),
         "organizationId": str(backend.org_id),
         "createdBy": None,
-        "dateCreated": workflow.created,
-        "dateUpdated": workflow.updated,
         "lastTriggered": None,
-        "enabled": bool(body.get("enabled", True)),
-        "environment": body.get("environment"),
-        "config": body.get("config"),
-        "detectorIds": list(body.get("detectorIds") or []),
-        "triggers": body.get("triggers"),
-        "actionFilters": body.get("actionFilters") or [],
-        "owner": body.get("owner"),
     }
 
 
@@ -430,7 +560,7 @@ def integration_document(backend: SentryBackend) -> dict[str, Any]:
             "aspects": {},
         },
         "configOrganization": [],
-        "configData": dict(backend.integration_config),
+        "configData": {"installationType": "born_as_bot", **backend.integration_config},
         "externalId": "TSANDBOX",
         "organizationId": backend.org_id,
         "organizationIntegrationStatus": "active",
@@ -440,59 +570,90 @@ def integration_document(backend: SentryBackend) -> dict[str, Any]:
 
 def member_document(member: Member, with_roles: bool = False) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "id": str(member.id),
-        "email": member.email,
+        **MEMBER.encode(member, ["id", "email", "role", "pending", "created"]),
         "name": member.email,
-        "pending": member.pending,
         "expired": False,
-        "orgRole": member.role,
         "role": member.role,
-        "dateCreated": member.created,
         "user": {"id": str(member.id)},
     }
     if with_roles:
         document["orgRoleList"] = [dict(role) for role in ORG_ROLES]
         document["teamRoleList"] = [dict(role) for role in TEAM_ROLES]
-        document["teamRoles"] = [{"teamSlug": t, "role": r} for t, r in sorted(member.team_roles.items())]
+        document.update(MEMBER.encode(member, ["team_roles"]))
     return document
 
 
 def ownership_document(ownership: Ownership) -> dict[str, Any]:
-    return {
-        "raw": ownership.raw,
-        "fallthrough": ownership.fallthrough,
-        "dateCreated": ownership.created,
-        "lastUpdated": ownership.updated,
-        "isActive": True,
-        "autoAssignment": ownership.auto_assignment,
-        "codeownersAutoSync": ownership.codeowners_auto_sync,
-    }
+    return {**OWNERSHIP.encode(ownership), "isActive": True}
 
 
 def dashboard_document(dashboard: Dashboard, summary: bool = False) -> dict[str, Any]:
-    widgets = dashboard.body.get("widgets") or []
     if summary:
+        widgets = dashboard.widgets
         return {
-            "id": str(dashboard.id),
-            "title": dashboard.title,
-            "dateCreated": dashboard.created,
+            **DASHBOARD.encode(dashboard, ["id", "title", "created"]),
             "createdBy": None,
             "widgetDisplay": [w.get("displayType") for w in widgets],
             "widgetPreview": [
                 {"displayType": w.get("displayType"), "layout": w.get("layout")} for w in widgets
             ],
         }
+    return {**DASHBOARD.encode(dashboard), "createdBy": None}
+
+
+def default_workflow(backend: SentryBackend, project: Project) -> dict[str, Any]:
+    """What ``default_rules`` makes now: "alert on high priority issues" as a workflow document."""
+    stream = [str(d.id) for d in backend.project_detectors(project) if d.type == "issue_stream"]
     return {
-        "id": str(dashboard.id),
-        "title": dashboard.title,
-        "dateCreated": dashboard.created,
-        "createdBy": None,
-        "widgets": widgets,
-        "projects": dashboard.body.get("projects") or [],
-        "environment": dashboard.body.get("environment") or [],
-        "period": dashboard.body.get("period"),
-        "filters": dashboard.body.get("filters") or {},
+        "name": f"Send a notification for high priority issues in {project.slug}",
+        "enabled": True,
+        "environment": None,
+        "config": {"frequency": 30},
+        "detectorIds": stream,
+        "triggers": {
+            "logicType": "any-short",
+            "conditions": [
+                {"type": "new_high_priority_issue", "comparison": True, "conditionResult": True},
+                {"type": "existing_high_priority_issue", "comparison": True, "conditionResult": True},
+            ],
+        },
+        "actionFilters": [
+            {
+                "logicType": "all",
+                "conditions": [],
+                "actions": [
+                    {
+                        "type": "email",
+                        "integrationId": None,
+                        "config": {"targetType": "issue_owners", "targetIdentifier": None},
+                        "data": {"fallthroughType": "ActiveMembers"},
+                    }
+                ],
+            }
+        ],
     }
+
+
+def _workflow_fields(backend: SentryBackend, body: dict[str, Any]) -> dict[str, Any]:
+    """A workflow body checked, decoded, and its Slack actions resolved as Sentry resolves them."""
+    validation.check_workflow(body, set(backend.detectors), str(backend.slack_id), backend.slack_channels)
+    fields = WORKFLOW.decode(body, WORKFLOW_FIELDS)
+    if not body.get("triggers"):
+        fields["triggers"] = {"logicType": "any-short", "conditions": []}
+    fields["action_filters"] = copy.deepcopy(fields.get("action_filters") or [])
+    for action_filter in fields["action_filters"]:
+        for action in action_filter.get("actions") or []:
+            if action.get("type") == "slack":  # Sentry rewrites both with the resolved channel
+                config = action["config"]
+                channel = str(config["targetDisplay"]).lstrip("#")
+                config["targetDisplay"] = "#" + channel
+                config["targetIdentifier"] = backend.slack_channel(channel)
+                action["integrationId"] = str(action["integrationId"])
+    return fields
+
+
+def _create_workflow(backend: SentryBackend, body: dict[str, Any]) -> Workflow:
+    return backend.create_workflow(**_workflow_fields(backend, body))
 
 
 def event_document(event: Event) -> dict[str, Any]:
@@ -557,15 +718,23 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         return _listing(call, documents)
 
     def create_team(self, call: Call, org: str) -> Response:
-        body = _body(call)
-        team = _org(call, org).create_team(body.get("slug"), body.get("name"))
+        backend, body = _org(call, org), _body(call)
+        validation.check_team(body)
+        with _named(TEAM):
+            team = backend.create_team(**TEAM.decode(body, ["slug", "name"]))
         return Response(201, team_document(team))
 
     def get_team(self, call: Call, org: str, team: str) -> Response:
         return Response(200, team_document(_org(call, org).team(team)))
 
     def update_team(self, call: Call, org: str, team: str) -> Response:
-        return Response(200, team_document(_org(call, org).update_team(team, _body(call))))
+        backend = _org(call, org)
+        found = backend.team(team)
+        body = _body(call)
+        validation.check_team_update(body)
+        with _named(TEAM):
+            updated = backend.update_team(str(found.id), **TEAM.decode(body, ["slug", "name"]))
+        return Response(200, team_document(updated))
 
     def delete_team(self, call: Call, org: str, team: str) -> Response:
         _org(call, org).delete_team(team)
@@ -574,7 +743,14 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
     # --- projects -----------------------------------------------------------------------------
     def create_team_project(self, call: Call, org: str, team: str) -> Response:
         backend = _org(call, org)
-        return Response(201, project_document(backend, backend.create_project(team, _body(call))))
+        backend.team(team)
+        body = _body(call)
+        validation.check_new_project(body)
+        with _named(PROJECT):
+            project = backend.create_project(team, **PROJECT.decode(body, ["name", "slug", "platform"]))
+        if body.get("default_rules", True) is not False:
+            _create_workflow(backend, default_workflow(backend, project))
+        return Response(201, project_document(backend, project))
 
     def list_projects(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
@@ -585,7 +761,14 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
 
     def update_project(self, call: Call, org: str, project: str) -> Response:
         found = _project(call, org, project)
-        updated = call.backend.update_project(str(found.id), _body(call))
+        body = _body(call)
+        validation.check_project_update(body)
+        fields = {
+            **PROJECT.decode(body, ["slug", "name", "platform", "options"]),
+            **PROJECT_SETTINGS.decode(body),
+        }
+        with _named(PROJECT), _named(PROJECT_SETTINGS):
+            updated = call.backend.update_project(str(found.id), **fields)
         return Response(200, project_document(call.backend, updated))
 
     def delete_project(self, call: Call, org: str, project: str) -> Response:
@@ -602,24 +785,35 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
 
     # --- client keys --------------------------------------------------------------------------
     def list_keys(self, call: Call, org: str, project: str) -> Response:
-        keys = call.backend.project_keys(_project(call, org, project), call.request.arg("status"))
+        found = _project(call, org, project)
+        status = call.request.arg("status")
+        validation.check_key_status(status)
+        keys = call.backend.project_keys(found, status)
         page, headers = paginate(call, keys, default=10)  # Sentry's client-key list: 10 per page
         return Response(200, [key_document(call, k) for k in page], headers)
 
     def create_key(self, call: Call, org: str, project: str) -> Response:
         found = _project(call, org, project)
         body = _body(call)
-        return Response(
-            201,
-            key_document(call, call.backend.create_key(found, body.get("name"), body.get("rateLimit"), body)),
+        validation.check_new_key_name(body)
+        validation.check_rate_limit(body)
+        validation.check_key(
+            {k: v for k, v in body.items() if k not in CLIENT_KEY.keys("name", "rate_limit")}
         )
+        fields = CLIENT_KEY.decode(body, ["name", "rate_limit", *KEY_FIELDS])
+        return Response(201, key_document(call, call.backend.create_key(found, **fields)))
 
     def get_key(self, call: Call, org: str, project: str, key: str) -> Response:
         return Response(200, key_document(call, call.backend.key(_project(call, org, project), key)))
 
     def update_key(self, call: Call, org: str, project: str, key: str) -> Response:
         found = _project(call, org, project)
-        return Response(200, key_document(call, call.backend.update_key(found, key, _body(call))))
+        call.backend.key(found, key)
+        body = _body(call)
+        validation.check_key(body)
+        validation.check_rate_limit(body)
+        fields = CLIENT_KEY.decode(body, ["name", "rate_limit", *KEY_FIELDS])
+        return Response(200, key_document(call, call.backend.update_key(found, key, **fields)))
 
     def delete_key(self, call: Call, org: str, project: str, key: str) -> Response:
         call.backend.delete_key(_project(call, org, project), key)
@@ -630,32 +824,57 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         backend = _org(call, org)
         query = call.request.arg("query") or ""
         kind = next((t[5:] for t in query.split() if t.startswith("type:")), None)
+        kind = validation.DETECTOR_ALIASES.get(kind, kind) if kind else None
         found = backend.list_detectors(call.request.args("project"), call.request.args("id"), kind)
         return _listing(call, [detector_document(backend, d) for d in found])
 
+    def _create_detector(self, backend: SentryBackend, project: Project, body: dict[str, Any]) -> Response:
+        kind = body.get("type")
+        if kind in SYSTEM_DETECTORS:
+            raise Invalid({"type": [f"Monitors of type {kind} cannot be created manually."]})
+        validation.check_detector(body, backend.has_feature("organizations:incidents"))
+        validation.check_workflow_ids(body)
+        fields = DETECTOR.decode(body, [*DETECTOR_FIELDS, "workflow_ids"])
+        with _named(DETECTOR):
+            detector = backend.create_detector(project, type=str(kind), **fields)
+        return Response(201, detector_document(backend, detector))
+
     def create_project_detector(self, call: Call, org: str, project: str) -> Response:
         found = _project(call, org, project)
-        detector = call.backend.create_detector(found, _body(call))
-        return Response(201, detector_document(call.backend, detector))
+        return self._create_detector(call.backend, found, _body(call))
 
     def create_detector(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
         body = _body(call)
-        if not body.get("projectId"):
-            raise Invalid({"projectId": ["This field is required."]})
+        key = DETECTOR.key("project_id")
+        if not body.get(key):
+            raise Invalid({key: ["This field is required."]})
         try:
-            found = backend.project(str(body["projectId"]))
+            found = backend.project(str(body[key]))
         except NotFound:
-            raise Invalid({"projectId": ["Project not found."]}) from None
-        return Response(201, detector_document(backend, backend.create_detector(found, body)))
+            raise Invalid({key: ["Project not found."]}) from None
+        return self._create_detector(backend, found, body)
 
     def get_detector(self, call: Call, org: str, detector: str) -> Response:
         backend = _org(call, org)
         return Response(200, detector_document(backend, backend.detector(detector)))
 
     def update_detector(self, call: Call, org: str, detector: str) -> Response:
+        """A partial update: the body is checked merged over the stored fields, as Sentry does."""
         backend = _org(call, org)
-        return Response(200, detector_document(backend, backend.update_detector(detector, _body(call))))
+        found = backend.detector(detector)
+        body = _body(call)
+        if body.get("type", found.type) != found.type:
+            raise Invalid({"type": ["A monitor's type cannot be changed."]})
+        merged = {**DETECTOR.encode(found, DETECTOR_FIELDS), **body, "type": found.type}
+        if found.type not in SYSTEM_DETECTORS:
+            validation.check_detector(merged, backend.has_feature("organizations:incidents"))
+        validation.check_workflow_ids(body)
+        fields = DETECTOR.decode(merged, DETECTOR_FIELDS)
+        links = DETECTOR.decode(body, ["workflow_ids"])
+        with _named(DETECTOR):
+            updated = backend.update_detector(str(found.id), **fields, **links)
+        return Response(200, detector_document(backend, updated))
 
     def delete_detector(self, call: Call, org: str, detector: str) -> Response:
         _org(call, org).delete_detector(detector)
@@ -672,7 +891,7 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
 
     def create_workflow(self, call: Call, org: str) -> Response:
         backend = _org(call, org)
-        return Response(201, workflow_document(backend, backend.create_workflow(_body(call))))
+        return Response(201, workflow_document(backend, _create_workflow(backend, _body(call))))
 
     def get_workflow(self, call: Call, org: str, workflow: str) -> Response:
         backend = _org(call, org)
@@ -680,7 +899,9 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
 
     def update_workflow(self, call: Call, org: str, workflow: str) -> Response:
         backend = _org(call, org)
-        return Response(200, workflow_document(backend, backend.update_workflow(workflow, _body(call))))
+        found = backend.workflow(workflow)
+        updated = backend.update_workflow(str(found.id), **_workflow_fields(backend, _body(call)))
+        return Response(200, workflow_document(backend, updated))
 
     def delete_workflow(self, call: Call, org: str, workflow: str) -> Response:
         _org(call, org).delete_workflow(workflow)
@@ -704,13 +925,21 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         return _listing(call, [member_document(m) for m in _org(call, org).list_members()])
 
     def invite_member(self, call: Call, org: str) -> Response:
-        return Response(201, member_document(_org(call, org).invite_member(_body(call))))
+        backend, body = _org(call, org), _body(call)
+        validation.check_invite(body)
+        fields = MEMBER.decode(body, ["email", "role"])
+        return Response(201, member_document(backend.invite_member(**fields, teams=body.get("teams"))))
 
     def get_member(self, call: Call, org: str, member: str) -> Response:
         return Response(200, member_document(_org(call, org).member(member), with_roles=True))
 
     def update_member(self, call: Call, org: str, member: str) -> Response:
-        updated = _org(call, org).update_member(member, _body(call))
+        backend = _org(call, org)
+        found = backend.member(member)
+        body = _body(call)
+        validation.check_member_update(body)
+        fields = {k: v for k, v in MEMBER.decode(body, ["role", "team_roles"]).items() if v is not None}
+        updated = backend.update_member(str(found.id), **fields)
         return Response(200, member_document(updated, with_roles=True))
 
     def remove_member(self, call: Call, org: str, member: str) -> Response:
@@ -722,19 +951,27 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         _org(call, org)
         return _listing(call, [])  # the sandbox installs no Sentry apps: real data, an empty list
 
+    def _spike_protection(self, call: Call, org: str, enabled: bool) -> None:
+        backend, body = _org(call, org), _body(call)
+        validation.check_spike_protection(body)
+        backend.set_spike_protection([str(p) for p in body["projects"]], enabled=enabled)
+
     def enable_spike_protection(self, call: Call, org: str) -> Response:
-        _org(call, org).set_spike_protection(_body(call), enabled=True)
+        self._spike_protection(call, org, enabled=True)
         return Response(201)
 
     def disable_spike_protection(self, call: Call, org: str) -> Response:
-        _org(call, org).set_spike_protection(_body(call), enabled=False)
+        self._spike_protection(call, org, enabled=False)
         return Response(200)
 
     def update_integration(self, call: Call, org: str, integration: str) -> Response:
         backend = _org(call, org)
         if integration != str(backend.slack_id):
             raise NotFound()
-        backend.update_integration(_body(call))
+        body = _body(call)
+        validation.check_integration(body)
+        tables = {k: body[k] for k in ("service_table", "team_table") if body.get(k) is not None}
+        backend.update_integration(**tables)
         return Response(200, integration_document(backend))
 
     # --- ownership rules ----------------------------------------------------------------------
@@ -745,7 +982,10 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
 
     def update_ownership(self, call: Call, org: str, project: str) -> Response:
         found = _project(call, org, project)
-        return Response(200, ownership_document(call.backend.update_ownership(found, _body(call))))
+        body = _body(call)
+        validation.check_ownership(body)
+        fields = OWNERSHIP.decode(body, ["raw", "fallthrough", "auto_assignment", "codeowners_auto_sync"])
+        return Response(200, ownership_document(call.backend.update_ownership(found, **fields)))
 
     # --- dashboards ---------------------------------------------------------------------------
     def list_dashboards(self, call: Call, org: str) -> Response:
@@ -753,13 +993,22 @@ class SentryResponses(StatsResponses):  # stats_v2, events-stats: stats.py
         return _listing(call, [dashboard_document(d, summary=True) for d in backend.list_dashboards()])
 
     def create_dashboard(self, call: Call, org: str) -> Response:
-        return Response(201, dashboard_document(_org(call, org).create_dashboard(_body(call))))
+        backend, body = _org(call, org), _body(call)
+        validation.check_dashboard(body)
+        dashboard = backend.create_dashboard(**DASHBOARD.decode(body, DASHBOARD_FIELDS))
+        return Response(201, dashboard_document(dashboard))
 
     def get_dashboard(self, call: Call, org: str, dashboard: str) -> Response:
         return Response(200, dashboard_document(_org(call, org).dashboard(dashboard)))
 
     def update_dashboard(self, call: Call, org: str, dashboard: str) -> Response:
-        return Response(200, dashboard_document(_org(call, org).update_dashboard(dashboard, _body(call))))
+        """PUT over the stored fields: the merge is checked, widgets sent with their id kept."""
+        backend = _org(call, org)
+        found = backend.dashboard(dashboard)
+        merged = {**DASHBOARD.encode(found, DASHBOARD_FIELDS), **_body(call)}
+        validation.check_dashboard(merged)
+        updated = backend.update_dashboard(str(found.id), **DASHBOARD.decode(merged, DASHBOARD_FIELDS))
+        return Response(200, dashboard_document(updated))
 
     def delete_dashboard(self, call: Call, org: str, dashboard: str) -> Response:
         _org(call, org).delete_dashboard(dashboard)

@@ -1,5 +1,6 @@
 """Sentry's routes, in the order of reference/sentry-api.yaml: the org-scoped API under /api/0, envelope
-ingest under /api/<project_id>/envelope/, then the retired alert endpoints (410 on every method)."""
+ingest under /api/<project_id>/envelope/, then the retired alert endpoints (410 on the methods they
+took, 405 on the others)."""
 
 from vigil.sandbox.core.routing import Route
 
@@ -64,22 +65,31 @@ ROUTES = [
     Route("POST", "/api/{project_id}/envelope", "ingest_envelope"),
 ]
 
-# Retired in 2026 (reference/sentry-api.md §4a, §5a): every method answers 410 with deprecation headers.
+# Retired in 2026 (reference/sentry-api.md §4a, §5a): the methods the legacy endpoints took answer 410
+# with deprecation headers; any other method is a 405, as before the retirement (DRF dispatches on
+# the method first). The sets are the old endpoints' handlers (ProjectRulesEndpoint get/post,
+# ProjectRuleDetailsEndpoint get/put/delete, the snooze/enable actions, the rule-task status get).
+_LIST, _DETAIL, _ACTION, _TASK = (
+    ("GET", "POST"),
+    ("GET", "PUT", "DELETE"),
+    ("POST", "PUT", "DELETE"),
+    ("GET",),
+)
 RETIRED = [
     Route(method, template, operation)
-    for template, operation in (
-        (f"{PROJECT}/rules", "retired_rules"),
-        (f"{PROJECT}/rules/{{rule}}", "retired_rules"),
-        (f"{PROJECT}/rules/{{rule}}/{{action}}", "retired_rules"),
-        (f"{PROJECT}/rule-task/{{task}}", "retired_rules"),
-        (f"{ORG}/alert-rules", "retired_alert_rules"),
-        (f"{ORG}/alert-rules/{{rule}}", "retired_alert_rules"),
-        (f"{ORG}/alert-rules/{{rule}}/{{action}}", "retired_alert_rules"),
-        (f"{PROJECT}/alert-rules", "retired_alert_rules"),
-        (f"{PROJECT}/alert-rules/{{rule}}", "retired_alert_rules"),
-        (f"{PROJECT}/alert-rule-task/{{task}}", "retired_alert_rules"),
+    for template, operation, methods in (
+        (f"{PROJECT}/rules", "retired_rules", _LIST),
+        (f"{PROJECT}/rules/{{rule}}", "retired_rules", _DETAIL),
+        (f"{PROJECT}/rules/{{rule}}/{{action}}", "retired_rules", _ACTION),
+        (f"{PROJECT}/rule-task/{{task}}", "retired_rules", _TASK),
+        (f"{ORG}/alert-rules", "retired_alert_rules", _LIST),
+        (f"{ORG}/alert-rules/{{rule}}", "retired_alert_rules", _DETAIL),
+        (f"{ORG}/alert-rules/{{rule}}/{{action}}", "retired_alert_rules", _ACTION),
+        (f"{PROJECT}/alert-rules", "retired_alert_rules", _LIST),
+        (f"{PROJECT}/alert-rules/{{rule}}", "retired_alert_rules", _DETAIL),
+        (f"{PROJECT}/alert-rule-task/{{task}}", "retired_alert_rules", _TASK),
     )
-    for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    for method in methods
 ]
 
 CONTROL_ROUTES = [

@@ -1,6 +1,8 @@
 """Slack workspace state: channels, incoming webhooks and the messages they received.
 
-No HTTP or JSON here; failures raise the typed errors of ``errors.py``.
+No HTTP or JSON here; failures raise the typed errors of ``errors.py``. The backend's methods take
+keyword arguments with Python names (moto's shape); ``responses.py`` decodes the arguments a client
+sent (query, form or JSON) through its wire tables and builds the documents from these dataclasses.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from vigil.sandbox.slack.errors import (
     ChannelIsArchived,
     ChannelNotFound,
     InvalidName,
-    InvalidPayload,
     IsArchived,
     NameTaken,
     NoService,
@@ -114,7 +115,7 @@ class SlackBackend:
         channels = sorted(self.channels.values(), key=lambda c: c.id)
         return [c for c in channels if not (exclude_archived and c.is_archived)]
 
-    def create_channel(self, name: str) -> Channel:
+    def create_channel(self, name: str = "") -> Channel:
         check_name(name)
         if any(c.name == name for c in self.channels.values()):  # archived channels keep their names
             raise NameTaken()
@@ -122,7 +123,7 @@ class SlackBackend:
         self.channels[channel.id] = channel
         return channel
 
-    def rename(self, channel_id: str | None, name: str) -> Channel:
+    def rename(self, channel_id: str | None, *, name: str = "") -> Channel:
         channel = self.channel(channel_id)
         if channel.is_archived:
             raise IsArchived()
@@ -134,7 +135,7 @@ class SlackBackend:
             channel.name = name
         return channel
 
-    def set_purpose(self, channel_id: str | None, purpose: str) -> Channel:
+    def set_purpose(self, channel_id: str | None, *, purpose: str = "") -> Channel:
         channel = self.channel(channel_id)
         if channel.is_archived:
             raise IsArchived()
@@ -167,7 +168,13 @@ class SlackBackend:
         return channel
 
     def post_message(
-        self, channel_ref: str | None, text: str, blocks: Any, attachments: Any, now: float | None = None
+        self,
+        channel_ref: str | None,
+        *,
+        text: str = "",
+        blocks: Any = None,
+        attachments: Any = None,
+        now: float | None = None,
     ) -> Message:
         channel = self.channel(channel_ref)
         if channel.is_archived:
@@ -179,25 +186,29 @@ class SlackBackend:
         return message
 
     # --- incoming webhooks --------------------------------------------------------------------
-    def receive(self, path: str, payload: Any, now: float | None = None) -> Message:
+    def webhook(self, path: str) -> Webhook:
+        """A live incoming webhook by its path (below /services/)."""
         webhook = self.webhooks.get(path)
         if webhook is None or webhook.revoked:
             raise NoService()
-        if not isinstance(payload, dict):
-            raise InvalidPayload()
-        if not (payload.get("text") or payload.get("blocks") or payload.get("attachments")):
+        return webhook
+
+    def receive(
+        self,
+        path: str,
+        *,
+        text: str = "",
+        blocks: Any = None,
+        attachments: Any = None,
+        now: float | None = None,
+    ) -> Message:
+        webhook = self.webhook(path)
+        if not (text or blocks or attachments):
             raise WebhookNoText()
         target = next((c for c in self.channels.values() if "#" + c.name == webhook.channel), None)
         if target is not None and target.is_archived:
             raise ChannelIsArchived()
-        message = Message(
-            "webhook",
-            webhook.channel,
-            str(payload.get("text") or ""),
-            payload.get("blocks"),
-            payload.get("attachments"),
-            self._message_ts(now),
-        )
+        message = Message("webhook", webhook.channel, text, blocks, attachments, self._message_ts(now))
         self.messages.append(message)
         return message
 

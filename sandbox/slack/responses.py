@@ -1,6 +1,11 @@
 """Slack's wire format, the only file with its field names: arguments from the query, a form or a
 JSON body; {"ok": true, …} out; cursor pagination in ``response_metadata.next_cursor``. Incoming
-webhooks take JSON (or a form field ``payload``) and answer the text ``ok``."""
+webhooks take JSON (or a form field ``payload``) and answer the text ``ok``.
+
+One wire table per resource (``vigil.sandbox.core.wire``): the arguments a method takes are decoded
+through it into the backend's keyword arguments, the documents built from the backend's dataclasses
+through it. Slack's keys are snake_case like the Python names; the tables say where the wire form
+differs (a channel's topic and purpose are objects, blocks arrive as JSON text in a form post)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from typing import Any
 
 from vigil.sandbox.core.http import Response
 from vigil.sandbox.core.service import Call
-from vigil.sandbox.slack.errors import InvalidArguments, InvalidCursor, InvalidJson, NoService
+from vigil.sandbox.core.wire import Table, Wire
+from vigil.sandbox.slack.errors import InvalidArguments, InvalidCursor, InvalidJson, InvalidPayload, NoService
 from vigil.sandbox.slack.models import Channel, Message, SlackBackend
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
@@ -52,44 +58,60 @@ def _ok(**fields: Any) -> Response:
     return Response(200, {"ok": True, **fields})
 
 
+def _text(value: Any) -> str:
+    return str(value or "")
+
+
+def _about(value: str) -> dict[str, Any]:
+    return {"value": value, "creator": "", "last_set": 0}
+
+
+CHANNEL = Table(
+    "id",
+    Wire("name", decode=_text),
+    "is_archived",
+    "is_general",
+    "is_member",
+    "created",
+    Wire("previous_names", encode=list),
+    Wire("topic", encode=_about),
+    Wire("purpose", decode=_text, encode=_about),
+)
+MESSAGE = Table(
+    "via",
+    "channel",
+    Wire("text", decode=_text),
+    Wire("blocks", decode=_structured),
+    Wire("attachments", decode=_structured),
+    "ts",
+)
+WEBHOOK_PAYLOAD = Table(Wire("text", decode=_text), "blocks", "attachments")  # JSON already, never form text
+WEBHOOK = Table("channel")
+
+
 def channel_document(backend: SlackBackend, channel: Channel) -> dict[str, Any]:
     return {
-        "id": channel.id,
-        "name": channel.name,
+        **CHANNEL.encode(channel),
         "name_normalized": channel.name,
         "is_channel": True,
         "is_group": False,
         "is_im": False,
         "is_mpim": False,
         "is_private": False,
-        "is_archived": channel.is_archived,
-        "is_general": channel.is_general,
         "is_shared": False,
-        "is_member": channel.is_member,
-        "created": channel.created,
         "creator": "U0SANDBOX",
         "context_team_id": backend.team_id,
-        "previous_names": list(channel.previous_names),
         "num_members": 1,
-        "topic": {"value": channel.topic, "creator": "", "last_set": 0},
-        "purpose": {"value": channel.purpose, "creator": "", "last_set": 0},
     }
 
 
 def message_document(message: Message) -> dict[str, Any]:
-    return {
-        "via": message.via,
-        "channel": message.channel,
-        "text": message.text,
-        "blocks": message.blocks,
-        "attachments": message.attachments,
-        "ts": message.ts,
-    }
+    return MESSAGE.encode(message)
 
 
 def _history_item(message: Message) -> dict[str, Any]:
     sender = {"subtype": "bot_message"} if message.via == "webhook" else {"bot_id": "B0SANDBOX"}
-    return {"type": "message", "text": message.text, "ts": message.ts, "blocks": message.blocks, **sender}
+    return {"type": "message", **MESSAGE.encode(message, ["text", "ts", "blocks"]), **sender}
 
 
 def _cursor(channel_id: str) -> str:
@@ -145,18 +167,18 @@ class SlackResponses:
 
     def conversations_create(self, call: Call) -> Response:
         backend: SlackBackend = call.backend
-        channel = backend.create_channel(str(_args(call).get("name") or ""))
+        channel = backend.create_channel(**CHANNEL.decode(_args(call), ["name"]))
         return _ok(channel=channel_document(backend, channel))
 
     def conversations_rename(self, call: Call) -> Response:
         backend: SlackBackend = call.backend
         args = _args(call)
-        channel = backend.rename(args.get("channel"), str(args.get("name") or ""))
+        channel = backend.rename(args.get("channel"), **CHANNEL.decode(args, ["name"]))
         return _ok(channel=channel_document(backend, channel))
 
     def conversations_set_purpose(self, call: Call) -> Response:
         args = _args(call)
-        channel = call.backend.set_purpose(args.get("channel"), str(args.get("purpose") or ""))
+        channel = call.backend.set_purpose(args.get("channel"), **CHANNEL.decode(args, ["purpose"]))
         return _ok(purpose=channel.purpose)
 
     def conversations_archive(self, call: Call) -> Response:
@@ -208,10 +230,8 @@ class SlackResponses:
         args = _args(call)
         message = call.backend.post_message(
             args.get("channel"),
-            str(args.get("text") or ""),
-            _structured(args.get("blocks")),
-            _structured(args.get("attachments")),
-            call.service.clock.epoch(),
+            **MESSAGE.decode(args, ["text", "blocks", "attachments"]),
+            now=call.service.clock.epoch(),
         )
         return _ok(
             channel=message.channel,
@@ -229,7 +249,12 @@ class SlackResponses:
                 payload = json.loads(request.form().get("payload") or "null")
         except ValueError:
             payload = None  # the backend answers invalid_payload
-        call.backend.receive(f"{team}/{bot}/{secret}", payload, call.service.clock.epoch())
+        path = f"{team}/{bot}/{secret}"
+        call.backend.webhook(path)  # an unknown or revoked webhook answers no_service first
+        if not isinstance(payload, dict):
+            raise InvalidPayload()
+        fields = WEBHOOK_PAYLOAD.decode(payload)
+        call.backend.receive(path, **fields, now=call.service.clock.epoch())
         return Response(200, "ok", {"Content-Type": "text/html"})
 
     # --- control plane (/_sandbox/slack/…) ----------------------------------------------------
@@ -250,4 +275,4 @@ class SlackResponses:
         channel = str((call.request.json() or {}).get("channel") or "#incidents")
         webhook = call.backend.new_webhook(channel)
         base = call.request.base_url.rsplit("/_sandbox", 1)[0] + "/slack"
-        return Response(201, {"webhook_url": f"{base}/services/{webhook.path}", "channel": webhook.channel})
+        return Response(201, {"webhook_url": f"{base}/services/{webhook.path}", **WEBHOOK.encode(webhook)})

@@ -118,8 +118,8 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
     "sentry": [
         "most operations document no 400 (every DRF serializer answers one), no 401 (every operation "
         "takes a token) and no 404 for their path's objects: the patched copy adds them",
-        "the four /rules/ operations were retired in 2026 and answer 410 to every method (reference "
-        "sentry-api.md §4a): the patched copy documents the 410",
+        "the /rules/ operations were retired in 2026 and answer 410 to the methods they took (reference "
+        "sentry-api.md §4a), 405 to others: the patched copy documents the 410",
         "cursor is typed as any string; Sentry's cursors are <value>:<offset>:<is_prev>, anything else "
         "is 'Invalid cursor parameter.': the patched copy gives the pattern",
         "required strings may be blank in the document, DRF refuses blank strings; a team name has "
@@ -136,8 +136,9 @@ DOCUMENT_FAULTS: dict[str, list[str]] = {
         "PUT …/ownership documents a ProjectRule as its response; it answers the ProjectOwnership",
         "creating a team or project whose slug is taken answers 409 (reference sentry-api.md), which "
         "the document omits: the patched copy adds it",
-        "PUT /teams/{org}/{team}/ (update a team) exists but the document omits it: for that path "
-        "the unsupported-method check is told PUT is a method it takes",
+        "PUT /teams/{org}/{team}/ (update a team), POST /organizations/{org}/detectors/ (a monitor "
+        "for the project its body names) and GET …/rules/ (the retired rule list) exist but the "
+        "document omits them: the patched copy declares them, so every other method is a 405",
     ],
 }
 
@@ -171,7 +172,10 @@ SENTRY_RELATIONS = {
     "updateOrganizationWorkflow": "detectorIds must name existing detectors, Slack targets existing channels",
     "updateProjectMonitor": "DRF's cross-field rules, as on create",
     "createOrganizationTeam": "a slug already taken is a 409, a name longer than 64 characters a 400",
+    "createOrganizationTeamProject": "platform must be one of Sentry's platform ids (any string in the document)",
     "updateOrganizationProject": "bounds the document omits: slug pattern, name ≤ 200, digests 60–3600 s",
+    "createOrganizationMonitor": "projectId must name a project; the body is a project monitor's",
+    "updateOrganizationTeam": "a slug already taken is a 400",
     "updateProjectOwnership": "autoAssignment is one of three phrases, raw must parse as ownership rules",
     "updateOrganizationMember": "team roles must be contributor or admin, of existing teams",
     "deleteProjectMonitor": "the system-created detectors (error, issue_stream) cannot be deleted",
@@ -184,12 +188,10 @@ def sentry_settings() -> list[dict[str, Any]]:
             "include-operation-id": operation_id,
             "checks.positive_data_acceptance.expected-statuses": ["410"],
             "checks.negative_data_rejection.expected-statuses": ["410"],
-            "checks.unsupported_method.enabled": False,  # a retired path answers 410 to every method
         }
         for operation_id in RETIRED_SENTRY
     ]
-    team = [{"include-operation-id": "getOrganizationTeam", "checks.unsupported_method.enabled": False}]
-    return relation_settings(SENTRY_RELATIONS) + retired + team
+    return relation_settings(SENTRY_RELATIONS) + retired
 
 
 # A literal path below /monitors/ is /monitors/{id} to the methods it does not take: the API
@@ -443,11 +445,68 @@ def _any_of_assertions(node: Any) -> None:
             _any_of_assertions(value)
 
 
-RETIRED_SENTRY = ("createProjectRule", "getProjectRule", "updateProjectRule", "deleteProjectRule")
+RETIRED_SENTRY = (
+    "listProjectRules", "createProjectRule", "getProjectRule", "updateProjectRule", "deleteProjectRule",
+)  # fmt: skip
+_SENTRY_SLUG = r"^(?![0-9]+$)[a-z0-9_-]{1,50}$"
+
+
+def _sentry_omitted_operations(document: dict[str, Any]) -> None:
+    """Operations Sentry has and the document leaves out, so that an undeclared method is a 405 and
+    these are not: the legacy rule list (retired with the rest of /rules/), a team's update and the
+    organization-level detector create (the body names the project)."""
+    paths = document["paths"]
+    rules = paths["/0/projects/{organization_id_or_slug}/{project_id_or_slug}/rules/"]
+    rules["get"] = {
+        "operationId": "listProjectRules",
+        "summary": "List a project's rules (retired)",
+        "responses": {"200": {"description": "OK (before the retirement)"}},
+    }
+    team = paths["/0/teams/{organization_id_or_slug}/{team_id_or_slug}/"]
+    team["put"] = {
+        "operationId": "updateOrganizationTeam",
+        "summary": "Update a Team",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "slug": {"type": "string", "pattern": _SENTRY_SLUG},
+                            "name": {"type": "string", "minLength": 1, "maxLength": 64},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Team"}}},
+            }
+        },
+    }
+    detectors = paths["/0/organizations/{organization_id_or_slug}/detectors/"]
+    detectors["post"] = {
+        "operationId": "createOrganizationMonitor",
+        "summary": "Create a Monitor for a project named in the body",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object", "required": ["projectId"]}}},
+        },
+        "responses": {
+            "201": {
+                "description": "Created",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProjectMonitor"}}},
+            }
+        },
+    }
 
 
 def patch_sentry(document: dict[str, Any]) -> dict[str, Any]:
     patched = copy.deepcopy(document)
+    _sentry_omitted_operations(patched)
     _satisfiable_one_ofs(patched)
     schemas = patched["components"]["schemas"]
     for _, path, op in operations(patched):

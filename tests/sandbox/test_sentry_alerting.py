@@ -128,6 +128,7 @@ def test_a_new_issue_posts_to_slack_once_and_mails_the_team(org: Org) -> None:
         "type": "email",
         "integrationId": None,
         "config": {"targetType": "team", "targetIdentifier": team["id"]},
+        "data": {},  # required, as every action's (Sentry's BaseActionValidator)
     }
     _workflow(org, stream, [NEW_ISSUE], [_slack_action(org), email])
     _error(endpoint, "RuntimeError", "drill")
