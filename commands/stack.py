@@ -397,7 +397,11 @@ def destroy(
         )
     else:
         _guard(out, loaded, planned, yes=yes, allow_delete=allow_delete, verb="destroy", json=json)
-    result = operations.destroy(stack, env, progress=out.progress, guard=guard, targets=shown)
+    # Targets only when the state grew since the plan: a targeted destroy keeps the stack's own
+    # record in the state, a plain one empties it.
+    now = operations.state_urns(operations.export_deployment(stack, guard))
+    targets = shown if set(now) - set(shown) else None
+    result = operations.destroy(stack, env, progress=out.progress, guard=guard, targets=targets)
     after_write(out, stack, guard)
     kept = operations.state_urns(operations.export_deployment(stack, guard))
     if kept:  # another run added them after the plan was shown: never deleted unseen

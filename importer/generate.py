@@ -58,7 +58,7 @@ def code_section() -> str:
 import dataclasses as _dataclasses  # noqa: E402
 from typing import Any as _Any  # noqa: E402
 
-import spec as _spec  # noqa: E402
+from vigil import spec as _spec  # noqa: E402
 from vigil.spec.blocks import Block as _Block  # noqa: E402
 from vigil.spec.values import Values as _Values  # noqa: E402
 

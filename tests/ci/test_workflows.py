@@ -59,7 +59,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 
 def test_drift_job_fails_on_drift_and_uses_secrets_only_by_reference() -> None:
     text = (ROOT / ".github" / "workflows" / "vigil-drift.yml").read_text()
-    assert "vigil drift --env production --notify slack" in text
+    assert "vigil drift --env production --lock-timeout 30m --notify slack" in text
     assert "continue-on-error" not in text  # exit 2 (drift) must fail the job
     assert "hooks.slack.com" not in text and "${{ secrets.SLACK_WEBHOOK_URL }}" in text
 
