@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from vigil.drill.interrupts import InterruptLatch, interrupt_latch
 from vigil.drill.lock import DrillLock
 from vigil.drill.plan import AlertCase, MonitorCase
 from vigil.drill.sentry import AlertOutcome, SentryDrill
@@ -93,40 +94,64 @@ def run_drill(
     report = DrillReport(env)
     started = datetime.now(UTC)
 
-    def emit(result: DrillResult) -> None:
+    def emit(outcome: Outcome | AlertOutcome) -> None:
+        result = (
+            _monitor_result(started, outcome)
+            if isinstance(outcome, Outcome)
+            else _alert_result(started, outcome)
+        )
         report.results.append(result)
         on_result(result)
 
     lock.acquire(env)
-    try:
-        if uptime is not None:
-            for outcome in uptime.start(monitor_cases):
-                emit(_monitor_result(started, outcome))
-        if sentry is not None:
-            for alert_outcome in sentry.start(alert_cases):
-                emit(_alert_result(started, alert_outcome))
-        on_started()
-        poll_service_s = REAL_POLL_S if isinstance(clock, WallClock) else SANDBOX_POLL_REAL_S * clock.speed
-        while (uptime is not None and uptime.pending) or (sentry is not None and sentry.pending):
-            if uptime is not None and uptime.pending:
-                for outcome in uptime.poll():
-                    emit(_monitor_result(started, outcome))
-            if sentry is not None and sentry.pending:
-                for alert_outcome in sentry.poll():
-                    emit(_alert_result(started, alert_outcome))
-            clock.sleep(poll_service_s)
-    except KeyboardInterrupt:
-        report.interrupted = True
-        raise
-    finally:
+    with interrupt_latch() as latch:
         try:
-            if uptime is not None:
-                report.incidents = uptime.incidents()
-                # the monitors come back up before the drill ends: their incidents close
-                wait = max((c.worst_s for c in monitor_cases), default=0.0) * 2 + 60
-                report.cleanup_problems = uptime.cleanup(wait_up_s=0.0 if report.interrupted else wait)
+            _drive(clock, latch, uptime, monitor_cases, sentry, alert_cases, emit, on_started)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            raise
         finally:
-            lock.release()
-            if history is not None and report.results:
-                history.append(report.results)
+            try:
+                if uptime is not None:
+                    report.incidents = uptime.incidents()
+                    # the monitors come back up before the drill ends: their incidents close
+                    wait = max((c.worst_s for c in monitor_cases), default=0.0) * 2 + 60
+                    report.cleanup_problems = uptime.cleanup(wait_up_s=0.0 if report.interrupted else wait)
+            finally:
+                lock.release()
+                if history is not None and report.results:
+                    history.append(report.results)
     return report
+
+
+def _drive(
+    clock: WallClock | SandboxClock,
+    latch: InterruptLatch,
+    uptime: UptimeDrill | None,
+    monitor_cases: list[MonitorCase],
+    sentry: SentryDrill | None,
+    alert_cases: list[AlertCase],
+    emit: Callable[[Outcome | AlertOutcome], None],
+    on_started: Callable[[], None],
+) -> None:
+    """Make things fail and wait for every result. ``latch.check()`` between steps raises for a
+    Ctrl-C whose exception Python swallowed (drill/interrupts.py)."""
+    if uptime is not None:
+        for outcome in uptime.start(monitor_cases):
+            emit(outcome)
+    if sentry is not None:
+        for alert_outcome in sentry.start(alert_cases):
+            emit(alert_outcome)
+    latch.check()
+    on_started()
+    poll_service_s = REAL_POLL_S if isinstance(clock, WallClock) else SANDBOX_POLL_REAL_S * clock.speed
+    while (uptime is not None and uptime.pending) or (sentry is not None and sentry.pending):
+        if uptime is not None and uptime.pending:
+            for outcome in uptime.poll():
+                emit(outcome)
+        if sentry is not None and sentry.pending:
+            for alert_outcome in sentry.poll():
+                emit(alert_outcome)
+        latch.check()
+        clock.sleep(poll_service_s)
+        latch.check()
