@@ -53,7 +53,8 @@ def interrupt_latch() -> Iterator[InterruptLatch]:
         yield latch  # signals only reach the main thread; nothing to latch here
         return
     for signum in _SIGNALS:
-        latch._previous[signum] = signal.signal(signum, latch._handle)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # an ignored signal stays ignored (nohup, `&`)
+            latch._previous[signum] = signal.signal(signum, latch._handle)
     try:
         yield latch
     finally:

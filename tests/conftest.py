@@ -12,6 +12,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -43,6 +44,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="seconds per document for the contract tests (tests/sandbox/test_contract.py; default 30)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C reaches the processes the tests start, however the suite itself was started.
+
+    A shell without job control starts a background job (``make test &``, ``nohup``) with SIGINT
+    ignored, and an ignored signal is inherited across exec: every vigil process a test starts would
+    then ignore the Ctrl-C the interrupt tests send it. Python's own handler in this process is reset
+    to the default action at exec instead."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
@@ -352,6 +364,13 @@ def reserved_ports(count: int = 2) -> Iterator[int]:
         finally:
             handle.close()  # releases the flock
     raise RuntimeError(f"no {count} free consecutive ports in {low}..{high} after 200 draws")
+
+
+@pytest.fixture
+def sandbox_port() -> Iterator[int]:
+    """A port for a sandbox daemon the test starts (its stand-in application takes port+1)."""
+    with reserved_ports() as port:
+        yield port
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import FIXTURE_PROJECT, ROOT, ProjectDir, Result, free_port
+from tests.conftest import FIXTURE_PROJECT, ROOT, ProjectDir, Result, reserved_ports
 
 pytestmark = pytest.mark.engine
 SPEED = 60.0
@@ -34,21 +33,13 @@ def _yaml(port: int) -> str:
                         "intervals: {api: 1m, frontend: 1m, database: 2m, ai: 2m}")  # fmt: skip
 
 
-def _port_pair() -> int:
-    """A free port whose successor (the stand-in application's) is free too."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise AssertionError("no two free neighbouring ports on 127.0.0.1")
-
-
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory, pulumi_home: Path) -> Iterator[ProjectDir]:
+    with reserved_ports() as port:  # the sandbox's API port and its stand-in's, held until it stops
+        yield from _deploy(tmp_path_factory, pulumi_home, port)
+
+
+def _deploy(tmp_path_factory: pytest.TempPathFactory, pulumi_home: Path, port: int) -> Iterator[ProjectDir]:
     base = tmp_path_factory.mktemp("drill")
     root = base / "project"
     shutil.copytree(FIXTURE_PROJECT, root)
@@ -56,7 +47,6 @@ def deployed(tmp_path_factory: pytest.TempPathFactory, pulumi_home: Path) -> Ite
     shutil.copy(ROOT / "__main__.py", root / "__main__.py")
     shutil.copy(ROOT / "stacks" / "conductor.py", root / "stacks" / "conductor.py")
     (base / "state").mkdir()
-    port = _port_pair()
     project = ProjectDir(root)
     project.write_env("sandbox", _yaml(port))
     saved = dict(os.environ)

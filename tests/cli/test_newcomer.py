@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ROOT, Result, free_port
+from tests.conftest import ROOT, Result
 from vigil.spec.reference import render_reference
 
 MARKER = "# in your project: stacks/"
@@ -177,8 +177,10 @@ def test_a_bad_url_points_at_the_yaml_value_it_came_from(newcomer: Newcomer) -> 
 
 
 @pytest.mark.engine
-def test_the_readme_stack_goes_up_on_the_sandbox(newcomer: Newcomer, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+def test_the_readme_stack_goes_up_on_the_sandbox(
+    newcomer: Newcomer, monkeypatch: pytest.MonkeyPatch, sandbox_port: int
+) -> None:
+    port = sandbox_port
     monkeypatch.setenv("VIGIL_SANDBOX_PORT", str(port))
     assert "8711" not in newcomer.file("sandbox.yaml").read_text()  # {sandbox: target} follows the port
     try:

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 import weakref
+from collections.abc import Iterator
 
 import pytest
 
@@ -28,6 +29,14 @@ def _swallowed(monkeypatch: pytest.MonkeyPatch) -> list[type[BaseException] | No
     seen: list[type[BaseException] | None] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(unraisable.exc_type))
     return seen
+
+
+@pytest.fixture(autouse=True)
+def _ctrl_c_raises() -> Iterator[None]:
+    """Python's own SIGINT handler, whatever the suite inherited."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _ctrl_c_inside_a_finalizer() -> None:
@@ -83,3 +92,13 @@ def test_the_previous_handler_decides_the_exception() -> None:
         assert latch.received
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def test_an_ignored_signal_stays_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup or a script's `&`
+    with interrupt_latch() as latch:
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+        latch.check()
+        assert not latch.received

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, reserved_ports
 
 pytestmark = pytest.mark.engine
 
@@ -56,15 +56,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     venv = work / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=work)
     _run(venv / "bin" / "python", "-m", "pip", "install", "-q", "-c", "requirements.lock", wheel, cwd=work)
+    with reserved_ports() as port:  # the sandbox's API port and its stand-in's, held while the tests run
+        yield Installed(venv, work, _environment(venv, work, port))
+
+
+def _environment(venv: Path, work: Path, port: int) -> dict[str, str]:
     env = {
         "PATH": f"{venv / 'bin'}{os.pathsep}/usr/bin{os.pathsep}/bin",
         "HOME": os.environ.get("HOME", str(work)),  # the Pulumi CLI cache (~/.cache/vigil)
-        "VIGIL_SANDBOX_PORT": str(free_port()),
+        "VIGIL_SANDBOX_PORT": str(port),
         "NO_COLOR": "1",
     }
     if os.environ.get("VIGIL_CACHE"):
         env["VIGIL_CACHE"] = os.environ["VIGIL_CACHE"]
-    yield Installed(venv, work, env)
+    return env
 
 
 def test_the_wheel_installs_one_namespace(installed: Installed) -> None:
