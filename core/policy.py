@@ -24,9 +24,10 @@ provider passes ``core.ownership``'s check), before any write.
 the dynamic provider once per resource, each call in its own gRPC thread; a create must not return
 before the API shows its write. A write is done inside ``batch.writing()``; its settle then joins the
 batch with ``batch.confirm(id, ready, read_many)`` and waits. One of the waiting threads (the leader,
-the only one woken by the batch's events) reads for all of them when the batch is due — ``read_many(ids)`` is one list read (one page confirms up to 200
-monitors: new objects have the highest ids, so the read starts at the cursor just below them) — and
-hands every waiter the document the list showed. The batch is due when no write of the collection is
+the only one the batch's events wake) reads for all of them when the batch is due —
+``read_many(ids)`` is one list read (one page confirms up to 200 monitors: new objects have the
+highest ids, so the read starts at the cursor just below them) — and hands every waiter the
+document the list showed. The batch is due when no write of the collection is
 in flight or expected any more (``expect``: the engine checked a resource whose write has not started)
 and nothing happened for ``settle_quiet_s``, when it holds ``size`` waiters (a page), when an
 expected write did not start for ``settle_idle_s`` with none in flight (a cancelled or failed run),
