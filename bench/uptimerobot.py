@@ -62,10 +62,8 @@ def floor_env(env: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(harness.ROOT)}
 
 
-def _fresh_up(
-    url: str, count: int, latency_ms: int, env: dict[str, str]
-) -> tuple[harness.Measured, harness.Measured]:
-    """`up` of ``count`` monitors on a new account and new stacks, beside the floor's."""
+def _account(url: str, count: int, latency_ms: int, env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """A new enterprise account sized for ``count`` monitors: the CLI's environment for it, and its key."""
     creds = harness.account(url, "uptimerobot", plan="enterprise", monitor_limit=max(1000, count * 2))
     harness.control(url, "faults", service="uptimerobot", account=creds["api_key"], latency_ms=latency_ms)
     run_env = {
@@ -74,16 +72,25 @@ def _fresh_up(
         "UPTIMEROBOT_API_KEY": creds["api_key"],
         "BENCH_N": str(count),
     }
-    up = ("up", "--env", "b", "--yes")
+    return run_env, creds["api_key"]
+
+
+UP = ("up", "--env", "b", "--yes")
+
+
+def _fresh_up(
+    url: str, count: int, latency_ms: int, env: dict[str, str]
+) -> tuple[harness.Measured, harness.Measured]:
+    """`up` of ``count`` monitors on a new account and new stacks, beside the floor's."""
+    run_env, key = _account(url, count, latency_ms, env)
     with (
         harness.project("vigil", VIGIL_MAIN, {"b": monitors_yaml(count)}) as root,
         harness.project("floor", NOOP_MAIN, {"b": "app: basic\n"}) as floor,
     ):
         vigil = harness.timed(
-            partial(_operation, root, up, run_env),
-            partial(harness.calls, url, "uptimerobot", creds["api_key"]),
+            partial(_operation, root, UP, run_env), partial(harness.calls, url, "uptimerobot", key)
         )
-        base = harness.timed(partial(_operation, floor, up, floor_env(run_env)))
+        base = harness.timed(partial(_operation, floor, UP, floor_env(run_env)))
     return vigil, base
 
 
@@ -98,16 +105,9 @@ def run_uptimerobot(
     rows: list[list[Any]] = []
     drift_rows: list[list[Any]] = []
     for count in sizes:
-        creds = harness.account(url, "uptimerobot", plan="enterprise", monitor_limit=max(1000, count * 2))
-        harness.control(url, "faults", service="uptimerobot", account=creds["api_key"], latency_ms=latency_ms)
-        run_env = {
-            **env,
-            "UPTIMEROBOT_API_URL": creds["url"],
-            "UPTIMEROBOT_API_KEY": creds["api_key"],
-            "BENCH_N": str(count),
-        }
+        run_env, key = _account(url, count, latency_ms, env)
 
-        def counter(key: str = creds["api_key"]) -> dict[str, int]:
+        def counter(key: str = key) -> dict[str, int]:
             return harness.calls(url, "uptimerobot", key)
 
         with (
@@ -115,31 +115,14 @@ def run_uptimerobot(
             harness.project("floor", NOOP_MAIN, {"b": "app: basic\n"}) as floor,
         ):
             measured: dict[str, tuple[harness.Measured, harness.Measured]] = {}
-            up = ("up", "--env", "b", "--yes")
-            if count <= checkpoints_on_max:
-                on_env = {**run_env, **CHECKPOINTS_ON}
-                on_account = harness.account(
-                    url, "uptimerobot", plan="enterprise", monitor_limit=max(1000, count * 2)
-                )
-                harness.control(
-                    url, "faults", service="uptimerobot", account=on_account["api_key"], latency_ms=latency_ms
-                )
-                on_env["UPTIMEROBOT_API_URL"] = on_account["url"]
-                on_env["UPTIMEROBOT_API_KEY"] = on_account["api_key"]
-                with (
-                    harness.project("vigil", VIGIL_MAIN, {"b": monitors_yaml(count)}) as root_on,
-                    harness.project("floor", NOOP_MAIN, {"b": "app: basic\n"}) as floor_on,
-                ):
-                    vigil_on = harness.timed(
-                        partial(_operation, root_on, up, on_env),
-                        partial(harness.calls, url, "uptimerobot", on_account["api_key"]),
-                    )
-                    base_on = harness.timed(partial(_operation, floor_on, up, floor_env(on_env)))
-                measured["up, checkpoints on (engine default)"] = (vigil_on, base_on)
+
+            if count <= checkpoints_on_max:  # the engine's default, for vigil and the floor alike
+                on = _fresh_up(url, count, latency_ms, {**env, **CHECKPOINTS_ON})
+                measured["up, checkpoints on (engine default)"] = on
             # Large stacks run each operation once (a run of 2000 takes minutes).
             repeats = REPEATS if count <= 500 else 1
             for label, args in (
-                ("up", up),
+                ("up", UP),
                 ("preview", ("preview", "--env", "b")),
                 ("preview --refresh", ("preview", "--env", "b", "--refresh")),
                 ("drift", ("drift", "--env", "b", "--json")),
@@ -258,10 +241,9 @@ def _free_plan_row(url: str, count: int, speed: float, env: dict[str, str]) -> t
             harness.project("floor", NOOP_MAIN, {"b": "app: basic\n"}) as floor,
         ):
             harness.calls(url, "uptimerobot", creds["api_key"])
-            up = ("up", "--env", "b", "--yes")
-            vigil = harness.timed(lambda: result.append(harness.vigil(root, *up, env=run_env)))
+            vigil = harness.timed(lambda: result.append(harness.vigil(root, *UP, env=run_env)))
             made = harness.calls(url, "uptimerobot", creds["api_key"])
-            base = harness.timed(partial(_operation, floor, up, floor_env(run_env)))
+            base = harness.timed(partial(_operation, floor, UP, floor_env(run_env)))
     finally:
         harness.control(url, "clock", speed=1.0)
     code, _, stderr = result[0]
