@@ -120,6 +120,13 @@ def _workflow(**overrides: Any) -> dict[str, Any]:
     return {**body, **overrides}
 
 
+def _sentry_app_workflow(target_display: Any) -> dict[str, Any]:
+    """A workflow whose one action notifies a Sentry app, with ``target_display`` as given."""
+    config = {"targetType": "sentry_app", "targetIdentifier": "1", "targetDisplay": target_display}
+    action = {"type": "sentry_app", "data": {}, "config": config}
+    return _workflow(actionFilters=[{"logicType": "all", "conditions": [], "actions": [action]}])
+
+
 @pytest.mark.parametrize(
     ("body", "error"),
     [
@@ -167,47 +174,11 @@ def _workflow(**overrides: Any) -> dict[str, Any]:
             {"actionFilters": {"actions": {"data": ["This field is required."]}}},
         ),
         (
-            _workflow(
-                actionFilters=[
-                    {
-                        "logicType": "all",
-                        "conditions": [],
-                        "actions": [
-                            {
-                                "type": "sentry_app",
-                                "data": {},
-                                "config": {
-                                    "targetType": "sentry_app",
-                                    "targetIdentifier": "1",
-                                    "targetDisplay": {},
-                                },
-                            }
-                        ],
-                    }
-                ]
-            ),
+            _sentry_app_workflow({}),
             {"actionFilters": {"actions": {"config": {"targetDisplay": ["Not a valid string."]}}}},
         ),
         (
-            _workflow(
-                actionFilters=[
-                    {
-                        "logicType": "all",
-                        "conditions": [],
-                        "actions": [
-                            {
-                                "type": "sentry_app",
-                                "data": {},
-                                "config": {
-                                    "targetType": "sentry_app",
-                                    "targetIdentifier": "1",
-                                    "targetDisplay": None,
-                                },
-                            }
-                        ],
-                    }
-                ]
-            ),
+            _sentry_app_workflow(None),
             {"actionFilters": {"actions": {"config": {"targetDisplay": ["This field may not be null."]}}}},
         ),
         (
