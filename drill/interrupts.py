@@ -45,6 +45,15 @@ class InterruptLatch:
     def received(self) -> bool:
         return bool(self._received)
 
+    def install(self) -> None:
+        for signum in _SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # an ignored signal stays ignored (nohup, `&`)
+                self._previous[signum] = signal.signal(signum, self._handle)
+
+    def restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+
 
 @contextlib.contextmanager
 def interrupt_latch() -> Iterator[InterruptLatch]:
@@ -52,11 +61,8 @@ def interrupt_latch() -> Iterator[InterruptLatch]:
     if threading.current_thread() is not threading.main_thread():
         yield latch  # signals only reach the main thread; nothing to latch here
         return
-    for signum in _SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # an ignored signal stays ignored (nohup, `&`)
-            latch._previous[signum] = signal.signal(signum, latch._handle)
+    latch.install()
     try:
         yield latch
     finally:
-        for number, previous in latch._previous.items():
-            signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+        latch.restore()
